@@ -1,0 +1,14 @@
+package dev.uploadkit.core.catalog;
+
+/**
+ * The views of the catalog within one transaction. Valid only inside the
+ * {@link Catalog#inTransaction} call that handed it out.
+ */
+public interface CatalogTransaction {
+
+    /** Returns the upload records. */
+    UploadRecords uploads();
+
+    /** Returns the blob registry with its reference counts. */
+    DedupIndex blobs();
+}

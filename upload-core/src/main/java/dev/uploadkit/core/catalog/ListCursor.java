@@ -1,0 +1,66 @@
+package dev.uploadkit.core.catalog;
+
+import dev.uploadkit.core.UploadException;
+import dev.uploadkit.core.UploadQuery;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The position after which a keyset-paged list continues: the sort value and uuid of the last item shown.
+ *
+ * <p>Encoded as opaque URL-safe text; a cursor is only valid with the sort and order it was made for.
+ *
+ * @param value the last item's sort value: ISO-8601 instant, decimal size, or filename
+ */
+public record ListCursor(UploadQuery.Sort sort, UploadQuery.Order order, String value, UUID uuid) {
+    private static final char SEP = '\n';
+
+    public ListCursor {
+        Objects.requireNonNull(sort, "sort");
+        Objects.requireNonNull(order, "order");
+        Objects.requireNonNull(value, "value");
+        Objects.requireNonNull(uuid, "uuid");
+    }
+
+    /** Returns the opaque text form. */
+    public String encode() {
+        String raw = sort.name() + SEP + order.name() + SEP + uuid + SEP + value;
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Decodes a cursor made for {@code query}'s sort and order.
+     *
+     * @throws UploadException {@code VALIDATION_ERROR} on field {@code cursor} if it is malformed or was made
+     *     for another sort or order
+     */
+    public static ListCursor decode(String text, UploadQuery query) {
+        try {
+            String raw = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
+            String[] parts = raw.split(String.valueOf(SEP), 4);
+            if (parts.length != 4) {
+                throw invalid();
+            }
+            ListCursor cursor = new ListCursor(UploadQuery.Sort.valueOf(parts[0]), UploadQuery.Order.valueOf(parts[1]),
+                    parts[3], UUID.fromString(parts[2]));
+            if (cursor.sort != query.sort() || cursor.order != query.order()) {
+                throw UploadException.validation("cursor", "The cursor was made for another sort or order.");
+            }
+            if (cursor.sort == UploadQuery.Sort.SIZE_BYTES) {
+                Long.parseLong(cursor.value);
+            } else if (cursor.sort == UploadQuery.Sort.CREATED_AT) {
+                java.time.Instant.parse(cursor.value);
+            }
+            return cursor;
+        } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
+            throw invalid();
+        }
+    }
+
+    private static UploadException invalid() {
+        return UploadException.validation("cursor", "The cursor is not valid.");
+    }
+}

@@ -1,0 +1,50 @@
+package dev.uploadkit.core.catalog;
+
+import dev.uploadkit.core.Page;
+import dev.uploadkit.core.PageRequest;
+import dev.uploadkit.core.Upload;
+import dev.uploadkit.core.UploadQuery;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Upload records, always scoped to one project: nothing of another project is ever returned or changed.
+ */
+public interface UploadRecords {
+
+    /** Inserts a new record; its uuid must be new. */
+    void insert(Upload upload);
+
+    /** Returns the upload, trashed or not. */
+    Optional<Upload> find(UUID projectId, UUID uuid);
+
+    /** Like {@link #find} but locks the row until the transaction ends, for read-modify-write. */
+    Optional<Upload> lock(UUID projectId, UUID uuid);
+
+    /**
+     * Replaces the mutable fields of an existing record (all but uuid, project and created_at).
+     *
+     * @return false if there is no such record
+     */
+    boolean update(Upload upload);
+
+    /** Deletes the record for good. Returns false if there was none. */
+    boolean delete(UUID projectId, UUID uuid);
+
+    /**
+     * Returns one page of the project's uploads matching {@code query}, in its sort order with uuid as the
+     * tie-breaker. With a cursor, continues after it (a keyset scan); {@code nextCursor} is set when more
+     * items follow.
+     *
+     * @throws dev.uploadkit.core.UploadException {@code VALIDATION_ERROR} for a malformed cursor
+     */
+    Page<Upload> list(UUID projectId, UploadQuery query, PageRequest page);
+
+    /** Returns up to {@code limit} trashed uploads of the project, locked, oldest trash first. */
+    List<Upload> lockTrashed(UUID projectId, int limit);
+
+    /** Returns the most recent live, completed upload of the project with these bytes. */
+    Optional<Upload> findByHash(UUID projectId, String sha256);
+}

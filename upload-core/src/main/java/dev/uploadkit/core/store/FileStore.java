@@ -1,0 +1,48 @@
+package dev.uploadkit.core.store;
+
+import java.io.InputStream;
+import java.util.Optional;
+
+/**
+ * A bucket of immutable objects addressed by key: the bytes behind uploads.
+ *
+ * <p>Every method blocks until the store has answered. Failures are thrown as
+ * {@link dev.uploadkit.core.UploadException} with {@code STORAGE_ERROR} (or {@code NOT_FOUND} where stated);
+ * no vendor exception crosses this interface.
+ *
+ * <p>A store does not decide keys, deduplicate, or know about projects; the catalog does that.
+ */
+public interface FileStore extends AutoCloseable {
+
+    /** Returns the id of this store, unique among the stores of one service; recorded on every blob. */
+    String id();
+
+    /**
+     * Writes {@code content}, of unknown length, under {@code key}, reading it to the end.
+     *
+     * <p>The object becomes visible only once complete. If reading {@code content} throws (an
+     * {@link dev.uploadkit.core.UploadException} such as {@code FILE_TOO_LARGE} passes through unchanged) or
+     * the store fails, nothing is left visible under {@code key}: no partial object, no unfinished multipart
+     * upload. Memory used is bounded and independent of the object's size.
+     *
+     * @return the number of bytes written
+     */
+    long put(String key, InputStream content, String contentType);
+
+    /**
+     * Opens the object under {@code key}, whole or the given range of it.
+     *
+     * @throws dev.uploadkit.core.UploadException {@code NOT_FOUND} if there is no such object
+     */
+    StoredObject get(String key, Optional<ByteRange> range);
+
+    /** Returns the size of the object under {@code key}, or empty if there is none. */
+    Optional<Long> size(String key);
+
+    /** Removes the object under {@code key}; removing a missing object is not an error. */
+    void delete(String key);
+
+    /** Releases the store's connections and threads. */
+    @Override
+    void close();
+}
