@@ -1,0 +1,391 @@
+package dev.uploadkit.core;
+
+import dev.uploadkit.core.catalog.Blob;
+import dev.uploadkit.core.catalog.Catalog;
+import dev.uploadkit.core.catalog.DedupStats;
+import dev.uploadkit.core.event.UploadEvent;
+import dev.uploadkit.core.event.WebhookSink;
+import dev.uploadkit.core.internal.BlobReaper;
+import dev.uploadkit.core.internal.Ingest;
+import dev.uploadkit.core.internal.TypePolicy;
+import dev.uploadkit.core.store.ByteRange;
+import dev.uploadkit.core.store.FileStore;
+import dev.uploadkit.core.store.StoredObject;
+
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Uploadkit's file operations for one service: upload, read, list, change, trash and delete, with
+ * deduplication. Every operation is scoped to a project; another project's uploads are never found.
+ *
+ * <p>Thread-safe. Every method blocks until the catalog and store have answered and throws
+ * {@link UploadException} on failure. An upload that fails leaves nothing behind: no object, no record.
+ *
+ * <p>Built with {@link #builder()}.
+ */
+public final class UploadService {
+    private static final Pattern HEX_64 = Pattern.compile("[0-9a-fA-F]{64}");
+    private static final int TRASH_BATCH = 100;
+
+    private final Catalog catalog;
+    private final Map<String, FileStore> stores;
+    private final String defaultStoreId;
+    private final Clock clock;
+    private final IdSource ids;
+    private final WebhookSink sink;
+    private final DataSize maxFileSize;
+    private final Ingest ingest;
+    private final BlobReaper reaper;
+
+    private UploadService(Builder b) {
+        this.catalog = b.catalog;
+        this.stores = Map.copyOf(b.stores);
+        this.defaultStoreId = b.defaultStoreId;
+        this.clock = b.clock;
+        this.ids = b.ids == null ? IdSource.timeOrdered(b.clock) : b.ids;
+        this.sink = b.sink;
+        this.maxFileSize = b.maxFileSize;
+        this.reaper = new BlobReaper(catalog, this::store);
+        this.ingest = new Ingest(catalog, reaper, this::now, ids, new TypePolicy(b.allowedTypes), this::publish);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Returns the largest file this service accepts. */
+    public DataSize maxFileSize() {
+        return maxFileSize;
+    }
+
+    /** Returns the id of the store uploads go to unless a request names another. */
+    public String defaultStoreId() {
+        return defaultStoreId;
+    }
+
+    /**
+     * Stores {@code content}, of unknown length, as a new completed upload.
+     *
+     * <p>The bytes are hashed (SHA-256) and counted while they stream to the store; the type is detected
+     * from their first bytes. When the project already holds the same bytes in the same store, the new
+     * upload references that blob and the copy just written is removed ({@code deduplicated = true}).
+     *
+     * @throws UploadException {@code FILE_TOO_LARGE} past the size limit, {@code INVALID_FILE_TYPE} for a
+     *     refused type (checked before anything is written), {@code STORAGE_ERROR} if the store fails,
+     *     {@code VALIDATION_ERROR} for an unknown store
+     */
+    public Upload upload(UploadRequest request, InputStream content) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(content, "content");
+        String storageId = request.storageId() == null ? defaultStoreId : request.storageId();
+        FileStore store = stores.get(storageId);
+        if (store == null) {
+            throw UploadException.validation("store", "Unknown store: " + storageId);
+        }
+        long limit = request.maxSize() == null ? maxFileSize.bytes()
+                : Math.min(maxFileSize.bytes(), request.maxSize().bytes());
+        return ingest.run(request, store, limit, content);
+    }
+
+    /**
+     * Returns the upload, trashed or not.
+     *
+     * @throws UploadException {@code NOT_FOUND} if the project has no such upload
+     */
+    public Upload get(UUID projectId, UUID uuid) {
+        return catalog.inTransaction(tx -> tx.uploads().find(projectId, uuid)).orElseThrow(UploadService::notFound);
+    }
+
+    /** Returns one page of the project's uploads matching {@code query}. */
+    public Page<Upload> list(UUID projectId, UploadQuery query, PageRequest page) {
+        return catalog.inTransaction(tx -> tx.uploads().list(projectId, query, page));
+    }
+
+    /**
+     * Changes an upload's name, folder, visibility, disposition or metadata.
+     *
+     * @throws UploadException {@code NOT_FOUND}
+     */
+    public Upload patch(UUID projectId, UUID uuid, UploadPatch patch) {
+        Instant now = now();
+        Upload[] before = new Upload[1];
+        Upload updated = catalog.inTransaction(tx -> {
+            Upload current = tx.uploads().lock(projectId, uuid).orElseThrow(UploadService::notFound);
+            before[0] = current;
+            Upload next = patch.applyTo(current).toBuilder().updatedAt(now).build();
+            tx.uploads().update(next);
+            return next;
+        });
+        if (!before[0].metadata().equals(updated.metadata())) {
+            publish(UploadEvent.METADATA_UPDATED, updated);
+        }
+        return updated;
+    }
+
+    /**
+     * Moves an upload to trash; its bytes stay until it is deleted for good.
+     *
+     * @throws UploadException {@code NOT_FOUND}; {@code CONFLICT} if it is already in trash
+     */
+    public Upload trash(UUID projectId, UUID uuid) {
+        Instant now = now();
+        Upload trashed = catalog.inTransaction(tx -> {
+            Upload current = tx.uploads().lock(projectId, uuid).orElseThrow(UploadService::notFound);
+            if (current.isTrashed()) {
+                throw new UploadException(ErrorCode.CONFLICT, "The file is already in trash.");
+            }
+            Upload next = current.toBuilder().deletedAt(now).updatedAt(now).build();
+            tx.uploads().update(next);
+            return next;
+        });
+        publish(UploadEvent.DELETED, trashed);
+        return trashed;
+    }
+
+    /**
+     * Takes an upload out of trash.
+     *
+     * @throws UploadException {@code NOT_FOUND} (also once deleted for good); {@code CONFLICT} if it is not
+     *     in trash
+     */
+    public Upload restore(UUID projectId, UUID uuid) {
+        Instant now = now();
+        Upload restored = catalog.inTransaction(tx -> {
+            Upload current = tx.uploads().lock(projectId, uuid).orElseThrow(UploadService::notFound);
+            if (!current.isTrashed()) {
+                throw new UploadException(ErrorCode.CONFLICT, "The file is not in trash.");
+            }
+            Upload next = current.toBuilder().deletedAt(null).updatedAt(now).build();
+            tx.uploads().update(next);
+            return next;
+        });
+        publish(UploadEvent.RESTORED, restored);
+        return restored;
+    }
+
+    /**
+     * Deletes an upload for good, trashed or not. Its blob is removed when no other record references it.
+     *
+     * @throws UploadException {@code NOT_FOUND}
+     */
+    public void forceDelete(UUID projectId, UUID uuid) {
+        List<Blob> unreferenced = new ArrayList<>();
+        Upload deleted = catalog.inTransaction(tx -> {
+            unreferenced.clear();
+            Upload current = tx.uploads().lock(projectId, uuid).orElseThrow(UploadService::notFound);
+            tx.uploads().delete(projectId, uuid);
+            if (current.blobId() != null) {
+                tx.blobs().release(current.blobId()).ifPresent(unreferenced::add);
+            }
+            return current;
+        });
+        reaper.removeObjects(unreferenced);
+        if (!deleted.isTrashed()) {
+            publish(UploadEvent.DELETED, deleted);
+        }
+    }
+
+    /** Deletes every trashed upload of the project for good, in batches. */
+    public EmptyTrashResult emptyTrash(UUID projectId) {
+        long deleted = 0;
+        long bytesFreed = 0;
+        while (true) {
+            List<Blob> unreferenced = new ArrayList<>();
+            int n = catalog.inTransaction(tx -> {
+                unreferenced.clear();
+                List<Upload> batch = tx.uploads().lockTrashed(projectId, TRASH_BATCH);
+                for (Upload u : batch) {
+                    tx.uploads().delete(projectId, u.uuid());
+                    if (u.blobId() != null) {
+                        tx.blobs().release(u.blobId()).ifPresent(unreferenced::add);
+                    }
+                }
+                return batch.size();
+            });
+            deleted += n;
+            bytesFreed += unreferenced.stream().mapToLong(Blob::sizeBytes).sum();
+            reaper.removeObjects(unreferenced);
+            if (n < TRASH_BATCH) {
+                return new EmptyTrashResult(deleted, bytesFreed);
+            }
+        }
+    }
+
+    /**
+     * Returns the project's most recent live upload with these bytes.
+     *
+     * @param hash 64 hex digits, optionally prefixed {@code sha256:}
+     * @throws UploadException {@code VALIDATION_ERROR} on field {@code hash} for anything else
+     */
+    public Optional<Upload> findByHash(UUID projectId, String hash) {
+        String hex = hash == null ? "" : hash.strip();
+        if (hex.startsWith("sha256:")) {
+            hex = hex.substring("sha256:".length());
+        }
+        if (!HEX_64.matcher(hex).matches()) {
+            throw UploadException.validation("hash", "The hash must be 64 hexadecimal digits, optionally prefixed sha256:.");
+        }
+        String normalized = HexFormat.of().formatHex(HexFormat.of().parseHex(hex));
+        return catalog.inTransaction(tx -> tx.uploads().findByHash(projectId, normalized));
+    }
+
+    /** Returns the project's deduplication figures. */
+    public DedupStats dedupStats(UUID projectId) {
+        return catalog.inTransaction(tx -> tx.blobs().stats(projectId));
+    }
+
+    /**
+     * Opens an upload's bytes, whole or a range already resolved against its size.
+     *
+     * @throws UploadException {@code NOT_FOUND} for an unknown or trashed upload, or one with no stored bytes;
+     *     {@code VALIDATION_ERROR} on field {@code range} for a range beyond its size
+     */
+    public Download open(UUID projectId, UUID uuid, Optional<ByteRange> range) {
+        Upload upload = get(projectId, uuid);
+        if (upload.isTrashed() || upload.objectKey() == null || upload.status() != UploadStatus.COMPLETED) {
+            throw notFound();
+        }
+        if (range.isPresent() && range.get().last() >= upload.sizeBytes()) {
+            throw UploadException.validation("range", "The range is beyond the end of the file.");
+        }
+        StoredObject object = store(upload.storageId()).get(upload.objectKey(), range);
+        return new Download(upload, object);
+    }
+
+    private FileStore store(String storageId) {
+        FileStore store = stores.get(storageId);
+        if (store == null) {
+            throw new UploadException(ErrorCode.STORAGE_ERROR, "The store " + storageId + " is not configured.");
+        }
+        return store;
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private void publish(String type, Upload upload) {
+        UploadEvent event = new UploadEvent(ids.next(), type, now(), upload);
+        try {
+            sink.accept(event);
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(UploadService.class)
+                    .warn("Webhook sink failed for {} {}", type, upload.uuid(), e);
+        }
+    }
+
+    private static UploadException notFound() {
+        return UploadException.notFound("File");
+    }
+
+    /**
+     * Configures an {@link UploadService}. A catalog and at least one store are required; the first store
+     * added is the default unless {@link #defaultStore} says otherwise.
+     */
+    public static final class Builder {
+        private Catalog catalog;
+        private final Map<String, FileStore> stores = new LinkedHashMap<>();
+        private String defaultStoreId;
+        private Clock clock = Clock.systemUTC();
+        private IdSource ids;
+        private WebhookSink sink = WebhookSink.NONE;
+        private DataSize maxFileSize = DataSize.ofGibibytes(5);
+        private List<String> allowedTypes = List.of();
+
+        private Builder() {
+        }
+
+        public Builder catalog(Catalog catalog) {
+            this.catalog = Objects.requireNonNull(catalog, "catalog");
+            return this;
+        }
+
+        /** Adds a store; the first one added becomes the default. */
+        public Builder store(FileStore store) {
+            Objects.requireNonNull(store, "store");
+            if (stores.putIfAbsent(store.id(), store) != null) {
+                throw new IllegalArgumentException("store: two stores have the id '" + store.id()
+                        + "'; give each store a unique id");
+            }
+            if (defaultStoreId == null) {
+                defaultStoreId = store.id();
+            }
+            return this;
+        }
+
+        /** Names the store uploads go to by default; it must be added with {@link #store}. */
+        public Builder defaultStore(String storeId) {
+            this.defaultStoreId = Objects.requireNonNull(storeId, "storeId");
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public Builder ids(IdSource ids) {
+            this.ids = Objects.requireNonNull(ids, "ids");
+            return this;
+        }
+
+        public Builder webhookSink(WebhookSink sink) {
+            this.sink = Objects.requireNonNull(sink, "sink");
+            return this;
+        }
+
+        /** Sets the largest accepted file (default 5 GiB). */
+        public Builder maxFileSize(DataSize size) {
+            Objects.requireNonNull(size, "size");
+            if (size.bytes() < 1) {
+                throw new IllegalArgumentException("maxFileSize: must be at least 1 byte, was " + size.bytes()
+                        + "; set a positive size such as DataSize.ofMebibytes(100)");
+            }
+            this.maxFileSize = size;
+            return this;
+        }
+
+        /**
+         * Restricts uploads to these detected types: exact ({@code application/pdf}) or {@code image/*}.
+         * Empty (the default) allows every type.
+         */
+        public Builder allowedTypes(List<String> patterns) {
+            for (String p : patterns) {
+                if (p == null || !p.strip().matches("\\*/\\*|[\\w.+-]+/(\\*|[\\w.+-]+)")) {
+                    throw new IllegalArgumentException("allowedTypes: '" + p
+                            + "' is not a type pattern; use type/subtype or type/*");
+                }
+            }
+            this.allowedTypes = List.copyOf(patterns);
+            return this;
+        }
+
+        public UploadService build() {
+            if (catalog == null) {
+                throw new IllegalStateException("catalog: not set; call catalog(...) with a Catalog such as "
+                        + "UploadkitDatabase.catalog()");
+            }
+            if (stores.isEmpty()) {
+                throw new IllegalStateException("store: none added; call store(...) with a FileStore such as "
+                        + "JcloudsFileStore.filesystem(...)");
+            }
+            if (!stores.containsKey(defaultStoreId)) {
+                throw new IllegalStateException("defaultStore: '" + defaultStoreId
+                        + "' is not one of the added stores " + stores.keySet());
+            }
+            return new UploadService(this);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.uploadkit.core.internal;
+
+import dev.uploadkit.core.catalog.Blob;
+import dev.uploadkit.core.catalog.Catalog;
+import dev.uploadkit.core.store.FileStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Removes the objects of blobs that no record references any more, then their catalog rows.
+ *
+ * <p>Runs after the transaction that released the blob committed, so a rollback never loses bytes. A blob
+ * whose removal fails stays in the catalog as {@code DELETING}, its key still reserved, for a later sweep.
+ */
+public final class BlobReaper {
+    private static final Logger LOG = LoggerFactory.getLogger(BlobReaper.class);
+
+    private final Catalog catalog;
+    private final Function<String, FileStore> stores;
+
+    public BlobReaper(Catalog catalog, Function<String, FileStore> stores) {
+        this.catalog = catalog;
+        this.stores = stores;
+    }
+
+    /** Removes each blob's object and row; failures are logged and left for a sweep. */
+    public void removeObjects(List<Blob> blobs) {
+        for (Blob blob : blobs) {
+            try {
+                stores.apply(blob.storageId()).delete(blob.objectKey());
+                catalog.inTransaction(tx -> {
+                    tx.blobs().forget(blob.id());
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                LOG.warn("Could not remove blob {} ({} in store {}); it stays marked for deletion",
+                        blob.id(), blob.objectKey(), blob.storageId(), e);
+            }
+        }
+    }
+}

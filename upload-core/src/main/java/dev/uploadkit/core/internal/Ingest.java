@@ -1,0 +1,165 @@
+package dev.uploadkit.core.internal;
+
+import dev.uploadkit.core.ContentInfo;
+import dev.uploadkit.core.ErrorCode;
+import dev.uploadkit.core.IdSource;
+import dev.uploadkit.core.Upload;
+import dev.uploadkit.core.UploadException;
+import dev.uploadkit.core.UploadRequest;
+import dev.uploadkit.core.UploadStatus;
+import dev.uploadkit.core.catalog.Blob;
+import dev.uploadkit.core.catalog.Catalog;
+import dev.uploadkit.core.catalog.DedupIndex;
+import dev.uploadkit.core.event.UploadEvent;
+import dev.uploadkit.core.store.FileStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+
+/**
+ * One streaming upload, from the client's first byte to a committed record.
+ *
+ * <p>Steps: sniff the type from the first bytes (refusing before anything is written); reserve a key and
+ * record the upload as {@code processing}; stream to the store, hashing and counting; then in one
+ * transaction deduplicate and complete the record. Any failure removes the object, the reservation and the
+ * record.
+ */
+public final class Ingest {
+    private static final Logger LOG = LoggerFactory.getLogger(Ingest.class);
+
+    private final Catalog catalog;
+    private final BlobReaper reaper;
+    private final Supplier<Instant> clock;
+    private final IdSource ids;
+    private final TypePolicy types;
+    private final BiConsumer<String, Upload> events;
+    private final ContentSniffer sniffer = new ContentSniffer();
+
+    public Ingest(Catalog catalog, BlobReaper reaper, Supplier<Instant> clock, IdSource ids, TypePolicy types,
+                  BiConsumer<String, Upload> events) {
+        this.catalog = catalog;
+        this.reaper = reaper;
+        this.clock = clock;
+        this.ids = ids;
+        this.types = types;
+        this.events = events;
+    }
+
+    public Upload run(UploadRequest request, FileStore store, long limit, InputStream content) {
+        long started = System.nanoTime();
+        MessageDigest sha256 = sha256();
+        SizeLimitedInputStream counted = new SizeLimitedInputStream(new SourceInputStream(content), limit);
+        BufferedInputStream in = new BufferedInputStream(new DigestInputStream(counted, sha256),
+                ContentSniffer.HEAD_SIZE);
+        ContentInfo info = sniff(in, request.filename());
+        if (!types.allows(info.mime())) {
+            throw new UploadException(ErrorCode.INVALID_FILE_TYPE, "Files of type " + info.mime() + " are not allowed.",
+                    Map.of("file", List.of("The file type " + info.mime() + " is not allowed.")), null);
+        }
+
+        Instant now = clock.get();
+        Upload processing = new Upload.Builder()
+                .uuid(ids.next()).projectId(request.projectId()).filename(request.filename()).folder(request.folder())
+                .mimeType(info.mime()).isPublic(request.isPublic()).contentDisposition(request.contentDisposition())
+                .status(UploadStatus.PROCESSING).storageId(store.id()).isStored(request.isStored())
+                .metadata(request.metadata()).contentInfo(info).createdAt(now).updatedAt(now)
+                .build();
+        String preferredKey = request.folder().isEmpty() ? request.filename()
+                : request.folder() + "/" + request.filename();
+        Blob reservation = catalog.inTransaction(tx -> {
+            Blob blob = tx.blobs().reserve(request.projectId(), store.id(), preferredKey, now);
+            tx.uploads().insert(processing);
+            return blob;
+        });
+
+        long size;
+        try {
+            size = store.put(reservation.objectKey(), in, info.mime());
+        } catch (RuntimeException e) {
+            discard(processing, reservation, store);
+            events.accept(UploadEvent.FAILED, processing.toBuilder().status(UploadStatus.FAILED).build());
+            throw e instanceof UploadException ue ? ue
+                    : new UploadException(ErrorCode.STORAGE_ERROR, "The file could not be stored.", e);
+        }
+        String hash = HexFormat.of().formatHex(sha256.digest());
+        long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+        return complete(processing, reservation, store, size, hash, info, elapsedMs);
+    }
+
+    private Upload complete(Upload processing, Blob reservation, FileStore store, long size, String hash,
+                            ContentInfo info, long elapsedMs) {
+        Instant done = clock.get();
+        Object[] outcome = new Object[2];
+        Optional<Upload> completed = catalog.inTransaction(tx -> {
+            Optional<Upload> current = tx.uploads().lock(processing.projectId(), processing.uuid());
+            if (current.isEmpty()) {
+                return Optional.<Upload>empty();
+            }
+            DedupIndex.CommitResult result = tx.blobs().commit(reservation.id(), hash, size, info.mime());
+            Upload next = current.get().toBuilder()
+                    .blobId(result.blob().id()).objectKey(result.blob().objectKey()).sizeBytes(size)
+                    .sha256(hash).mimeType(info.mime()).status(UploadStatus.COMPLETED)
+                    .deduplicated(result.deduplicated()).uploadTimeMs(elapsedMs).updatedAt(done)
+                    .build();
+            tx.uploads().update(next);
+            outcome[0] = result;
+            return Optional.of(next);
+        });
+        if (completed.isEmpty()) {
+            // Deleted or cancelled while streaming: the bytes have no record to belong to.
+            discard(processing, reservation, store);
+            throw new UploadException(ErrorCode.CONFLICT, "The upload was cancelled or deleted while it was streaming.");
+        }
+        ((DedupIndex.CommitResult) outcome[0]).discarded().ifPresent(d -> reaper.removeObjects(List.of(d)));
+        events.accept(UploadEvent.COMPLETED, completed.get());
+        return completed.get();
+    }
+
+    private ContentInfo sniff(BufferedInputStream in, String filename) {
+        byte[] head = new byte[ContentSniffer.HEAD_SIZE];
+        try {
+            in.mark(ContentSniffer.HEAD_SIZE);
+            int n = in.readNBytes(head, 0, head.length);
+            in.reset();
+            return sniffer.sniff(head, n, filename);
+        } catch (IOException e) {
+            throw new UploadException(ErrorCode.PAYLOAD_MALFORMED, "The upload body could not be read.", e);
+        }
+    }
+
+    private void discard(Upload processing, Blob reservation, FileStore store) {
+        try {
+            store.delete(reservation.objectKey());
+            catalog.inTransaction(tx -> {
+                tx.uploads().delete(processing.projectId(), processing.uuid());
+                tx.blobs().forget(reservation.id());
+                return null;
+            });
+        } catch (RuntimeException cleanup) {
+            LOG.warn("Could not clean up failed upload {} (key {}); its reservation is left for a sweep",
+                    processing.uuid(), reservation.objectKey(), cleanup);
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    }
+}
