@@ -1,0 +1,209 @@
+package dev.uploadkit.core.auth;
+
+import dev.uploadkit.core.ErrorCode;
+import dev.uploadkit.core.IdSource;
+import dev.uploadkit.core.UploadException;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Projects and API keys: creating them, and turning a presented key into a {@link Principal}.
+ *
+ * <p>A key reads {@code uk_<12 chars>_<32 chars>}; the first part is its stored, public prefix, the whole key
+ * is stored only as a SHA-256 hash (keys carry 190 random bits, so a fast hash is enough) and compared in
+ * constant time. Thread-safe.
+ */
+public final class AccessService {
+    /** Plans every service knows; hosts may configure more. */
+    public static final Set<String> DEFAULT_PLANS = Set.of("free", "starter", "pro");
+
+    private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    private static final int PREFIX_RANDOM = 12;
+    private static final int SECRET_RANDOM = 32;
+    private static final int MAX_NAME = 100;
+
+    private final ProjectStore store;
+    private final Clock clock;
+    private final IdSource ids;
+    private final Set<String> plans;
+    private final SecureRandom random = new SecureRandom();
+
+    public AccessService(ProjectStore store, Clock clock, IdSource ids, Set<String> plans) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.ids = Objects.requireNonNull(ids, "ids");
+        this.plans = Set.copyOf(plans);
+    }
+
+    public static AccessService create(ProjectStore store) {
+        Clock clock = Clock.systemUTC();
+        return new AccessService(store, clock, IdSource.timeOrdered(clock), DEFAULT_PLANS);
+    }
+
+    /** Creates a project; throws {@code VALIDATION_ERROR} for a blank name or an unknown plan. */
+    public Project createProject(String name, String plan) {
+        Project project = new Project(ids.next(), checkName(name), checkPlan(plan == null ? "free" : plan), now());
+        store.insertProject(project);
+        return project;
+    }
+
+    /** Returns the project or throws {@code NOT_FOUND}. */
+    public Project project(UUID id) {
+        return store.findProject(id).orElseThrow(() -> UploadException.notFound("Project"));
+    }
+
+    public List<Project> projects() {
+        return store.listProjects();
+    }
+
+    /** Renames a project or changes its plan; {@code null} leaves a field as it is. */
+    public Project updateProject(UUID id, String name, String plan) {
+        Project current = project(id);
+        Project next = new Project(id, name == null ? current.name() : checkName(name),
+                plan == null ? current.plan() : checkPlan(plan), current.createdAt());
+        if (!store.updateProject(next)) {
+            throw UploadException.notFound("Project");
+        }
+        return next;
+    }
+
+    /** Deletes a project and its keys; {@code CONFLICT} while it holds files, {@code NOT_FOUND} if unknown. */
+    public void deleteProject(UUID id) {
+        if (!store.deleteProject(id)) {
+            throw UploadException.notFound("Project");
+        }
+    }
+
+    /**
+     * Creates a key in a project. The returned {@link CreatedKey#plaintext()} is the only copy of the key.
+     *
+     * @throws UploadException {@code NOT_FOUND} for an unknown project, {@code VALIDATION_ERROR} for a blank
+     *     name or no permissions
+     */
+    public CreatedKey createKey(UUID projectId, String name, Set<Permission> permissions, boolean admin) {
+        project(projectId);
+        if (permissions == null || permissions.isEmpty()) {
+            throw UploadException.validation("permissions", "The permissions must name at least one permission.");
+        }
+        String prefix = "uk_" + randomText(PREFIX_RANDOM);
+        String plaintext = prefix + "_" + randomText(SECRET_RANDOM);
+        ApiKey key = new ApiKey(ids.next(), projectId, checkName(name), prefix, hash(plaintext),
+                EnumSet.copyOf(permissions), admin, now(), null);
+        store.insertKey(key);
+        return new CreatedKey(key, plaintext);
+    }
+
+    /**
+     * Creates a key with a given plaintext (a configured admin key). Re-creating an existing key with the
+     * same text is a no-op that returns the stored key.
+     *
+     * @throws UploadException {@code VALIDATION_ERROR} unless the text has the shape of a generated key
+     */
+    public ApiKey importKey(UUID projectId, String name, String plaintext, Set<Permission> permissions,
+                            boolean admin) {
+        String prefix = prefixOf(plaintext)
+                .orElseThrow(() -> UploadException.validation("key", "The key must look like uk_<12>_<32> "
+                        + "(letters and digits)."));
+        Optional<ApiKey> existing = store.findKeyByPrefix(prefix);
+        if (existing.isPresent()) {
+            if (!MessageDigest.isEqual(existing.get().keyHash(), hash(plaintext))) {
+                throw new UploadException(ErrorCode.CONFLICT, "Another key with the same prefix exists.");
+            }
+            return existing.get();
+        }
+        ApiKey key = new ApiKey(ids.next(), projectId, checkName(name), prefix, hash(plaintext),
+                EnumSet.copyOf(permissions), admin, now(), null);
+        store.insertKey(key);
+        return key;
+    }
+
+    public List<ApiKey> keys(UUID projectId) {
+        return store.listKeys(projectId);
+    }
+
+    /** Revokes a live key of the project; {@code NOT_FOUND} otherwise. */
+    public void revokeKey(UUID projectId, UUID keyId) {
+        if (!store.revokeKey(projectId, keyId, now())) {
+            throw UploadException.notFound("API key");
+        }
+    }
+
+    /**
+     * Returns the caller a presented key stands for, or empty for a malformed, unknown or revoked key.
+     * The time taken does not depend on how much of a known prefix's key matched.
+     */
+    public Optional<Principal> authenticate(String presented) {
+        if (presented == null) {
+            return Optional.empty();
+        }
+        return prefixOf(presented)
+                .flatMap(store::findKeyByPrefix)
+                .filter(k -> MessageDigest.isEqual(k.keyHash(), hash(presented)))
+                .filter(k -> !k.isRevoked())
+                .map(k -> new Principal(k.projectId(), k.id(), k.permissions(), k.admin()));
+    }
+
+    private static Optional<String> prefixOf(String key) {
+        int len = 3 + PREFIX_RANDOM + 1 + SECRET_RANDOM;
+        if (key.length() != len || !key.startsWith("uk_") || key.charAt(3 + PREFIX_RANDOM) != '_') {
+            return Optional.empty();
+        }
+        for (int i = 3; i < len; i++) {
+            if (i != 3 + PREFIX_RANDOM && ALPHABET.indexOf(key.charAt(i)) < 0) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(key.substring(0, 3 + PREFIX_RANDOM));
+    }
+
+    private String checkName(String name) {
+        if (name == null || name.isBlank()) {
+            throw UploadException.validation("name", "The name is required.");
+        }
+        String n = name.strip();
+        if (n.length() > MAX_NAME || n.chars().anyMatch(Character::isISOControl)) {
+            throw UploadException.validation("name", "The name must be at most " + MAX_NAME
+                    + " characters without control characters.");
+        }
+        return n;
+    }
+
+    private String checkPlan(String plan) {
+        if (!plans.contains(plan)) {
+            throw UploadException.validation("plan", "The plan must be one of " + plans.stream().sorted().toList() + ".");
+        }
+        return plan;
+    }
+
+    private String randomText(int length) {
+        StringBuilder sb = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            sb.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+        }
+        return sb.toString();
+    }
+
+    private static byte[] hash(String key) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+}
