@@ -1,0 +1,404 @@
+package dev.uploadkit.core.store;
+
+import dev.uploadkit.core.ErrorCode;
+import dev.uploadkit.core.UploadException;
+import dev.uploadkit.core.internal.store.BlobStoreContexts;
+import dev.uploadkit.core.internal.store.MultipartWriter;
+import dev.uploadkit.core.internal.store.ObjectKeys;
+import dev.uploadkit.core.internal.store.SourceStream;
+import dev.uploadkit.core.internal.store.StoreFailures;
+import org.jclouds.blobstore.BlobStore;
+import org.jclouds.blobstore.BlobStoreContext;
+import org.jclouds.blobstore.KeyNotFoundException;
+import org.jclouds.blobstore.domain.Blob;
+import org.jclouds.blobstore.domain.BlobMetadata;
+import org.jclouds.blobstore.options.GetOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * A {@link FileStore} on Apache jclouds: a folder on the local filesystem (the default), memory, or an
+ * S3-compatible bucket.
+ *
+ * <pre>{@code
+ * FileStore local = JcloudsFileStore.filesystem("local", Path.of("data"));
+ * FileStore s3 = JcloudsFileStore.s3("primary", S3Settings.builder()
+ *         .endpoint("https://<account>.r2.cloudflarestorage.com").region("auto").bucket("uploads")
+ *         .accessKey(accessKey).secretKey(secretKey).pathStyle(true).build());
+ * }</pre>
+ *
+ * <p>Opening a store connects to it and creates its container (folder or bucket) if missing. Keys are
+ * {@code /}-separated paths of 1–1024 UTF-8 bytes without {@code .} or {@code ..} segments, backslashes or
+ * control characters; any other key is refused with {@code VALIDATION_ERROR} on {@code object_key}, so a
+ * filesystem store never writes outside its folder.
+ *
+ * <p>{@link #put} reads the content to its end but does not close it: the caller owns the stream. Writes are
+ * all-or-nothing: the filesystem provider writes a temporary file next to the target and renames it; the S3
+ * provider streams parts of {@link S3Settings#partSizeBytes()} bytes through one buffer per write and aborts the
+ * multipart upload on failure. A failed write leaves whatever was stored under the key before untouched. The
+ * in-memory provider holds every object on the heap and suits tests only.
+ *
+ * <p>Instances are thread-safe. Each S3 write holds one part buffer, so memory grows with the number of
+ * concurrent writes, not with object sizes.
+ */
+public final class JcloudsFileStore implements FileStore {
+    /** The container (a folder under the base directory) a filesystem or in-memory store uses by default. */
+    public static final String DEFAULT_CONTAINER = "files";
+
+    private static final Logger LOG = LoggerFactory.getLogger(JcloudsFileStore.class);
+    private static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
+    private static final Pattern CONTAINER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+    private static final int MAX_ID_LENGTH = 128;
+
+    private enum Kind { FILESYSTEM, IN_MEMORY, S3 }
+
+    private final String id;
+    private final Kind kind;
+    private final String container;
+    private final BlobStoreContext context;
+    private final BlobStore blobStore;
+    private final Path folder;
+    private final MultipartWriter multipart;
+
+    private JcloudsFileStore(String id, Kind kind, String container, BlobStoreContext context, Path folder,
+                             MultipartWriter multipart) {
+        this.id = id;
+        this.kind = kind;
+        this.container = container;
+        this.context = context;
+        this.blobStore = context.getBlobStore();
+        this.folder = folder;
+        this.multipart = multipart;
+    }
+
+    /**
+     * Opens a store keeping objects as files under {@code baseDir}/{@value #DEFAULT_CONTAINER}, creating the
+     * folders if missing.
+     *
+     * @throws IllegalArgumentException if {@code id} or {@code baseDir} is invalid
+     * @throws UploadException {@code STORAGE_ERROR} if the folder cannot be created
+     */
+    public static JcloudsFileStore filesystem(String id, Path baseDir) {
+        return builder().id(id).filesystem(baseDir).build();
+    }
+
+    /**
+     * Opens a store keeping objects in memory, private to this instance and lost on {@link #close()}; for tests.
+     *
+     * @throws IllegalArgumentException if {@code id} is invalid
+     */
+    public static JcloudsFileStore inMemory(String id) {
+        return builder().id(id).inMemory().build();
+    }
+
+    /**
+     * Opens a store on an S3-compatible bucket, creating the bucket if missing.
+     *
+     * @throws IllegalArgumentException if {@code id} is invalid
+     * @throws UploadException {@code SERVICE_UNAVAILABLE} if the endpoint cannot be reached, {@code STORAGE_ERROR}
+     *     if the bucket cannot be checked or created (wrong credentials, for example)
+     */
+    public static JcloudsFileStore s3(String id, S3Settings settings) {
+        return builder().id(id).s3(settings).build();
+    }
+
+    /** Returns a builder; choose one of {@code filesystem}, {@code inMemory} or {@code s3} on it. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A {@code null} or blank {@code contentType} is stored as {@code application/octet-stream}.
+     *
+     * @throws UploadException {@code VALIDATION_ERROR} if the key is invalid; what {@code content} threw if it
+     *     threw an {@code UploadException}; {@code STORAGE_ERROR} with the {@code IOException} as cause if reading
+     *     {@code content} failed; {@code FILE_TOO_LARGE} if the content exceeds 10,000 S3 parts;
+     *     {@code SERVICE_UNAVAILABLE} or {@code STORAGE_ERROR} if the store failed
+     */
+    @Override
+    public long put(String key, InputStream content, String contentType) {
+        checkKey(key);
+        Objects.requireNonNull(content, "content");
+        String type = contentType == null || contentType.isBlank() ? DEFAULT_CONTENT_TYPE : contentType;
+        SourceStream source = new SourceStream(content);
+        try {
+            long written = multipart != null ? multipart.write(key, source, type) : putWhole(key, source, type);
+            LOG.debug("Stored {} ({} bytes) in store {}", key, written, id);
+            return written;
+        } catch (IOException | RuntimeException e) {
+            throw StoreFailures.forPut(id, key, source, e);
+        }
+    }
+
+    private long putWhole(String key, SourceStream source, String type) {
+        Blob blob = blobStore.blobBuilder(key).payload(source).contentType(type).build();
+        blobStore.putBlob(container, blob);
+        return source.count();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A range reaching past the end is cut at the last byte. A ranged read asks the store for the object's
+     * size first, so it costs two requests on S3.
+     *
+     * @throws UploadException {@code NOT_FOUND} if there is no such object; {@code VALIDATION_ERROR} on
+     *     {@code range} if the range starts at or after the object's end
+     */
+    @Override
+    public StoredObject get(String key, Optional<ByteRange> range) {
+        checkKey(key);
+        Objects.requireNonNull(range, "range");
+        try {
+            if (range.isEmpty()) {
+                Blob blob = blobStore.getBlob(container, key);
+                if (blob == null) {
+                    throw notFound(key);
+                }
+                return new StoredObject(blob.getPayload().openStream(), sizeOf(blob.getMetadata()), Optional.empty());
+            }
+            BlobMetadata metadata = blobStore.blobMetadata(container, key);
+            if (metadata == null) {
+                throw notFound(key);
+            }
+            long size = sizeOf(metadata);
+            ByteRange wanted = range.get();
+            if (wanted.first() >= size) {
+                String message = "The range starts at byte " + wanted.first() + ", past the end of the "
+                        + size + "-byte object.";
+                throw new UploadException(ErrorCode.VALIDATION_ERROR, message, Map.of("range", List.of(message)),
+                        null);
+            }
+            ByteRange served = new ByteRange(wanted.first(), Math.min(wanted.last(), size - 1));
+            Blob blob = blobStore.getBlob(container, key, GetOptions.Builder.range(served.first(), served.last()));
+            if (blob == null) {
+                throw notFound(key);
+            }
+            return new StoredObject(blob.getPayload().openStream(), size, Optional.of(served));
+        } catch (UploadException e) {
+            throw e;
+        } catch (KeyNotFoundException e) {
+            throw notFound(key);
+        } catch (IOException | RuntimeException e) {
+            throw StoreFailures.translate("Could not read '" + key + "' from store '" + id + "'.", e);
+        }
+    }
+
+    @Override
+    public Optional<Long> size(String key) {
+        checkKey(key);
+        try {
+            BlobMetadata metadata = blobStore.blobMetadata(container, key);
+            return metadata == null ? Optional.empty() : Optional.of(sizeOf(metadata));
+        } catch (KeyNotFoundException e) {
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            throw StoreFailures.translate("Could not look up '" + key + "' in store '" + id + "'.", e);
+        }
+    }
+
+    @Override
+    public void delete(String key) {
+        checkKey(key);
+        if (folder != null && Files.isDirectory(folder.resolve(key), LinkOption.NOFOLLOW_LINKS)) {
+            // A folder is no object; jclouds would retry deleting the non-empty folder for ten seconds.
+            return;
+        }
+        try {
+            blobStore.removeBlob(container, key);
+            LOG.debug("Deleted {} from store {}", key, id);
+        } catch (KeyNotFoundException e) {
+            LOG.trace("{} was already gone from store {}", key, id);
+        } catch (RuntimeException e) {
+            throw StoreFailures.translate("Could not delete '" + key + "' from store '" + id + "'.", e);
+        }
+    }
+
+    /** Closes the jclouds context, its connections and threads. Calling it again has no effect. */
+    @Override
+    public void close() {
+        context.close();
+    }
+
+    @Override
+    public String toString() {
+        return "JcloudsFileStore[id=" + id + ", kind=" + kind + ", container=" + container + "]";
+    }
+
+    private void checkKey(String key) {
+        if (folder != null) {
+            ObjectKeys.resolveInside(folder, key);
+        } else {
+            ObjectKeys.check(key);
+        }
+    }
+
+    private UploadException notFound(String key) {
+        return new UploadException(ErrorCode.NOT_FOUND, "No object '" + key + "' in store '" + id + "'.");
+    }
+
+    private long sizeOf(BlobMetadata metadata) {
+        Long size = metadata.getSize();
+        if (size == null) {
+            size = metadata.getContentMetadata().getContentLength();
+        }
+        if (size == null) {
+            throw new UploadException(ErrorCode.STORAGE_ERROR, "Store '" + id + "' did not report the size of '"
+                    + metadata.getName() + "'.");
+        }
+        return size;
+    }
+
+    /**
+     * Configures a store. Setters check their value at once; {@link #build()} checks the combination, then
+     * opens the store.
+     *
+     * <p>Not thread-safe.
+     */
+    public static final class Builder {
+        private String id;
+        private Kind kind;
+        private Path baseDir;
+        private String container;
+        private S3Settings s3;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the store's id, recorded on every blob it holds: 1–{@value #MAX_ID_LENGTH} characters, no
+         * whitespace or control characters.
+         */
+        public Builder id(String id) {
+            if (id == null || id.isEmpty() || id.length() > MAX_ID_LENGTH
+                    || id.codePoints().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+                throw new IllegalArgumentException("id: '" + id + "' is not a store id; use 1-" + MAX_ID_LENGTH
+                        + " characters without whitespace, such as 'local' or a storage connection's UUID");
+            }
+            this.id = id;
+            return this;
+        }
+
+        /** Keeps objects as files under {@code baseDir}/container; the folders are created if missing. */
+        public Builder filesystem(Path baseDir) {
+            if (baseDir == null) {
+                throw new IllegalArgumentException("baseDir: must not be null; give the folder to keep files in, "
+                        + "such as Path.of(\"data\")");
+            }
+            this.kind = Kind.FILESYSTEM;
+            this.baseDir = baseDir.toAbsolutePath().normalize();
+            return this;
+        }
+
+        /** Keeps objects in memory; for tests. */
+        public Builder inMemory() {
+            this.kind = Kind.IN_MEMORY;
+            return this;
+        }
+
+        /** Keeps objects in an S3-compatible bucket, {@link S3Settings#bucket()}. */
+        public Builder s3(S3Settings settings) {
+            if (settings == null) {
+                throw new IllegalArgumentException("s3: settings must not be null; build them with "
+                        + "S3Settings.builder()");
+            }
+            this.kind = Kind.S3;
+            this.s3 = settings;
+            return this;
+        }
+
+        /**
+         * Sets the container of a filesystem or in-memory store: a folder name of 1–63 letters, digits,
+         * {@code .}, {@code _} and {@code -}, starting with a letter or digit. Defaults to
+         * {@value JcloudsFileStore#DEFAULT_CONTAINER}.
+         */
+        public Builder container(String container) {
+            if (container == null || !CONTAINER.matcher(container).matches()) {
+                throw new IllegalArgumentException("container: '" + container + "' is not a folder name; use 1-63 "
+                        + "letters, digits, '.', '_' and '-', starting with a letter or digit, such as 'files'");
+            }
+            this.container = container;
+            return this;
+        }
+
+        /**
+         * Opens the store.
+         *
+         * @throws IllegalStateException if the id or the kind of store is missing, or a container is set for
+         *     an S3 store (whose container is its bucket)
+         * @throws UploadException if the store cannot be reached or its container cannot be created
+         */
+        public JcloudsFileStore build() {
+            if (id == null) {
+                throw new IllegalStateException("id: not set; call id(String), such as id(\"local\")");
+            }
+            if (kind == null) {
+                throw new IllegalStateException("baseDir: not set; call filesystem(Path) for a local folder, "
+                        + "s3(S3Settings) for a bucket or inMemory() for tests");
+            }
+            if (kind == Kind.S3 && container != null) {
+                throw new IllegalStateException("container: '" + container + "' does not apply to an S3 store; "
+                        + "set the bucket in S3Settings and remove container(...)");
+            }
+            return switch (kind) {
+                case FILESYSTEM -> openFilesystem();
+                case IN_MEMORY -> open(Kind.IN_MEMORY, containerOrDefault(), BlobStoreContexts.inMemory(), null);
+                case S3 -> open(Kind.S3, s3.bucket(), BlobStoreContexts.s3(s3), null);
+            };
+        }
+
+        private JcloudsFileStore openFilesystem() {
+            if (Files.exists(baseDir) && !Files.isDirectory(baseDir)) {
+                throw new IllegalStateException("baseDir: " + baseDir + " is not a directory; give a folder path");
+            }
+            try {
+                Files.createDirectories(baseDir);
+            } catch (IOException e) {
+                throw new UploadException(ErrorCode.STORAGE_ERROR, "Could not create the folder of store '" + id
+                        + "'.", e);
+            }
+            String name = containerOrDefault();
+            return open(Kind.FILESYSTEM, name, BlobStoreContexts.filesystem(baseDir), baseDir.resolve(name));
+        }
+
+        private JcloudsFileStore open(Kind kind, String name, BlobStoreContext context, Path folder) {
+            try {
+                BlobStore blobStore = context.getBlobStore();
+                if (!blobStore.containerExists(name)) {
+                    blobStore.createContainerInLocation(null, name);
+                }
+                MultipartWriter writer = kind == Kind.S3
+                        ? new MultipartWriter(blobStore, name, Math.toIntExact(s3.partSizeBytes()))
+                        : null;
+                LOG.debug("Opened {} store {} on container {}", kind, id, name);
+                return new JcloudsFileStore(id, kind, name, context, folder, writer);
+            } catch (RuntimeException e) {
+                context.close();
+                throw StoreFailures.translate("Could not open store '" + id + "': its container '" + name
+                        + "' could not be checked or created.", e);
+            }
+        }
+
+        private String containerOrDefault() {
+            return container == null ? DEFAULT_CONTAINER : container;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.uploadkit.core.store;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.net.URI;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class S3SettingsTest {
+
+    private static S3Settings.Builder valid() {
+        return S3Settings.builder().bucket("my-bucket").accessKey("AKIA123").secretKey("s3cr3t-value");
+    }
+
+    @Test
+    void defaultsAreAwsVirtualHostAndEightMebibyteParts() {
+        S3Settings settings = valid().build();
+
+        assertEquals(S3Settings.AWS_ENDPOINT, settings.endpoint());
+        assertEquals("us-east-1", settings.region());
+        assertFalse(settings.pathStyle());
+        assertEquals(8L * 1024 * 1024, settings.partSizeBytes());
+    }
+
+    @Test
+    void toStringHidesTheSecret() {
+        String shown = valid().build().toString();
+
+        assertFalse(shown.contains("s3cr3t-value"));
+        assertTrue(shown.contains("my-bucket"));
+    }
+
+    @Test
+    void toBuilderRoundTrips() {
+        S3Settings settings = valid().endpoint("http://127.0.0.1:9000").pathStyle(true).region("auto").build();
+
+        assertEquals(settings, settings.toBuilder().build());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ab", "Upper-Case", "-leading", "trailing-", "under_score", "dots..twice",
+            "a-name-that-is-far-too-long-for-any-s3-bucket-because-it-exceeds-63"})
+    void invalidBucketNamesAreRefused(String bucket) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> valid().bucket(bucket).build());
+
+        assertTrue(e.getMessage().startsWith("bucket:"));
+    }
+
+    @Test
+    void partSizeBelowFiveMebibytesIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> valid().partSizeBytes(5L * 1024 * 1024 - 1).build());
+
+        assertTrue(e.getMessage().startsWith("partSizeBytes:"));
+        assertEquals(5L * 1024 * 1024, valid().partSizeBytes(5L * 1024 * 1024).build().partSizeBytes());
+    }
+
+    @Test
+    void partSizeAboveOneGibibyteIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> valid().partSizeBytes(1024L * 1024 * 1024 + 1).build());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ftp://example.com", "not a url", "http://user:pw@example.com", "https://x.example/?q=1",
+            "s3.amazonaws.com"})
+    void invalidEndpointsAreRefused(String endpoint) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> valid().endpoint(endpoint).pathStyle(true).build());
+
+        assertTrue(e.getMessage().startsWith("endpoint:"));
+    }
+
+    @Test
+    void ipEndpointNeedsPathStyle() {
+        S3Settings.Builder builder = valid().endpoint(URI.create("http://127.0.0.1:9000"));
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, builder::build);
+
+        assertTrue(e.getMessage().startsWith("pathStyle:"));
+        assertTrue(builder.pathStyle(true).build().pathStyle());
+    }
+
+    @Test
+    void credentialsAndRegionAreRequired() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> valid().accessKey(" ").build())
+                .getMessage().startsWith("accessKey:"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> valid().secretKey(null).build())
+                .getMessage().startsWith("secretKey:"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> valid().region("eu west").build())
+                .getMessage().startsWith("region:"));
+    }
+}
