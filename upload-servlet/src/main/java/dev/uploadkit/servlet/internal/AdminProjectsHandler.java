@@ -1,0 +1,99 @@
+package dev.uploadkit.servlet.internal;
+
+import dev.uploadkit.core.ErrorCode;
+import dev.uploadkit.core.PageRequest;
+import dev.uploadkit.core.UploadException;
+import dev.uploadkit.core.UploadQuery;
+import dev.uploadkit.core.UploadService;
+import dev.uploadkit.core.auth.AccessService;
+import dev.uploadkit.core.auth.Project;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** {@code admin/projects…}: server administration, for server-admin callers only. */
+final class AdminProjectsHandler {
+    private final AccessService access;
+    private final UploadService uploads;
+    private final KeysHandler keys;
+
+    AdminProjectsHandler(AccessService access, UploadService uploads, KeysHandler keys) {
+        this.access = access;
+        this.uploads = uploads;
+        this.keys = keys;
+    }
+
+    void register(Router router) {
+        router.add("GET", "admin/projects", Access.ADMIN, this::list);
+        router.add("POST", "admin/projects", Access.ADMIN, this::create);
+        router.add("GET", "admin/projects/{id}", Access.ADMIN, this::get);
+        router.add("PATCH", "admin/projects/{id}", Access.ADMIN, this::update);
+        router.add("DELETE", "admin/projects/{id}", Access.ADMIN, this::delete);
+        router.add("POST", "admin/projects/{id}/api-keys", Access.ADMIN, this::createKey);
+    }
+
+    private void list(Exchange ex) throws IOException {
+        Json.list(ex, access.projects().stream().map(AdminProjectsHandler::view).toList());
+    }
+
+    private void create(Exchange ex) throws IOException {
+        JsonFields fields = new JsonFields(Json.readObject(ex));
+        Optional<String> name = fields.requiredString("name");
+        Optional<String> plan = fields.string("plan");
+        fields.throwIfInvalid();
+        Project project = access.createProject(name.orElseThrow(), plan.orElse(null));
+        ex.response().setHeader("Location", ex.baseUrl() + "/admin/projects/" + project.id());
+        Json.success(ex, 201, view(project));
+    }
+
+    private void get(Exchange ex) throws IOException {
+        Json.success(ex, 200, view(access.project(projectId(ex))));
+    }
+
+    private void update(Exchange ex) throws IOException {
+        UUID id = projectId(ex);
+        JsonFields fields = new JsonFields(Json.readObject(ex));
+        Optional<String> name = fields.string("name");
+        Optional<String> plan = fields.string("plan");
+        fields.throwIfInvalid();
+        Json.success(ex, 200, view(access.updateProject(id, name.orElse(null), plan.orElse(null))));
+    }
+
+    /** Deletes a project and its keys; refused with {@code CONFLICT} while it holds files, trash included. */
+    private void delete(Exchange ex) throws IOException {
+        UUID id = projectId(ex);
+        access.project(id);
+        UploadQuery all = UploadQuery.builder().view(UploadQuery.View.ALL).build();
+        if (uploads.list(id, all, PageRequest.first(1)).total() > 0) {
+            throw new UploadException(ErrorCode.CONFLICT,
+                    "The project still holds files; delete them (and empty its trash) first.");
+        }
+        access.deleteProject(id);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("id", id.toString());
+        data.put("deleted", true);
+        Json.success(ex, 200, data);
+    }
+
+    private void createKey(Exchange ex) throws IOException {
+        UUID id = projectId(ex);
+        access.project(id);
+        keys.createIn(ex, id);
+    }
+
+    private static UUID projectId(Exchange ex) {
+        return ex.pathUuid("id", "Project");
+    }
+
+    private static Map<String, Object> view(Project p) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("id", p.id().toString());
+        v.put("name", p.name());
+        v.put("plan", p.plan());
+        v.put("created_at", UploadViews.timestamp(p.createdAt()));
+        return v;
+    }
+}

@@ -1,0 +1,131 @@
+package dev.uploadkit.servlet.internal;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.uploadkit.core.ErrorCode;
+import dev.uploadkit.core.Page;
+import dev.uploadkit.core.UploadException;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** JSON in and out: the configured mapper, bounded request bodies, and the contract's envelopes. */
+public final class Json {
+    /** The largest JSON request body accepted. */
+    public static final int MAX_BODY_BYTES = 1024 * 1024;
+
+    public static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(64).maxStringLength(MAX_BODY_BYTES).build())
+                    .build())
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .serializationInclusion(JsonInclude.Include.ALWAYS)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
+
+    private static final String CONTENT_TYPE = "application/json; charset=utf-8";
+
+    private Json() {
+    }
+
+    /**
+     * Reads the request body as a JSON object, whatever its {@code Content-Type}. Malformed JSON surfaces as
+     * Jackson's exception; a body that is JSON but not an object is {@code VALIDATION_ERROR}.
+     */
+    public static ObjectNode readObject(Exchange exchange) throws IOException {
+        byte[] body = readBody(exchange);
+        if (body.length == 0) {
+            throw new UploadException(ErrorCode.PAYLOAD_MALFORMED, "The request body is empty; send a JSON object.");
+        }
+        JsonNode node = MAPPER.readTree(body);
+        if (!(node instanceof ObjectNode object)) {
+            throw UploadException.validation("body", "The request body must be a JSON object.");
+        }
+        return object;
+    }
+
+    private static byte[] readBody(Exchange exchange) {
+        try (InputStream in = exchange.request().getInputStream()) {
+            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (body.length > MAX_BODY_BYTES) {
+                throw new UploadException(ErrorCode.PAYLOAD_MALFORMED,
+                        "The JSON body may be at most " + MAX_BODY_BYTES + " bytes.");
+            }
+            return body;
+        } catch (IOException e) {
+            throw new UploadException(ErrorCode.PAYLOAD_MALFORMED, "The request body could not be read.", e);
+        }
+    }
+
+    /** Writes {@code {"success": true, "data": data}}. */
+    public static void success(Exchange exchange, int status, Object data) throws IOException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("success", true);
+        body.put("data", data);
+        write(exchange.response(), exchange.isHead(), status, body);
+    }
+
+    /** Writes a page of a list with its {@code meta} block. */
+    public static void page(Exchange exchange, Page<?> page) throws IOException {
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("current_page", page.currentPage());
+        meta.put("per_page", page.perPage());
+        meta.put("total", page.total());
+        meta.put("last_page", page.lastPage());
+        meta.put("next_cursor", page.nextCursor());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("success", true);
+        body.put("data", page.items());
+        body.put("meta", meta);
+        write(exchange.response(), exchange.isHead(), 200, body);
+    }
+
+    /** Writes a whole, unpaged list as one page. */
+    public static void list(Exchange exchange, List<?> items) throws IOException {
+        int perPage = Math.max(1, items.size());
+        page(exchange, new Page<>(items, 1, perPage, items.size(), null));
+    }
+
+    /** Writes the error envelope. */
+    static void error(HttpServletResponse response, boolean head, int status, ErrorCode code, String message,
+                      Map<String, List<String>> details) throws IOException {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", code.name());
+        error.put("message", message);
+        error.put("details", details);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("success", false);
+        body.put("error", error);
+        write(response, head, status, body);
+    }
+
+    private static void write(HttpServletResponse response, boolean head, int status, Object body) throws IOException {
+        byte[] bytes = MAPPER.writeValueAsBytes(body);
+        response.setStatus(status);
+        response.setContentType(CONTENT_TYPE);
+        response.setHeader("Cache-Control", "no-store");
+        response.setContentLength(bytes.length);
+        if (!head) {
+            OutputStream out = response.getOutputStream();
+            out.write(bytes);
+        }
+    }
+}

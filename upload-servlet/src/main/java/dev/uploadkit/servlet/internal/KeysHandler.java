@@ -1,0 +1,87 @@
+package dev.uploadkit.servlet.internal;
+
+import dev.uploadkit.core.ErrorCode;
+import dev.uploadkit.core.UploadException;
+import dev.uploadkit.core.auth.AccessService;
+import dev.uploadkit.core.auth.ApiKey;
+import dev.uploadkit.core.auth.CreatedKey;
+import dev.uploadkit.core.auth.Permission;
+import dev.uploadkit.core.auth.Principal;
+
+import java.io.IOException;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * {@code api-keys} and {@code api-keys/{id}}: a project's keys. A key is shown in full only in the response
+ * that creates it; lists show its prefix. A caller may grant only permissions it holds itself (a server admin
+ * any), and never the admin flag.
+ */
+final class KeysHandler {
+    private final AccessService access;
+
+    KeysHandler(AccessService access) {
+        this.access = access;
+    }
+
+    void register(Router router) {
+        router.add("GET", "api-keys", Access.permission(Permission.KEYS_MANAGE), this::list);
+        router.add("POST", "api-keys", Access.permission(Permission.KEYS_MANAGE), this::create);
+        router.add("DELETE", "api-keys/{id}", Access.permission(Permission.KEYS_MANAGE), this::revoke);
+    }
+
+    private void list(Exchange ex) throws IOException {
+        Json.list(ex, access.keys(ex.principal().projectId()).stream().map(KeysHandler::view).toList());
+    }
+
+    private void create(Exchange ex) throws IOException {
+        createIn(ex, ex.principal().projectId());
+    }
+
+    /** Creates a key in {@code projectId} from the request body and answers {@code 201} with the key. */
+    void createIn(Exchange ex, UUID projectId) throws IOException {
+        JsonFields fields = new JsonFields(Json.readObject(ex));
+        Optional<String> name = fields.requiredString("name");
+        Optional<List<String>> names = fields.stringList("permissions");
+        if (!fields.has("permissions")) {
+            fields.problems().add("permissions", "The permissions field is required.");
+        }
+        Set<Permission> permissions = EnumSet.noneOf(Permission.class);
+        names.ifPresent(list -> list.forEach(n -> fields.problems().attempt(() -> permissions.add(Permission.parse(n)))));
+        fields.throwIfInvalid();
+        Principal caller = ex.principal();
+        if (!caller.admin() && !caller.permissions().containsAll(permissions)) {
+            throw new UploadException(ErrorCode.FORBIDDEN, "A key may only grant permissions it holds itself.");
+        }
+        CreatedKey created = access.createKey(projectId, name.orElseThrow(), permissions, false);
+        Map<String, Object> data = view(created.key());
+        data.remove("revoked_at");
+        data.put("key", created.plaintext());
+        Json.success(ex, 201, data);
+    }
+
+    private void revoke(Exchange ex) throws IOException {
+        UUID projectId = ex.principal().projectId();
+        UUID id = ex.pathUuid("id", "API key");
+        access.revokeKey(projectId, id);
+        ApiKey revoked = access.keys(projectId).stream().filter(k -> k.id().equals(id)).findFirst()
+                .orElseThrow(() -> UploadException.notFound("API key"));
+        Json.success(ex, 200, view(revoked));
+    }
+
+    static Map<String, Object> view(ApiKey key) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("id", key.id().toString());
+        v.put("name", key.name());
+        v.put("prefix", key.prefix());
+        v.put("permissions", key.permissions().stream().sorted().map(Permission::wireName).toList());
+        v.put("created_at", UploadViews.timestamp(key.createdAt()));
+        v.put("revoked_at", UploadViews.timestamp(key.revokedAt()));
+        return v;
+    }
+}

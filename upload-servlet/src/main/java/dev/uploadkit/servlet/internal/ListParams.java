@@ -1,0 +1,93 @@
+package dev.uploadkit.servlet.internal;
+
+import dev.uploadkit.core.PageRequest;
+import dev.uploadkit.core.UploadException;
+import dev.uploadkit.core.UploadQuery;
+import dev.uploadkit.core.UploadStatus;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+
+/**
+ * The query parameters of a file list: paging ({@code page}, {@code per_page}, {@code cursor}), filters and
+ * sort. Every invalid parameter is reported in one {@code VALIDATION_ERROR}.
+ */
+final class ListParams {
+    private ListParams() {
+    }
+
+    record Parsed(UploadQuery query, PageRequest page) {
+    }
+
+    static Parsed parse(Exchange ex, UploadQuery.View view) {
+        Problems problems = new Problems();
+        Integer page = problems.attempt(() -> positiveInt(ex, "page", 1));
+        Integer perPage = problems.attempt(() -> positiveInt(ex, "per_page", PageRequest.DEFAULT_PER_PAGE));
+        UploadQuery.Builder q = UploadQuery.builder().view(view);
+        ex.query("folder").ifPresent(q::folder);
+        ex.query("mime_type").ifPresent(q::mimeType);
+        ex.query("search").ifPresent(q::search);
+        problems.attempt(() -> q.isPublic(bool(ex, "is_public").orElse(null)));
+        problems.attempt(() -> q.isStored(bool(ex, "is_stored").orElse(null)));
+        problems.attempt(() -> q.status(ex.query("status").map(s -> UploadStatus.parse("status", s)).orElse(null)));
+        problems.attempt(() -> q.createdFrom(instant(ex, "created_from", false).orElse(null)));
+        problems.attempt(() -> q.createdTo(instant(ex, "created_to", true).orElse(null)));
+        problems.attempt(() -> q.sort(ex.query("sort").map(UploadQuery.Sort::parse).orElse(null)));
+        problems.attempt(() -> q.order(ex.query("order").map(UploadQuery.Order::parse).orElse(null)));
+        PageRequest request = page == null || perPage == null ? null
+                : problems.attempt(() -> new PageRequest(page, perPage, ex.query("cursor").orElse(null)));
+        UploadQuery query = problems.isEmpty() ? problems.attempt(q::build) : null;
+        problems.throwIfAny();
+        return new Parsed(query, request);
+    }
+
+    private static int positiveInt(Exchange ex, String name, int fallback) {
+        Optional<String> raw = ex.query(name);
+        if (raw.isEmpty()) {
+            return fallback;
+        }
+        String v = raw.get();
+        if (!v.matches("[0-9]{1,9}")) {
+            throw UploadException.validation(name, "The " + name + " must be a whole number.");
+        }
+        return Integer.parseInt(v);
+    }
+
+    private static Optional<Boolean> bool(Exchange ex, String name) {
+        return ex.query(name).map(v -> parseBoolean(name, v));
+    }
+
+    static boolean parseBoolean(String name, String value) {
+        return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "1" -> true;
+            case "false", "0" -> false;
+            default -> throw UploadException.validation(name, "The " + name + " must be true or false.");
+        };
+    }
+
+    /**
+     * Parses an ISO-8601 instant, date-time with offset, or date. A date as an upper bound means the end of
+     * that day, so {@code created_to=2025-01-15} includes the 15th.
+     */
+    private static Optional<Instant> instant(Exchange ex, String name, boolean upperBound) {
+        Optional<String> raw = ex.query(name);
+        if (raw.isEmpty()) {
+            return Optional.empty();
+        }
+        String v = raw.get().strip();
+        try {
+            if (v.length() == 10) {
+                LocalDate day = LocalDate.parse(v);
+                return Optional.of((upperBound ? day.plusDays(1) : day).atStartOfDay(ZoneOffset.UTC).toInstant());
+            }
+            return Optional.of(OffsetDateTime.parse(v).toInstant());
+        } catch (DateTimeParseException e) {
+            throw UploadException.validation(name, "The " + name + " must be an ISO-8601 date or date-time, "
+                    + "e.g. 2025-01-15T10:30:00Z.");
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.uploadkit.servlet.internal;
+
+import dev.uploadkit.core.UploadService;
+import dev.uploadkit.core.auth.AccessService;
+import dev.uploadkit.servlet.Authenticator;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The validated configuration of one servlet, as {@code UploadServlet.Builder} produced it.
+ *
+ * @param access {@code null} when the host authenticates on its own and has no key management
+ * @param publicBaseUrl {@code null} to derive the base of links from each request
+ */
+public record Settings(UploadService uploads, AccessService access, Authenticator authenticator, byte[] signingKey,
+                       Duration downloadTokenTtl, String publicBaseUrl, long maxRequestSize, int maxFileCount,
+                       long maxFormFieldSize, Clock clock) {
+    public Settings {
+        Objects.requireNonNull(uploads, "uploads");
+        Objects.requireNonNull(authenticator, "authenticator");
+        signingKey = signingKey.clone();
+        Objects.requireNonNull(downloadTokenTtl, "downloadTokenTtl");
+        Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public byte[] signingKey() {
+        return signingKey.clone();
+    }
+}
