@@ -78,8 +78,7 @@ public final class Ingest {
                 .status(UploadStatus.PROCESSING).storageId(store.id()).isStored(request.isStored())
                 .metadata(request.metadata()).contentInfo(info).createdAt(now).updatedAt(now)
                 .build();
-        String preferredKey = request.folder().isEmpty() ? request.filename()
-                : request.folder() + "/" + request.filename();
+        String preferredKey = BlobKeys.preferred(request.folder(), request.filename());
         Blob reservation = catalog.inTransaction(tx -> {
             Blob blob = tx.blobs().reserve(request.projectId(), store.id(), preferredKey, now);
             tx.uploads().insert(processing);

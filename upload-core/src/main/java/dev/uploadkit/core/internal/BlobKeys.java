@@ -1,0 +1,61 @@
+package dev.uploadkit.core.internal;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Turns an upload's folder and filename into the key its blob is first stored under: readable, but safe in
+ * every store. Letters and digits of any script, spaces and {@code . _ - ( )} are kept; anything else
+ * (including characters some S3 servers sign inconsistently, such as {@code ; = : ~}) becomes {@code _}. The
+ * key stays well under S3's 1024-byte limit, leaving room for the uniqueness suffix the catalog may add.
+ */
+public final class BlobKeys {
+    static final int MAX_FOLDER_BYTES = 512;
+    static final int MAX_NAME_BYTES = 300;
+
+    private BlobKeys() {
+    }
+
+    /** Returns the preferred key for {@code filename} in {@code folder} ({@code ""} = root). */
+    public static String preferred(String folder, String filename) {
+        if (folder.isEmpty()) {
+            return fitName(segment(filename));
+        }
+        StringBuilder dir = new StringBuilder();
+        for (String segment : folder.split("/")) {
+            dir.append(dir.length() == 0 ? "" : "/").append(segment(segment));
+        }
+        while (utf8(dir) > MAX_FOLDER_BYTES) {
+            dir.setLength(dir.offsetByCodePoints(dir.length(), -1));
+        }
+        String fitted = dir.toString().replaceAll("/+$", "");
+        return (fitted.isEmpty() ? "" : fitted + "/") + fitName(segment(filename));
+    }
+
+    private static String segment(String raw) {
+        StringBuilder sb = new StringBuilder(raw.length());
+        raw.codePoints().forEach(cp -> {
+            boolean keep = Character.isLetterOrDigit(cp) || cp == ' ' || cp == '.' || cp == '_' || cp == '-'
+                    || cp == '(' || cp == ')';
+            sb.appendCodePoint(keep ? cp : '_');
+        });
+        String s = sb.toString();
+        if (s.chars().allMatch(c -> c == '.')) {
+            return s.replace('.', '_');
+        }
+        return s;
+    }
+
+    private static String fitName(String name) {
+        int dot = name.lastIndexOf('.');
+        String ext = dot > 0 && name.length() - dot <= 16 ? name.substring(dot) : "";
+        StringBuilder base = new StringBuilder(name.substring(0, name.length() - ext.length()));
+        while (utf8(base) + utf8(ext) > MAX_NAME_BYTES && base.length() > 1) {
+            base.setLength(base.offsetByCodePoints(base.length(), -1));
+        }
+        return base + ext;
+    }
+
+    private static int utf8(CharSequence s) {
+        return s.toString().getBytes(StandardCharsets.UTF_8).length;
+    }
+}

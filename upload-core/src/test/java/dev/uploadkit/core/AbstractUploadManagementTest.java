@@ -1,0 +1,153 @@
+package dev.uploadkit.core;
+
+import dev.uploadkit.core.event.UploadEvent;
+import dev.uploadkit.core.testing.TestContent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Managing uploads: listing, changing, trash, permanent deletion, hash look-ups, project isolation. */
+public abstract class AbstractUploadManagementTest extends UploadServiceTestBase {
+
+    @Test
+    void listsWithFiltersAndFollowsCursorsThroughEverySort() {
+        List<Upload> all = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            all.add(upload(projectA, i % 2 == 0 ? "even" : "odd", "file-" + i + ".bin", TestContent.random(i, 100 + i)));
+        }
+        all.add(upload(projectA, "img", "pic.png", TestContent.png(2, 2)));
+
+        assertEquals(4, service.list(projectA, UploadQuery.builder().folder("even").build(), PageRequest.first(100)).total());
+        assertEquals(List.of("pic.png"), names(service.list(projectA,
+                UploadQuery.builder().mimeType("image/*").build(), PageRequest.first(100))));
+        assertEquals(List.of("file-3.bin"), names(service.list(projectA,
+                UploadQuery.builder().search("LE-3").build(), PageRequest.first(100))));
+
+        for (UploadQuery.Sort sort : UploadQuery.Sort.values()) {
+            for (UploadQuery.Order order : UploadQuery.Order.values()) {
+                UploadQuery q = UploadQuery.builder().sort(sort).order(order).build();
+                List<UUID> seen = new ArrayList<>();
+                String cursor = null;
+                do {
+                    Page<Upload> page = service.list(projectA, q, new PageRequest(1, 3, cursor));
+                    assertEquals(8, page.total());
+                    page.items().forEach(u -> seen.add(u.uuid()));
+                    cursor = page.nextCursor();
+                } while (cursor != null);
+                Comparator<Upload> c = switch (sort) {
+                    case CREATED_AT -> Comparator.comparing(Upload::createdAt);
+                    case SIZE_BYTES -> Comparator.comparingLong(Upload::sizeBytes);
+                    case FILENAME -> Comparator.comparing(Upload::filename);
+                };
+                c = c.thenComparing(Upload::uuid);
+                List<UUID> expected = all.stream().sorted(order == UploadQuery.Order.ASC ? c : c.reversed())
+                        .map(Upload::uuid).toList();
+                assertEquals(expected, seen, sort + " " + order);
+            }
+        }
+        Page<Upload> third = service.list(projectA, UploadQuery.live(), new PageRequest(3, 3, null));
+        assertEquals(2, third.items().size());
+        assertEquals(3, third.lastPage());
+        assertNull(third.nextCursor());
+    }
+
+    @Test
+    void patchChangesTheEntryNotTheBlobKey() {
+        Upload u = upload(projectA, "in", "old.txt", "hello".getBytes());
+        Upload p = service.patch(projectA, u.uuid(), UploadPatch.none().withFilename("Ünïcödé naïve.txt")
+                .withFolder("/moved/here/").withPublic(true).withContentDisposition(ContentDisposition.INLINE)
+                .withMetadata(new Metadata(Map.of("order_id", "42"))));
+        assertEquals("Ünïcödé naïve.txt", p.filename());
+        assertEquals("moved/here", p.folder());
+        assertTrue(p.isPublic());
+        assertEquals(ContentDisposition.INLINE, p.contentDisposition());
+        assertEquals(Map.of("order_id", "42"), p.metadata().entries());
+        assertEquals(u.objectKey(), p.objectKey());
+        assertEquals(p, service.get(projectA, u.uuid()));
+        assertEquals(List.of(UploadEvent.COMPLETED, UploadEvent.METADATA_UPDATED),
+                events.stream().map(UploadEvent::type).toList());
+
+        assertCode(ErrorCode.VALIDATION_ERROR, () -> service.patch(projectA, u.uuid(),
+                UploadPatch.none().withFilename("../etc/passwd")));
+        assertCode(ErrorCode.VALIDATION_ERROR, () -> new Metadata(Map.of("bad key", "v")));
+        assertCode(ErrorCode.NOT_FOUND, () -> service.patch(projectB, u.uuid(), UploadPatch.none().withPublic(false)));
+    }
+
+    @Test
+    void trashAndRestore() {
+        Upload u = upload(projectA, "", "t.txt", "trash me".getBytes());
+        Upload trashed = service.trash(projectA, u.uuid());
+        assertNotNull(trashed.deletedAt());
+        assertEquals(0, service.list(projectA, UploadQuery.live(), PageRequest.first(10)).total());
+        assertEquals(List.of(u.uuid()), service.list(projectA, UploadQuery.trashed(), PageRequest.first(10))
+                .items().stream().map(Upload::uuid).toList());
+        assertCode(ErrorCode.CONFLICT, () -> service.trash(projectA, u.uuid()));
+        assertCode(ErrorCode.NOT_FOUND, () -> service.open(projectA, u.uuid(), Optional.empty()));
+
+        Upload restored = service.restore(projectA, u.uuid());
+        assertNull(restored.deletedAt());
+        assertCode(ErrorCode.CONFLICT, () -> service.restore(projectA, u.uuid()));
+        assertEquals(List.of(UploadEvent.COMPLETED, UploadEvent.DELETED, UploadEvent.RESTORED),
+                events.stream().map(UploadEvent::type).toList());
+    }
+
+    @Test
+    void forceDeleteIsFinal() {
+        Upload u = upload(projectA, "", "gone.txt", "bye".getBytes());
+        service.forceDelete(projectA, u.uuid());
+        assertCode(ErrorCode.NOT_FOUND, () -> service.get(projectA, u.uuid()));
+        assertCode(ErrorCode.NOT_FOUND, () -> service.restore(projectA, u.uuid()));
+        assertCode(ErrorCode.NOT_FOUND, () -> service.forceDelete(projectA, u.uuid()));
+        assertNothingLeft(projectA);
+    }
+
+    @Test
+    void findsByHashInAnyAcceptedForm() {
+        byte[] bytes = "find me".getBytes();
+        Upload u = upload(projectA, "", "f.txt", bytes);
+        String hex = TestContent.sha256(bytes);
+        assertEquals(Optional.of(u.uuid()), service.findByHash(projectA, hex).map(Upload::uuid));
+        assertEquals(Optional.of(u.uuid()), service.findByHash(projectA, "sha256:" + hex.toUpperCase()).map(Upload::uuid));
+        assertEquals(Optional.empty(), service.findByHash(projectB, hex));
+        assertCode(ErrorCode.VALIDATION_ERROR, () -> service.findByHash(projectA, "abc"));
+        assertCode(ErrorCode.VALIDATION_ERROR, () -> service.findByHash(projectA, "md5:" + hex));
+        service.trash(projectA, u.uuid());
+        assertEquals(Optional.empty(), service.findByHash(projectA, hex));
+    }
+
+    @Test
+    void anotherProjectSeesNothing() {
+        Upload u = upload(projectA, "", "secret.txt", "secret".getBytes());
+        assertCode(ErrorCode.NOT_FOUND, () -> service.get(projectB, u.uuid()));
+        assertCode(ErrorCode.NOT_FOUND, () -> service.trash(projectB, u.uuid()));
+        assertCode(ErrorCode.NOT_FOUND, () -> service.restore(projectB, u.uuid()));
+        assertCode(ErrorCode.NOT_FOUND, () -> service.forceDelete(projectB, u.uuid()));
+        assertCode(ErrorCode.NOT_FOUND, () -> service.open(projectB, u.uuid(), Optional.empty()));
+        assertEquals(0, service.list(projectB, UploadQuery.builder().view(UploadQuery.View.ALL).build(),
+                PageRequest.first(10)).total());
+        assertEquals(0, service.emptyTrash(projectB).deleted());
+        assertEquals(0, service.dedupStats(projectB).totalFiles());
+        assertFalse(service.get(projectA, u.uuid()).isTrashed());
+    }
+
+    private static List<String> names(Page<Upload> page) {
+        return page.items().stream().map(Upload::filename).toList();
+    }
+
+    protected static void assertCode(ErrorCode code, Executable call) {
+        assertEquals(code, assertThrows(UploadException.class, call).code());
+    }
+}

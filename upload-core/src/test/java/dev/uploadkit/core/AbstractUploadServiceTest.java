@@ -1,0 +1,244 @@
+package dev.uploadkit.core;
+
+import dev.uploadkit.core.catalog.Blob;
+import dev.uploadkit.core.catalog.DedupStats;
+import dev.uploadkit.core.event.UploadEvent;
+import dev.uploadkit.core.store.ByteRange;
+import dev.uploadkit.core.testing.FailingFileStore;
+import dev.uploadkit.core.testing.TestContent;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Uploading: streaming, hashing, type detection, limits, failure paths and deduplication. */
+public abstract class AbstractUploadServiceTest extends UploadServiceTestBase {
+
+    @Test
+    void storesBytesWithHashSizeAndDetectedType() {
+        byte[] png = TestContent.png(3, 2);
+        Upload u = upload(projectA, "uploads", "photo.txt", png);
+
+        assertEquals(UploadStatus.COMPLETED, u.status());
+        assertEquals("image/png", u.mimeType(), "type comes from the bytes, not the name");
+        assertEquals(new ContentInfo("image/png", new ContentInfo.ImageInfo(3, 2)), u.contentInfo());
+        assertEquals(png.length, u.sizeBytes());
+        assertEquals(TestContent.sha256(png), u.sha256());
+        assertEquals("uploads/photo.txt", u.objectKey());
+        assertFalse(u.deduplicated());
+        assertArrayEquals(png, read(projectA, u.uuid()));
+        assertEquals(u, service.get(projectA, u.uuid()));
+        assertEquals(List.of(UploadEvent.COMPLETED), events.stream().map(UploadEvent::type).toList());
+    }
+
+    @Test
+    void detectsTypeFromMagicBytesWhateverTheName() {
+        assertEquals("application/pdf", upload(projectA, "", "invoice.jpg", TestContent.pdf()).mimeType());
+        assertEquals("application/octet-stream", upload(projectA, "", "empty.bin", new byte[0]).mimeType());
+    }
+
+    @Test
+    void streamsLargeFileOfUnknownLength() throws IOException {
+        long size = 9L * 1024 * 1024 + 7;
+        Upload u = service.upload(UploadRequest.of(projectA, "big.bin"), TestContent.randomStream(1, size));
+        assertEquals(size, u.sizeBytes());
+        try (Download d = service.open(projectA, u.uuid(), Optional.empty())) {
+            assertEquals(size, d.content().contentLength());
+            byte[] all = d.content().content().readAllBytes();
+            assertEquals(TestContent.sha256(all), u.sha256());
+        }
+    }
+
+    @Test
+    void readsByteRanges() throws IOException {
+        byte[] bytes = TestContent.random(2, 1000);
+        Upload u = upload(projectA, "", "r.bin", bytes);
+        try (Download d = service.open(projectA, u.uuid(), Optional.of(new ByteRange(10, 19)))) {
+            assertArrayEquals(Arrays.copyOfRange(bytes, 10, 20), d.content().content().readAllBytes());
+            assertEquals(1000, d.content().totalSize());
+        }
+        UploadException e = assertThrows(UploadException.class,
+                () -> service.open(projectA, u.uuid(), Optional.of(new ByteRange(10, 1000))));
+        assertEquals(ErrorCode.VALIDATION_ERROR, e.code());
+    }
+
+    @Test
+    void refusesOversizedStreamWhileStreamingAndLeavesNothing() {
+        UploadService limited = rebuild(b -> b.maxFileSize(DataSize.ofMebibytes(1)));
+        // An endless stream can only be refused by counting while streaming.
+        UploadException e = assertThrows(UploadException.class,
+                () -> limited.upload(UploadRequest.of(projectA, "endless.bin"), TestContent.endless()));
+        assertEquals(ErrorCode.FILE_TOO_LARGE, e.code());
+        assertNothingLeft(projectA);
+
+        UploadException perRequest = assertThrows(UploadException.class, () -> service.upload(
+                UploadRequest.of(projectA, "x.bin").withMaxSize(DataSize.ofBytes(10)),
+                new ByteArrayInputStream(new byte[11])));
+        assertEquals(ErrorCode.FILE_TOO_LARGE, perRequest.code());
+        assertEquals(10, service.upload(UploadRequest.of(projectA, "ok.bin").withMaxSize(DataSize.ofBytes(10)),
+                new ByteArrayInputStream(new byte[10])).sizeBytes());
+    }
+
+    @Test
+    void refusesDisallowedTypeBeforeWritingAnything() {
+        UploadService imagesOnly = rebuild(b -> b.allowedTypes(List.of("image/*")));
+        UploadException e = assertThrows(UploadException.class,
+                () -> imagesOnly.upload(UploadRequest.of(projectA, "fake.png"), new ByteArrayInputStream(TestContent.pdf())));
+        assertEquals(ErrorCode.INVALID_FILE_TYPE, e.code());
+        assertNothingLeft(projectA);
+        assertEquals("image/png", imagesOnly.upload(UploadRequest.of(projectA, "real.png"),
+                new ByteArrayInputStream(TestContent.png(1, 1))).mimeType());
+    }
+
+    @Test
+    void storeFailingMidStreamLeavesNothing() {
+        UploadService f = UploadService.builder().catalog(db.catalog()).store(new FailingFileStore(store, 100_000))
+                .webhookSink(events::add).build();
+        UploadException e = assertThrows(UploadException.class,
+                () -> f.upload(UploadRequest.of(projectA, "a.bin"), TestContent.randomStream(3, 1_000_000)));
+        assertEquals(ErrorCode.STORAGE_ERROR, e.code());
+        assertNothingLeft(projectA);
+        assertEquals(List.of(UploadEvent.FAILED), events.stream().map(UploadEvent::type).toList());
+    }
+
+    @Test
+    void clientStreamBreakingMidwayLeavesNothing() {
+        UploadException e = assertThrows(UploadException.class, () -> service.upload(UploadRequest.of(projectA, "a.bin"),
+                TestContent.failingAfter(TestContent.random(4, 200_000))));
+        assertEquals(ErrorCode.PAYLOAD_MALFORMED, e.code());
+        assertNothingLeft(projectA);
+    }
+
+    @Test
+    void identicalBytesAreStoredOnceAndFreedWithTheLastReference() {
+        byte[] bytes = TestContent.random(5, 50_000);
+        Upload first = upload(projectA, "a", "one.bin", bytes);
+        Upload second = upload(projectA, "b", "two.bin", bytes);
+
+        assertTrue(second.deduplicated());
+        assertEquals(first.objectKey(), second.objectKey());
+        assertEquals(first.blobId(), second.blobId());
+        assertEquals(1, storedFiles().size());
+        assertEquals(new DedupStats(2, 1, 100_000, 50_000), service.dedupStats(projectA));
+        assertEquals(1, service.dedupStats(projectA).duplicateFiles());
+        assertEquals(50.0, service.dedupStats(projectA).savingsPercent());
+
+        service.forceDelete(projectA, first.uuid());
+        assertArrayEquals(bytes, read(projectA, second.uuid()), "still referenced by the second upload");
+        service.trash(projectA, second.uuid());
+        assertEquals(1, storedFiles().size(), "a trashed upload still references its blob");
+
+        EmptyTrashResult emptied = service.emptyTrash(projectA);
+        assertEquals(new EmptyTrashResult(1, 50_000), emptied);
+        assertNothingLeft(projectA);
+    }
+
+    @Test
+    void deduplicatesPerProjectSoNoProjectLearnsAnothersFiles() {
+        byte[] bytes = TestContent.random(6, 1000);
+        Upload a = upload(projectA, "", "same.bin", bytes);
+        Upload b = upload(projectB, "", "same.bin", bytes);
+        assertFalse(b.deduplicated());
+        assertNotEquals(a.objectKey(), b.objectKey(), "keys are unique per store");
+        assertEquals(2, storedFiles().size());
+        assertEquals(1, service.dedupStats(projectB).uniqueBlobs());
+    }
+
+    @Test
+    void sameNameWithDifferentBytesGetsItsOwnKey() {
+        Upload one = upload(projectA, "docs", "report.pdf", TestContent.random(7, 100));
+        Upload two = upload(projectA, "docs", "report.pdf", TestContent.random(8, 100));
+        assertNotEquals(one.objectKey(), two.objectKey());
+        assertTrue(two.objectKey().startsWith("docs/report"));
+        assertTrue(two.objectKey().endsWith(".pdf"));
+        assertArrayEquals(TestContent.random(7, 100), read(projectA, one.uuid()));
+        assertArrayEquals(TestContent.random(8, 100), read(projectA, two.uuid()));
+    }
+
+    @Test
+    void concurrentUploadsOfSameAndDifferentBytesKeepExactCounts() throws Exception {
+        int same = 12;
+        int different = 12;
+        byte[] shared = TestContent.random(9, 64 * 1024);
+        ExecutorService pool = Executors.newFixedThreadPool(same + different);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<Upload>> futures = new ArrayList<>();
+            for (int i = 0; i < same + different; i++) {
+                int n = i;
+                byte[] bytes = n < same ? shared : TestContent.random(100 + n, 64 * 1024);
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return upload(projectA, "c", "f" + n + ".bin", bytes);
+                }));
+            }
+            start.countDown();
+            List<Upload> uploads = new ArrayList<>();
+            for (Future<Upload> f : futures) {
+                uploads.add(f.get(60, TimeUnit.SECONDS));
+            }
+
+            List<Upload> sharedUploads = uploads.subList(0, same);
+            assertEquals(1, sharedUploads.stream().map(Upload::blobId).distinct().count());
+            assertEquals(same - 1, sharedUploads.stream().filter(Upload::deduplicated).count());
+            Blob blob = db.catalog().inTransaction(tx -> tx.blobs()
+                    .findStored(projectA, store.id(), TestContent.sha256(shared))).orElseThrow();
+            assertEquals(same, blob.refCount());
+            assertEquals(new DedupStats(same + different, 1 + different, (same + different) * 65536L,
+                    (1 + different) * 65536L), service.dedupStats(projectA));
+            assertEquals(1 + different, storedFiles().size());
+            for (Upload u : uploads) {
+                assertNotNull(u.objectKey());
+            }
+
+            List<Future<?>> deletes = new ArrayList<>();
+            CountDownLatch go = new CountDownLatch(1);
+            for (Upload u : sharedUploads) {
+                deletes.add(pool.submit(() -> {
+                    go.await();
+                    service.forceDelete(projectA, u.uuid());
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : deletes) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            assertEquals(different, storedFiles().size());
+            assertEquals(Optional.empty(), db.catalog().inTransaction(tx -> tx.blobs()
+                    .findStored(projectA, store.id(), TestContent.sha256(shared))));
+            assertEquals(different, service.dedupStats(projectA).uniqueBlobs());
+            Set<String> keys = uploads.subList(same, uploads.size()).stream().map(Upload::objectKey)
+                    .collect(Collectors.toSet());
+            assertEquals(different, keys.size());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void unknownStoreIsAValidationError() {
+        UploadRequest r = new UploadRequest(projectA, "a.bin", "", false, null, null, "nope", true, null);
+        UploadException e = assertThrows(UploadException.class, () -> service.upload(r, new ByteArrayInputStream(new byte[1])));
+        assertEquals(ErrorCode.VALIDATION_ERROR, e.code());
+    }
+}

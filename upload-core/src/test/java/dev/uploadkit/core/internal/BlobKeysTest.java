@@ -1,0 +1,42 @@
+package dev.uploadkit.core.internal;
+
+import dev.uploadkit.core.internal.store.ObjectKeys;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BlobKeysTest {
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "uploads|photo.jpg|uploads/photo.jpg",
+            "|photo.jpg|photo.jpg",
+            "a/b|café déjà vu.txt|a/b/café déjà vu.txt",
+            "x|a;b=c:d~e.txt|x/a_b_c_d_e.txt",
+            "x|report_$folder$|x/report__folder_",
+            "x|...|x/___",
+            "日本|写真 (1).png|日本/写真 (1).png",
+    })
+    void keepsKeysReadableAndPortable(String folder, String filename, String expected) {
+        String key = BlobKeys.preferred(folder == null ? "" : folder, filename);
+        assertEquals(expected, key);
+        ObjectKeys.check(key);
+    }
+
+    @Test
+    void staysWellUnderTheS3LimitForTheLongestValidNames() {
+        String segment = "é".repeat(120);
+        String folder = segment + "/" + segment;
+        String filename = "ü".repeat(250) + ".tar.gz";
+        String key = BlobKeys.preferred(folder, filename);
+        int bytes = key.getBytes(StandardCharsets.UTF_8).length;
+        assertTrue(bytes <= BlobKeys.MAX_FOLDER_BYTES + BlobKeys.MAX_NAME_BYTES, "was " + bytes);
+        assertTrue(key.endsWith(".gz"));
+        ObjectKeys.check(key);
+    }
+}
