@@ -33,6 +33,8 @@ public final class AccessService {
     private static final int PREFIX_RANDOM = 12;
     private static final int SECRET_RANDOM = 32;
     private static final int MAX_NAME = 100;
+    private static final int MIN_IMPORTED_LENGTH = 24;
+    private static final int MAX_IMPORTED_LENGTH = 256;
 
     private final ProjectStore store;
     private final Clock clock;
@@ -106,16 +108,16 @@ public final class AccessService {
     }
 
     /**
-     * Creates a key with a given plaintext (a configured admin key). Re-creating an existing key with the
-     * same text is a no-op that returns the stored key.
+     * Creates a key with a given plaintext (a configured admin key): any 24–256 printable ASCII characters
+     * without spaces. Re-creating an existing key with the same text is a no-op that returns the stored key.
      *
-     * @throws UploadException {@code VALIDATION_ERROR} unless the text has the shape of a generated key
+     * @throws UploadException {@code VALIDATION_ERROR} for any other text
      */
     public ApiKey importKey(UUID projectId, String name, String plaintext, Set<Permission> permissions,
                             boolean admin) {
         String prefix = prefixOf(plaintext)
-                .orElseThrow(() -> UploadException.validation("key", "The key must look like uk_<12>_<32> "
-                        + "(letters and digits)."));
+                .orElseThrow(() -> UploadException.validation("key", "The key must be " + MIN_IMPORTED_LENGTH
+                        + "-" + MAX_IMPORTED_LENGTH + " printable ASCII characters without spaces."));
         Optional<ApiKey> existing = store.findKeyByPrefix(prefix);
         if (existing.isPresent()) {
             if (!MessageDigest.isEqual(existing.get().keyHash(), hash(plaintext))) {
@@ -155,17 +157,21 @@ public final class AccessService {
                 .map(k -> new Principal(k.projectId(), k.id(), k.permissions(), k.admin()));
     }
 
+    /**
+     * Returns the stored prefix of a key: its first part for generated keys; for an imported key of another
+     * shape, a name derived from its hash (so it can still be looked up without being stored).
+     */
     private static Optional<String> prefixOf(String key) {
         int len = 3 + PREFIX_RANDOM + 1 + SECRET_RANDOM;
-        if (key.length() != len || !key.startsWith("uk_") || key.charAt(3 + PREFIX_RANDOM) != '_') {
-            return Optional.empty();
+        if (key.length() == len && key.startsWith("uk_") && key.charAt(3 + PREFIX_RANDOM) == '_'
+                && key.chars().filter(c -> ALPHABET.indexOf(c) < 0).count() == 2) {
+            return Optional.of(key.substring(0, 3 + PREFIX_RANDOM));
         }
-        for (int i = 3; i < len; i++) {
-            if (i != 3 + PREFIX_RANDOM && ALPHABET.indexOf(key.charAt(i)) < 0) {
-                return Optional.empty();
-            }
+        if (key.length() >= MIN_IMPORTED_LENGTH && key.length() <= MAX_IMPORTED_LENGTH
+                && key.chars().allMatch(c -> c > ' ' && c < 127)) {
+            return Optional.of("ukx_" + java.util.HexFormat.of().formatHex(hash(key), 0, 6));
         }
-        return Optional.of(key.substring(0, 3 + PREFIX_RANDOM));
+        return Optional.empty();
     }
 
     private String checkName(String name) {

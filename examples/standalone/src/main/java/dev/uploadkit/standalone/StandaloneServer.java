@@ -1,0 +1,172 @@
+package dev.uploadkit.standalone;
+
+import dev.uploadkit.core.UploadService;
+import dev.uploadkit.core.auth.AccessService;
+import dev.uploadkit.core.store.FileStore;
+import dev.uploadkit.core.store.JcloudsFileStore;
+import dev.uploadkit.core.store.S3Settings;
+import dev.uploadkit.jdbc.UploadkitDatabase;
+import dev.uploadkit.servlet.UploadServlet;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+
+/**
+ * Uploadkit as a program: embedded Jetty with the API at {@code /v1/external/*}, on H2 and local files by
+ * default. Stops gracefully on SIGTERM: in-flight requests get up to 30 seconds, then are aborted, and an
+ * aborted upload leaves nothing behind.
+ */
+public final class StandaloneServer implements AutoCloseable {
+    /** Where the API is mounted. */
+    public static final String MOUNT = "/v1/external";
+    private static final Logger LOG = LoggerFactory.getLogger(StandaloneServer.class);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Server server;
+    private final UploadkitDatabase database;
+    private final FileStore store;
+
+    private StandaloneServer(Server server, UploadkitDatabase database, FileStore store) {
+        this.server = server;
+        this.database = database;
+        this.store = store;
+    }
+
+    public static void main(String[] args) throws Exception {
+        StandaloneConfig config;
+        try {
+            config = StandaloneConfig.from(args, System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        StandaloneServer server = start(config, System.out);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "uploadkit-shutdown"));
+        server.server.join();
+    }
+
+    /**
+     * Starts a server; the admin key line, if any, goes to {@code out}.
+     *
+     * @throws Exception if the database, the store or the port cannot be opened
+     */
+    public static StandaloneServer start(StandaloneConfig config, PrintStream out) throws Exception {
+        Files.createDirectories(config.dataDir());
+        UploadkitDatabase database = openDatabase(config);
+        FileStore store = null;
+        try {
+            store = openStore(config);
+            UploadService uploads = UploadService.builder().catalog(database.catalog()).store(store)
+                    .maxFileSize(config.maxFileSize()).build();
+            AccessService access = AccessService.create(database.projects());
+            AdminBootstrap.run(access, config.adminKey(), out);
+
+            UploadServlet.Builder servlet = UploadServlet.builder().uploadService(uploads).accessService(access)
+                    .signingKey(signingKey(config));
+            config.publicBaseUrl().ifPresent(servlet::publicBaseUrl);
+
+            Server server = new Server();
+            ServerConnector connector = new ServerConnector(server);
+            connector.setHost(config.host());
+            connector.setPort(config.port());
+            server.addConnector(connector);
+            ServletContextHandler context = new ServletContextHandler();
+            context.setContextPath("/");
+            context.addServlet(new ServletHolder("uploadkit", servlet.build()), MOUNT + "/*");
+            server.setHandler(new GracefulHandler(context));
+            server.setStopTimeout(STOP_TIMEOUT.toMillis());
+            server.start();
+            StandaloneServer running = new StandaloneServer(server, database, store);
+            out.println("Uploadkit listening on " + running.baseUrl());
+            out.flush();
+            return running;
+        } catch (Exception | Error e) {
+            if (store != null) {
+                store.close();
+            }
+            database.close();
+            throw e;
+        }
+    }
+
+    /** Returns the API's base URL, e.g. {@code http://127.0.0.1:8080/v1/external}. */
+    public String baseUrl() {
+        ServerConnector c = (ServerConnector) server.getConnectors()[0];
+        String host = c.getHost().contains(":") ? "[" + c.getHost() + "]" : c.getHost();
+        return "http://" + host + ":" + c.getLocalPort() + MOUNT;
+    }
+
+    /** Stops accepting requests, lets in-flight ones finish (up to 30 s), then closes the database and store. */
+    @Override
+    public void close() {
+        try {
+            if (server.isStarted()) {
+                server.stop();
+            }
+        } catch (Exception e) {
+            LOG.warn("Jetty did not stop cleanly", e);
+        } finally {
+            store.close();
+            database.close();
+            LOG.info("Uploadkit stopped");
+        }
+    }
+
+    private static UploadkitDatabase openDatabase(StandaloneConfig config) {
+        String url = config.databaseUrl()
+                .orElse("jdbc:h2:file:" + config.dataDir().resolve("db").resolve("uploadkit"));
+        String user = config.databaseUser().orElse(url.startsWith("jdbc:h2:") ? "sa" : null);
+        return UploadkitDatabase.connect(url, user, config.databasePassword().orElse(url.startsWith("jdbc:h2:") ? "" : null));
+    }
+
+    private static FileStore openStore(StandaloneConfig config) {
+        if (config.s3Endpoint().isPresent()) {
+            S3Settings.Builder s3 = S3Settings.builder().endpoint(config.s3Endpoint().get())
+                    .bucket(config.s3Bucket().orElseThrow()).accessKey(config.s3AccessKey().orElseThrow())
+                    .secretKey(config.s3SecretKey().orElseThrow()).pathStyle(true);
+            config.s3Region().ifPresent(s3::region);
+            return JcloudsFileStore.s3("s3", s3.build());
+        }
+        return JcloudsFileStore.filesystem("local", config.dataDir().resolve("files"));
+    }
+
+    private static byte[] signingKey(StandaloneConfig config) throws IOException {
+        if (config.signingKey().isPresent()) {
+            return config.signingKey().get().getBytes(StandardCharsets.UTF_8);
+        }
+        Path file = config.dataDir().resolve("signing.key");
+        if (!Files.exists(file)) {
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            try {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createFile(file);
+            }
+            Files.writeString(file, Base64.getEncoder().encodeToString(key), StandardOpenOption.TRUNCATE_EXISTING);
+        }
+        try {
+            return Base64.getDecoder().decode(Files.readString(file).strip());
+        } catch (IllegalArgumentException e) {
+            throw new UncheckedIOException(new IOException(file + " does not hold a base64 signing key; delete it "
+                    + "to make a new one", e));
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package dev.uploadkit.jdbc.service;
+
+import dev.uploadkit.core.AbstractUploadServiceTest;
+import dev.uploadkit.core.testing.CatalogFixture;
+import dev.uploadkit.jdbc.testing.TestDatabases;
+
+class MariaDbUploadServiceTest extends AbstractUploadServiceTest {
+    @Override
+    protected CatalogFixture openCatalog() {
+        return TestDatabases.mariadb();
+    }
+}
