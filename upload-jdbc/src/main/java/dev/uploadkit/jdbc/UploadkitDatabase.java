@@ -1,0 +1,266 @@
+package dev.uploadkit.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.uploadkit.core.ErrorCode;
+import dev.uploadkit.core.UploadException;
+import dev.uploadkit.core.auth.ProjectStore;
+import dev.uploadkit.core.catalog.Catalog;
+import dev.uploadkit.jdbc.internal.JdbiCatalog;
+import dev.uploadkit.jdbc.internal.JdbiProjectStore;
+import dev.uploadkit.jdbc.internal.Migrations;
+import dev.uploadkit.jdbc.internal.SqlErrors;
+import dev.uploadkit.jdbc.internal.Transactor;
+import dev.uploadkit.jdbc.internal.Vendor;
+import org.flywaydb.core.api.FlywayException;
+import org.jdbi.v3.core.Jdbi;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Uploadkit's catalog on a relational database: H2, PostgreSQL, MariaDB or MySQL, detected from the connection.
+ *
+ * <p>Building one migrates the schema (tables {@code projects}, {@code api_keys}, {@code blobs}, {@code uploads},
+ * db-scheduler's {@code scheduled_tasks}, and Flyway's {@code uploadkit_schema_history}) in the connection's
+ * default schema, then hands out the {@link Catalog} and {@link ProjectStore} on it. Both are thread-safe.
+ *
+ * <pre>{@code
+ * try (UploadkitDatabase db = UploadkitDatabase.connect("jdbc:h2:file:./data/uploadkit", "sa", "")) {
+ *     Catalog catalog = db.catalog();
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>The tables have plain names: give Uploadkit a schema (PostgreSQL, H2) or database (MariaDB) of its own if the
+ * host already has tables named like these.
+ *
+ * <p>Transactions run at READ COMMITTED whatever the connection's default. Timestamps are stored in UTC with
+ * microsecond precision, finer instants are truncated, and neither the JVM's nor the session's time zone matters.
+ * An unreachable or closed database, a lock timeout or a deadlock surface as {@code SERVICE_UNAVAILABLE}, which a
+ * client may retry; other database failures as {@code INTERNAL_ERROR}.
+ */
+public final class UploadkitDatabase implements AutoCloseable {
+    private final DataSource dataSource;
+    private final HikariDataSource ownedPool;
+    private final Catalog catalog;
+    private final ProjectStore projects;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private UploadkitDatabase(DataSource dataSource, HikariDataSource ownedPool, Vendor vendor, boolean setIsolation) {
+        this.dataSource = dataSource;
+        this.ownedPool = ownedPool;
+        Transactor transactor = new Transactor(Jdbi.create(dataSource), vendor, setIsolation, closed::get);
+        this.catalog = new JdbiCatalog(transactor);
+        this.projects = new JdbiProjectStore(transactor);
+    }
+
+    /**
+     * Uses the host's {@code dataSource}, which stays the host's to close, and migrates its default schema.
+     *
+     * @throws UploadException {@code SERVICE_UNAVAILABLE} if the database cannot be reached, {@code INTERNAL_ERROR}
+     *     if the migration fails
+     * @throws IllegalArgumentException if the database is not one upload-jdbc supports
+     */
+    public static UploadkitDatabase create(DataSource dataSource) {
+        return builder().dataSource(dataSource).build();
+    }
+
+    /**
+     * Opens a connection pool of its own to {@code jdbcUrl}, closed by {@link #close()}, and migrates the schema.
+     * For example {@code jdbc:h2:file:./data/uploadkit}, {@code jdbc:postgresql://host/db} or
+     * {@code jdbc:mariadb://host/db}.
+     *
+     * @param password may be {@code null} or empty
+     * @throws UploadException {@code SERVICE_UNAVAILABLE} if the database cannot be reached, {@code INTERNAL_ERROR}
+     *     if the migration fails
+     */
+    public static UploadkitDatabase connect(String jdbcUrl, String username, String password) {
+        return builder().jdbcUrl(jdbcUrl).username(username).password(password).build();
+    }
+
+    /** Returns a builder for the less common settings (pool size, timeouts, skipping migrations). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Returns the catalog of uploads and blobs. */
+    public Catalog catalog() {
+        return catalog;
+    }
+
+    /** Returns the store of projects and API keys. */
+    public ProjectStore projects() {
+        return projects;
+    }
+
+    /** Returns the data source in use, for other components sharing the database (such as a job scheduler). */
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /**
+     * Stops handing out connections: afterwards the catalog and project store throw {@code SERVICE_UNAVAILABLE}.
+     * Closes the pool if this instance opened it. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true) && ownedPool != null) {
+            ownedPool.close();
+        }
+    }
+
+    /** Configures an {@link UploadkitDatabase}: either a host data source or a JDBC URL for an own pool. */
+    public static final class Builder {
+        private DataSource dataSource;
+        private String jdbcUrl;
+        private String username;
+        private String password;
+        private int maximumPoolSize = 10;
+        private int minimumIdle = -1;
+        private Duration connectionTimeout = Duration.ofSeconds(30);
+        private boolean migrate = true;
+        private boolean poolSettingsChanged;
+
+        private Builder() {
+        }
+
+        /** Uses a data source the host owns and closes. */
+        public Builder dataSource(DataSource value) {
+            dataSource = Objects.requireNonNull(value, "dataSource");
+            return this;
+        }
+
+        /** Opens an own pool to this URL. */
+        public Builder jdbcUrl(String value) {
+            if (value == null || !value.startsWith("jdbc:")) {
+                throw new IllegalArgumentException("jdbcUrl must start with 'jdbc:', was '" + value
+                        + "'; for example jdbc:h2:file:./data/uploadkit");
+            }
+            jdbcUrl = value;
+            return this;
+        }
+
+        /** The user of the own pool; may be {@code null} when the URL carries it. */
+        public Builder username(String value) {
+            username = value;
+            return this;
+        }
+
+        /** The password of the own pool; {@code null} or empty for none. */
+        public Builder password(String value) {
+            password = value;
+            return this;
+        }
+
+        /** The most connections the own pool opens; default 10. */
+        public Builder maximumPoolSize(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("maximumPoolSize must be at least 1, was " + value);
+            }
+            maximumPoolSize = value;
+            poolSettingsChanged = true;
+            return this;
+        }
+
+        /** The idle connections the own pool keeps open; default the maximum pool size. */
+        public Builder minimumIdle(int value) {
+            if (value < 0) {
+                throw new IllegalArgumentException("minimumIdle must be at least 0, was " + value);
+            }
+            minimumIdle = value;
+            poolSettingsChanged = true;
+            return this;
+        }
+
+        /** How long a caller waits for a connection before {@code SERVICE_UNAVAILABLE}; default 30 s. */
+        public Builder connectionTimeout(Duration value) {
+            Objects.requireNonNull(value, "connectionTimeout");
+            if (value.toMillis() < 250) {
+                throw new IllegalArgumentException("connectionTimeout must be at least 250 ms, was " + value);
+            }
+            connectionTimeout = value;
+            poolSettingsChanged = true;
+            return this;
+        }
+
+        /** Whether to migrate the schema on build; default true. Turn off only if the host applies the migrations. */
+        public Builder migrate(boolean value) {
+            migrate = value;
+            return this;
+        }
+
+        /**
+         * Connects, detects the database, and migrates it unless told not to.
+         *
+         * @throws IllegalStateException if neither or both of dataSource and jdbcUrl are set, or pool settings are
+         *     combined with a host data source
+         * @throws IllegalArgumentException if the database is not one upload-jdbc supports
+         * @throws UploadException {@code SERVICE_UNAVAILABLE} if the database cannot be reached, {@code INTERNAL_ERROR}
+         *     if the migration fails
+         */
+        public UploadkitDatabase build() {
+            if ((dataSource == null) == (jdbcUrl == null)) {
+                throw new IllegalStateException("Set exactly one of dataSource and jdbcUrl; "
+                        + (dataSource == null ? "neither is set." : "both are set."));
+            }
+            if (dataSource != null && (poolSettingsChanged || username != null || password != null)) {
+                throw new IllegalStateException("username, password and pool settings apply only with jdbcUrl; "
+                        + "configure them on the host's dataSource instead.");
+            }
+            if (minimumIdle > maximumPoolSize) {
+                throw new IllegalStateException("minimumIdle (" + minimumIdle + ") must not exceed maximumPoolSize ("
+                        + maximumPoolSize + ").");
+            }
+            HikariDataSource pool = null;
+            try {
+                pool = jdbcUrl == null ? null : openPool();
+                DataSource source = pool == null ? dataSource : pool;
+                Vendor vendor;
+                boolean setIsolation;
+                try (Connection connection = source.getConnection()) {
+                    vendor = Vendor.fromProductName(connection.getMetaData().getDatabaseProductName());
+                    setIsolation = connection.getTransactionIsolation() != Connection.TRANSACTION_READ_COMMITTED;
+                }
+                if (migrate) {
+                    Migrations.migrate(source, vendor);
+                }
+                return new UploadkitDatabase(source, pool, vendor, setIsolation);
+            } catch (SQLException | RuntimeException e) {
+                if (pool != null) {
+                    pool.close();
+                }
+                if (e instanceof IllegalArgumentException iae) {
+                    throw iae;
+                }
+                throw startupFailure(e);
+            }
+        }
+
+        private HikariDataSource openPool() {
+            HikariConfig config = new HikariConfig();
+            config.setPoolName("uploadkit");
+            config.setJdbcUrl(jdbcUrl);
+            config.setUsername(username);
+            config.setPassword(password == null || password.isEmpty() ? null : password);
+            config.setMaximumPoolSize(maximumPoolSize);
+            config.setMinimumIdle(minimumIdle < 0 ? maximumPoolSize : minimumIdle);
+            config.setConnectionTimeout(connectionTimeout.toMillis());
+            config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+            return new HikariDataSource(config);
+        }
+
+        private static UploadException startupFailure(Exception e) {
+            UploadException translated = SqlErrors.translate(e);
+            if (translated.code() == ErrorCode.INTERNAL_ERROR && e instanceof FlywayException) {
+                return new UploadException(ErrorCode.INTERNAL_ERROR,
+                        "Migrating the uploadkit schema failed: " + e.getMessage(), e);
+            }
+            return translated;
+        }
+    }
+}

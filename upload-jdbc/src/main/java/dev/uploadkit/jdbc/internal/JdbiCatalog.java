@@ -1,0 +1,27 @@
+package dev.uploadkit.jdbc.internal;
+
+import dev.uploadkit.core.catalog.Catalog;
+import dev.uploadkit.core.catalog.CatalogTransaction;
+import dev.uploadkit.core.catalog.DedupIndex;
+import dev.uploadkit.core.catalog.UploadRecords;
+
+import java.util.Objects;
+import java.util.function.Function;
+
+/** {@link Catalog} on JDBI: one database transaction per unit of work. */
+public final class JdbiCatalog implements Catalog {
+    private final Transactor transactor;
+
+    public JdbiCatalog(Transactor transactor) {
+        this.transactor = Objects.requireNonNull(transactor, "transactor");
+    }
+
+    @Override
+    public <T> T inTransaction(Function<CatalogTransaction, T> work) {
+        Objects.requireNonNull(work, "work");
+        return transactor.inTransaction(tx -> work.apply(new Transaction(new JdbiUploadRecords(tx), new JdbiDedupIndex(tx))));
+    }
+
+    private record Transaction(UploadRecords uploads, DedupIndex blobs) implements CatalogTransaction {
+    }
+}

@@ -1,0 +1,285 @@
+package dev.uploadkit.jdbc.internal;
+
+import dev.uploadkit.core.ContentInfo;
+import dev.uploadkit.core.ErrorCode;
+import dev.uploadkit.core.Page;
+import dev.uploadkit.core.PageRequest;
+import dev.uploadkit.core.Upload;
+import dev.uploadkit.core.UploadException;
+import dev.uploadkit.core.UploadQuery;
+import dev.uploadkit.core.catalog.ListCursor;
+import dev.uploadkit.core.catalog.UploadRecords;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.argument.Argument;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Update;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/** {@link UploadRecords} on the {@code uploads} table, within one transaction. */
+final class JdbiUploadRecords implements UploadRecords {
+    private final Tx tx;
+    private final Vendor vendor;
+    private final RowMapper<Upload> mapper;
+
+    JdbiUploadRecords(Tx tx) {
+        this.tx = tx;
+        this.vendor = tx.vendor();
+        this.mapper = Rows.upload(vendor);
+    }
+
+    @Override
+    public void insert(Upload upload) {
+        Objects.requireNonNull(upload, "upload");
+        tx.run(h -> {
+            Update insert = h.createUpdate("INSERT INTO uploads (uuid, project_id, filename, search_name, folder,"
+                            + " blob_id, size_bytes, mime_type, sha256, is_public, content_disposition, status,"
+                            + " storage_id, is_stored, metadata, content_mime, image_width, image_height, deduplicated,"
+                            + " upload_time_ms, created_at, updated_at, deleted_at) VALUES (:uuid, :project_id,"
+                            + " :filename, :search_name, :folder, :blob_id, :size_bytes, :mime_type, :sha256, :is_public,"
+                            + " :content_disposition, :status, :storage_id, :is_stored, :metadata, :content_mime,"
+                            + " :image_width, :image_height, :deduplicated, :upload_time_ms, :created_at, :updated_at,"
+                            + " :deleted_at)")
+                    .bind("uuid", vendor.uuid(upload.uuid()))
+                    .bind("created_at", vendor.instant(upload.createdAt()));
+            try {
+                return bindMutable(insert, upload).execute();
+            } catch (UnableToExecuteStatementException e) {
+                if (SqlErrors.sqlCause(e).filter(vendor::isUniqueViolation).isPresent()) {
+                    throw new UploadException(ErrorCode.CONFLICT, "An upload with this uuid already exists.", e);
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public Optional<Upload> find(UUID projectId, UUID uuid) {
+        return tx.run(h -> find(h, projectId, uuid));
+    }
+
+    @Override
+    public Optional<Upload> lock(UUID projectId, UUID uuid) {
+        // Locks the upload row alone: a locking read over the join would also lock the blob row on MariaDB.
+        return tx.run(h -> h.createQuery("SELECT uuid FROM uploads WHERE project_id = :project_id AND uuid = :uuid "
+                                + vendor.lockForUpdate())
+                        .bind("project_id", vendor.uuid(projectId))
+                        .bind("uuid", vendor.uuid(uuid))
+                        .map((rs, ctx) -> Boolean.TRUE)
+                        .findOne()
+                        .flatMap(locked -> find(h, projectId, uuid)));
+    }
+
+    @Override
+    public boolean update(Upload upload) {
+        Objects.requireNonNull(upload, "upload");
+        return tx.run(h -> {
+            Update update = h.createUpdate("UPDATE uploads SET filename = :filename, search_name = :search_name,"
+                    + " folder = :folder, blob_id = :blob_id, size_bytes = :size_bytes, mime_type = :mime_type,"
+                    + " sha256 = :sha256, is_public = :is_public, content_disposition = :content_disposition,"
+                    + " status = :status, storage_id = :storage_id, is_stored = :is_stored, metadata = :metadata,"
+                    + " content_mime = :content_mime, image_width = :image_width, image_height = :image_height,"
+                    + " deduplicated = :deduplicated, upload_time_ms = :upload_time_ms, updated_at = :updated_at,"
+                    + " deleted_at = :deleted_at WHERE project_id = :project_id AND uuid = :uuid")
+                    .bind("uuid", vendor.uuid(upload.uuid()));
+            return bindMutable(update, upload).execute() == 1;
+        });
+    }
+
+    @Override
+    public boolean delete(UUID projectId, UUID uuid) {
+        return tx.run(h -> h.createUpdate("DELETE FROM uploads WHERE project_id = :project_id AND uuid = :uuid")
+                .bind("project_id", vendor.uuid(projectId))
+                .bind("uuid", vendor.uuid(uuid))
+                .execute() == 1);
+    }
+
+    @Override
+    public Page<Upload> list(UUID projectId, UploadQuery query, PageRequest page) {
+        Objects.requireNonNull(query, "query");
+        Objects.requireNonNull(page, "page");
+        ListCursor cursor = page.cursor() == null ? null : ListCursor.decode(page.cursor(), query);
+        Where where = filters(projectId, query);
+        String column = sortColumn(query.sort());
+        boolean asc = query.order() == UploadQuery.Order.ASC;
+        Where pageWhere = where.copy();
+        String paging = " LIMIT :limit";
+        if (cursor != null) {
+            // The first conjunct bounds the index range scan; the OR alone would make every database scan from
+            // the start of the range.
+            String cmp = asc ? ">" : "<";
+            pageWhere.and(column + " " + cmp + "= :cursor_value AND (" + column + " " + cmp + " :cursor_value OR u.uuid "
+                            + cmp + " :cursor_uuid)", "cursor_value", cursorValue(query.sort(), cursor.value()))
+                    .bind("cursor_uuid", vendor.uuid(cursor.uuid()));
+        } else {
+            paging += " OFFSET :offset";
+            pageWhere.bind("offset", Where.number(page.offset()));
+        }
+        pageWhere.bind("limit", Where.number(page.perPage() + 1L));
+        String direction = asc ? " ASC" : " DESC";
+        String sql = "SELECT " + Rows.UPLOAD_COLUMNS + " FROM " + Rows.UPLOADS_WITH_KEY + pageWhere.sql()
+                + " ORDER BY " + column + direction + ", u.uuid" + direction + paging;
+        return tx.run(h -> {
+            long total = where.bindTo(h.createQuery("SELECT COUNT(*) FROM uploads u" + where.sql()))
+                    .mapTo(Long.class).one();
+            List<Upload> rows = pageWhere.bindTo(h.createQuery(sql)).map(mapper).list();
+            String next = null;
+            if (rows.size() > page.perPage()) {
+                rows = rows.subList(0, page.perPage());
+                Upload last = rows.get(rows.size() - 1);
+                next = new ListCursor(query.sort(), query.order(), sortValue(query.sort(), last), last.uuid()).encode();
+            }
+            return new Page<>(rows, page.page(), page.perPage(), total, next);
+        });
+    }
+
+    @Override
+    public List<Upload> lockTrashed(UUID projectId, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        }
+        return tx.run(h -> {
+            List<UUID> locked = h.createQuery("SELECT uuid FROM uploads WHERE project_id = :project_id"
+                            + " AND deleted_at IS NOT NULL ORDER BY deleted_at, uuid LIMIT :limit " + vendor.lockForUpdate())
+                    .bind("project_id", vendor.uuid(projectId))
+                    .bind("limit", limit)
+                    .map((rs, ctx) -> vendor.uuid(rs, "uuid"))
+                    .list();
+            if (locked.isEmpty()) {
+                return List.of();
+            }
+            Where where = new Where().and("u.project_id = :project_id", "project_id", vendor.uuid(projectId));
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < locked.size(); i++) {
+                names.add(":u" + i);
+                where.bind("u" + i, vendor.uuid(locked.get(i)));
+            }
+            where.and("u.uuid IN (" + String.join(", ", names) + ")");
+            return where.bindTo(h.createQuery("SELECT " + Rows.UPLOAD_COLUMNS + " FROM " + Rows.UPLOADS_WITH_KEY
+                            + where.sql() + " ORDER BY u.deleted_at, u.uuid"))
+                    .map(mapper)
+                    .list();
+        });
+    }
+
+    @Override
+    public Optional<Upload> findByHash(UUID projectId, String sha256) {
+        Objects.requireNonNull(sha256, "sha256");
+        return tx.run(h -> h.createQuery("SELECT " + Rows.UPLOAD_COLUMNS + " FROM " + Rows.UPLOADS_WITH_KEY
+                        + " WHERE u.project_id = :project_id AND u.sha256 = :sha256 AND u.deleted_at IS NULL"
+                        + " AND u.status = 'completed' ORDER BY u.created_at DESC, u.uuid DESC LIMIT 1")
+                .bind("project_id", vendor.uuid(projectId))
+                .bind("sha256", sha256.toLowerCase(Locale.ROOT))
+                .map(mapper)
+                .findOne());
+    }
+
+    private Optional<Upload> find(Handle h, UUID projectId, UUID uuid) {
+        return h.createQuery("SELECT " + Rows.UPLOAD_COLUMNS + " FROM " + Rows.UPLOADS_WITH_KEY
+                        + " WHERE u.project_id = :project_id AND u.uuid = :uuid")
+                .bind("project_id", vendor.uuid(projectId))
+                .bind("uuid", vendor.uuid(uuid))
+                .map(mapper)
+                .findOne();
+    }
+
+    private Update bindMutable(Update statement, Upload upload) {
+        ContentInfo info = upload.contentInfo();
+        ContentInfo.ImageInfo image = info == null ? null : info.image();
+        return statement
+                .bind("project_id", vendor.uuid(upload.projectId()))
+                .bind("filename", upload.filename())
+                .bind("search_name", upload.filename().toLowerCase(Locale.ROOT))
+                .bind("folder", upload.folder())
+                .bind("blob_id", Where.nullableNumber(upload.blobId()))
+                .bind("size_bytes", upload.sizeBytes())
+                .bind("mime_type", Where.nullableText(upload.mimeType()))
+                .bind("sha256", Where.nullableText(upload.sha256()))
+                .bind("is_public", upload.isPublic())
+                .bind("content_disposition", upload.contentDisposition().wireName())
+                .bind("status", upload.status().wireName())
+                .bind("storage_id", upload.storageId())
+                .bind("is_stored", upload.isStored())
+                .bind("metadata", MetadataJson.write(upload.metadata()))
+                .bind("content_mime", Where.nullableText(info == null ? null : info.mime()))
+                .bind("image_width", Where.nullableInt(image == null ? null : image.width()))
+                .bind("image_height", Where.nullableInt(image == null ? null : image.height()))
+                .bind("deduplicated", upload.deduplicated())
+                .bind("upload_time_ms", upload.uploadTimeMs())
+                .bind("updated_at", vendor.instant(upload.updatedAt()))
+                .bind("deleted_at", vendor.instant(upload.deletedAt()));
+    }
+
+    private Where filters(UUID projectId, UploadQuery query) {
+        Where where = new Where().and("u.project_id = :project_id", "project_id", vendor.uuid(projectId));
+        switch (query.view()) {
+            case LIVE -> where.and("u.in_trash = FALSE");
+            case TRASHED -> where.and("u.in_trash = TRUE");
+            case ALL -> {
+            }
+        }
+        if (query.folder() != null) {
+            where.and("u.folder = :folder", "folder", Where.text(query.folder()));
+        }
+        if (query.mimeType() != null) {
+            String mime = query.mimeType();
+            if (mime.endsWith("/*")) {
+                String prefix = Where.escapeLike(mime.substring(0, mime.length() - 1)) + "%";
+                where.and("u.mime_type LIKE :mime_type ESCAPE '!'", "mime_type", Where.text(prefix));
+            } else {
+                where.and("u.mime_type = :mime_type", "mime_type", Where.text(mime));
+            }
+        }
+        if (query.isPublic() != null) {
+            where.and("u.is_public = :is_public", "is_public", Where.bool(query.isPublic()));
+        }
+        if (query.status() != null) {
+            where.and("u.status = :status", "status", Where.text(query.status().wireName()));
+        }
+        if (query.isStored() != null) {
+            where.and("u.is_stored = :is_stored", "is_stored", Where.bool(query.isStored()));
+        }
+        if (query.search() != null && !query.search().isEmpty()) {
+            String pattern = "%" + Where.escapeLike(query.search().toLowerCase(Locale.ROOT)) + "%";
+            where.and("u.search_name LIKE :search ESCAPE '!'", "search", Where.text(pattern));
+        }
+        if (query.createdFrom() != null) {
+            where.and("u.created_at >= :created_from", "created_from", vendor.instant(query.createdFrom()));
+        }
+        if (query.createdTo() != null) {
+            where.and("u.created_at < :created_to", "created_to", vendor.instant(query.createdTo()));
+        }
+        return where;
+    }
+
+    private static String sortColumn(UploadQuery.Sort sort) {
+        return switch (sort) {
+            case CREATED_AT -> "u.created_at";
+            case SIZE_BYTES -> "u.size_bytes";
+            case FILENAME -> "u.filename";
+        };
+    }
+
+    private Argument cursorValue(UploadQuery.Sort sort, String value) {
+        return switch (sort) {
+            case CREATED_AT -> vendor.instant(Instant.parse(value));
+            case SIZE_BYTES -> Where.number(Long.parseLong(value));
+            case FILENAME -> Where.text(value);
+        };
+    }
+
+    private static String sortValue(UploadQuery.Sort sort, Upload upload) {
+        return switch (sort) {
+            case CREATED_AT -> upload.createdAt().toString();
+            case SIZE_BYTES -> Long.toString(upload.sizeBytes());
+            case FILENAME -> upload.filename();
+        };
+    }
+}

@@ -1,0 +1,36 @@
+package dev.uploadkit.jdbc;
+
+import dev.uploadkit.core.auth.AbstractProjectStoreContractTest;
+import dev.uploadkit.core.catalog.AbstractCatalogContractTest;
+import dev.uploadkit.core.catalog.AbstractDedupIndexContractTest;
+import dev.uploadkit.core.testing.CatalogFixture;
+import dev.uploadkit.jdbc.testing.TestDatabases;
+import org.junit.jupiter.api.Nested;
+
+/** The catalog contracts on PostgreSQL. */
+class PostgresCatalogTest {
+
+    @Nested
+    class UploadRecordsContract extends AbstractCatalogContractTest {
+        @Override
+        protected CatalogFixture openFixture() {
+            return TestDatabases.postgres();
+        }
+    }
+
+    @Nested
+    class DedupIndexContract extends AbstractDedupIndexContractTest {
+        @Override
+        protected CatalogFixture openFixture() {
+            return TestDatabases.postgres();
+        }
+    }
+
+    @Nested
+    class ProjectStoreContract extends AbstractProjectStoreContractTest {
+        @Override
+        protected CatalogFixture openFixture() {
+            return TestDatabases.postgres();
+        }
+    }
+}
