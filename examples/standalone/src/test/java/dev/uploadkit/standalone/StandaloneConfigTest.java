@@ -1,0 +1,48 @@
+package dev.uploadkit.standalone;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StandaloneConfigTest {
+
+    @Test
+    void defaultsListOnLoopbackWithEmbeddedStorage() {
+        StandaloneConfig c = StandaloneConfig.from(new String[0], Map.of());
+        assertEquals("127.0.0.1", c.host());
+        assertEquals(8080, c.port());
+        assertEquals(Path.of("data").toAbsolutePath(), c.dataDir());
+        assertEquals(Optional.empty(), c.databaseUrl());
+        assertEquals(Optional.empty(), c.s3Endpoint());
+        assertEquals(5120L * 1024 * 1024, c.maxFileSize().bytes());
+    }
+
+    @Test
+    void flagsWinOverEnvironment() {
+        StandaloneConfig c = StandaloneConfig.from(new String[] {"--port", "9000", "--data-dir=/tmp/x"},
+                Map.of("UPLOADKIT_PORT", "7000", "UPLOADKIT_DATABASE_URL", "jdbc:postgresql://127.0.0.1/test",
+                        "UPLOADKIT_ADMIN_KEY", "k".repeat(30)));
+        assertEquals(9000, c.port());
+        assertEquals(Path.of("/tmp/x"), c.dataDir());
+        assertEquals(Optional.of("jdbc:postgresql://127.0.0.1/test"), c.databaseUrl());
+        assertEquals(Optional.of("k".repeat(30)), c.adminKey());
+    }
+
+    @Test
+    void refusesBadInputNamingTheSetting() {
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> StandaloneConfig.from(new String[] {"--port", "http"}, Map.of())).getMessage().contains("--port"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> StandaloneConfig.from(new String[] {"--colour", "red"}, Map.of())).getMessage().contains("--colour"));
+        assertThrows(IllegalArgumentException.class, () -> StandaloneConfig.from(new String[] {"--port"}, Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> StandaloneConfig.from(new String[] {"--port", "70000"}, Map.of()));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> StandaloneConfig.from(new String[0],
+                Map.of("UPLOADKIT_S3_ENDPOINT", "http://127.0.0.1:9000"))).getMessage().contains("UPLOADKIT_S3_BUCKET"));
+    }
+}

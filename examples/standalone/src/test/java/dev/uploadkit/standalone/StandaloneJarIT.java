@@ -1,0 +1,223 @@
+package dev.uploadkit.standalone;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Runs the built jar as a user would: the README's curl tour, then SIGTERM during an upload.
+ */
+class StandaloneJarIT {
+    private static final Path JAR = Path.of("target", "uploadkit-standalone.jar");
+    private final ObjectMapper json = new ObjectMapper();
+    private final List<Process> processes = new ArrayList<>();
+
+    @TempDir
+    Path work;
+
+    private String base;
+    private String key;
+
+    @AfterEach
+    void killLeftovers() {
+        processes.forEach(Process::destroyForcibly);
+    }
+
+    @Test
+    void readmeCurlTourWorks() throws Exception {
+        Process server = start();
+        Path photo = work.resolve("photo.png");
+        Files.write(photo, pngBytes());
+
+        JsonNode up = curl("-X", "POST", base + "/files/upload", "-H", "X-API-Key: " + key,
+                "-F", "file=@" + photo, "-F", "folder=uploads", "-F", "is_public=false",
+                "-F", "content_disposition=attachment");
+        String uuid = up.path("data").path("uuid").asText();
+        assertEquals("image/png", up.path("data").path("mime_type").asText());
+        assertEquals("uploads", up.path("data").path("folder").asText());
+
+        assertEquals(1, curl(base + "/files?folder=uploads&mime_type=image/*&sort=size_bytes&order=desc",
+                "-H", "X-API-Key: " + key).path("meta").path("total").asInt());
+
+        byte[] range = curlBytes(base + "/files/" + uuid + "/download", "-H", "X-API-Key: " + key, "-H", "Range: bytes=0-7");
+        assertEquals("89504e470d0a1a0a", HexFormat.of().formatHex(range), "the PNG signature");
+
+        assertEquals("cover.png", curl("-X", "PATCH", base + "/files/" + uuid, "-H", "X-API-Key: " + key,
+                "-H", "Content-Type: application/json", "-d", "{\"filename\":\"cover.png\"}")
+                .path("data").path("filename").asText());
+        curl("-X", "DELETE", base + "/files/" + uuid, "-H", "X-API-Key: " + key);
+        assertEquals(1, curl(base + "/files/trash", "-H", "X-API-Key: " + key).path("meta").path("total").asInt());
+        curl("-X", "POST", base + "/files/" + uuid + "/restore", "-H", "X-API-Key: " + key);
+
+        JsonNode dup = curl("-X", "POST", base + "/files/upload", "-H", "X-API-Key: " + key, "-F", "file=@" + photo);
+        assertTrue(dup.path("data").path("deduplicated").asBoolean());
+        String hash = dup.path("data").path("file_hash").asText();
+        assertTrue(curl("-X", "POST", base + "/files/check-hash", "-H", "X-API-Key: " + key,
+                "-H", "Content-Type: application/json", "-d", "{\"hash\":\"" + hash + "\"}")
+                .path("data").path("exists").asBoolean());
+        assertEquals(1, curl(base + "/files/deduplication-stats", "-H", "X-API-Key: " + key)
+                .path("data").path("duplicate_files").asInt());
+
+        curl("-X", "DELETE", base + "/files/" + uuid + "/force", "-H", "X-API-Key: " + key);
+        assertEquals(1, curl(base + "/files", "-H", "X-API-Key: " + key).path("meta").path("total").asInt());
+        stop(server);
+    }
+
+    @Test
+    void sigtermFinishesAnInFlightUploadAndLeavesNoPartialFile() throws Exception {
+        Process server = start();
+        long size = 24L * 1024 * 1024;
+        CountDownLatch halfway = new CountDownLatch(1);
+        MessageDigest sent = MessageDigest.getInstance("SHA-256");
+        String boundary = "sigterm-boundary";
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.bin\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
+        InputStream body = new InputStream() {
+            private long pos;
+            private final byte[] chunk = new byte[64 * 1024];
+            private int phase;
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException("bulk reads only");
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (phase == 0) {
+                    phase = 1;
+                    System.arraycopy(head, 0, b, off, head.length);
+                    return head.length;
+                }
+                if (phase == 1) {
+                    if (pos >= size) {
+                        phase = 2;
+                        System.arraycopy(tail, 0, b, off, tail.length);
+                        return tail.length;
+                    }
+                    if (pos == size / 2) {
+                        halfway.countDown();
+                        pause();
+                    }
+                    int n = (int) Math.min(Math.min(len, chunk.length), size - pos);
+                    java.util.Arrays.fill(chunk, 0, n, (byte) (pos / chunk.length));
+                    System.arraycopy(chunk, 0, b, off, n);
+                    sent.update(chunk, 0, n);
+                    pos += n;
+                    return n;
+                }
+                return -1;
+            }
+        };
+        HttpClient http = HttpClient.newHttpClient();
+        CompletableFuture<HttpResponse<String>> response = http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/files/upload"))
+                .header("X-API-Key", key).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(halfway.await(60, TimeUnit.SECONDS));
+        server.destroy(); // SIGTERM while half the file is on the wire
+        HttpResponse<String> r = response.get(60, TimeUnit.SECONDS);
+        assertTrue(server.waitFor(60, TimeUnit.SECONDS), "the server exits after SIGTERM");
+        assertEquals(201, r.statusCode(), "graceful stop lets the in-flight upload finish: " + r.body());
+        JsonNode upload = json.readTree(r.body()).path("data");
+        assertEquals(size, upload.path("size_bytes").asLong());
+        assertEquals("sha256:" + HexFormat.of().formatHex(sent.digest()), upload.path("file_hash").asText());
+
+        try (Stream<Path> files = Files.walk(work.resolve("data").resolve("files"))) {
+            List<Path> regular = files.filter(Files::isRegularFile).toList();
+            assertEquals(1, regular.size(), "exactly the completed file, no partial or temp file: " + regular);
+            assertEquals(size, Files.size(regular.get(0)));
+        }
+    }
+
+    private Process start() throws Exception {
+        assertTrue(Files.exists(JAR), "run after package: " + JAR.toAbsolutePath());
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m", "-jar", JAR.toString(), "--port", "0", "--data-dir", work.resolve("data").toString());
+        pb.redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("UPLOADKIT_"));
+        Process p = pb.start();
+        processes.add(p);
+        LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    lines.add(line);
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        }, "standalone-output");
+        reader.setDaemon(true);
+        reader.start();
+        while (base == null) {
+            String line = lines.poll(60, TimeUnit.SECONDS);
+            assertNotNull(line, "the server printed its address within 60 s");
+            if (line.startsWith("Admin API key: ")) {
+                key = line.substring("Admin API key: ".length());
+            } else if (line.startsWith("Uploadkit listening on ")) {
+                base = line.substring("Uploadkit listening on ".length());
+            }
+        }
+        assertNotNull(key, "the admin key is printed before the server listens");
+        return p;
+    }
+
+    private void stop(Process server) throws InterruptedException {
+        server.destroy();
+        assertTrue(server.waitFor(60, TimeUnit.SECONDS));
+    }
+
+    private JsonNode curl(String... args) throws Exception {
+        JsonNode node = json.readTree(curlBytes(args));
+        assertTrue(node.path("success").asBoolean(), node::toString);
+        return node;
+    }
+
+    private byte[] curlBytes(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "--fail-with-body", "--noproxy", "*"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertEquals(0, p.waitFor(), () -> "curl failed: " + cmd + " -> " + new String(out, StandardCharsets.UTF_8));
+        return out;
+    }
+
+    private static void pause() {
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+    }
+
+    private static byte[] pngBytes() throws IOException {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(4, 3, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(image, "png", out);
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,102 @@
+package dev.uploadkit.standalone;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StandaloneServerTest {
+    private static final Pattern ADMIN_LINE = Pattern.compile("(?m)^Admin API key: (\\S+)$");
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void firstStartPrintsAnAdminKeyOnceAndEverythingSurvivesARestart() throws Exception {
+        StandaloneConfig config = StandaloneConfig.from(new String[] {"--port", "0", "--data-dir", dataDir.toString()},
+                Map.of());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        String key;
+        String downloadUrl;
+        try (StandaloneServer server = StandaloneServer.start(config, new PrintStream(out, true, StandardCharsets.UTF_8))) {
+            Matcher m = ADMIN_LINE.matcher(out.toString(StandardCharsets.UTF_8));
+            assertTrue(m.find(), "prints the admin key line");
+            key = m.group(1);
+            assertTrue(server.baseUrl().startsWith("http://127.0.0.1:"));
+
+            JsonNode created = send(server.baseUrl() + "/admin/projects", key, "POST", "{\"name\":\"shop\",\"plan\":\"starter\"}");
+            assertEquals("shop", created.path("data").path("name").asText());
+            JsonNode upload = uploadText(server.baseUrl(), key, "note.txt", "kept across restarts");
+            downloadUrl = upload.path("data").path("download_url").asText();
+        }
+
+        ByteArrayOutputStream again = new ByteArrayOutputStream();
+        try (StandaloneServer server = StandaloneServer.start(config, new PrintStream(again, true, StandardCharsets.UTF_8))) {
+            assertFalse(ADMIN_LINE.matcher(again.toString(StandardCharsets.UTF_8)).find(), "no second admin key");
+            JsonNode list = send(server.baseUrl() + "/files", key, "GET", null);
+            assertEquals(1, list.path("meta").path("total").asInt());
+            String port = server.baseUrl().replaceAll(".*:(\\d+)/.*", "$1");
+            String sameLink = downloadUrl.replaceFirst(":\\d+/", ":" + port + "/");
+            HttpResponse<String> file = http.send(HttpRequest.newBuilder(URI.create(sameLink)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, file.statusCode(), "signed links outlive a restart: the signing key is kept");
+            assertEquals("kept across restarts", file.body());
+        }
+    }
+
+    @Test
+    void configuredAdminKeyIsInstalledAndNeverPrinted() throws Exception {
+        String adminKey = "my-very-own-admin-key-0123456789";
+        StandaloneConfig config = StandaloneConfig.from(new String[] {"--port", "0", "--data-dir", dataDir.toString()},
+                Map.of("UPLOADKIT_ADMIN_KEY", adminKey));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (StandaloneServer server = StandaloneServer.start(config, new PrintStream(out, true, StandardCharsets.UTF_8))) {
+            assertFalse(out.toString(StandardCharsets.UTF_8).contains(adminKey));
+            assertFalse(ADMIN_LINE.matcher(out.toString(StandardCharsets.UTF_8)).find());
+            assertEquals(true, send(server.baseUrl() + "/admin/projects", adminKey, "GET", null).path("success").asBoolean());
+            HttpResponse<String> wrong = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/files"))
+                    .header("X-API-Key", adminKey + "x").build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, wrong.statusCode());
+        }
+        assertEquals(Optional.of(adminKey), config.adminKey());
+    }
+
+    private JsonNode uploadText(String base, String key, String filename, String text) throws Exception {
+        String boundary = "----uploadkit-test";
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
+                + "\"\r\nContent-Type: text/plain\r\n\r\n" + text + "\r\n--" + boundary + "--\r\n";
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/files/upload"))
+                .header("X-API-Key", key).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, r.statusCode(), r.body());
+        return json.readTree(r.body());
+    }
+
+    private JsonNode send(String url, String key, String method, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("X-API-Key", key)
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(r.statusCode() < 300, () -> r.statusCode() + " " + r.body());
+        return json.readTree(r.body());
+    }
+}
