@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -59,7 +60,7 @@ public final class InitParams {
 
     /** Returns the components named by the factory init-param, else the single {@link ServiceLoader} provider. */
     public ServletComponents components(ClassLoader loader) {
-        java.util.Optional<String> named = value(UploadServlet.FACTORY_PARAM);
+        Optional<String> named = value(UploadServlet.FACTORY_PARAM);
         if (named.isPresent()) {
             return instantiate(named.get(), loader);
         }
@@ -97,9 +98,9 @@ public final class InitParams {
         }
     }
 
-    private java.util.Optional<String> value(String name) {
+    private Optional<String> value(String name) {
         String v = values.get(name);
-        return v == null || v.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(v.strip());
+        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.strip());
     }
 
     static Duration duration(String name, String value) {

@@ -1,0 +1,171 @@
+package dev.uploadkit.servlet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.uploadkit.core.auth.Permission;
+import dev.uploadkit.core.testing.TestContent;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class KeysAndAdminApiTest {
+    @TempDir
+    static Path dir;
+    static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(dir);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    @Test
+    void createListAndRevokeAKey() {
+        TestServer.Tenant t = server.newTenant("keys");
+        TestServer.Response created = server.send("POST", "api-keys", t.key(),
+                "{\"name\": \"CI reader\", \"permissions\": [\"files:read\", \"stats:read\"]}");
+        assertEquals(201, created.status(), created.text());
+        JsonNode k = created.data();
+        String id = k.get("id").asText();
+        assertEquals("CI reader", k.get("name").asText());
+        assertEquals(List.of("files:read", "stats:read"), List.of(k.get("permissions").get(0).asText(),
+                k.get("permissions").get(1).asText()));
+        assertTrue(k.get("key").asText().startsWith(k.get("prefix").asText() + "_"));
+        assertTrue(k.get("created_at").isTextual());
+        String newKey = k.get("key").asText();
+
+        assertEquals(200, server.get("files", newKey).status());
+        assertEquals(403, server.upload(newKey, Multipart.form().file("x.bin", TestContent.random(1, 10))).status());
+
+        TestServer.Response list = server.get("api-keys", t.key());
+        assertEquals(200, list.status());
+        JsonNode listed = null;
+        for (JsonNode n : list.data()) {
+            assertFalse(n.has("key"), "never the key: " + n);
+            assertFalse(n.has("key_hash"));
+            if (n.get("id").asText().equals(id)) {
+                listed = n;
+            }
+        }
+        assertTrue(listed != null && listed.get("revoked_at").isNull(), list.text());
+        assertEquals(k.get("prefix").asText(), listed.get("prefix").asText());
+        assertFalse(list.text().contains(newKey));
+
+        TestServer.Response revoked = server.send("DELETE", "api-keys/" + id, t.key(), null);
+        assertEquals(200, revoked.status());
+        assertTrue(revoked.data().get("revoked_at").isTextual());
+        assertEquals(401, server.get("files", newKey).status());
+        assertEquals(404, server.send("DELETE", "api-keys/" + id, t.key(), null).status());
+        assertEquals(404, server.send("DELETE", "api-keys/nope", t.key(), null).status());
+    }
+
+    @Test
+    void keysOfAnotherProjectCannotBeRevoked() {
+        TestServer.Tenant a = server.newTenant("keys A");
+        TestServer.Tenant b = server.newTenant("keys B");
+        String aKeyId = server.get("api-keys", a.key()).data().get(0).get("id").asText();
+        assertEquals(404, server.send("DELETE", "api-keys/" + aKeyId, b.key(), null).status());
+        assertEquals(200, server.get("files", a.key()).status());
+        assertEquals(1, server.get("api-keys", b.key()).data().size());
+    }
+
+    @Test
+    void aKeyCannotGrantMoreThanItHolds() {
+        String manager = server.keyWith(Permission.KEYS_MANAGE, Permission.FILES_READ);
+        TestServer.Response r = server.send("POST", "api-keys", manager,
+                "{\"name\": \"escalate\", \"permissions\": [\"files:delete\"]}");
+        assertEquals(403, r.status());
+        assertEquals("FORBIDDEN", r.errorCode());
+        assertEquals(201, server.send("POST", "api-keys", manager,
+                "{\"name\": \"ok\", \"permissions\": [\"files:read\"]}").status());
+        assertEquals(422, server.send("POST", "api-keys", manager, "{\"name\": \"none\", \"permissions\": []}")
+                .status());
+    }
+
+    @Test
+    void adminManagesProjects() {
+        TestServer.Response created = server.send("POST", "admin/projects", server.adminKey,
+                "{\"name\": \"Customer 42\", \"plan\": \"starter\"}");
+        assertEquals(201, created.status(), created.text());
+        String id = created.data().get("id").asText();
+        assertEquals("Customer 42", created.data().get("name").asText());
+        assertEquals("starter", created.data().get("plan").asText());
+
+        assertEquals(200, server.get("admin/projects/" + id, server.adminKey).status());
+        boolean listed = false;
+        for (JsonNode p : server.get("admin/projects", server.adminKey).data()) {
+            listed |= p.get("id").asText().equals(id);
+        }
+        assertTrue(listed);
+
+        TestServer.Response patched = server.send("PATCH", "admin/projects/" + id, server.adminKey,
+                "{\"plan\": \"pro\"}");
+        assertEquals("pro", patched.data().get("plan").asText());
+        assertEquals("Customer 42", patched.data().get("name").asText());
+        TestServer.Response badPlan = server.send("PATCH", "admin/projects/" + id, server.adminKey,
+                "{\"plan\": \"platinum\"}");
+        assertEquals(422, badPlan.status());
+        assertTrue(badPlan.json().get("error").get("details").has("plan"));
+
+        TestServer.Response key = server.send("POST", "admin/projects/" + id + "/api-keys", server.adminKey,
+                "{\"name\": \"owner\", \"permissions\": [\"files:read\", \"files:write\", \"files:delete\"]}");
+        assertEquals(201, key.status(), key.text());
+        String projectKey = key.data().get("key").asText();
+        JsonNode file = server.uploaded(projectKey, Multipart.form().file("f.bin", TestContent.random(3, 10)));
+        assertEquals(0, server.get("files", server.key).data().findValuesAsText("uuid").stream()
+                .filter(file.get("uuid").asText()::equals).count());
+
+        TestServer.Response refused = server.send("DELETE", "admin/projects/" + id, server.adminKey, null);
+        assertEquals(409, refused.status());
+        assertEquals("CONFLICT", refused.errorCode());
+        server.send("DELETE", "files/" + file.get("uuid").asText(), projectKey, null);
+        assertEquals(409, server.send("DELETE", "admin/projects/" + id, server.adminKey, null).status());
+        server.send("DELETE", "files/trash", projectKey, null);
+
+        TestServer.Response deleted = server.send("DELETE", "admin/projects/" + id, server.adminKey, null);
+        assertEquals(200, deleted.status(), deleted.text());
+        assertTrue(deleted.data().get("deleted").asBoolean());
+        assertEquals(404, server.get("admin/projects/" + id, server.adminKey).status());
+        assertEquals(401, server.get("files", projectKey).status());
+    }
+
+    @Test
+    void adminRoutesValidateAndAnswer404ForUnknownProjects() {
+        assertEquals(422, server.send("POST", "admin/projects", server.adminKey, "{\"plan\": \"free\"}").status());
+        assertEquals(422, server.send("POST", "admin/projects", server.adminKey, "{\"name\": 7}").status());
+        String unknown = UUID.randomUUID().toString();
+        assertEquals(404, server.get("admin/projects/" + unknown, server.adminKey).status());
+        assertEquals(404, server.get("admin/projects/bad-id", server.adminKey).status());
+        assertEquals(404, server.send("DELETE", "admin/projects/" + unknown, server.adminKey, null).status());
+        assertEquals(404, server.send("POST", "admin/projects/" + unknown + "/api-keys", server.adminKey,
+                "{\"name\": \"k\", \"permissions\": [\"files:read\"]}").status());
+    }
+
+    @Test
+    void onlyAdminKeysReachAdminRoutes() {
+        String projectId = server.project.id().toString();
+        for (TestServer.Response r : List.of(
+                server.get("admin/projects", server.key),
+                server.send("POST", "admin/projects", server.key, "{\"name\": \"x\"}"),
+                server.get("admin/projects/" + projectId, server.key),
+                server.send("PATCH", "admin/projects/" + projectId, server.key, "{\"name\": \"x\"}"),
+                server.send("DELETE", "admin/projects/" + projectId, server.key, null),
+                server.send("POST", "admin/projects/" + projectId + "/api-keys", server.key, "{}"))) {
+            assertEquals(403, r.status(), r.text());
+            assertEquals("FORBIDDEN", r.errorCode());
+        }
+        assertEquals(401, server.get("admin/projects", null).status());
+    }
+}
