@@ -236,6 +236,52 @@ public abstract class AbstractUploadServiceTest extends UploadServiceTestBase {
     }
 
     @Test
+    void uploadDeletedWhileStreamingIsRolledBackAndLeavesNothing() throws Exception {
+        CountDownLatch streaming = new CountDownLatch(1);
+        CountDownLatch resume = new CountDownLatch(1);
+        byte[] first = TestContent.random(11, 100_000);
+        java.io.InputStream gated = new java.io.SequenceInputStream(new ByteArrayInputStream(first), new java.io.InputStream() {
+            private final java.io.InputStream rest = new ByteArrayInputStream(TestContent.random(12, 100_000));
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                streaming.countDown();
+                try {
+                    resume.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException(e);
+                }
+                return rest.read(b, off, len);
+            }
+        });
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Upload> upload = pool.submit(() -> service.upload(UploadRequest.of(projectA, "slow.bin"), gated));
+            assertTrue(streaming.await(30, TimeUnit.SECONDS));
+            Upload processing = service.list(projectA, UploadQuery.builder().status(UploadStatus.PROCESSING).build(),
+                    PageRequest.first(10)).items().get(0);
+            assertEquals("slow.bin", processing.filename());
+            service.forceDelete(projectA, processing.uuid());
+            resume.countDown();
+
+            java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> upload.get(30, TimeUnit.SECONDS));
+            assertEquals(ErrorCode.CONFLICT, ((UploadException) e.getCause()).code());
+            assertNothingLeft(projectA);
+        } finally {
+            resume.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void unknownStoreIsAValidationError() {
         UploadRequest r = new UploadRequest(projectA, "a.bin", "", false, null, null, "nope", true, null);
         UploadException e = assertThrows(UploadException.class, () -> service.upload(r, new ByteArrayInputStream(new byte[1])));

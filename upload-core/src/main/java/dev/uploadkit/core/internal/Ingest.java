@@ -102,30 +102,35 @@ public final class Ingest {
     private Upload complete(Upload processing, Blob reservation, FileStore store, long size, String hash,
                             ContentInfo info, long elapsedMs) {
         Instant done = clock.get();
-        Object[] outcome = new Object[2];
-        Optional<Upload> completed = catalog.inTransaction(tx -> {
-            Optional<Upload> current = tx.uploads().lock(processing.projectId(), processing.uuid());
-            if (current.isEmpty()) {
-                return Optional.<Upload>empty();
-            }
-            DedupIndex.CommitResult result = tx.blobs().commit(reservation.id(), hash, size, info.mime());
-            Upload next = current.get().toBuilder()
-                    .blobId(result.blob().id()).objectKey(result.blob().objectKey()).sizeBytes(size)
-                    .sha256(hash).mimeType(info.mime()).status(UploadStatus.COMPLETED)
-                    .deduplicated(result.deduplicated()).uploadTimeMs(elapsedMs).updatedAt(done)
-                    .build();
-            tx.uploads().update(next);
-            outcome[0] = result;
-            return Optional.of(next);
-        });
-        if (completed.isEmpty()) {
-            // Deleted or cancelled while streaming: the bytes have no record to belong to.
+        Completed completed;
+        try {
+            // The reference is taken before the upload row is locked: every transaction takes locks in the
+            // order project, blob, upload, so two completing uploads cannot deadlock.
+            completed = catalog.inTransaction(tx -> {
+                DedupIndex.CommitResult result = tx.blobs().commit(reservation.id(), hash, size, info.mime());
+                Upload current = tx.uploads().lock(processing.projectId(), processing.uuid())
+                        .orElseThrow(() -> new UploadException(ErrorCode.CONFLICT,
+                                "The upload was cancelled or deleted while it was streaming."));
+                Upload next = current.toBuilder()
+                        .blobId(result.blob().id()).objectKey(result.blob().objectKey()).sizeBytes(size)
+                        .sha256(hash).mimeType(info.mime()).status(UploadStatus.COMPLETED)
+                        .deduplicated(result.deduplicated()).uploadTimeMs(elapsedMs).updatedAt(done)
+                        .build();
+                tx.uploads().update(next);
+                return new Completed(next, result.discarded());
+            });
+        } catch (RuntimeException e) {
+            // Rolled back: the bytes were written but nothing references them.
             discard(processing, reservation, store);
-            throw new UploadException(ErrorCode.CONFLICT, "The upload was cancelled or deleted while it was streaming.");
+            events.accept(UploadEvent.FAILED, processing.toBuilder().status(UploadStatus.FAILED).build());
+            throw e;
         }
-        ((DedupIndex.CommitResult) outcome[0]).discarded().ifPresent(d -> reaper.removeObjects(List.of(d)));
-        events.accept(UploadEvent.COMPLETED, completed.get());
-        return completed.get();
+        completed.discarded().ifPresent(d -> reaper.removeObjects(List.of(d)));
+        events.accept(UploadEvent.COMPLETED, completed.upload());
+        return completed.upload();
+    }
+
+    private record Completed(Upload upload, Optional<Blob> discarded) {
     }
 
     private ContentInfo sniff(BufferedInputStream in, String filename) {
