@@ -24,6 +24,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
@@ -38,6 +41,13 @@ import java.util.regex.Pattern;
 public final class UploadService {
     private static final Pattern HEX_64 = Pattern.compile("[0-9a-fA-F]{64}");
     private static final int TRASH_BATCH = 100;
+    private static final AtomicInteger READ_AHEAD_THREADS = new AtomicInteger();
+    /** Reads upload sources ahead of hashing and storing; idle threads end after a minute. */
+    private static final ExecutorService READ_AHEAD = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "uploadkit-read-ahead-" + READ_AHEAD_THREADS.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
 
     private final Catalog catalog;
     private final Map<String, FileStore> stores;
@@ -58,7 +68,8 @@ public final class UploadService {
         this.sink = b.sink;
         this.maxFileSize = b.maxFileSize;
         this.reaper = new BlobReaper(catalog, this::store);
-        this.ingest = new Ingest(catalog, reaper, this::now, ids, new TypePolicy(b.allowedTypes), this::publish);
+        this.ingest = new Ingest(catalog, reaper, this::now, ids, new TypePolicy(b.allowedTypes), this::publish,
+                READ_AHEAD);
     }
 
     public static Builder builder() {

@@ -265,8 +265,7 @@ public abstract class AbstractUploadServiceTest extends UploadServiceTestBase {
         try {
             Future<Upload> upload = pool.submit(() -> service.upload(UploadRequest.of(projectA, "slow.bin"), gated));
             assertTrue(streaming.await(30, TimeUnit.SECONDS));
-            Upload processing = service.list(projectA, UploadQuery.builder().status(UploadStatus.PROCESSING).build(),
-                    PageRequest.first(10)).items().get(0);
+            Upload processing = awaitProcessing();
             assertEquals("slow.bin", processing.filename());
             service.forceDelete(projectA, processing.uuid());
             resume.countDown();
@@ -279,6 +278,19 @@ public abstract class AbstractUploadServiceTest extends UploadServiceTestBase {
             resume.countDown();
             pool.shutdownNow();
         }
+    }
+
+    private Upload awaitProcessing() {
+        UploadQuery processing = UploadQuery.builder().status(UploadStatus.PROCESSING).build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            List<Upload> found = service.list(projectA, processing, PageRequest.first(10)).items();
+            if (!found.isEmpty()) {
+                return found.get(0);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+        throw new AssertionError("no upload reached status processing within 30 s");
     }
 
     @Test

@@ -1,0 +1,146 @@
+package dev.uploadkit.core.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads its source on another thread, a few chunks ahead of the consumer, so that producing the bytes (a
+ * socket and a multipart parser) and consuming them (hashing and writing to the store) use two cores at
+ * once. Memory is bounded: {@code depth + 2} reused chunks per stream.
+ *
+ * <p>The source is read by one thread only, and {@link #close()} returns only once that thread has stopped
+ * touching it, so the caller may go on using what the source wraps (the rest of a multipart request).
+ * Failures of the source (IOException or unchecked) are rethrown to the consumer as they were.
+ */
+public final class ReadAheadInputStream extends InputStream {
+    private static final Chunk END = new Chunk(new byte[0], 0, null);
+    private static final long STOP_WAIT_SECONDS = 30;
+
+    private final BlockingQueue<Chunk> queue;
+    private final BlockingQueue<byte[]> free;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean cancelled;
+    private Chunk current;
+    private int position;
+    private boolean done;
+
+    private record Chunk(byte[] bytes, int length, Throwable failure) {
+    }
+
+    public ReadAheadInputStream(InputStream source, Executor executor, int chunkSize, int depth) {
+        this.queue = new ArrayBlockingQueue<>(depth);
+        this.free = new ArrayBlockingQueue<>(depth + 2);
+        for (int i = 0; i < depth + 2; i++) {
+            free.add(new byte[chunkSize]);
+        }
+        executor.execute(() -> pump(source, chunkSize));
+    }
+
+    private void pump(InputStream source, int chunkSize) {
+        try {
+            while (!cancelled) {
+                byte[] buffer = free.poll(100, TimeUnit.MILLISECONDS);
+                if (buffer == null) {
+                    continue;
+                }
+                int n = source.read(buffer, 0, chunkSize);
+                if (n < 0) {
+                    put(END);
+                    return;
+                }
+                put(new Chunk(buffer, n, null));
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            put(new Chunk(null, 0, e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            put(new Chunk(null, 0, new InterruptedIOException("read-ahead interrupted")));
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private void put(Chunk chunk) {
+        try {
+            while (!cancelled && !queue.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
+                // the consumer is slower than the source; wait for room unless it gave up
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+            return 0;
+        }
+        if (!fill()) {
+            return -1;
+        }
+        int n = Math.min(len, current.length - position);
+        System.arraycopy(current.bytes, position, b, off, n);
+        position += n;
+        return n;
+    }
+
+    private boolean fill() throws IOException {
+        while (!done && (current == null || position == current.length)) {
+            try {
+                if (current != null && current.bytes != null && current.length > 0) {
+                    free.offer(current.bytes);
+                }
+                current = queue.take();
+                position = 0;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for upload bytes");
+            }
+            if (current.failure != null) {
+                done = true;
+                rethrow(current.failure);
+            }
+            if (current == END) {
+                done = true;
+            }
+        }
+        return !done;
+    }
+
+    private static void rethrow(Throwable failure) throws IOException {
+        if (failure instanceof IOException io) {
+            throw io;
+        }
+        if (failure instanceof RuntimeException re) {
+            throw re;
+        }
+        throw (Error) failure;
+    }
+
+    /** Stops reading ahead and waits until the source is no longer being read. */
+    @Override
+    public void close() throws IOException {
+        cancelled = true;
+        queue.clear();
+        try {
+            if (!stopped.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                throw new IOException("the upload source was still being read " + STOP_WAIT_SECONDS + " s after close");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while stopping read-ahead");
+        }
+    }
+}
