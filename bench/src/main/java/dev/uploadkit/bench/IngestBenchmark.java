@@ -10,9 +10,6 @@ import dev.uploadkit.jdbc.UploadkitDatabase;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -40,7 +37,7 @@ public final class IngestBenchmark {
                     .maxFileSize(DataSize.ofGibibytes(64)).build();
             UUID project = AccessService.create(db.projects()).createProject("bench", "pro").id();
 
-            resetPeaks();
+            HeapMeter.reset();
             long start = System.nanoTime();
             Upload upload = service.upload(UploadRequest.of(project, "big.bin"), new GeneratedStream(bytes));
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -51,9 +48,8 @@ public final class IngestBenchmark {
             System.out.printf("throughput    %.1f MB/s (MiB/s)%n", bytes / 1048576.0 / seconds);
             System.out.printf("max heap      %s (-Xmx)%n", DataSize.ofBytes(Runtime.getRuntime().maxMemory()).format());
             System.out.printf("peak heap     %s (sum of heap pool peaks during the upload)%n",
-                    DataSize.ofBytes(peakHeap()).format());
-            System.gc();
-            System.out.printf("live heap     %s (after GC)%n", DataSize.ofBytes(usedHeap()).format());
+                    DataSize.ofBytes(HeapMeter.peak()).format());
+            System.out.printf("live heap     %s (after GC)%n", DataSize.ofBytes(HeapMeter.live()).format());
         } finally {
             if (args.length <= 1) {
                 deleteTree(dir);
@@ -61,19 +57,8 @@ public final class IngestBenchmark {
         }
     }
 
-    private static void resetPeaks() {
-        System.gc();
-        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
-    }
 
-    private static long peakHeap() {
-        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
-                .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
-    }
 
-    private static long usedHeap() {
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
 
     private static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> walk = Files.walk(dir)) {

@@ -16,9 +16,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,13 +61,13 @@ public final class ServerBenchmark {
                 }
                 String key = m.group(1);
 
-                resetPeaks();
+                HeapMeter.reset();
                 double rawSpeed = curl("-X", "POST", "-T", file.toString(), "-H", "Content-Type: application/octet-stream", rawUrl);
-                long rawPeak = peakHeap();
-                resetPeaks();
+                long rawPeak = HeapMeter.peak();
+                HeapMeter.reset();
                 double ukSpeed = curl("-H", "X-API-Key: " + key, "-F", "file=@" + file, "-F", "folder=bench",
                         uploadkit.baseUrl() + "/files/upload");
-                long ukPeak = peakHeap();
+                long ukPeak = HeapMeter.peak();
 
                 System.out.printf("raw servlet   %.1f MB/s (MiB/s)   peak heap %s%n", rawSpeed, DataSize.ofBytes(rawPeak).format());
                 System.out.printf("uploadkit     %.1f MB/s (MiB/s)   peak heap %s%n", ukSpeed, DataSize.ofBytes(ukPeak).format());
@@ -140,13 +137,5 @@ public final class ServerBenchmark {
         }
     }
 
-    private static void resetPeaks() {
-        System.gc();
-        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
-    }
 
-    private static long peakHeap() {
-        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
-                .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
-    }
 }

@@ -3,32 +3,15 @@ package dev.uploadkit.servlet;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.uploadkit.core.auth.Permission;
 import dev.uploadkit.core.testing.TestContent;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class IsolationAndPermissionsTest {
-    @TempDir
-    static Path dir;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(dir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
+class IsolationAndPermissionsTest extends SharedServerTest {
 
     @Test
     void anotherProjectsFilesAreInvisibleEverywhere() {

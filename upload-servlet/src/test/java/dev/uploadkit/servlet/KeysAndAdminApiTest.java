@@ -3,12 +3,8 @@ package dev.uploadkit.servlet;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.uploadkit.core.auth.Permission;
 import dev.uploadkit.core.testing.TestContent;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 
@@ -16,20 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class KeysAndAdminApiTest {
-    @TempDir
-    static Path dir;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(dir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
+class KeysAndAdminApiTest extends SharedServerTest {
 
     @Test
     void createListAndRevokeAKey() {
