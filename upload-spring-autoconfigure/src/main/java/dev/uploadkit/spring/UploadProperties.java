@@ -1,0 +1,384 @@
+package dev.uploadkit.spring;
+
+import dev.uploadkit.core.UploadService;
+import dev.uploadkit.core.store.S3Settings;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Uploadkit's settings, bound from {@code upload.*}.
+ *
+ * <p>Every setter checks its value and throws {@link IllegalArgumentException} with a message naming the property,
+ * the bad value (never a secret) and the fix, so a wrong setting stops the application at startup. Rules that span
+ * several properties (an S3 store needs a bucket and credentials) are checked when the bean using them is created.
+ */
+@ConfigurationProperties(prefix = "upload")
+public class UploadProperties {
+    /** The servlet mapping used unless {@code upload.servlet-path} says otherwise. */
+    public static final String DEFAULT_SERVLET_PATH = "/v1/external/*";
+
+    private static final int MIN_SIGNING_KEY_LENGTH = 32;
+
+    private boolean enabled = true;
+    private String servletPath = DEFAULT_SERVLET_PATH;
+    private DataSize maxFileSize = DataSize.ofGigabytes(5);
+    private List<String> allowedTypes = List.of();
+    private String signingKey;
+    private String publicBaseUrl;
+    private Duration downloadTokenTtl = Duration.ofHours(1);
+    private final Store store = new Store();
+    private final Database database = new Database();
+
+    /** Returns whether Uploadkit is configured at all; default {@code true}. */
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    /** Returns the servlet mapping the REST API is served at; default {@value #DEFAULT_SERVLET_PATH}. */
+    public String getServletPath() {
+        return servletPath;
+    }
+
+    /** Sets the servlet mapping: a path starting with {@code /} and ending with {@code /*}. */
+    public void setServletPath(String servletPath) {
+        if (servletPath == null || !servletPath.startsWith("/") || !servletPath.endsWith("/*")
+                || servletPath.indexOf('*') != servletPath.length() - 1) {
+            throw new IllegalArgumentException("upload.servlet-path: '" + servletPath + "' is not a path mapping; "
+                    + "use a path starting with '/' and ending with '/*', such as " + DEFAULT_SERVLET_PATH);
+        }
+        this.servletPath = servletPath;
+    }
+
+    /** Returns the largest file accepted; default 5GB (5 × 1024³ bytes). */
+    public DataSize getMaxFileSize() {
+        return maxFileSize;
+    }
+
+    /** Sets the largest file accepted; must be more than 0 bytes. */
+    public void setMaxFileSize(DataSize maxFileSize) {
+        if (maxFileSize == null || maxFileSize.toBytes() <= 0) {
+            throw new IllegalArgumentException("upload.max-file-size: '" + maxFileSize + "' is not a positive size; "
+                    + "set a size such as 100MB or 5GB");
+        }
+        this.maxFileSize = maxFileSize;
+    }
+
+    /** Returns the detected types uploads are restricted to; empty (the default) allows every type. */
+    public List<String> getAllowedTypes() {
+        return allowedTypes;
+    }
+
+    /** Sets the allowed types: exact ({@code application/pdf}) or a whole family ({@code image/*}). */
+    public void setAllowedTypes(List<String> allowedTypes) {
+        List<String> checked = new ArrayList<>();
+        for (String pattern : allowedTypes == null ? List.<String>of() : allowedTypes) {
+            try {
+                // UploadService owns the pattern rule; asking it keeps one definition of a valid pattern.
+                UploadService.builder().allowedTypes(Collections.singletonList(pattern));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("upload.allowed-types: '" + pattern + "' is not a type pattern; "
+                        + "use type/subtype such as application/pdf, or type/* such as image/*", e);
+            }
+            checked.add(pattern.strip());
+        }
+        this.allowedTypes = List.copyOf(checked);
+    }
+
+    /** Returns the secret signed download links are made with, or {@code null} for a random key per start. */
+    public String getSigningKey() {
+        return signingKey;
+    }
+
+    /**
+     * Sets the secret signed download links are made with, at least 32 characters; every instance serving the
+     * same files needs the same one. Without it, links stop working when the application restarts.
+     */
+    public void setSigningKey(String signingKey) {
+        if (signingKey != null && signingKey.length() < MIN_SIGNING_KEY_LENGTH) {
+            throw new IllegalArgumentException("upload.signing-key: must be at least " + MIN_SIGNING_KEY_LENGTH
+                    + " characters, was " + signingKey.length() + "; use a long random secret, e.g. the output of "
+                    + "`openssl rand -base64 48`");
+        }
+        this.signingKey = signingKey;
+    }
+
+    /** Returns the absolute URL the API is reachable at, or {@code null} to take it from each request. */
+    public String getPublicBaseUrl() {
+        return publicBaseUrl;
+    }
+
+    /** Sets the absolute http(s) URL of the servlet's mount, such as {@code https://files.example.com/v1/external}. */
+    public void setPublicBaseUrl(String publicBaseUrl) {
+        if (publicBaseUrl != null && !isHttpBaseUrl(publicBaseUrl)) {
+            throw new IllegalArgumentException("upload.public-base-url: '" + publicBaseUrl + "' is not an absolute "
+                    + "http(s) URL without query or fragment; use e.g. https://files.example.com/v1/external");
+        }
+        this.publicBaseUrl = publicBaseUrl;
+    }
+
+    /** Returns how long a signed download link stays valid; default 1 hour. */
+    public Duration getDownloadTokenTtl() {
+        return downloadTokenTtl;
+    }
+
+    /** Sets how long a signed download link stays valid: between 1 second and 365 days. */
+    public void setDownloadTokenTtl(Duration downloadTokenTtl) {
+        if (downloadTokenTtl == null || downloadTokenTtl.compareTo(Duration.ofSeconds(1)) < 0
+                || downloadTokenTtl.compareTo(Duration.ofDays(365)) > 0) {
+            throw new IllegalArgumentException("upload.download-token-ttl: '" + downloadTokenTtl + "' is out of "
+                    + "range; use a duration between 1s and 365d, such as 1h");
+        }
+        this.downloadTokenTtl = downloadTokenTtl;
+    }
+
+    /** Returns where file contents are kept ({@code upload.store.*}). */
+    public Store getStore() {
+        return store;
+    }
+
+    /** Returns the database used when the application has no {@code DataSource} ({@code upload.database.*}). */
+    public Database getDatabase() {
+        return database;
+    }
+
+    private static boolean isHttpBaseUrl(String value) {
+        try {
+            URI uri = new URI(value);
+            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
+                    && uri.getRawQuery() == null && uri.getRawFragment() == null;
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    /** The kinds of store {@code upload.store.type} selects. */
+    public enum StoreType {
+        /** Files under {@code upload.store.path} on the local disk. */
+        FILESYSTEM,
+        /** Files held in memory and lost on shutdown; for tests and demos. */
+        TRANSIENT,
+        /** An S3-compatible bucket configured by {@code upload.store.s3.*}. */
+        S3;
+
+        private String propertyValue() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Where file contents are kept: {@code upload.store.*}. */
+    public static class Store {
+        private StoreType type = StoreType.FILESYSTEM;
+        private String path = "./data/files";
+        private final S3 s3 = new S3();
+
+        /** Returns the store kind: {@code filesystem} (the default), {@code transient} or {@code s3}. */
+        public String getType() {
+            return type.propertyValue();
+        }
+
+        /** Sets the store kind, ignoring case: {@code filesystem}, {@code transient} or {@code s3}. */
+        public void setType(String type) {
+            for (StoreType candidate : StoreType.values()) {
+                if (candidate.propertyValue().equalsIgnoreCase(type == null ? "" : type.strip())) {
+                    this.type = candidate;
+                    return;
+                }
+            }
+            throw new IllegalArgumentException("upload.store.type: '" + type + "' is not a store type; use "
+                    + "filesystem, transient or s3");
+        }
+
+        /** Returns the store kind as an enum. */
+        public StoreType storeType() {
+            return type;
+        }
+
+        /** Returns the folder a {@code filesystem} store writes under; default {@code ./data/files}. */
+        public String getPath() {
+            return path;
+        }
+
+        public void setPath(String path) {
+            if (path == null || path.isBlank()) {
+                throw new IllegalArgumentException("upload.store.path: must not be blank; set the folder files are "
+                        + "kept in, such as ./data/files");
+            }
+            this.path = path;
+        }
+
+        /** Returns the bucket settings used when the type is {@code s3}. */
+        public S3 getS3() {
+            return s3;
+        }
+    }
+
+    /** An S3-compatible bucket: {@code upload.store.s3.*}. */
+    public static class S3 {
+        private String endpoint;
+        private String region;
+        private String bucket;
+        private String accessKey;
+        private String secretKey;
+        private boolean pathStyle;
+
+        /** Returns the service URL, or {@code null} for AWS S3 itself. */
+        public String getEndpoint() {
+            return endpoint;
+        }
+
+        public void setEndpoint(String endpoint) {
+            this.endpoint = blankToNull(endpoint);
+        }
+
+        /** Returns the signing region, or {@code null} for {@value S3Settings#DEFAULT_REGION}. */
+        public String getRegion() {
+            return region;
+        }
+
+        public void setRegion(String region) {
+            this.region = blankToNull(region);
+        }
+
+        /** Returns the bucket name; required for an {@code s3} store, created if missing. */
+        public String getBucket() {
+            return bucket;
+        }
+
+        public void setBucket(String bucket) {
+            this.bucket = blankToNull(bucket);
+        }
+
+        /** Returns the access key id; required for an {@code s3} store. */
+        public String getAccessKey() {
+            return accessKey;
+        }
+
+        public void setAccessKey(String accessKey) {
+            this.accessKey = blankToNull(accessKey);
+        }
+
+        /** Returns the secret access key; required for an {@code s3} store. */
+        public String getSecretKey() {
+            return secretKey;
+        }
+
+        public void setSecretKey(String secretKey) {
+            this.secretKey = blankToNull(secretKey);
+        }
+
+        /** Returns whether the bucket is addressed as {@code endpoint/bucket}; needed for IP endpoints and MinIO. */
+        public boolean isPathStyle() {
+            return pathStyle;
+        }
+
+        public void setPathStyle(boolean pathStyle) {
+            this.pathStyle = pathStyle;
+        }
+
+        /**
+         * Returns these values as {@link S3Settings}.
+         *
+         * @throws IllegalArgumentException naming the {@code upload.store.s3.*} property that is missing or invalid
+         */
+        S3Settings toSettings() {
+            require(bucket, "bucket", "the name of the bucket to keep files in");
+            require(accessKey, "access-key", "the access key id of the bucket's credentials");
+            require(secretKey, "secret-key", "the secret access key of the bucket's credentials");
+            try {
+                S3Settings.Builder builder = S3Settings.builder().bucket(bucket).accessKey(accessKey)
+                        .secretKey(secretKey).pathStyle(pathStyle);
+                if (endpoint != null) {
+                    builder.endpoint(endpoint);
+                }
+                if (region != null) {
+                    builder.region(region);
+                }
+                return builder.build();
+            } catch (IllegalArgumentException e) {
+                // S3Settings names the field first ("bucket: ..."), so the prefix makes it the property's name.
+                throw new IllegalArgumentException("upload.store.s3." + e.getMessage(), e);
+            }
+        }
+
+        private static void require(String value, String property, String what) {
+            if (value == null) {
+                throw new IllegalArgumentException("upload.store.s3." + property + ": not set, but upload.store.type "
+                        + "is s3; set it to " + what);
+            }
+        }
+    }
+
+    /**
+     * The database Uploadkit opens a pool of its own to when the application has no {@code DataSource} bean:
+     * {@code upload.database.*}. Ignored when there is one.
+     */
+    public static class Database {
+        /** The embedded H2 database used when no URL is set. */
+        public static final String DEFAULT_URL = "jdbc:h2:file:./data/db/uploadkit";
+
+        private String url;
+        private String username;
+        private String password;
+
+        /** Returns the JDBC URL set, or {@code null} when none is; see {@link #determineUrl()}. */
+        public String getUrl() {
+            return url;
+        }
+
+        /** Sets the JDBC URL, such as {@code jdbc:postgresql://db/uploads}; must start with {@code jdbc:}. */
+        public void setUrl(String url) {
+            if (url == null || !url.startsWith("jdbc:")) {
+                throw new IllegalArgumentException("upload.database.url: '" + url + "' is not a JDBC URL; use one "
+                        + "starting with 'jdbc:', such as " + DEFAULT_URL);
+            }
+            this.url = url;
+        }
+
+        /** Returns the URL to connect to: the one set, else {@value #DEFAULT_URL}. */
+        public String determineUrl() {
+            return url != null ? url : DEFAULT_URL;
+        }
+
+        /** Returns the user set, or {@code null}; see {@link #determineUsername()}. */
+        public String getUsername() {
+            return username;
+        }
+
+        public void setUsername(String username) {
+            this.username = username;
+        }
+
+        /** Returns the user to connect as: the one set, else {@code sa} for H2 and none otherwise. */
+        public String determineUsername() {
+            if (username != null) {
+                return username;
+            }
+            return determineUrl().startsWith("jdbc:h2:") ? "sa" : null;
+        }
+
+        /** Returns the password, or {@code null} for none. */
+        public String getPassword() {
+            return password;
+        }
+
+        public void setPassword(String password) {
+            this.password = password;
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.uploadkit.spring;
+
+import dev.uploadkit.core.DataSize;
+import dev.uploadkit.core.UploadService;
+import dev.uploadkit.core.auth.AccessService;
+import dev.uploadkit.core.event.WebhookSink;
+import dev.uploadkit.core.store.FileStore;
+import dev.uploadkit.core.store.JcloudsFileStore;
+import dev.uploadkit.jdbc.UploadkitDatabase;
+import dev.uploadkit.servlet.UploadServlet;
+import jakarta.servlet.Servlet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import javax.sql.DataSource;
+import java.nio.file.Path;
+
+/**
+ * Auto-configuration of Uploadkit from {@link UploadProperties} ({@code upload.*}).
+ *
+ * <p>Defines, each only when the application has no bean of that type:
+ * <ul>
+ *   <li>an {@link UploadkitDatabase} on the application's {@link DataSource} when there is one (its default schema
+ *       is migrated; the data source stays the application's to close), otherwise on a pool of its own to
+ *       {@code upload.database.url} (embedded H2 under {@code ./data/db} by default), closed on shutdown;</li>
+ *   <li>a {@link FileStore} of {@code upload.store.type}: {@code filesystem} (default, under
+ *       {@code upload.store.path}), {@code transient} or {@code s3};</li>
+ *   <li>an {@link UploadService} on those two, sending events to the application's {@link WebhookSink} if any;</li>
+ *   <li>an {@link AccessService} for projects and API keys;</li>
+ *   <li>in a servlet web application, a {@link ServletRegistrationBean} mounting the {@link UploadServlet} at
+ *       {@code upload.servlet-path}, unless the application registers an {@code UploadServlet} itself.</li>
+ * </ul>
+ *
+ * <p>Nothing is defined when {@code upload.enabled} is {@code false}. Invalid properties stop the application at
+ * startup with a message naming the property.
+ */
+@AutoConfiguration(afterName = {
+        "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration", // Spring Boot 3
+        "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration"}) // Spring Boot 4
+@ConditionalOnClass(UploadService.class)
+@ConditionalOnProperty(prefix = "upload", name = "enabled", havingValue = "true", matchIfMissing = true)
+@EnableConfigurationProperties(UploadProperties.class)
+public final class UploadkitAutoConfiguration {
+    /** The id of the store {@code upload.store.type=filesystem} makes; uploads record it as their storage id. */
+    public static final String FILESYSTEM_STORE_ID = "local";
+    /** The id of the store {@code upload.store.type=transient} makes. */
+    public static final String TRANSIENT_STORE_ID = "transient";
+    /** The id of the store {@code upload.store.type=s3} makes. */
+    public static final String S3_STORE_ID = "s3";
+
+    private static final Logger LOG = LoggerFactory.getLogger(UploadkitAutoConfiguration.class);
+
+    UploadkitAutoConfiguration() {
+    }
+
+    // close() closes the pool only if this instance opened it; a host DataSource is left to its owner.
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    UploadkitDatabase uploadkitDatabase(UploadProperties properties, ObjectProvider<DataSource> dataSource) {
+        DataSource host = dataSource.getIfAvailable();
+        UploadProperties.Database database = properties.getDatabase();
+        if (host != null) {
+            if (database.getUrl() != null) {
+                LOG.warn("upload.database.url is ignored: Uploadkit uses the application's DataSource");
+            }
+            return UploadkitDatabase.create(host);
+        }
+        return UploadkitDatabase.connect(database.determineUrl(), database.determineUsername(),
+                database.getPassword());
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    FileStore uploadkitFileStore(UploadProperties properties) {
+        UploadProperties.Store store = properties.getStore();
+        return switch (store.storeType()) {
+            case FILESYSTEM -> JcloudsFileStore.filesystem(FILESYSTEM_STORE_ID, Path.of(store.getPath()));
+            case TRANSIENT -> JcloudsFileStore.inMemory(TRANSIENT_STORE_ID);
+            case S3 -> JcloudsFileStore.s3(S3_STORE_ID, store.getS3().toSettings());
+        };
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    UploadService uploadkitUploadService(UploadProperties properties, UploadkitDatabase database, FileStore store,
+                                         ObjectProvider<WebhookSink> webhookSink) {
+        return UploadService.builder()
+                .catalog(database.catalog())
+                .store(store)
+                .maxFileSize(DataSize.ofBytes(properties.getMaxFileSize().toBytes()))
+                .allowedTypes(properties.getAllowedTypes())
+                .webhookSink(webhookSink.getIfAvailable(() -> WebhookSink.NONE))
+                .build();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    AccessService uploadkitAccessService(UploadkitDatabase database) {
+        return AccessService.create(database.projects());
+    }
+
+    /** Mounts the REST API; only in a servlet web application, so other applications still get the services. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnClass({Servlet.class, ServletRegistrationBean.class})
+    static class ServletConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(value = UploadServlet.class, parameterizedContainer = ServletRegistrationBean.class)
+        ServletRegistrationBean<UploadServlet> uploadkitServletRegistration(UploadProperties properties,
+                                                                            UploadService uploadService,
+                                                                            AccessService accessService) {
+            UploadServlet.Builder servlet = UploadServlet.builder()
+                    .uploadService(uploadService)
+                    .accessService(accessService)
+                    .downloadTokenTtl(properties.getDownloadTokenTtl());
+            // Without a key the servlet makes a random one per start, and logs a warning saying so.
+            if (properties.getSigningKey() != null) {
+                servlet.signingKey(properties.getSigningKey());
+            }
+            if (properties.getPublicBaseUrl() != null) {
+                servlet.publicBaseUrl(properties.getPublicBaseUrl());
+            }
+            ServletRegistrationBean<UploadServlet> registration =
+                    new ServletRegistrationBean<>(servlet.build(), properties.getServletPath());
+            registration.setName("uploadkit");
+            return registration;
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package dev.uploadkit.spring;
+
+import dev.uploadkit.core.Upload;
+import dev.uploadkit.core.UploadRequest;
+import dev.uploadkit.core.UploadService;
+import dev.uploadkit.core.auth.AccessService;
+import dev.uploadkit.core.auth.CreatedKey;
+import dev.uploadkit.core.auth.Project;
+import dev.uploadkit.core.auth.Permission;
+import dev.uploadkit.servlet.UploadServlet;
+import jakarta.servlet.http.HttpServlet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.EnumSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class UploadkitServletAutoConfigurationTests {
+    private static final String REGISTRATION = "uploadkitServletRegistration";
+
+    @TempDir
+    Path tempDir;
+
+    private WebApplicationContextRunner runner() {
+        return new WebApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(UploadkitAutoConfiguration.class))
+                .withPropertyValues(
+                        "upload.store.path=" + tempDir.resolve("files"),
+                        "upload.database.url=jdbc:h2:file:" + tempDir.resolve("db").resolve("uploadkit"));
+    }
+
+    @Test
+    void registersTheServletAtTheDefaultPath() {
+        runner().run(context -> {
+            assertThat(context).hasNotFailed().hasSingleBean(ServletRegistrationBean.class);
+            ServletRegistrationBean<?> registration = context.getBean(REGISTRATION, ServletRegistrationBean.class);
+            assertThat(registration.getUrlMappings()).containsExactly("/v1/external/*");
+            assertThat(registration.getServlet()).isInstanceOf(UploadServlet.class);
+        });
+    }
+
+    @Test
+    void registersTheServletAtTheConfiguredPath() {
+        runner().withPropertyValues("upload.servlet-path=/api/files/*").run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(REGISTRATION, ServletRegistrationBean.class).getUrlMappings())
+                    .containsExactly("/api/files/*");
+        });
+    }
+
+    @Test
+    void theServletAnswersWithTheAutoConfiguredServices() {
+        runner().withPropertyValues("upload.public-base-url=https://files.example.com/v1/external",
+                "upload.signing-key=" + "k".repeat(32)).run(context -> {
+            assertThat(context).hasNotFailed();
+            AccessService access = context.getBean(AccessService.class);
+            Project project = access.createProject("web", "pro");
+            CreatedKey key = access.createKey(project.id(), "reader", EnumSet.of(Permission.FILES_READ), false);
+            Upload upload = context.getBean(UploadService.class).upload(UploadRequest.of(project.id(), "a.txt"),
+                    new ByteArrayInputStream("hello".getBytes(StandardCharsets.UTF_8)));
+
+            MockHttpServletResponse anonymous = get(context, "/files/" + upload.uuid(), null);
+            assertThat(anonymous.getStatus()).isEqualTo(401);
+
+            MockHttpServletResponse found = get(context, "/files/" + upload.uuid(), key.plaintext());
+            assertThat(found.getStatus()).isEqualTo(200);
+            assertThat(found.getContentAsString())
+                    .contains(upload.uuid().toString())
+                    .contains("\"download_url\":\"https://files.example.com/v1/external/files/" + upload.uuid()
+                            + "/download?token=");
+        });
+    }
+
+    @Test
+    void backsOffFromAnApplicationsUploadServletRegistration() {
+        runner().withUserConfiguration(OwnUploadServlet.class).run(context -> {
+            assertThat(context).hasNotFailed().hasSingleBean(ServletRegistrationBean.class)
+                    .doesNotHaveBean(REGISTRATION);
+            assertThat(context.getBean(ServletRegistrationBean.class).getUrlMappings())
+                    .containsExactly("/mine/*");
+        });
+    }
+
+    @Test
+    void backsOffFromAnApplicationsUploadServletBean() {
+        runner().withUserConfiguration(OwnUploadServletBean.class).run(context ->
+                assertThat(context).hasNotFailed().hasSingleBean(UploadServlet.class).doesNotHaveBean(REGISTRATION));
+    }
+
+    @Test
+    void anUnrelatedServletRegistrationDoesNotBackOff() {
+        runner().withUserConfiguration(OtherServlet.class).run(context -> {
+            assertThat(context).hasNotFailed().hasBean(REGISTRATION).hasBean("otherServlet");
+            assertThat(context.getBeansOfType(ServletRegistrationBean.class)).hasSize(2);
+        });
+    }
+
+    @Test
+    void disabledRegistersNoServlet() {
+        runner().withPropertyValues("upload.enabled=false").run(context ->
+                assertThat(context).hasNotFailed().doesNotHaveBean(ServletRegistrationBean.class));
+    }
+
+    private static MockHttpServletResponse get(AssertableWebApplicationContext context, String path, String apiKey)
+            throws Exception {
+        ServletRegistrationBean<?> registration = context.getBean(REGISTRATION, ServletRegistrationBean.class);
+        MockHttpServletRequest request = new MockHttpServletRequest("GET", "/v1/external" + path);
+        request.setServletPath("/v1/external");
+        request.setPathInfo(path);
+        if (apiKey != null) {
+            request.addHeader("X-API-Key", apiKey);
+        }
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        registration.getServlet().service(request, response);
+        return response;
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnUploadServlet {
+        @Bean
+        ServletRegistrationBean<UploadServlet> ownUploadServlet(UploadService uploads, AccessService access) {
+            return new ServletRegistrationBean<>(
+                    UploadServlet.builder().uploadService(uploads).accessService(access).build(), "/mine/*");
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnUploadServletBean {
+        @Bean
+        UploadServlet ownUploadServlet(UploadService uploads, AccessService access) {
+            return UploadServlet.builder().uploadService(uploads).accessService(access).build();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OtherServlet {
+        @Bean
+        ServletRegistrationBean<HttpServlet> otherServlet() {
+            return new ServletRegistrationBean<>(new HttpServlet() {
+            }, "/other/*");
+        }
+    }
+}
