@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 public final class ReadAheadInputStream extends InputStream {
     private static final Chunk END = new Chunk(new byte[0], 0, null);
     private static final long STOP_WAIT_SECONDS = 30;
+    private static final int MIN_HANDOFF = 64 * 1024;
 
     private final BlockingQueue<Chunk> queue;
     private final BlockingQueue<byte[]> free;
@@ -43,18 +44,26 @@ public final class ReadAheadInputStream extends InputStream {
     }
 
     private void pump(InputStream source, int chunkSize) {
+        int minHandoff = Math.min(chunkSize, MIN_HANDOFF);
         try {
             while (!cancelled) {
                 byte[] buffer = free.poll(100, TimeUnit.MILLISECONDS);
                 if (buffer == null) {
                     continue;
                 }
-                int n = source.read(buffer, 0, chunkSize);
-                if (n < 0) {
+                // Parsers hand out a few KiB per read; batching them keeps queue hand-offs rare.
+                int n = 0;
+                int r = 0;
+                while (n < minHandoff && (r = source.read(buffer, n, chunkSize - n)) >= 0) {
+                    n += r;
+                }
+                if (n > 0) {
+                    put(new Chunk(buffer, n, null));
+                }
+                if (r < 0) {
                     put(END);
                     return;
                 }
-                put(new Chunk(buffer, n, null));
             }
         } catch (IOException | RuntimeException | Error e) {
             put(new Chunk(null, 0, e));

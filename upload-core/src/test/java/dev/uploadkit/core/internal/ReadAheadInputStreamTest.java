@@ -1,0 +1,83 @@
+package dev.uploadkit.core.internal;
+
+import dev.uploadkit.core.testing.TestContent;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ReadAheadInputStreamTest {
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stop() {
+        pool.shutdownNow();
+    }
+
+    @Test
+    void yieldsTheSourceBytesExactlyWhateverTheSourcesReadSizes() throws IOException {
+        byte[] bytes = TestContent.random(1, 3 * 1024 * 1024 + 17);
+        try (ReadAheadInputStream in = new ReadAheadInputStream(trickle(new ByteArrayInputStream(bytes), 4096), pool,
+                256 * 1024, 4)) {
+            assertArrayEquals(bytes, in.readAllBytes());
+            assertEquals(-1, in.read());
+        }
+        try (ReadAheadInputStream empty = new ReadAheadInputStream(InputStream.nullInputStream(), pool, 1024, 2)) {
+            assertEquals(-1, empty.read());
+        }
+    }
+
+    @Test
+    void rethrowsTheSourcesFailureItself() throws IOException {
+        IOException failure = new IOException("reset");
+        InputStream source = new java.io.SequenceInputStream(new ByteArrayInputStream(new byte[100_000]), new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw failure;
+            }
+        });
+        try (ReadAheadInputStream in = new ReadAheadInputStream(source, pool, 64 * 1024, 2)) {
+            assertSame(failure, assertThrows(IOException.class, in::readAllBytes));
+        }
+    }
+
+    @Test
+    void closeStopsReadingAheadWhenTheConsumerGivesUp() throws IOException {
+        AtomicLong read = new AtomicLong();
+        InputStream endless = new FilterInputStream(TestContent.endless()) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                read.addAndGet(n);
+                return n;
+            }
+        };
+        ReadAheadInputStream in = new ReadAheadInputStream(endless, pool, 64 * 1024, 2);
+        assertEquals('x', in.read());
+        in.close();
+        long afterClose = read.get();
+        assertTrue(afterClose <= 6 * 64 * 1024, "bounded read-ahead, was " + afterClose);
+        assertEquals(afterClose, read.get(), "the source is no longer read once close returns");
+    }
+
+    private static InputStream trickle(InputStream in, int maxRead) {
+        return new FilterInputStream(in) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return super.read(b, off, Math.min(len, maxRead));
+            }
+        };
+    }
+}
