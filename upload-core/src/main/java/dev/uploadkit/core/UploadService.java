@@ -11,6 +11,8 @@ import dev.uploadkit.core.internal.TypePolicy;
 import dev.uploadkit.core.store.ByteRange;
 import dev.uploadkit.core.store.FileStore;
 import dev.uploadkit.core.store.StoredObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.InputStream;
 import java.time.Clock;
@@ -39,6 +41,7 @@ import java.util.regex.Pattern;
  * <p>Built with {@link #builder()}.
  */
 public final class UploadService {
+    private static final Logger LOG = LoggerFactory.getLogger(UploadService.class);
     private static final Pattern HEX_64 = Pattern.compile("[0-9a-fA-F]{64}");
     private static final int TRASH_BATCH = 100;
     private static final AtomicInteger READ_AHEAD_THREADS = new AtomicInteger();
@@ -131,18 +134,19 @@ public final class UploadService {
      */
     public Upload patch(UUID projectId, UUID uuid, UploadPatch patch) {
         Instant now = now();
-        Upload[] before = new Upload[1];
-        Upload updated = catalog.inTransaction(tx -> {
+        Patched patched = catalog.inTransaction(tx -> {
             Upload current = tx.uploads().lock(projectId, uuid).orElseThrow(UploadService::notFound);
-            before[0] = current;
             Upload next = patch.applyTo(current).toBuilder().updatedAt(now).build();
             tx.uploads().update(next);
-            return next;
+            return new Patched(current, next);
         });
-        if (!before[0].metadata().equals(updated.metadata())) {
-            publish(UploadEvent.METADATA_UPDATED, updated);
+        if (!patched.before().metadata().equals(patched.after().metadata())) {
+            publish(UploadEvent.METADATA_UPDATED, patched.after());
         }
-        return updated;
+        return patched.after();
+    }
+
+    private record Patched(Upload before, Upload after) {
     }
 
     /**
@@ -292,8 +296,7 @@ public final class UploadService {
         try {
             sink.accept(event);
         } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(UploadService.class)
-                    .warn("Webhook sink failed for {} {}", type, upload.uuid(), e);
+            LOG.warn("Webhook sink failed for {} {}", type, upload.uuid(), e);
         }
     }
 
