@@ -2,6 +2,7 @@ package dev.uploadkit.core;
 
 import dev.uploadkit.core.catalog.Blob;
 import dev.uploadkit.core.catalog.Catalog;
+import dev.uploadkit.core.catalog.CatalogTransaction;
 import dev.uploadkit.core.catalog.DedupStats;
 import dev.uploadkit.core.event.UploadEvent;
 import dev.uploadkit.core.event.WebhookSink;
@@ -196,19 +197,13 @@ public final class UploadService {
      * @throws UploadException {@code NOT_FOUND}
      */
     public void forceDelete(UUID projectId, UUID uuid) {
-        List<Blob> unreferenced = new ArrayList<>();
-        Upload deleted = catalog.inTransaction(tx -> {
-            unreferenced.clear();
+        Deleted deleted = catalog.inTransaction(tx -> {
             Upload current = tx.uploads().lock(projectId, uuid).orElseThrow(UploadService::notFound);
-            tx.uploads().delete(projectId, uuid);
-            if (current.blobId() != null) {
-                tx.blobs().release(current.blobId()).ifPresent(unreferenced::add);
-            }
-            return current;
+            return new Deleted(current, deleteRecord(tx, current).stream().toList());
         });
-        reaper.removeObjects(unreferenced);
-        if (!deleted.isTrashed()) {
-            publish(UploadEvent.DELETED, deleted);
+        reaper.removeObjects(deleted.unreferenced());
+        if (!deleted.upload().isTrashed()) {
+            publish(UploadEvent.DELETED, deleted.upload());
         }
     }
 
@@ -217,25 +212,31 @@ public final class UploadService {
         long deleted = 0;
         long bytesFreed = 0;
         while (true) {
-            List<Blob> unreferenced = new ArrayList<>();
-            int n = catalog.inTransaction(tx -> {
-                unreferenced.clear();
-                List<Upload> batch = tx.uploads().lockTrashed(projectId, TRASH_BATCH);
-                for (Upload u : batch) {
-                    tx.uploads().delete(projectId, u.uuid());
-                    if (u.blobId() != null) {
-                        tx.blobs().release(u.blobId()).ifPresent(unreferenced::add);
-                    }
-                }
-                return batch.size();
+            Batch batch = catalog.inTransaction(tx -> {
+                List<Upload> trashed = tx.uploads().lockTrashed(projectId, TRASH_BATCH);
+                List<Blob> unreferenced = new ArrayList<>();
+                trashed.forEach(u -> deleteRecord(tx, u).ifPresent(unreferenced::add));
+                return new Batch(trashed.size(), unreferenced);
             });
-            deleted += n;
-            bytesFreed += unreferenced.stream().mapToLong(Blob::sizeBytes).sum();
-            reaper.removeObjects(unreferenced);
-            if (n < TRASH_BATCH) {
+            deleted += batch.records();
+            bytesFreed += batch.unreferenced().stream().mapToLong(Blob::sizeBytes).sum();
+            reaper.removeObjects(batch.unreferenced());
+            if (batch.records() < TRASH_BATCH) {
                 return new EmptyTrashResult(deleted, bytesFreed);
             }
         }
+    }
+
+    /** Deletes a record and drops its blob reference; returns the blob if that was its last reference. */
+    private static Optional<Blob> deleteRecord(CatalogTransaction tx, Upload upload) {
+        tx.uploads().delete(upload.projectId(), upload.uuid());
+        return upload.blobId() == null ? Optional.empty() : tx.blobs().release(upload.blobId());
+    }
+
+    private record Deleted(Upload upload, List<Blob> unreferenced) {
+    }
+
+    private record Batch(int records, List<Blob> unreferenced) {
     }
 
     /**

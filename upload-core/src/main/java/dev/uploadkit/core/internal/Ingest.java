@@ -105,17 +105,17 @@ public final class Ingest {
         try {
             size = store.put(reservation.objectKey(), in, info.mime());
         } catch (RuntimeException e) {
-            discard(processing, reservation, store);
+            discard(processing, reservation);
             events.accept(UploadEvent.FAILED, processing.toBuilder().status(UploadStatus.FAILED).build());
             throw e instanceof UploadException ue ? ue
                     : new UploadException(ErrorCode.STORAGE_ERROR, "The file could not be stored.", e);
         }
         String hash = HexFormat.of().formatHex(sha256.digest());
         long elapsedMs = (System.nanoTime() - started) / 1_000_000;
-        return complete(processing, reservation, store, size, hash, info, elapsedMs);
+        return complete(processing, reservation, size, hash, info, elapsedMs);
     }
 
-    private Upload complete(Upload processing, Blob reservation, FileStore store, long size, String hash,
+    private Upload complete(Upload processing, Blob reservation, long size, String hash,
                             ContentInfo info, long elapsedMs) {
         Instant done = clock.get();
         Completed completed;
@@ -137,7 +137,7 @@ public final class Ingest {
             });
         } catch (RuntimeException e) {
             // Rolled back: the bytes were written but nothing references them.
-            discard(processing, reservation, store);
+            discard(processing, reservation);
             events.accept(UploadEvent.FAILED, processing.toBuilder().status(UploadStatus.FAILED).build());
             throw e;
         }
@@ -161,18 +161,14 @@ public final class Ingest {
         }
     }
 
-    private void discard(Upload processing, Blob reservation, FileStore store) {
+    /** Removes the record of a failed upload, then its bytes and key reservation. */
+    private void discard(Upload processing, Blob reservation) {
         try {
-            store.delete(reservation.objectKey());
-            catalog.inTransaction(tx -> {
-                tx.uploads().delete(processing.projectId(), processing.uuid());
-                tx.blobs().forget(reservation.id());
-                return null;
-            });
+            catalog.inTransaction(tx -> tx.uploads().delete(processing.projectId(), processing.uuid()));
         } catch (RuntimeException cleanup) {
-            LOG.warn("Could not clean up failed upload {} (key {}); its reservation is left for a sweep",
-                    processing.uuid(), reservation.objectKey(), cleanup);
+            LOG.warn("Could not remove the record of failed upload {}", processing.uuid(), cleanup);
         }
+        reaper.removeObjects(List.of(reservation));
     }
 
     private static MessageDigest sha256() {
