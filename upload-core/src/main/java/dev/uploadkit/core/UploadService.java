@@ -156,18 +156,7 @@ public final class UploadService {
      * @throws UploadException {@code NOT_FOUND}; {@code CONFLICT} if it is already in trash
      */
     public Upload trash(UUID projectId, UUID uuid) {
-        Instant now = now();
-        Upload trashed = catalog.inTransaction(tx -> {
-            Upload current = tx.uploads().lock(projectId, uuid).orElseThrow(UploadService::notFound);
-            if (current.isTrashed()) {
-                throw new UploadException(ErrorCode.CONFLICT, "The file is already in trash.");
-            }
-            Upload next = current.toBuilder().deletedAt(now).updatedAt(now).build();
-            tx.uploads().update(next);
-            return next;
-        });
-        publish(UploadEvent.DELETED, trashed);
-        return trashed;
+        return moveTrash(projectId, uuid, true);
     }
 
     /**
@@ -177,18 +166,23 @@ public final class UploadService {
      *     in trash
      */
     public Upload restore(UUID projectId, UUID uuid) {
+        return moveTrash(projectId, uuid, false);
+    }
+
+    private Upload moveTrash(UUID projectId, UUID uuid, boolean toTrash) {
         Instant now = now();
-        Upload restored = catalog.inTransaction(tx -> {
+        Upload moved = catalog.inTransaction(tx -> {
             Upload current = tx.uploads().lock(projectId, uuid).orElseThrow(UploadService::notFound);
-            if (!current.isTrashed()) {
-                throw new UploadException(ErrorCode.CONFLICT, "The file is not in trash.");
+            if (current.isTrashed() == toTrash) {
+                throw new UploadException(ErrorCode.CONFLICT,
+                        toTrash ? "The file is already in trash." : "The file is not in trash.");
             }
-            Upload next = current.toBuilder().deletedAt(null).updatedAt(now).build();
+            Upload next = current.toBuilder().deletedAt(toTrash ? now : null).updatedAt(now).build();
             tx.uploads().update(next);
             return next;
         });
-        publish(UploadEvent.RESTORED, restored);
-        return restored;
+        publish(toTrash ? UploadEvent.DELETED : UploadEvent.RESTORED, moved);
+        return moved;
     }
 
     /**

@@ -132,8 +132,9 @@ public final class StandaloneServer implements AutoCloseable {
     private static UploadkitDatabase openDatabase(StandaloneConfig config) {
         String url = config.databaseUrl()
                 .orElse("jdbc:h2:file:" + config.dataDir().resolve("db").resolve("uploadkit"));
-        String user = config.databaseUser().orElse(url.startsWith("jdbc:h2:") ? "sa" : null);
-        return UploadkitDatabase.connect(url, user, config.databasePassword().orElse(url.startsWith("jdbc:h2:") ? "" : null));
+        boolean h2 = url.startsWith("jdbc:h2:");
+        return UploadkitDatabase.connect(url, config.databaseUser().orElse(h2 ? "sa" : null),
+                config.databasePassword().orElse(h2 ? "" : null));
     }
 
     private static FileStore openStore(StandaloneConfig config) {
