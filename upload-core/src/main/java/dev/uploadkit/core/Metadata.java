@@ -48,18 +48,4 @@ public record Metadata(Map<String, String> entries) {
                     "Metadata values may be at most " + MAX_VALUE_LENGTH + " characters.");
         }
     }
-
-    /** Returns a copy with {@code key} set to {@code value}. */
-    public Metadata with(String key, String value) {
-        Map<String, String> copy = new LinkedHashMap<>(entries);
-        copy.put(key, value);
-        return new Metadata(copy);
-    }
-
-    /** Returns a copy without {@code key}. */
-    public Metadata without(String key) {
-        Map<String, String> copy = new LinkedHashMap<>(entries);
-        copy.remove(key);
-        return new Metadata(copy);
-    }
 }

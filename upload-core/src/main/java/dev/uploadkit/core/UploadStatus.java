@@ -1,7 +1,6 @@
 package dev.uploadkit.core;
 
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * The lifecycle of an upload: {@code pending → processing → completed | failed | cancelled}.
@@ -16,20 +15,6 @@ public enum UploadStatus {
     /** Returns the wire name, e.g. {@code completed}. */
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
-    }
-
-    /** Returns true when no further transition is possible. */
-    public boolean isTerminal() {
-        return this == COMPLETED || this == FAILED || this == CANCELLED;
-    }
-
-    /** Returns true if the lifecycle allows moving from this status to {@code next}. */
-    public boolean canMoveTo(UploadStatus next) {
-        return switch (this) {
-            case PENDING -> Set.of(PROCESSING, COMPLETED, FAILED, CANCELLED).contains(next);
-            case PROCESSING -> Set.of(COMPLETED, FAILED, CANCELLED).contains(next);
-            case COMPLETED, FAILED, CANCELLED -> false;
-        };
     }
 
     /** Parses a wire name; throws {@code VALIDATION_ERROR} on {@code field} for anything else. */
