@@ -120,8 +120,8 @@ public final class Ingest {
         Instant done = clock.get();
         Completed completed;
         try {
-            // The reference is taken before the upload row is locked: every transaction takes locks in the
-            // order project, blob, upload, so two completing uploads cannot deadlock.
+            // The blob reference is taken before the upload row is locked. Force delete and emptying the trash
+            // lock an upload before its blob, but never a processing upload's row, so no cycle can form.
             completed = catalog.inTransaction(tx -> {
                 DedupIndex.CommitResult result = tx.blobs().commit(reservation.id(), hash, size, info.mime());
                 Upload current = tx.uploads().lock(processing.projectId(), processing.uuid())

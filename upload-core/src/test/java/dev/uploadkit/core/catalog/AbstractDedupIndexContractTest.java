@@ -6,11 +6,17 @@ import dev.uploadkit.core.UploadStatus;
 import dev.uploadkit.core.testing.CatalogTestSupport;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
@@ -22,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -200,6 +207,42 @@ public abstract class AbstractDedupIndexContractTest extends CatalogTestSupport 
             assertEquals(LongStream.rangeClosed(1, threads).boxed().collect(Collectors.toSet()),
                     results.stream().map(r -> r.blob().refCount()).collect(Collectors.toSet()));
             assertEquals(round + 1, tx(t -> t.blobs().stats(project)).uniqueBlobs());
+        }
+    }
+
+    @Test
+    void commitsOfDifferentBytesInOneProjectDoNotWaitForEachOther() throws Exception {
+        Blob first = reserve(project, "default", "first.bin");
+        Blob second = reserve(project, "default", "second.bin");
+        CountDownLatch committed = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        ExecutorService holder = Executors.newSingleThreadExecutor();
+        try {
+            Future<DedupIndex.CommitResult> open = holder.submit(() -> tx(t -> {
+                DedupIndex.CommitResult result = t.blobs().commit(first.id(), sha(7), 7, null);
+                committed.countDown();
+                awaitUninterruptibly(finish);
+                return result;
+            }));
+            assertTrue(committed.await(30, TimeUnit.SECONDS), "the first commit did not run");
+            // The first transaction is still open: a project-wide lock would hold this one until it ends.
+            DedupIndex.CommitResult result = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                    () -> commit(second.id(), sha(8), 8));
+            assertFalse(result.deduplicated());
+            finish.countDown();
+            assertFalse(open.get(30, TimeUnit.SECONDS).deduplicated());
+            assertEquals(2, tx(t -> t.blobs().stats(project)).uniqueBlobs());
+        } finally {
+            finish.countDown();
+            holder.shutdown();
+        }
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        try {
+            latch.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

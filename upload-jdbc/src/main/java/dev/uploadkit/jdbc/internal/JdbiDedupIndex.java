@@ -18,15 +18,20 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@link DedupIndex} on the {@code blobs} table, within one transaction.
  *
- * <p>Lock order: a project row before blob rows. {@link #commit} serializes on the project row, so two
- * transactions storing the same bytes cannot both miss each other's blob; reference changes lock only the blob.
+ * <p>No lock wider than one blob row: two transactions committing the same bytes are told apart by the unique
+ * content key {@code (project_id, storage_id, sha256)} of stored blobs. {@link #commit} first tries to reference
+ * a stored blob and otherwise stores its reservation under that key; the loser of a race gets a unique violation
+ * and takes a reference on the winner's blob instead. Reference changes lock only the blob they change.
  */
 final class JdbiDedupIndex implements DedupIndex {
     private static final int MAX_RESERVE_ATTEMPTS = 16;
+    private static final int MAX_COMMIT_ATTEMPTS = 50;
+    private static final String STORE_SAVEPOINT = "uploadkit_store_blob";
 
     private final Tx tx;
     private final Vendor vendor;
@@ -97,47 +102,110 @@ final class JdbiDedupIndex implements DedupIndex {
             throw new IllegalArgumentException("sizeBytes must be >= 0, was " + sizeBytes);
         }
         return tx.run(h -> {
-            // Read unlocked first to learn the project: its row is locked before any blob row.
-            Blob unlocked = findBlob(h, blobId, false).orElseThrow(() -> UploadException.notFound("Blob"));
-            lockProject(h, unlocked.projectId());
-            Blob reservation = findBlob(h, blobId, true).orElseThrow(() -> UploadException.notFound("Blob"));
-            if (reservation.state() != Blob.State.WRITING) {
-                throw new UploadException(ErrorCode.CONFLICT, "Blob " + blobId + " is not a reservation being written.");
+            Blob reservation = findBlob(h, blobId, false).orElseThrow(() -> UploadException.notFound("Blob"));
+            for (int attempt = 1; ; attempt++) {
+                Optional<Blob> referenced = reference(h, reservation, hash);
+                if (referenced.isPresent()) {
+                    markDiscarded(h, blobId, sizeBytes, mimeType);
+                    Blob discarded = new Blob(reservation.id(), reservation.projectId(), reservation.storageId(),
+                            reservation.objectKey(), null, sizeBytes, mimeType, 0, Blob.State.DELETING,
+                            reservation.createdAt());
+                    return new CommitResult(referenced.get(), Optional.of(discarded));
+                }
+                if (tryStore(h, blobId, hash, sizeBytes, mimeType)) {
+                    return new CommitResult(new Blob(reservation.id(), reservation.projectId(),
+                            reservation.storageId(), reservation.objectKey(), hash, sizeBytes, mimeType, 1,
+                            Blob.State.STORED, reservation.createdAt()), Optional.empty());
+                }
+                // Another transaction stored the same bytes between our lookup and our update: once it has
+                // committed, the next lookup finds its blob. The content key's unique constraint settles the
+                // race, so no lock wider than one blob row is ever taken.
+                if (attempt == MAX_COMMIT_ATTEMPTS) {
+                    throw new UploadException(ErrorCode.SERVICE_UNAVAILABLE,
+                            "Too many concurrent commits of the same bytes; try again.");
+                }
+                LockSupport.parkNanos(Math.min(attempt, 20) * 1_000_000L);
             }
-            Optional<Blob> existing = h.createQuery("SELECT " + Rows.BLOB_COLUMNS + " FROM blobs"
-                            + " WHERE project_id = :project_id AND storage_id = :storage_id AND sha256 = :sha256"
-                            + " AND state = 'stored' " + vendor.lockForUpdate())
-                    .bind("project_id", vendor.uuid(reservation.projectId()))
-                    .bind("storage_id", reservation.storageId())
-                    .bind("sha256", hash)
-                    .map(mapper)
-                    .findOne();
-            if (existing.isPresent()) {
-                Blob stored = existing.get();
-                h.createUpdate("UPDATE blobs SET ref_count = ref_count + 1 WHERE id = :id").bind("id", stored.id()).execute();
-                h.createUpdate("UPDATE blobs SET state = 'deleting', size_bytes = :size_bytes, mime_type = :mime_type"
-                                + " WHERE id = :id")
-                        .bind("id", blobId)
-                        .bind("size_bytes", sizeBytes)
-                        .bind("mime_type", Where.nullableText(mimeType))
-                        .execute();
-                Blob referenced = withState(stored, stored.state(), stored.sha256(), stored.refCount() + 1);
-                Blob discarded = new Blob(reservation.id(), reservation.projectId(), reservation.storageId(),
-                        reservation.objectKey(), null, sizeBytes, mimeType, 0, Blob.State.DELETING,
-                        reservation.createdAt());
-                return new CommitResult(referenced, Optional.of(discarded));
-            }
-            h.createUpdate("UPDATE blobs SET state = 'stored', sha256 = :sha256, size_bytes = :size_bytes,"
-                            + " mime_type = :mime_type, ref_count = 1 WHERE id = :id")
+        });
+    }
+
+    /**
+     * Takes one reference on the project's stored blob with these bytes in the reservation's store, if there is
+     * one. The update locks that blob row, so a concurrent release cannot drop it to zero in between.
+     */
+    private Optional<Blob> reference(Handle h, Blob reservation, String hash) {
+        // Only stored blobs have a sha256, so the whole unique content key selects the row: a condition on state
+        // would let InnoDB pick the state index and wait on unrelated rows being committed.
+        int updated = h.createUpdate("UPDATE blobs SET ref_count = ref_count + 1 WHERE project_id = :project_id"
+                        + " AND storage_id = :storage_id AND sha256 = :sha256")
+                .bind("project_id", vendor.uuid(reservation.projectId()))
+                .bind("storage_id", reservation.storageId())
+                .bind("sha256", hash)
+                .execute();
+        if (updated == 0) {
+            return Optional.empty();
+        }
+        return h.createQuery("SELECT " + Rows.BLOB_COLUMNS + " FROM blobs WHERE project_id = :project_id"
+                        + " AND storage_id = :storage_id AND sha256 = :sha256")
+                .bind("project_id", vendor.uuid(reservation.projectId()))
+                .bind("storage_id", reservation.storageId())
+                .bind("sha256", hash)
+                .map(mapper)
+                .findOne();
+    }
+
+    /** Turns the reservation into a DELETING blob whose object the caller removes; it must still be WRITING. */
+    private void markDiscarded(Handle h, long blobId, long sizeBytes, String mimeType) {
+        int updated = h.createUpdate("UPDATE blobs SET state = 'deleting', size_bytes = :size_bytes,"
+                        + " mime_type = :mime_type WHERE id = :id AND state = 'writing'")
+                .bind("id", blobId)
+                .bind("size_bytes", sizeBytes)
+                .bind("mime_type", Where.nullableText(mimeType))
+                .execute();
+        if (updated == 0) {
+            throw notWriting(blobId);
+        }
+    }
+
+    /**
+     * Makes the reservation the stored blob of these bytes with one reference. Returns false, with nothing
+     * changed, if the content key is taken by a blob committed concurrently.
+     */
+    private boolean tryStore(Handle h, long blobId, String hash, long sizeBytes, String mimeType) {
+        // PostgreSQL aborts the whole transaction on a failed statement unless it ran inside a savepoint.
+        boolean savepoint = vendor == Vendor.POSTGRESQL;
+        if (savepoint) {
+            h.savepoint(STORE_SAVEPOINT);
+        }
+        int updated;
+        try {
+            updated = h.createUpdate("UPDATE blobs SET state = 'stored', sha256 = :sha256, size_bytes = :size_bytes,"
+                            + " mime_type = :mime_type, ref_count = 1 WHERE id = :id AND state = 'writing'")
                     .bind("id", blobId)
                     .bind("sha256", hash)
                     .bind("size_bytes", sizeBytes)
                     .bind("mime_type", Where.nullableText(mimeType))
                     .execute();
-            return new CommitResult(new Blob(reservation.id(), reservation.projectId(), reservation.storageId(),
-                    reservation.objectKey(), hash, sizeBytes, mimeType, 1, Blob.State.STORED, reservation.createdAt()),
-                    Optional.empty());
-        });
+        } catch (UnableToExecuteStatementException e) {
+            if (SqlErrors.sqlCause(e).filter(vendor::isUniqueViolation).isPresent()) {
+                if (savepoint) {
+                    h.rollbackToSavepoint(STORE_SAVEPOINT);
+                }
+                return false;
+            }
+            throw e;
+        }
+        if (savepoint) {
+            h.release(STORE_SAVEPOINT);
+        }
+        if (updated == 0) {
+            throw notWriting(blobId);
+        }
+        return true;
+    }
+
+    private static UploadException notWriting(long blobId) {
+        return new UploadException(ErrorCode.CONFLICT, "Blob " + blobId + " is not a reservation being written.");
     }
 
     @Override
@@ -241,14 +309,6 @@ final class JdbiDedupIndex implements DedupIndex {
             throw new UploadException(ErrorCode.CONFLICT, "Blob " + blobId + " is not stored.");
         }
         return blob;
-    }
-
-    private void lockProject(Handle h, UUID projectId) {
-        h.createQuery("SELECT id FROM projects WHERE id = :id " + vendor.lockForUpdate())
-                .bind("id", vendor.uuid(projectId))
-                .map((rs, ctx) -> Boolean.TRUE)
-                .findOne()
-                .orElseThrow(() -> UploadException.notFound("Project"));
     }
 
     private static Blob withState(Blob blob, Blob.State state, String sha256, long refCount) {

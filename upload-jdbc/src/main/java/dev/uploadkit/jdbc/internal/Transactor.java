@@ -7,12 +7,16 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
+import java.sql.SQLException;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /** Runs units of work in READ COMMITTED transactions and keeps database failures inside the adapter. */
 public final class Transactor {
+    private static final int MAX_ATTEMPTS = 5;
     private final Jdbi jdbi;
     private final Vendor vendor;
     private final boolean setIsolation;
@@ -36,7 +40,9 @@ public final class Transactor {
 
     /**
      * Runs {@code work} in one transaction. An exception thrown by {@code work} rolls back and passes through
-     * unchanged; failures of the database become {@link UploadException}s.
+     * unchanged; failures of the database become {@link UploadException}s. A transaction the database rolled
+     * back as a deadlock victim or serialization failure runs again, a few times, so {@code work} must touch
+     * nothing but the transaction.
      */
     <T> T inTransaction(Function<Tx, T> work) {
         if (closed.getAsBoolean()) {
@@ -50,13 +56,31 @@ public final class Transactor {
                 tx.end();
             }
         };
-        try {
-            return setIsolation
-                    ? jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, callback)
-                    : jdbi.inTransaction(callback);
-        } catch (JdbiException e) {
-            throw closed.getAsBoolean() ? closedException(e) : SqlErrors.translate(e);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return setIsolation
+                        ? jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, callback)
+                        : jdbi.inTransaction(callback);
+            } catch (RuntimeException e) {
+                if (attempt < MAX_ATTEMPTS && !closed.getAsBoolean() && isRolledBack(e)) {
+                    // The database chose this transaction as a deadlock victim and undid all of it, so running
+                    // the work again is safe. InnoDB does this when several transactions race on one unique
+                    // key (each holds a shared lock on the duplicate entry and wants an exclusive one).
+                    LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(1_000_000L << attempt));
+                    continue;
+                }
+                if (e instanceof JdbiException) {
+                    throw closed.getAsBoolean() ? closedException(e) : SqlErrors.translate(e);
+                }
+                throw e;
+            }
         }
+    }
+
+    private static boolean isRolledBack(RuntimeException e) {
+        return SqlErrors.sqlCause(e).map(SQLException::getSQLState)
+                .filter(state -> state.equals("40001") || state.equals("40P01"))
+                .isPresent();
     }
 
     private static UploadException closedException(Throwable cause) {
