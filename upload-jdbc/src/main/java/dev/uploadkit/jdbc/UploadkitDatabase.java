@@ -14,10 +14,13 @@ import dev.uploadkit.jdbc.internal.Transactor;
 import dev.uploadkit.jdbc.internal.Vendor;
 import org.flywaydb.core.api.FlywayException;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,6 +49,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class UploadkitDatabase implements AutoCloseable {
     private final DataSource dataSource;
+    private static final Logger LOG = LoggerFactory.getLogger(UploadkitDatabase.class);
     private final HikariDataSource ownedPool;
     private final Catalog catalog;
     private final ProjectStore projects;
@@ -225,6 +229,9 @@ public final class UploadkitDatabase implements AutoCloseable {
                 try (Connection connection = source.getConnection()) {
                     vendor = Vendor.fromProductName(connection.getMetaData().getDatabaseProductName());
                     setIsolation = connection.getTransactionIsolation() != Connection.TRANSACTION_READ_COMMITTED;
+                    if (vendor == Vendor.H2) {
+                        writeEachCommit(connection);
+                    }
                 }
                 if (migrate) {
                     Migrations.migrate(source, vendor);
@@ -238,6 +245,21 @@ public final class UploadkitDatabase implements AutoCloseable {
                     throw iae;
                 }
                 throw startupFailure(e);
+            }
+        }
+
+        /**
+         * Makes H2 write every commit to its file before the commit returns. By default it writes committed
+         * changes in the background every half second, so a crash (kill -9) would lose uploads that were already
+         * acknowledged. The setting is kept in the database; it needs admin rights, which the user that created
+         * the database has.
+         */
+        private static void writeEachCommit(Connection connection) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SET WRITE_DELAY 0");
+            } catch (SQLException e) {
+                LOG.warn("Could not SET WRITE_DELAY 0 on H2 ({}): commits acknowledged up to half a second before a "
+                        + "crash may be lost; run it once as an admin of the database", e.getMessage());
             }
         }
 

@@ -97,16 +97,8 @@ class SharedBackendTest {
     }
 
     private JsonNode upload(String base, String filename, byte[] bytes) throws Exception {
-        String boundary = "shared-backend";
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
-                + "\"\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        body.write(bytes);
-        body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/files/upload"))
-                .header("X-API-Key", ADMIN_KEY).header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(201, r.statusCode(), r.body());
-        return json.readTree(r.body());
+        ApiClient.Answer answer = new ApiClient(base, ADMIN_KEY).upload(filename, bytes);
+        assertEquals(201, answer.status(), answer.json()::toString);
+        return answer.json();
     }
 }

@@ -6,10 +6,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,9 +19,9 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -159,35 +157,13 @@ class StandaloneJarIT {
 
     private Process start() throws Exception {
         assertTrue(Files.exists(JAR), "run after package: " + JAR.toAbsolutePath());
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-jar", JAR.toString(), "--port", "0", "--data-dir", work.resolve("data").toString());
-        pb.redirectErrorStream(true);
-        pb.environment().keySet().removeIf(k -> k.startsWith("UPLOADKIT_"));
-        Process p = pb.start();
-        processes.add(p);
-        LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    lines.add(line);
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        }, "standalone-output");
-        reader.setDaemon(true);
-        reader.start();
-        while (base == null) {
-            String line = lines.poll(60, TimeUnit.SECONDS);
-            assertNotNull(line, "the server printed its address within 60 s");
-            if (line.startsWith("Admin API key: ")) {
-                key = line.substring("Admin API key: ".length());
-            } else if (line.startsWith("Uploadkit listening on ")) {
-                base = line.substring("Uploadkit listening on ".length());
-            }
-        }
+        ForkedServer server = ForkedServer.start(List.of("-Xmx128m"), List.of("-jar", JAR.toString()),
+                work.resolve("data"), Map.of());
+        processes.add(server.process());
+        base = server.baseUrl();
+        key = server.printedKey();
         assertNotNull(key, "the admin key is printed before the server listens");
-        return p;
+        return server.process();
     }
 
     private void stop(Process server) throws InterruptedException {
