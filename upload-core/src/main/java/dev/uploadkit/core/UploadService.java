@@ -102,6 +102,17 @@ public final class UploadService {
      *     {@code VALIDATION_ERROR} for an unknown store
      */
     public Upload upload(UploadRequest request, InputStream content) {
+        return receive(request, content).complete(request);
+    }
+
+    /**
+     * Stores {@code content} like {@link #upload} but leaves the upload {@code processing} until the returned
+     * handle completes or aborts it, so that a request whose other fields arrive after the bytes can still name
+     * the upload and its stored object after them.
+     *
+     * @throws UploadException as {@link #upload}; nothing is left behind when it throws
+     */
+    public ReceivedUpload receive(UploadRequest request, InputStream content) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(content, "content");
         String storageId = request.storageId() == null ? defaultStoreId : request.storageId();
@@ -111,7 +122,7 @@ public final class UploadService {
         }
         long limit = request.maxSize() == null ? maxFileSize.bytes()
                 : Math.min(maxFileSize.bytes(), request.maxSize().bytes());
-        return ingest.run(request, store, limit, content);
+        return new ReceivedUpload(ingest, ingest.stage(request, store, limit, content));
     }
 
     /**

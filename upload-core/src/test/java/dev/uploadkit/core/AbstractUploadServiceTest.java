@@ -4,15 +4,18 @@ import dev.uploadkit.core.catalog.Blob;
 import dev.uploadkit.core.catalog.DedupStats;
 import dev.uploadkit.core.event.UploadEvent;
 import dev.uploadkit.core.store.ByteRange;
+import dev.uploadkit.core.store.JcloudsFileStore;
 import dev.uploadkit.core.testing.FailingFileStore;
 import dev.uploadkit.core.testing.TestContent;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -291,6 +294,63 @@ public abstract class AbstractUploadServiceTest extends UploadServiceTestBase {
             java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
         }
         throw new AssertionError("no upload reached status processing within 30 s");
+    }
+
+    @Test
+    void aReceivedUploadCompletedUnderALaterFolderAndNameMovesItsObjectThere() {
+        byte[] bytes = TestContent.random(40, 70_000);
+        ReceivedUpload received = service.receive(UploadRequest.of(projectA, "x.pdf"), new ByteArrayInputStream(bytes));
+        assertEquals(UploadStatus.PROCESSING, service.get(projectA, received.uuid()).status());
+
+        Upload done = received.complete(UploadRequest.of(projectA, "report.bin").withFolder("uploads")
+                .withMetadata(new Metadata(Map.of("order", "42"))));
+
+        assertEquals(UploadStatus.COMPLETED, done.status());
+        assertEquals("uploads/report.bin", done.objectKey());
+        assertEquals("uploads", done.folder());
+        assertEquals("report.bin", done.filename());
+        assertEquals(Map.of("order", "42"), done.metadata().entries());
+        assertEquals(done, service.get(projectA, done.uuid()));
+        assertEquals(List.of("uploads/report.bin"), storedKeys());
+        assertArrayEquals(bytes, read(projectA, done.uuid()));
+    }
+
+    @Test
+    void aLaterNameOfBytesTheProjectAlreadyHoldsMovesNothing() {
+        byte[] bytes = TestContent.random(41, 5_000);
+        Upload first = upload(projectA, "a", "one.bin", bytes);
+        ReceivedUpload received = service.receive(UploadRequest.of(projectA, "two.bin"), new ByteArrayInputStream(bytes));
+
+        Upload second = received.complete(UploadRequest.of(projectA, "two.bin").withFolder("b"));
+
+        assertTrue(second.deduplicated());
+        assertEquals(first.objectKey(), second.objectKey());
+        assertEquals("b", second.folder());
+        assertEquals(List.of("a/one.bin"), storedKeys());
+    }
+
+    @Test
+    void anAbortedReceivedUploadLeavesNothing() {
+        ReceivedUpload received = service.receive(UploadRequest.of(projectA, "gone.bin"),
+                new ByteArrayInputStream(TestContent.random(42, 3_000)));
+        received.abort();
+        assertThrows(IllegalStateException.class, () -> received.complete(UploadRequest.of(projectA, "gone.bin")));
+        assertNothingLeft(projectA);
+    }
+
+    @Test
+    void completingInAnotherStoreIsAValidationErrorAndLeavesNothing() {
+        ReceivedUpload received = service.receive(UploadRequest.of(projectA, "here.bin"),
+                new ByteArrayInputStream(TestContent.random(43, 3_000)));
+        UploadRequest elsewhere = new UploadRequest(projectA, "here.bin", "", false, null, null, "elsewhere", true, null);
+        assertEquals(ErrorCode.VALIDATION_ERROR, assertThrows(UploadException.class,
+                () -> received.complete(elsewhere)).code());
+        assertNothingLeft(projectA);
+    }
+
+    private List<String> storedKeys() {
+        Path container = storeDir.resolve(JcloudsFileStore.DEFAULT_CONTAINER);
+        return storedFiles().stream().map(f -> container.relativize(f).toString()).sorted().toList();
     }
 
     @Test

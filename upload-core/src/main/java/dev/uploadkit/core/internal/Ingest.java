@@ -22,11 +22,11 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
@@ -66,17 +66,22 @@ public final class Ingest {
         this.events = events;
     }
 
-    public Upload run(UploadRequest request, FileStore store, long limit, InputStream content) {
+    /**
+     * Streams {@code content} into {@code store} under a key reserved from {@code request}'s folder and filename,
+     * with the upload recorded as {@code processing}; nothing is committed yet. Follow with {@link #complete} or
+     * {@link #abort}. A failure here leaves nothing behind.
+     */
+    public Staged stage(UploadRequest request, FileStore store, long limit, InputStream content) {
         ReadAheadInputStream ahead = new ReadAheadInputStream(new SourceInputStream(content), readAhead,
                 READ_AHEAD_CHUNK, READ_AHEAD_DEPTH);
         try (ahead) {
-            return run(request, store, limit, ahead, System.nanoTime());
+            return stage(request, store, limit, ahead, System.nanoTime());
         } catch (IOException e) {
             throw new UploadException(ErrorCode.PAYLOAD_MALFORMED, "The upload body could not be read.", e);
         }
     }
 
-    private Upload run(UploadRequest request, FileStore store, long limit, InputStream content, long started) {
+    private Staged stage(UploadRequest request, FileStore store, long limit, InputStream content, long started) {
         MessageDigest sha256 = sha256();
         SizeLimitedInputStream counted = new SizeLimitedInputStream(content, limit);
         BufferedInputStream in = new BufferedInputStream(new DigestInputStream(counted, sha256),
@@ -105,45 +110,107 @@ public final class Ingest {
         try {
             size = store.put(reservation.objectKey(), in, info.mime());
         } catch (RuntimeException e) {
-            discard(processing, reservation);
-            events.accept(UploadEvent.FAILED, processing.toBuilder().status(UploadStatus.FAILED).build());
+            fail(processing, List.of(reservation));
             throw e instanceof UploadException ue ? ue
                     : new UploadException(ErrorCode.STORAGE_ERROR, "The file could not be stored.", e);
         }
         String hash = HexFormat.of().formatHex(sha256.digest());
-        long elapsedMs = (System.nanoTime() - started) / 1_000_000;
-        return complete(processing, reservation, size, hash, info, elapsedMs);
+        return new Staged(processing, store, preferredKey, reservation, size, hash, info, started);
     }
 
-    private Upload complete(Upload processing, Blob reservation, long size, String hash,
-                            ContentInfo info, long elapsedMs) {
-        Instant done = clock.get();
-        Completed completed;
+    /**
+     * Commits a staged upload under {@code request}'s final name, folder, visibility and metadata (fields of a
+     * form that followed the file). When the name or folder changed the blob's preferred key, the bytes move to
+     * it first, unless the project already stores the same bytes (a dedup hit moves nothing). Any failure removes
+     * the upload, its bytes and its reservations.
+     *
+     * @throws UploadException {@code VALIDATION_ERROR} if {@code request} names another project or store
+     */
+    public Upload complete(Staged staged, UploadRequest request) {
+        Upload processing = staged.processing();
+        List<Blob> reservations = new ArrayList<>(List.of(staged.reservation()));
         try {
-            // The blob reference is taken before the upload row is locked. Force delete and emptying the trash
-            // lock an upload before its blob, but never a processing upload's row, so no cycle can form.
-            completed = catalog.inTransaction(tx -> {
-                DedupIndex.CommitResult result = tx.blobs().commit(reservation.id(), hash, size, info.mime());
-                Upload current = tx.uploads().lock(processing.projectId(), processing.uuid())
-                        .orElseThrow(() -> new UploadException(ErrorCode.CONFLICT,
-                                "The upload was cancelled or deleted while it was streaming."));
-                Upload next = current.toBuilder()
-                        .blobId(result.blob().id()).objectKey(result.blob().objectKey()).sizeBytes(size)
-                        .sha256(hash).mimeType(info.mime()).status(UploadStatus.COMPLETED)
-                        .deduplicated(result.deduplicated()).uploadTimeMs(elapsedMs).updatedAt(done)
-                        .build();
-                tx.uploads().update(next);
-                return new Completed(next, result.discarded());
-            });
+            if (!request.projectId().equals(processing.projectId())) {
+                throw new IllegalArgumentException("The request is for another project than the staged upload.");
+            }
+            if (request.storageId() != null && !request.storageId().equals(staged.store().id())) {
+                throw UploadException.validation("storage_id", "The storage_id field must come before the file field.");
+            }
+            Upload named = processing.toBuilder().filename(request.filename()).folder(request.folder())
+                    .isPublic(request.isPublic()).contentDisposition(request.contentDisposition())
+                    .metadata(request.metadata()).isStored(request.isStored()).build();
+            String wantedKey = BlobKeys.preferred(request.folder(), request.filename());
+            if (!wantedKey.equals(staged.preferredKey()) && !isStored(processing, staged.hash())) {
+                reservations.add(0, relocate(staged, wantedKey));
+            }
+            return commit(staged, named, reservations);
         } catch (RuntimeException e) {
-            // Rolled back: the bytes were written but nothing references them.
-            discard(processing, reservation);
-            events.accept(UploadEvent.FAILED, processing.toBuilder().status(UploadStatus.FAILED).build());
+            fail(processing, reservations);
             throw e;
         }
+    }
+
+    /** Discards a staged upload: its record, bytes and reservation. */
+    public void abort(Staged staged) {
+        fail(staged.processing(), List.of(staged.reservation()));
+    }
+
+    private boolean isStored(Upload processing, String hash) {
+        return catalog.inTransaction(tx -> tx.blobs().findStored(processing.projectId(), processing.storageId(), hash))
+                .isPresent();
+    }
+
+    /** Reserves {@code wantedKey} (or a free variant of it) and moves the staged bytes there. */
+    private Blob relocate(Staged staged, String wantedKey) {
+        Upload processing = staged.processing();
+        Blob target = catalog.inTransaction(tx -> tx.blobs().reserve(processing.projectId(), processing.storageId(),
+                wantedKey, clock.get()));
+        try {
+            staged.store().move(staged.reservation().objectKey(), target.objectKey());
+        } catch (RuntimeException e) {
+            reaper.removeObjects(List.of(target));
+            throw e;
+        }
+        return target;
+    }
+
+    /**
+     * Completes the record on the first of {@code reservations}, which holds the bytes; the others were left
+     * empty by a move and are forgotten in the same transaction.
+     */
+    private Upload commit(Staged staged, Upload named, List<Blob> reservations) {
+        Instant done = clock.get();
+        Blob holder = reservations.get(0);
+        long elapsedMs = (System.nanoTime() - staged.startedNanos()) / 1_000_000;
+        // The blob reference is taken before the upload row is locked. Force delete and emptying the trash
+        // lock an upload before its blob, but never a processing upload's row, so no cycle can form.
+        Completed completed = catalog.inTransaction(tx -> {
+            DedupIndex.CommitResult result = tx.blobs().commit(holder.id(), staged.hash(), staged.size(),
+                    staged.info().mime());
+            reservations.stream().skip(1).forEach(moved -> tx.blobs().forget(moved.id()));
+            Upload current = tx.uploads().lock(named.projectId(), named.uuid())
+                    .orElseThrow(() -> new UploadException(ErrorCode.CONFLICT,
+                            "The upload was cancelled or deleted while it was streaming."));
+            Upload next = named.toBuilder()
+                    .blobId(result.blob().id()).objectKey(result.blob().objectKey()).sizeBytes(staged.size())
+                    .sha256(staged.hash()).mimeType(staged.info().mime()).status(UploadStatus.COMPLETED)
+                    .deduplicated(result.deduplicated()).uploadTimeMs(elapsedMs).createdAt(current.createdAt())
+                    .updatedAt(done).build();
+            tx.uploads().update(next);
+            return new Completed(next, result.discarded());
+        });
         completed.discarded().ifPresent(d -> reaper.removeObjects(List.of(d)));
         events.accept(UploadEvent.COMPLETED, completed.upload());
         return completed.upload();
+    }
+
+    /**
+     * An upload whose bytes are in the store under its reservation and whose record is {@code processing}.
+     *
+     * @param preferredKey the key asked for when the bytes were reserved (the reservation may hold a variant)
+     */
+    public record Staged(Upload processing, FileStore store, String preferredKey, Blob reservation, long size,
+                         String hash, ContentInfo info, long startedNanos) {
     }
 
     private record Completed(Upload upload, Optional<Blob> discarded) {
@@ -161,14 +228,15 @@ public final class Ingest {
         }
     }
 
-    /** Removes the record of a failed upload, then its bytes and key reservation. */
-    private void discard(Upload processing, Blob reservation) {
+    /** Removes the record of a failed upload, then its bytes and key reservations, and reports the failure. */
+    private void fail(Upload processing, List<Blob> reservations) {
         try {
             catalog.inTransaction(tx -> tx.uploads().delete(processing.projectId(), processing.uuid()));
         } catch (RuntimeException cleanup) {
             LOG.warn("Could not remove the record of failed upload {}", processing.uuid(), cleanup);
         }
-        reaper.removeObjects(List.of(reservation));
+        reaper.removeObjects(reservations);
+        events.accept(UploadEvent.FAILED, processing.toBuilder().status(UploadStatus.FAILED).build());
     }
 
     private static MessageDigest sha256() {

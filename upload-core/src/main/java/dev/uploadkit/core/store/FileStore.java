@@ -39,6 +39,18 @@ public interface FileStore extends AutoCloseable {
     /** Returns the size of the object under {@code key}, or empty if there is none. */
     Optional<Long> size(String key);
 
+    /**
+     * Moves the object under {@code fromKey} to {@code toKey}, replacing any object there: a rename where the
+     * store has one, otherwise a copy inside the store followed by removing the source. The bytes never pass
+     * through this process where the store can avoid it.
+     *
+     * <p>Never leaves a partial object: after a failure the object is under {@code fromKey}, under {@code toKey},
+     * or (when removing the source failed) under both; the caller removes what it no longer wants.
+     *
+     * @throws dev.uploadkit.core.UploadException {@code NOT_FOUND} if there is no object under {@code fromKey}
+     */
+    void move(String fromKey, String toKey);
+
     /** Removes the object under {@code key}; removing a missing object is not an error. */
     void delete(String key);
 

@@ -12,6 +12,7 @@ import org.jclouds.blobstore.BlobStoreContext;
 import org.jclouds.blobstore.KeyNotFoundException;
 import org.jclouds.blobstore.domain.Blob;
 import org.jclouds.blobstore.domain.BlobMetadata;
+import org.jclouds.blobstore.options.CopyOptions;
 import org.jclouds.blobstore.options.GetOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +21,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -212,6 +215,36 @@ public final class JcloudsFileStore implements FileStore {
             return Optional.empty();
         } catch (RuntimeException e) {
             throw StoreFailures.translate("Could not look up '" + key + "' in store '" + id + "'.", e);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The filesystem store renames the file atomically (its attributes, such as the content type, go with it);
+     * the in-memory and S3 stores copy inside the store (S3: a server-side copy, for objects up to 5 GiB) and then
+     * remove the source.
+     */
+    @Override
+    public void move(String fromKey, String toKey) {
+        checkKey(fromKey);
+        checkKey(toKey);
+        try {
+            if (folder != null) {
+                Path target = folder.resolve(toKey);
+                Files.createDirectories(target.getParent());
+                Files.move(folder.resolve(fromKey), target, StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                blobStore.copyBlob(container, fromKey, container, toKey, CopyOptions.NONE);
+                blobStore.removeBlob(container, fromKey);
+            }
+            LOG.debug("Moved {} to {} in store {}", fromKey, toKey, id);
+        } catch (NoSuchFileException | KeyNotFoundException e) {
+            throw notFound(fromKey);
+        } catch (IOException | RuntimeException e) {
+            throw StoreFailures.translate("Could not move '" + fromKey + "' to '" + toKey + "' in store '" + id
+                    + "'.", e);
         }
     }
 

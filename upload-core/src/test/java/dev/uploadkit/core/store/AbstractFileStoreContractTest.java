@@ -205,6 +205,42 @@ public abstract class AbstractFileStoreContractTest {
         assertStoreHoldsExactly(Set.of());
     }
 
+    @Test
+    void moveTakesTheObjectToItsNewKeyIntoANewFolder() throws Exception {
+        int size = 6 * MIB + 17;
+        store.put("staging/upload.bin", GeneratedContent.of(31, size), "application/pdf");
+
+        store.move("staging/upload.bin", "uploads/2026/report.pdf");
+
+        assertNothingUnder("staging/upload.bin");
+        try (StoredObject object = store.get("uploads/2026/report.pdf", Optional.empty())) {
+            assertEquals(size, object.totalSize());
+            assertEquals(GeneratedContent.sha256(31, size), GeneratedContent.sha256(object.content()));
+        }
+        assertStoreHoldsExactly(Set.of("uploads/2026/report.pdf"));
+    }
+
+    @Test
+    void moveReplacesAnObjectAtTheTarget() throws Exception {
+        store.put("from.txt", new ByteArrayInputStream(new byte[] {1, 2, 3}), "text/plain");
+        store.put("to.txt", new ByteArrayInputStream(new byte[] {9}), "text/plain");
+
+        store.move("from.txt", "to.txt");
+
+        try (StoredObject object = store.get("to.txt", Optional.empty())) {
+            assertArrayEquals(new byte[] {1, 2, 3}, object.content().readAllBytes());
+        }
+        assertStoreHoldsExactly(Set.of("to.txt"));
+    }
+
+    @Test
+    void moveOfAMissingObjectIsNotFoundAndCreatesNothing() throws Exception {
+        assertEquals(ErrorCode.NOT_FOUND, assertThrows(UploadException.class,
+                () -> store.move("missing.txt", "target.txt")).code());
+        assertNothingUnder("target.txt");
+        assertStoreHoldsExactly(Set.of());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"uploads/café déjà vu.txt", "a b/c d.bin", "日本語/ファイル 1.txt", "x/y/z/deep.txt",
             "plus+and%20percent.txt", "emoji 😀.txt", "amp&at@comma,dollar$bang!(paren)[sq]'q'.txt"})

@@ -65,6 +65,11 @@ public final class FailingFileStore implements FileStore {
     }
 
     @Override
+    public void move(String fromKey, String toKey) {
+        delegate.move(fromKey, toKey);
+    }
+
+    @Override
     public void delete(String key) {
         delegate.delete(key);
     }
