@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -30,7 +31,8 @@ import java.util.stream.Stream;
  *   <li><b>Small uploads</b>: 4 KiB multipart uploads (distinct random bytes and name each) from 32 keep-alive
  *   clients to the standalone jar ({@code -Xmx256m}, H2 + local folder, fresh data dir) versus the same load
  *   as {@code PUT /bucket/key} to S3Proxy (filesystem-nio2 backend, no auth, {@link S3ProxyMain}, -Xmx256m);
- *   uploads/s, p50, p99, ratio; then the standalone jar alone at 1, 4 and 32 clients.</li>
+ *   uploads/s, p50, p99, ratio; and the standalone jar's uploads/s at 1, 4 and 32 clients (1 and 4 run
+ *   first, warming the server up, so the compared pair runs back to back).</li>
  *   <li><b>Large upload</b>: a 1 GiB file with {@code curl -F file=@… -F folder=bench} to the standalone jar
  *   ({@code -Xmx128m}) versus {@code curl -T} into a JDK HttpServer writing the raw body to a file with SHA-256
  *   ({@link RawSinkMain}, -Xmx128m); MiB/s, ratio, and each server's heap peak ({@link RemoteHeap}).</li>
@@ -126,8 +128,16 @@ public final class UploadSpeedBenchmark {
                     uploadkit.mount() + "/files/upload", uploadkit.adminKey(), size);
             RequestTemplate s3Request = RequestTemplate.s3Put(s3Port, BUCKET, size);
 
+            // The other client counts first: they warm the server up, so the compared pair runs back to back.
+            Map<Integer, LoadGenerator.Result> byClients = new TreeMap<>();
+            for (int n : options.ints("scaling")) {
+                if (n != clients) {
+                    byClients.put(n, LoadGenerator.run(uploadkit.port(), uploadkitRequest, n, warmup, duration));
+                }
+            }
             LoadGenerator.Result uk = LoadGenerator.run(uploadkit.port(), uploadkitRequest, clients, warmup, duration);
             LoadGenerator.Result s3Result = LoadGenerator.run(s3Port, s3Request, clients, warmup, duration);
+            byClients.put(clients, uk);
             System.out.printf("uploadkit  POST files/upload (multipart)  %s%n", uk.describe());
             System.out.printf("S3Proxy    PUT /%s/<key>              %s%n", BUCKET, s3Result.describe());
             System.out.printf("ratio uploadkit/S3Proxy: uploads/s %.2f, p50 %.2f, p99 %.2f%n",
@@ -135,13 +145,11 @@ public final class UploadSpeedBenchmark {
                     (double) uk.p99Nanos() / s3Result.p99Nanos());
             printFailures("uploadkit", uk);
             printFailures("S3Proxy", s3Result);
-
-            System.out.println("uploadkit alone by clients:");
-            for (int n : options.ints("scaling")) {
-                LoadGenerator.Result r = LoadGenerator.run(uploadkit.port(), uploadkitRequest, n, warmup, duration);
+            System.out.printf("uploadkit by clients (%d is the run above; the others ran before it):%n", clients);
+            byClients.forEach((n, r) -> {
                 System.out.printf("  %3d clients  %s%n", n, r.describe());
                 printFailures("uploadkit", r);
-            }
+            });
         }
     }
 
