@@ -1,0 +1,279 @@
+package dev.uploadkit.bench;
+
+import dev.uploadkit.core.DataSize;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.time.LocalDate;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The "Uploads at full speed" table, every row measured side by side in one run and reported as a ratio.
+ * Servers under test run in their own JVMs on 127.0.0.1 (the {@code java} this runs on), so the load
+ * generator shares neither heap nor GC with them:
+ *
+ * <ol>
+ *   <li><b>Small uploads</b>: 4 KiB multipart uploads (distinct random bytes and name each) from 32 keep-alive
+ *   clients to the standalone jar ({@code -Xmx256m}, H2 + local folder, fresh data dir) versus the same load
+ *   as {@code PUT /bucket/key} to S3Proxy (filesystem-nio2 backend, no auth, {@link S3ProxyMain}, -Xmx256m);
+ *   uploads/s, p50, p99, ratio; and the standalone jar's uploads/s at 1, 4 and 32 clients (1 and 4 run
+ *   first, warming the server up, so the compared pair runs back to back).</li>
+ *   <li><b>Large upload</b>: a 1 GiB file with {@code curl -F file=@… -F folder=bench} to the standalone jar
+ *   ({@code -Xmx128m}) versus {@code curl -T} into a JDK HttpServer writing the raw body to a file with SHA-256
+ *   ({@link RawSinkMain}, -Xmx128m); MiB/s, ratio, and each server's heap peak ({@link RemoteHeap}).</li>
+ *   <li><b>kill -9 durability</b>: 150 small uploads from 6 clients, SIGKILL right after the last 201,
+ *   restart on the same data dir and database: "lost N of 150". H2 by default; {@code --database-url} runs it
+ *   on a fresh PostgreSQL schema or MariaDB database.</li>
+ *   <li><b>Seed curl</b>: {@code curl -F file=@x.pdf -F folder=uploads}; prints the answer's object_key
+ *   (the target is {@code uploads/x.pdf}).</li>
+ * </ol>
+ *
+ * <p>Run from the repository root after {@code mvn -B -q -pl bench -am package -DskipTests}:
+ *
+ * <pre>java -cp bench/target/uploadkit-bench.jar dev.uploadkit.bench.UploadSpeedBenchmark [--rows 1,2,3,4]
+ *     [--warmup 5] [--duration 15] [--large-mib 1024]
+ *     [--database-url jdbc:postgresql://127.0.0.1:5432/test?user=postgres]</pre>
+ *
+ * ({@code --help} lists every option; each also works as {@code -Dbench.<option>=…}). Needs a JDK (for the
+ * attach API) and curl.
+ */
+public final class UploadSpeedBenchmark {
+    private static final Pattern S3_LISTENING = Pattern.compile("S3Proxy listening on port (\\d+)");
+    private static final Pattern RAW_LISTENING = Pattern.compile("RawSink listening on port (\\d+)");
+    private static final Pattern OBJECT_KEY = Pattern.compile("\"object_key\":\"([^\"]*)\"");
+    private static final String BUCKET = "bench";
+
+    private final BenchOptions options;
+    private final Path jar;
+    private final Path work;
+    /** Each spawned server's name and log, for the report at the end. */
+    private final Map<String, Path> serverLogs = new LinkedHashMap<>();
+
+    private UploadSpeedBenchmark(BenchOptions options, Path jar, Path work) {
+        this.options = options;
+        this.jar = jar;
+        this.work = work;
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchOptions options;
+        Path jar;
+        try {
+            if (List.of(args).contains("--help")) {
+                System.out.print(BenchOptions.USAGE);
+                return;
+            }
+            options = BenchOptions.parse(args);
+            jar = options.standaloneJar();
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Path work = options.text("work-dir").map(Path::of).orElse(null);
+        work = work == null ? Files.createTempDirectory("uploadkit-speed") : Files.createDirectories(work);
+        System.out.printf("Uploads at full speed — %s, %d cores, Java %s%n", LocalDate.now(),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        System.out.printf("settings: %s%nstandalone: %s%nwork dir: %s%n", options.describe(), jar, work);
+        UploadSpeedBenchmark bench = new UploadSpeedBenchmark(options, jar, work);
+        try {
+            if (options.row(1)) {
+                bench.smallUploads();
+            }
+            if (options.row(2)) {
+                bench.largeUpload();
+            }
+            if (options.row(3)) {
+                bench.durability();
+            }
+            if (options.row(4)) {
+                bench.seedCurl();
+            }
+            bench.reportServerLogs();
+        } finally {
+            if (!options.keep()) {
+                deleteTree(work);
+            }
+        }
+    }
+
+    private void smallUploads() throws Exception {
+        int size = options.integer("small-kib") * 1024;
+        int clients = options.integer("clients");
+        var warmup = options.seconds("warmup");
+        var duration = options.seconds("duration");
+        System.out.printf("%n== 1. Small uploads: %d KiB each, %d clients, %d s warm-up + %d s measured per run%n",
+                size / 1024, clients, warmup.toSeconds(), duration.toSeconds());
+        try (UploadkitProcess uploadkit = startUploadkit("uploadkit (small uploads)", "-Xmx256m", "small-uploadkit");
+             SpawnedJvm s3 = SpawnedJvm.startMain("S3Proxy", List.of("-Xmx256m"), S3ProxyMain.class,
+                     List.of(work.resolve("s3proxy").toString()), log("S3Proxy", "s3proxy.log"))) {
+            int s3Port = Integer.parseInt(s3.await(S3_LISTENING).group(1));
+            createBucket(s3Port);
+            RequestTemplate uploadkitRequest = RequestTemplate.multipart(uploadkit.port(),
+                    uploadkit.mount() + "/files/upload", uploadkit.adminKey(), size);
+            RequestTemplate s3Request = RequestTemplate.s3Put(s3Port, BUCKET, size);
+
+            // The other client counts first: they warm the server up, so the compared pair runs back to back.
+            Map<Integer, LoadGenerator.Result> byClients = new TreeMap<>();
+            for (int n : options.ints("scaling")) {
+                if (n != clients) {
+                    byClients.put(n, LoadGenerator.run(uploadkit.port(), uploadkitRequest, n, warmup, duration));
+                }
+            }
+            LoadGenerator.Result uk = LoadGenerator.run(uploadkit.port(), uploadkitRequest, clients, warmup, duration);
+            LoadGenerator.Result s3Result = LoadGenerator.run(s3Port, s3Request, clients, warmup, duration);
+            byClients.put(clients, uk);
+            System.out.printf("uploadkit  POST files/upload (multipart)  %s%n", uk.describe());
+            System.out.printf("S3Proxy    PUT /%s/<key>              %s%n", BUCKET, s3Result.describe());
+            System.out.printf("ratio uploadkit/S3Proxy: uploads/s %.2f, p50 %.2f, p99 %.2f%n",
+                    uk.perSecond() / s3Result.perSecond(), (double) uk.p50Nanos() / s3Result.p50Nanos(),
+                    (double) uk.p99Nanos() / s3Result.p99Nanos());
+            printFailures("uploadkit", uk);
+            printFailures("S3Proxy", s3Result);
+            System.out.printf("uploadkit by clients (%d is the run above; the others ran before it):%n", clients);
+            byClients.forEach((n, r) -> {
+                System.out.printf("  %3d clients  %s%n", n, r.describe());
+                printFailures("uploadkit", r);
+            });
+        }
+    }
+
+    private void largeUpload() throws Exception {
+        long bytes = options.integer("large-mib") * 1024L * 1024L;
+        System.out.printf("%n== 2. Large upload: %d MiB, curl on 127.0.0.1, both servers -Xmx128m%n",
+                bytes >> 20);
+        Path file = work.resolve("large.bin");
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        try (OutputStream out = new DigestOutputStream(Files.newOutputStream(file), sha);
+             InputStream in = new IngestBenchmark.GeneratedStream(bytes)) {
+            in.transferTo(out);
+        }
+        String hex = HexFormat.of().formatHex(sha.digest());
+        try (SpawnedJvm raw = SpawnedJvm.startMain("RawSink", List.of("-Xmx128m"), RawSinkMain.class,
+                     List.of(work.resolve("rawsink").toString()), log("RawSink", "rawsink.log"));
+             UploadkitProcess uploadkit = startUploadkit("uploadkit (large upload)", "-Xmx128m", "large-uploadkit")) {
+            int rawPort = Integer.parseInt(raw.await(RAW_LISTENING).group(1));
+            Curl.Result rawResult;
+            long rawPeak;
+            try (RemoteHeap heap = RemoteHeap.attach(raw.pid())) {
+                heap.reset();
+                rawResult = Curl.run("-T", file.toString(), "http://127.0.0.1:" + rawPort + "/raw");
+                rawPeak = heap.peak();
+            }
+            Curl.Result ukResult;
+            long ukPeak;
+            long ukLive;
+            try (RemoteHeap heap = RemoteHeap.attach(uploadkit.jvm().pid())) {
+                heap.reset();
+                ukResult = Curl.run("-H", "X-API-Key: " + uploadkit.adminKey(), "-F", "file=@" + file,
+                        "-F", "folder=bench", uploadkit.baseUrl() + "/files/upload");
+                ukPeak = heap.peak();
+                ukLive = heap.live();
+            }
+            System.out.printf("raw sink   curl -T   %7.1f MiB/s   peak heap %s%s%n", rawResult.mibPerSecond(),
+                    DataSize.ofBytes(rawPeak).format(), rawResult.body().trim().equals(hex) ? "" : "   SHA-256 MISMATCH");
+            System.out.printf("uploadkit  curl -F   %7.1f MiB/s   peak heap %s, live after GC %s%s%n",
+                    ukResult.mibPerSecond(), DataSize.ofBytes(ukPeak).format(), DataSize.ofBytes(ukLive).format(),
+                    ukResult.body().contains("sha256:" + hex) ? "" : "   SHA-256 MISMATCH: " + ukResult.body());
+            System.out.printf("ratio uploadkit/raw: %.2f   (peak heap = sum of heap pool peaks, garbage included)%n",
+                    ukResult.mibPerSecond() / rawResult.mibPerSecond());
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private void durability() throws Exception {
+        int uploads = options.integer("durability-uploads");
+        int clients = options.integer("durability-clients");
+        try (BenchDatabase database = BenchDatabase.prepare(options.text("database-url"),
+                options.text("database-user"), options.text("database-password"))) {
+            System.out.printf("%n== 3. kill -9 durability: %d uploads of %d KiB from %d clients, database %s%n",
+                    uploads, options.integer("small-kib"), clients, database.description());
+            DurabilityCheck.Result r = DurabilityCheck.run(jar, work.resolve("durability"), database, uploads,
+                    clients, options.integer("small-kib") * 1024, work);
+            System.out.printf("lost %d of %d   (SIGKILL %.1f ms after the last 201; %d refused before the kill)%n",
+                    r.lost(), r.acknowledged(), r.killDelayMillis(), r.refused());
+            r.reasons().forEach(reason -> System.out.println("  missing " + reason));
+            log("uploadkit (before kill -9)", "durability-1.log");
+            log("uploadkit (after kill -9)", "durability-2.log");
+        }
+    }
+
+    private void seedCurl() throws Exception {
+        System.out.printf("%n== 4. Seed curl: curl -F file=@x.pdf -F folder=uploads%n");
+        Path pdf = work.resolve("x.pdf");
+        Files.writeString(pdf, "%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n",
+                StandardCharsets.US_ASCII);
+        try (UploadkitProcess uploadkit = startUploadkit("uploadkit (seed curl)", "-Xmx256m", "seed-uploadkit")) {
+            Curl.Result r = Curl.run("-H", "X-API-Key: " + uploadkit.adminKey(), "-F", "file=@" + pdf,
+                    "-F", "folder=uploads", uploadkit.baseUrl() + "/files/upload");
+            Matcher m = OBJECT_KEY.matcher(r.body());
+            String key = m.find() ? m.group(1) : "(none; HTTP " + r.status() + ": " + r.body() + ")";
+            System.out.printf("object_key %s   (target uploads/x.pdf: %s)%n", key,
+                    key.equals("uploads/x.pdf") ? "met" : "not met");
+        }
+    }
+
+    private UploadkitProcess startUploadkit(String name, String xmx, String dir) throws IOException {
+        return UploadkitProcess.start(name, jar, List.of(xmx), work.resolve(dir), List.of(), Optional.empty(),
+                log(name, dir + ".log"));
+    }
+
+    /** Registers a server log for the report at the end and returns its path. */
+    private Path log(String server, String file) {
+        Path log = work.resolve(file);
+        serverLogs.put(server, log);
+        return log;
+    }
+
+    private static void createBucket(int port) throws IOException {
+        try (HttpConnection c = new HttpConnection("127.0.0.1", port)) {
+            HttpConnection.Response r = c.exchange(("PUT /" + BUCKET + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                    + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            if (r.status() != 200) {
+                throw new IllegalStateException("S3Proxy refused to create the bucket: " + r.status() + " " + r.text());
+            }
+        }
+    }
+
+    private static void printFailures(String side, LoadGenerator.Result r) {
+        r.failures().forEach((status, detail) -> System.out.printf("  %s failure %s: %s%n", side,
+                status < 0 ? "I/O" : "HTTP " + status, detail.replace('\n', ' ')));
+    }
+
+    private void reportServerLogs() throws IOException {
+        System.out.printf("%n== Server logs: warning and error lines%n");
+        for (Map.Entry<String, Path> server : serverLogs.entrySet()) {
+            if (!Files.exists(server.getValue())) {
+                continue;
+            }
+            System.out.printf("%-28s %d%n", server.getKey(), SpawnedJvm.problemCount(server.getValue()));
+            for (String line : SpawnedJvm.problems(server.getValue(), 5)) {
+                System.out.println("    " + line);
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
