@@ -112,7 +112,6 @@ public final class MultipartParser {
             return null;
         }
         current.skipRest();
-        current = null;
         if (closeDelimiterFollows()) {
             ended = true;
             return null;
