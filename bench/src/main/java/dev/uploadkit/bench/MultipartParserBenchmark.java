@@ -157,7 +157,8 @@ public final class MultipartParserBenchmark {
     /** A form field, then a file part of {@code fileSize} bytes repeating {@code block}, then the close delimiter. */
     private static final class GeneratedBody extends InputStream {
         private final byte[] head = ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"folder\"\r\n\r\n"
-                + "bench\r\n--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.bin\"\r\n"
+                + "bench\r\n--" + BOUNDARY
+                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.bin\"\r\n"
                 + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         private final byte[] tail = ("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII);
         private final byte[] block;

@@ -131,7 +131,8 @@ class MultipartParserSplitTest {
             int length = random.nextInt(maxLength + 1);
             while (out.size() < length) {
                 switch (random.nextInt(6)) {
-                    case 0 -> out.writeBytes(ascii("\r\n--" + boundary.substring(0, random.nextInt(boundary.length()))));
+                    case 0 -> out.writeBytes(
+                            ascii("\r\n--" + boundary.substring(0, random.nextInt(boundary.length()))));
                     case 1 -> out.writeBytes(ascii("--" + boundary));
                     case 2 -> out.writeBytes(ascii(random.nextBoolean() ? "\r" : "\r\n"));
                     default -> {

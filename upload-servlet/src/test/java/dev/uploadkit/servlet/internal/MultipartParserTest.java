@@ -168,7 +168,8 @@ class MultipartParserTest {
         assertEquals(Optional.of("abc"), MultipartParser.boundary("multipart/form-data; boundary=abc"));
         assertEquals(Optional.of("a b:c"), MultipartParser.boundary("multipart/form-data; BOUNDARY=\"a b:c\"; x=y"));
         assertEquals(Optional.of("***123***"), MultipartParser.boundary("multipart/form-data;boundary=***123***"));
-        assertEquals(Optional.of("b".repeat(70)), MultipartParser.boundary("multipart/form-data; boundary=" + "b".repeat(70)));
+        assertEquals(Optional.of("b".repeat(70)),
+                MultipartParser.boundary("multipart/form-data; boundary=" + "b".repeat(70)));
         assertEquals(Optional.empty(), MultipartParser.boundary("multipart/form-data"));
         assertEquals(Optional.empty(), MultipartParser.boundary("multipart/form-data; charset=utf-8"));
         assertEquals(Optional.empty(), MultipartParser.boundary("multipart/form-data; boundary="));
