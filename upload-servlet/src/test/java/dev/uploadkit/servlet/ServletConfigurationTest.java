@@ -9,9 +9,11 @@ import dev.uploadkit.core.testing.TestContent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -91,6 +93,23 @@ class ServletConfigurationTest {
             assertEquals(404, s.get("files/" + uuid).status(), "the key's project does not see Alice's file");
             assertEquals(200, s.get("files").status());
             assertEquals(401, s.send(s.request("files", null).header("X-User", "mallory").GET()).status());
+        }
+    }
+
+    @Test
+    void aConfiguredMaxRequestSizeIsEnforcedWithOrWithoutAContentLength() throws Exception {
+        try (TestServer s = TestServer.builder(dir).servlet(b -> b.maxRequestSize(DataSize.ofKibibytes(64))).start()) {
+            byte[] body = Multipart.form().file("big.bin", TestContent.random(3, 70_000)).bytes();
+            List<HttpRequest.BodyPublisher> bodies = List.of(HttpRequest.BodyPublishers.ofByteArray(body),
+                    HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)));
+            for (HttpRequest.BodyPublisher publisher : bodies) {
+                TestServer.Response r = s.send(s.request("files/upload", s.key)
+                        .header("Content-Type", Multipart.contentType()).POST(publisher));
+                assertEquals(413, r.status(), r.text());
+                assertEquals("FILE_TOO_LARGE", r.errorCode());
+            }
+            assertEquals(List.of(), s.storedFiles());
+            assertEquals(0, s.uploadCount(s.project.id()));
         }
     }
 }

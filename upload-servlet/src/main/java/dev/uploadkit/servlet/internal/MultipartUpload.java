@@ -6,15 +6,8 @@ import dev.uploadkit.core.Upload;
 import dev.uploadkit.core.UploadException;
 import dev.uploadkit.core.UploadPatch;
 import dev.uploadkit.core.UploadService;
+import dev.uploadkit.servlet.internal.MultipartParser.LimitExceededException;
 import jakarta.servlet.http.HttpServletRequest;
-import org.apache.commons.fileupload2.core.DiskFileItem;
-import org.apache.commons.fileupload2.core.DiskFileItemFactory;
-import org.apache.commons.fileupload2.core.FileItemInput;
-import org.apache.commons.fileupload2.core.FileItemInputIterator;
-import org.apache.commons.fileupload2.core.FileUploadByteCountLimitException;
-import org.apache.commons.fileupload2.core.FileUploadContentTypeException;
-import org.apache.commons.fileupload2.core.FileUploadSizeException;
-import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletFileUpload;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,16 +15,16 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.InvalidPathException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Receives {@code POST files/upload}: walks the multipart body with the streaming API of commons-fileupload,
- * validating fields as they arrive and streaming the {@code file} part straight into
- * {@link UploadService#upload}. Nothing is buffered beyond one form field.
+ * Receives {@code POST files/upload}: walks the multipart body with {@link MultipartParser}, validating fields
+ * as they arrive and streaming the {@code file} part straight into {@link UploadService#upload}. Nothing is
+ * buffered beyond one form field.
  *
  * <p>Fields after the file are applied with {@link UploadService#patch} in the same request. If anything after
  * the file fails (an invalid field, a second file, a malformed or truncated body), the new upload is deleted
@@ -54,27 +47,34 @@ final class MultipartUpload {
     }
 
     Upload receive(HttpServletRequest request, UUID projectId) {
-        if (!JakartaServletFileUpload.isMultipartContent(request)) {
-            throw new UploadException(ErrorCode.PAYLOAD_MALFORMED,
-                    "The request must be multipart/form-data with a file field.");
+        requireMultipart(request);
+        if (request.getContentLengthLong() > maxRequestSize) {
+            throw tooLarge(maxRequestSize, null);
         }
-        FileItemInputIterator items = open(request);
+        String boundary = MultipartParser.boundary(request.getContentType()).orElseThrow(() -> new UploadException(
+                ErrorCode.PAYLOAD_MALFORMED, "The multipart Content-Type has no valid boundary parameter."));
         UploadForm form = new UploadForm(projectId);
         Upload created = null;
         int parts = 0;
         try {
-            while (items.hasNext()) {
-                FileItemInput item = items.next();
+            MultipartParser items = new MultipartParser(request.getInputStream(), boundary, partHeaderLimit(),
+                    maxRequestSize);
+            MultipartParser.Part item;
+            while ((item = items.next()) != null) {
+                String name = item.headers().name();
+                if (name == null) {
+                    // Not a form field: skipped without counting, as commons-fileupload did.
+                    continue;
+                }
                 if (++parts > maxParts) {
                     throw UploadException.validation("form", "The form may have at most " + maxParts + " parts.");
                 }
-                String name = item.getFieldName();
                 if (FILE_FIELD.equals(name)) {
                     if (created != null) {
                         throw UploadException.validation(FILE_FIELD, "Only one file may be uploaded per request.");
                     }
-                    created = uploads.upload(form.request(partFilename(item)), new PartStream(item.getInputStream()));
-                } else if (name != null) {
+                    created = uploads.upload(form.request(partFilename(item)), new PartStream(item.body()));
+                } else {
                     form.field(name, readField(item, name));
                 }
             }
@@ -96,20 +96,13 @@ final class MultipartUpload {
         }
     }
 
-    private FileItemInputIterator open(HttpServletRequest request) {
-        JakartaServletFileUpload<DiskFileItem, DiskFileItemFactory> parser = new JakartaServletFileUpload<>();
-        parser.setMaxSize(maxRequestSize);
-        long fileLimit = uploads.maxFileSize().bytes();
-        // One byte of slack: the service's own limit is exact and must be the one that trips.
-        parser.setMaxFileSize(fileLimit == Long.MAX_VALUE ? -1 : fileLimit + 1);
-        parser.setMaxFileCount(maxParts);
-        // The default (512 bytes) would refuse a part whose filename is merely long; names are checked later.
-        parser.setMaxPartHeaderSize(partHeaderLimit());
-        parser.setHeaderCharset(StandardCharsets.UTF_8);
-        try {
-            return parser.getItemIterator(request);
-        } catch (IOException e) {
-            throw translate(e);
+    private static void requireMultipart(HttpServletRequest request) {
+        String contentType = request.getContentType();
+        // Any multipart type, as commons-fileupload accepted: only form-data dispositions are read from it.
+        if (contentType == null
+                || !PartHeaders.type(contentType).toLowerCase(Locale.ROOT).startsWith("multipart/")) {
+            throw new UploadException(ErrorCode.PAYLOAD_MALFORMED,
+                    "The request must be multipart/form-data with a file field.");
         }
     }
 
@@ -117,16 +110,16 @@ final class MultipartUpload {
         return (int) Math.min(Integer.MAX_VALUE, Math.max(maxFieldSize, 8192));
     }
 
-    private static String partFilename(FileItemInput item) {
-        try {
-            return item.getName();
-        } catch (InvalidPathException e) {
+    private static String partFilename(MultipartParser.Part item) {
+        String filename = item.headers().filename();
+        if (filename != null && filename.indexOf('\0') >= 0) {
             throw UploadException.validation("filename", "The filename must not contain control characters.");
         }
+        return filename;
     }
 
-    private String readField(FileItemInput item, String name) throws IOException {
-        try (InputStream in = item.getInputStream()) {
+    private String readField(MultipartParser.Part item, String name) throws IOException {
+        try (InputStream in = item.body()) {
             byte[] value = in.readNBytes((int) maxFieldSize + 1);
             if (value.length > maxFieldSize) {
                 throw UploadException.validation(name, "The " + name + " field may be at most "
@@ -150,19 +143,13 @@ final class MultipartUpload {
         if (e instanceof UploadException ue) {
             return ue;
         }
-        if (e instanceof InvalidPathException) {
-            return UploadException.validation("filename", "The filename must not contain control characters.");
-        }
-        FileUploadSizeException tooLarge = find(e, FileUploadSizeException.class);
-        if (tooLarge != null && isHeaderLimit(tooLarge)) {
+        LimitExceededException limit = find(e, LimitExceededException.class);
+        if (limit != null && limit.limit() == LimitExceededException.Limit.PART_HEADERS) {
             return new UploadException(ErrorCode.PAYLOAD_MALFORMED, "The headers of a part exceed "
                     + DataSize.ofBytes(partHeaderLimit()).format() + " or do not end.", e);
         }
-        if (tooLarge != null) {
-            return tooLarge(tooLarge);
-        }
-        if (e instanceof FileUploadContentTypeException) {
-            return new UploadException(ErrorCode.PAYLOAD_MALFORMED, "The request is not multipart/form-data.", e);
+        if (limit != null) {
+            return tooLarge(limit.permitted(), e);
         }
         if (e instanceof IOException) {
             return new UploadException(ErrorCode.PAYLOAD_MALFORMED,
@@ -171,16 +158,9 @@ final class MultipartUpload {
         return new UploadException(ErrorCode.INTERNAL_ERROR, "The upload failed.", e);
     }
 
-    /** Tells the part-header limit from the body and file limits: fileupload reports all three alike. */
-    private boolean isHeaderLimit(FileUploadSizeException e) {
-        return !(e instanceof FileUploadByteCountLimitException) && e.getPermitted() == partHeaderLimit()
-                && e.getPermitted() != maxRequestSize;
-    }
-
-    private static UploadException tooLarge(FileUploadSizeException e) {
-        String max = DataSize.ofBytes(Math.max(0, e.getPermitted())).format();
-        String message = "The request exceeds the size limit of " + max + ".";
-        return new UploadException(ErrorCode.FILE_TOO_LARGE, message, Map.of(FILE_FIELD, List.of(message)), e);
+    private static UploadException tooLarge(long permitted, Exception cause) {
+        String message = "The request exceeds the size limit of " + DataSize.ofBytes(permitted).format() + ".";
+        return new UploadException(ErrorCode.FILE_TOO_LARGE, message, Map.of(FILE_FIELD, List.of(message)), cause);
     }
 
     private static <T extends Throwable> T find(Throwable e, Class<T> type) {
@@ -193,9 +173,9 @@ final class MultipartUpload {
     }
 
     /**
-     * The file part's bytes. A size limit of the parser surfaces as {@code FILE_TOO_LARGE} (unchecked, so the
-     * store passes it through); other read failures stay {@code IOException}s, which the service reports as
-     * {@code PAYLOAD_MALFORMED}.
+     * The file part's bytes. The parser's request size limit surfaces as {@code FILE_TOO_LARGE} (unchecked, so
+     * the store passes it through); other read failures stay {@code IOException}s, which the service reports
+     * as {@code PAYLOAD_MALFORMED}.
      */
     private static final class PartStream extends FilterInputStream {
         PartStream(InputStream in) {
@@ -221,9 +201,9 @@ final class MultipartUpload {
         }
 
         private static IOException rethrow(IOException e) {
-            FileUploadSizeException tooLarge = find(e, FileUploadSizeException.class);
-            if (tooLarge != null) {
-                throw tooLarge(tooLarge);
+            LimitExceededException limit = find(e, LimitExceededException.class);
+            if (limit != null) {
+                throw tooLarge(limit.permitted(), e);
             }
             return e;
         }
