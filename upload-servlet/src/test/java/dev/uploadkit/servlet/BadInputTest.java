@@ -170,9 +170,7 @@ class BadInputTest {
     }
 
     @Test
-    void storeOrStorageAfterTheFileCannotBeHonouredAndRemovesTheFile() {
-        assertFieldError(server.upload(server.key, Multipart.form().file("s.bin", TestContent.random(4, 10))
-                .field("store", "0")), "store");
+    void anotherStorageAfterTheFileCannotBeHonouredAndRemovesTheFile() {
         assertFieldError(server.upload(server.key, Multipart.form().file("s.bin", TestContent.random(4, 10))
                 .field("storage_id", "elsewhere")), "storage_id");
         assertNothingLeft();

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -80,14 +81,24 @@ class FilesApiTest extends SharedServerTest {
         assertEquals("inline", u.get("content_disposition").asText());
         assertEquals("1", u.get("metadata").get("before").asText());
         assertEquals("2", u.get("metadata").get("after").asText());
-        // The bytes were stored before the later fields were known: the blob keeps the part's name.
-        assertTrue(u.get("object_key").asText().startsWith("original"), u.toString());
+        // The bytes were stored before the later fields were known, then moved to the form's folder/filename.
+        assertEquals("docs/2025/renamed.txt", u.get("object_key").asText());
         assertTrue(u.get("download_url").asText().endsWith("/download?project=" + server.project.id()));
 
         JsonNode again = server.get("files/" + u.get("uuid").asText()).data();
         assertEquals("renamed.txt", again.get("filename").asText());
         assertEquals("docs/2025", again.get("folder").asText());
         assertEquals(2, again.get("metadata").size());
+        assertArrayEquals(text, server.get("files/" + again.get("uuid").asText() + "/download").body());
+    }
+
+    @Test
+    void storeZeroAfterTheFileLeavesTheUploadUnstored() {
+        JsonNode u = server.uploaded(server.key, Multipart.form()
+                .file("later.bin", TestContent.random(44, 10))
+                .field("store", "0"));
+        assertFalse(u.get("is_stored").asBoolean());
+        assertEquals("later.bin", u.get("object_key").asText());
     }
 
     @Test

@@ -69,6 +69,9 @@ class SeedCurlTest {
         JsonNode u = uploaded.get("data");
         assertEquals("file.pdf", u.get("filename").asText());
         assertEquals("uploads", u.get("folder").asText());
+        assertEquals("uploads/file.pdf", u.get("object_key").asText(), "the folder sent after the file names the object");
+        assertTrue(server.storedFiles().contains(dir.resolve("store").resolve("files").resolve("uploads")
+                .resolve("file.pdf")), () -> "stored under uploads/: " + server.storedFiles());
         assertFalse(u.get("is_public").asBoolean());
         assertEquals("attachment", u.get("content_disposition").asText());
         assertEquals("application/pdf", u.get("mime_type").asText());

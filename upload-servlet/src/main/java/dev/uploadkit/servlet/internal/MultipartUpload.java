@@ -4,7 +4,8 @@ import dev.uploadkit.core.DataSize;
 import dev.uploadkit.core.ErrorCode;
 import dev.uploadkit.core.Upload;
 import dev.uploadkit.core.UploadException;
-import dev.uploadkit.core.UploadPatch;
+import dev.uploadkit.core.ReceivedUpload;
+import dev.uploadkit.core.UploadRequest;
 import dev.uploadkit.core.UploadService;
 import dev.uploadkit.servlet.internal.MultipartParser.LimitExceededException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -18,17 +19,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Receives {@code POST files/upload}: walks the multipart body with {@link MultipartParser}, validating fields
- * as they arrive and streaming the {@code file} part straight into {@link UploadService#upload}. Nothing is
+ * as they arrive and streaming the {@code file} part straight into {@link UploadService#receive}. Nothing is
  * buffered beyond one form field.
  *
- * <p>Fields after the file are applied with {@link UploadService#patch} in the same request. If anything after
- * the file fails (an invalid field, a second file, a malformed or truncated body), the new upload is deleted
- * for good before the error is answered, so a failed request leaves no file and no record.
+ * <p>The upload is completed when the form ends, with every field whatever its place, so a {@code folder} sent
+ * after the file still names the stored object. If anything fails (an invalid field, a second file, a malformed or
+ * truncated body), the received upload is aborted before the error is answered, so a failed request leaves no
+ * file and no record.
  */
 final class MultipartUpload {
     private static final Logger LOG = LoggerFactory.getLogger(MultipartUpload.class);
@@ -54,7 +55,7 @@ final class MultipartUpload {
         String boundary = MultipartParser.boundary(request.getContentType()).orElseThrow(() -> new UploadException(
                 ErrorCode.PAYLOAD_MALFORMED, "The multipart Content-Type has no valid boundary parameter."));
         UploadForm form = new UploadForm(projectId);
-        Upload created = null;
+        ReceivedUpload received = null;
         int parts = 0;
         try {
             MultipartParser items = new MultipartParser(request.getInputStream(), boundary, partHeaderLimit(),
@@ -70,10 +71,10 @@ final class MultipartUpload {
                     throw UploadException.validation("form", "The form may have at most " + maxParts + " parts.");
                 }
                 if (FILE_FIELD.equals(name)) {
-                    if (created != null) {
+                    if (received != null) {
                         throw UploadException.validation(FILE_FIELD, "Only one file may be uploaded per request.");
                     }
-                    created = uploads.upload(form.request(partFilename(item)), new PartStream(item.body()));
+                    received = uploads.receive(form.request(partFilename(item)), new PartStream(item.body()));
                 } else {
                     form.field(name, readField(item, name));
                 }
@@ -81,16 +82,18 @@ final class MultipartUpload {
             if (parts == 0) {
                 throw new UploadException(ErrorCode.PAYLOAD_MALFORMED, "The multipart body has no parts.");
             }
-            if (created == null) {
+            if (received == null) {
                 throw new UploadException(ErrorCode.VALIDATION_ERROR, "The file is required.",
                         Map.of(FILE_FIELD, List.of("The file field is required.")), null);
             }
-            Optional<UploadPatch> patch = form.laterPatch(created);
-            return patch.isPresent() ? uploads.patch(projectId, created.uuid(), patch.get()) : created;
+            UploadRequest whole = form.finalRequest();
+            ReceivedUpload completing = received;
+            received = null; // complete cleans up after itself when it fails
+            return completing.complete(whole);
         } catch (IOException | RuntimeException e) {
             UploadException failure = translate(e);
-            if (created != null) {
-                discard(projectId, created, failure);
+            if (received != null) {
+                abort(received, failure);
             }
             throw failure;
         }
@@ -129,12 +132,12 @@ final class MultipartUpload {
         }
     }
 
-    private void discard(UUID projectId, Upload created, UploadException failure) {
+    private static void abort(ReceivedUpload received, UploadException failure) {
         try {
-            uploads.forceDelete(projectId, created.uuid());
+            received.abort();
         } catch (RuntimeException cleanup) {
             failure.addSuppressed(cleanup);
-            LOG.warn("Could not delete upload {} of a failed request", created.uuid(), cleanup);
+            LOG.warn("Could not discard upload {} of a failed request", received.uuid(), cleanup);
         }
     }
 

@@ -6,23 +6,20 @@ import dev.uploadkit.core.ContentDisposition;
 import dev.uploadkit.core.ErrorCode;
 import dev.uploadkit.core.Metadata;
 import dev.uploadkit.core.Names;
-import dev.uploadkit.core.Upload;
 import dev.uploadkit.core.UploadException;
-import dev.uploadkit.core.UploadPatch;
 import dev.uploadkit.core.UploadRequest;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The form fields of one multipart upload, each validated as it arrives. Fields that precede the file shape
- * the {@link UploadRequest}; fields that follow it (the file is streamed when it arrives, so they cannot be
- * known earlier) become an {@link UploadPatch} applied right after. {@code store} and {@code storage_id} decide
- * where and how the bytes are written, so after the file they must repeat what was used.
+ * The form fields of one multipart upload, each validated as it arrives. The file is streamed when its part
+ * arrives, so it is received with the fields that preceded it ({@link #request}); the upload is then completed with
+ * every field of the form ({@link #finalRequest}), a later value replacing an earlier one, so that the order of the
+ * parts does not matter.
  */
 final class UploadForm {
     private static final String METADATA_PREFIX = "metadata[";
@@ -35,15 +32,7 @@ final class UploadForm {
     private Boolean isStored;
     private String storageId;
     private final Map<String, String> metadata = new LinkedHashMap<>();
-
-    private boolean fileSeen;
-    private String laterFilename;
-    private String laterFolder;
-    private Boolean laterPublic;
-    private ContentDisposition laterDisposition;
-    private boolean laterMetadata;
-    private Boolean laterStored;
-    private String laterStorageId;
+    private String partFilename;
 
     UploadForm(UUID projectId) {
         this.projectId = projectId;
@@ -54,54 +43,18 @@ final class UploadForm {
         switch (name) {
             case "filename" -> {
                 Names.checkFilename("filename", value);
-                if (fileSeen) {
-                    laterFilename = value;
-                } else {
-                    filename = value;
-                }
+                filename = value;
             }
-            case "folder" -> {
-                String normalized = Names.normalizeFolder("folder", value);
-                if (fileSeen) {
-                    laterFolder = normalized;
-                } else {
-                    folder = normalized;
-                }
-            }
-            case "is_public" -> {
-                boolean v = ListParams.parseBoolean("is_public", value);
-                if (fileSeen) {
-                    laterPublic = v;
-                } else {
-                    isPublic = v;
-                }
-            }
-            case "content_disposition" -> {
-                ContentDisposition v = ContentDisposition.parse("content_disposition", value.strip());
-                if (fileSeen) {
-                    laterDisposition = v;
-                } else {
-                    disposition = v;
-                }
-            }
-            case "store" -> {
-                Boolean v = parseStore(value);
-                if (fileSeen) {
-                    laterStored = v == null ? Boolean.TRUE : v;
-                } else {
-                    isStored = v;
-                }
-            }
+            case "folder" -> folder = Names.normalizeFolder("folder", value);
+            case "is_public" -> isPublic = ListParams.parseBoolean("is_public", value);
+            case "content_disposition" -> disposition = ContentDisposition.parse("content_disposition", value.strip());
+            case "store" -> isStored = parseStore(value);
             case "storage_id" -> {
                 String v = value.strip();
                 if (v.isEmpty()) {
                     throw UploadException.validation("storage_id", "The storage_id must not be empty.");
                 }
-                if (fileSeen) {
-                    laterStorageId = v;
-                } else {
-                    storageId = v;
-                }
+                storageId = v;
             }
             case "metadata" -> putMetadata(parseMetadataObject(value));
             default -> {
@@ -120,61 +73,29 @@ final class UploadForm {
         new Metadata(next);
         metadata.clear();
         metadata.putAll(next);
-        laterMetadata |= fileSeen;
-    }
-
-    /** Returns the request for the file part, named {@code partFilename} unless a {@code filename} field preceded it. */
-    UploadRequest request(String partFilename) {
-        fileSeen = true;
-        String name = filename != null ? filename : partFilename;
-        if (name == null) {
-            throw UploadException.validation("file", "The file field must be a file.");
-        }
-        if (name.isEmpty()) {
-            throw UploadException.validation("file", "The file field is required.");
-        }
-        Names.checkFilename("filename", name);
-        return new UploadRequest(projectId, name, folder, Boolean.TRUE.equals(isPublic),
-                disposition, new Metadata(metadata), storageId, isStored == null || isStored, null);
     }
 
     /**
-     * Returns the change the fields after the file ask of {@code created}, or empty when they ask none.
-     *
-     * @throws UploadException {@code VALIDATION_ERROR} if {@code store} or {@code storage_id} came after the file
-     *     and differ from what the file was stored with
+     * Returns the request for the file part, from the fields so far; named {@code partFilename} unless a
+     * {@code filename} field preceded it.
      */
-    Optional<UploadPatch> laterPatch(Upload created) {
-        if (laterStorageId != null && !laterStorageId.equals(created.storageId())) {
-            throw UploadException.validation("storage_id", "The storage_id field must come before the file field.");
+    UploadRequest request(String partFilename) {
+        if (partFilename == null) {
+            throw UploadException.validation("file", "The file field must be a file.");
         }
-        if (laterStored != null && laterStored != created.isStored()) {
-            throw UploadException.validation("store", "The store field must come before the file field.");
+        if (filename == null && partFilename.isEmpty()) {
+            throw UploadException.validation("file", "The file field is required.");
         }
-        UploadPatch patch = UploadPatch.none();
-        boolean changed = false;
-        if (laterFilename != null && !laterFilename.equals(created.filename())) {
-            patch = patch.withFilename(laterFilename);
-            changed = true;
-        }
-        if (laterFolder != null && !laterFolder.equals(created.folder())) {
-            patch = patch.withFolder(laterFolder);
-            changed = true;
-        }
-        if (laterPublic != null && laterPublic != created.isPublic()) {
-            patch = patch.withPublic(laterPublic);
-            changed = true;
-        }
-        if (laterDisposition != null && laterDisposition != created.contentDisposition()) {
-            patch = patch.withContentDisposition(laterDisposition);
-            changed = true;
-        }
-        Metadata all = new Metadata(metadata);
-        if (laterMetadata && !all.equals(created.metadata())) {
-            patch = patch.withMetadata(all);
-            changed = true;
-        }
-        return changed ? Optional.of(patch) : Optional.empty();
+        this.partFilename = partFilename;
+        return finalRequest();
+    }
+
+    /** Returns the request of the whole form: every field, the last value of each winning. */
+    UploadRequest finalRequest() {
+        String name = filename != null ? filename : partFilename;
+        Names.checkFilename("filename", name);
+        return new UploadRequest(projectId, name, folder, Boolean.TRUE.equals(isPublic),
+                disposition, new Metadata(metadata), storageId, isStored == null || isStored, null);
     }
 
     /** Parses Uploadcare's {@code store}: {@code 1}/{@code true}, {@code 0}/{@code false}, or {@code auto} (null). */
