@@ -6,6 +6,7 @@ import dev.uploadkit.core.ErrorCode;
 import dev.uploadkit.core.UploadException;
 import dev.uploadkit.core.auth.ProjectStore;
 import dev.uploadkit.core.catalog.Catalog;
+import dev.uploadkit.jdbc.internal.Durability;
 import dev.uploadkit.jdbc.internal.JdbiCatalog;
 import dev.uploadkit.jdbc.internal.JdbiProjectStore;
 import dev.uploadkit.jdbc.internal.Migrations;
@@ -14,13 +15,10 @@ import dev.uploadkit.jdbc.internal.Transactor;
 import dev.uploadkit.jdbc.internal.Vendor;
 import org.flywaydb.core.api.FlywayException;
 import org.jdbi.v3.core.Jdbi;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -49,16 +47,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class UploadkitDatabase implements AutoCloseable {
     private final DataSource dataSource;
-    private static final Logger LOG = LoggerFactory.getLogger(UploadkitDatabase.class);
     private final HikariDataSource ownedPool;
     private final Catalog catalog;
     private final ProjectStore projects;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private UploadkitDatabase(DataSource dataSource, HikariDataSource ownedPool, Vendor vendor, boolean setIsolation) {
+    private UploadkitDatabase(DataSource dataSource, HikariDataSource ownedPool, Vendor vendor, boolean setIsolation,
+                              Durability durability) {
         this.dataSource = dataSource;
         this.ownedPool = ownedPool;
-        Transactor transactor = new Transactor(Jdbi.create(dataSource), vendor, setIsolation, closed::get);
+        Transactor transactor = new Transactor(Jdbi.create(dataSource), vendor, setIsolation, closed::get,
+                durability);
         this.catalog = new JdbiCatalog(transactor);
         this.projects = new JdbiProjectStore(transactor);
     }
@@ -226,17 +225,16 @@ public final class UploadkitDatabase implements AutoCloseable {
                 DataSource source = pool == null ? dataSource : pool;
                 Vendor vendor;
                 boolean setIsolation;
+                Durability durability;
                 try (Connection connection = source.getConnection()) {
                     vendor = Vendor.fromProductName(connection.getMetaData().getDatabaseProductName());
                     setIsolation = connection.getTransactionIsolation() != Connection.TRANSACTION_READ_COMMITTED;
-                    if (vendor == Vendor.H2) {
-                        writeEachCommit(connection);
-                    }
+                    durability = vendor == Vendor.H2 ? Durability.forH2(source, connection) : Durability.AT_COMMIT;
                 }
                 if (migrate) {
                     Migrations.migrate(source, vendor);
                 }
-                return new UploadkitDatabase(source, pool, vendor, setIsolation);
+                return new UploadkitDatabase(source, pool, vendor, setIsolation, durability);
             } catch (SQLException | RuntimeException e) {
                 if (pool != null) {
                     pool.close();
@@ -245,21 +243,6 @@ public final class UploadkitDatabase implements AutoCloseable {
                     throw iae;
                 }
                 throw startupFailure(e);
-            }
-        }
-
-        /**
-         * Makes H2 write every commit to its file before the commit returns. By default it writes committed
-         * changes in the background every half second, so a crash (kill -9) would lose uploads that were already
-         * acknowledged. The setting is kept in the database; it needs admin rights, which the user that created
-         * the database has.
-         */
-        private static void writeEachCommit(Connection connection) {
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("SET WRITE_DELAY 0");
-            } catch (SQLException e) {
-                LOG.warn("Could not SET WRITE_DELAY 0 on H2 ({}): commits acknowledged up to half a second before a "
-                        + "crash may be lost; run it once as an admin of the database", e.getMessage());
             }
         }
 

@@ -40,19 +40,6 @@ class UploadkitDatabaseTest {
     }
 
     @Test
-    void h2WritesEveryCommitToItsFileBeforeItReturns() throws SQLException {
-        String url = "jdbc:h2:file:" + directory.resolve("durable").toAbsolutePath();
-        try (UploadkitDatabase ignored = UploadkitDatabase.connect(url, "sa", "");
-             Connection connection = java.sql.DriverManager.getConnection(url, "sa", "");
-             Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
-                     + " WHERE SETTING_NAME = 'WRITE_DELAY'")) {
-            rs.next();
-            assertEquals("0", rs.getString(1));
-        }
-    }
-
-    @Test
     void aHostDataSourceIsMigratedOnceAndStaysTheHosts() throws SQLException {
         JdbcDataSource host = new JdbcDataSource();
         host.setURL("jdbc:h2:mem:host" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1");

@@ -21,13 +21,16 @@ public final class Transactor {
     private final Vendor vendor;
     private final boolean setIsolation;
     private final BooleanSupplier closed;
+    private final Durability durability;
 
     /**
      * @param setIsolation whether each transaction must switch to READ COMMITTED because the connections
      *     default to another level (MariaDB's REPEATABLE READ)
      * @param closed tells whether the owner has been closed
      */
-    public Transactor(Jdbi jdbi, Vendor vendor, boolean setIsolation, BooleanSupplier closed) {
+    public Transactor(Jdbi jdbi, Vendor vendor, boolean setIsolation, BooleanSupplier closed, Durability durability) {
+        this.durability = Objects.requireNonNull(durability, "durability");
+        Durability.track(jdbi);
         this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
         this.vendor = Objects.requireNonNull(vendor, "vendor");
         this.setIsolation = setIsolation;
@@ -40,7 +43,8 @@ public final class Transactor {
 
     /**
      * Runs {@code work} in one transaction. An exception thrown by {@code work} rolls back and passes through
-     * unchanged; failures of the database become {@link UploadException}s. A transaction the database rolled
+     * unchanged; failures of the database become {@link UploadException}s. A transaction that wrote returns only
+     * once its changes are durable (see {@link Durability}). A transaction the database rolled
      * back as a deadlock victim or serialization failure runs again, a few times, so {@code work} must touch
      * nothing but the transaction.
      */
@@ -58,9 +62,12 @@ public final class Transactor {
         };
         for (int attempt = 1; ; attempt++) {
             try {
-                return setIsolation
+                Durability.begin();
+                T result = setIsolation
                         ? jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, callback)
                         : jdbi.inTransaction(callback);
+                Durability.afterCommit(durability);
+                return result;
             } catch (RuntimeException e) {
                 if (attempt < MAX_ATTEMPTS && !closed.getAsBoolean() && isRolledBack(e)) {
                     // The database chose this transaction as a deadlock victim and undid all of it, so running
