@@ -14,6 +14,9 @@ import java.util.concurrent.TimeUnit;
  * socket and a multipart parser) and consuming them (hashing and writing to the store) use two cores at
  * once. Memory is bounded: {@code depth + 2} reused chunks per stream.
  *
+ * <p>The first {@value #FIRST_READ} bytes are read on the consumer's own thread: a source that ends within them
+ * (most uploads are small) costs no thread hand-off and no chunk buffers.
+ *
  * <p>The source is read by one thread only, and {@link #close()} returns only once that thread has stopped
  * touching it, so the caller may go on using what the source wraps (the rest of a multipart request).
  * Failures of the source (IOException or unchecked) are rethrown to the consumer as they were.
@@ -23,10 +26,18 @@ public final class ReadAheadInputStream extends InputStream {
     private static final long STOP_WAIT_SECONDS = 30;
     private static final int MIN_HANDOFF = 64 * 1024;
 
+    static final int FIRST_READ = 64 * 1024;
+
+    private final InputStream source;
+    private final Executor executor;
+    private final int chunkSize;
+    private final int depth;
     private final BlockingQueue<Chunk> queue;
     private final BlockingQueue<byte[]> free;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean cancelled;
+    private boolean started;
+    private boolean firstRead;
     private Chunk current;
     private int position;
     private boolean done;
@@ -35,12 +46,40 @@ public final class ReadAheadInputStream extends InputStream {
     }
 
     public ReadAheadInputStream(InputStream source, Executor executor, int chunkSize, int depth) {
+        this.source = source;
+        this.executor = executor;
+        this.chunkSize = chunkSize;
+        this.depth = depth;
         this.queue = new ArrayBlockingQueue<>(depth);
         this.free = new ArrayBlockingQueue<>(depth + 2);
+    }
+
+    /**
+     * Reads the first bytes here; only a source that goes on past them is handed to the read-ahead thread.
+     * Returns false at the end of the source.
+     */
+    private boolean readFirst() throws IOException {
+        firstRead = true;
+        byte[] first = new byte[Math.min(FIRST_READ, chunkSize)];
+        int n = 0;
+        int r = 0;
+        while (n < first.length && (r = source.read(first, n, first.length - n)) >= 0) {
+            n += r;
+        }
+        if (r < 0) {
+            done = n == 0;
+            current = new Chunk(first, n, null);
+            position = 0;
+            return n > 0;
+        }
         for (int i = 0; i < depth + 2; i++) {
             free.add(new byte[chunkSize]);
         }
+        started = true;
         executor.execute(() -> pump(source, chunkSize));
+        current = new Chunk(first, n, null);
+        position = 0;
+        return true;
     }
 
     private void pump(InputStream source, int chunkSize) {
@@ -106,9 +145,17 @@ public final class ReadAheadInputStream extends InputStream {
     }
 
     private boolean fill() throws IOException {
+        if (!firstRead) {
+            return readFirst();
+        }
+        if (!started) {
+            // readFirst read the whole source, or failed.
+            done |= current == null || position == current.length;
+            return !done;
+        }
         while (!done && (current == null || position == current.length)) {
             try {
-                if (current != null && current.bytes != null && current.length > 0) {
+                if (current != null && current.bytes != null && current.bytes.length == chunkSize) {
                     free.offer(current.bytes);
                 }
                 current = queue.take();
@@ -143,6 +190,9 @@ public final class ReadAheadInputStream extends InputStream {
     public void close() throws IOException {
         cancelled = true;
         queue.clear();
+        if (!started) {
+            return;
+        }
         try {
             if (!stopped.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
                 throw new IOException("the upload source was still being read " + STOP_WAIT_SECONDS + " s after close");

@@ -19,15 +19,19 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -71,6 +75,10 @@ public final class JcloudsFileStore implements FileStore {
     private final String container;
     private final BlobStoreContext context;
     private final BlobStore blobStore;
+    /** Temporary files of filesystem writes in progress start with this. */
+    public static final String TEMP_PREFIX = ".uploadkit-";
+    private static final int WRITE_BUFFER = 64 * 1024;
+
     private final Path folder;
     private final MultipartWriter multipart;
 
@@ -143,11 +151,46 @@ public final class JcloudsFileStore implements FileStore {
         String type = contentType == null || contentType.isBlank() ? DEFAULT_CONTENT_TYPE : contentType;
         SourceStream source = new SourceStream(content);
         try {
-            long written = multipart != null ? multipart.write(key, source, type) : putWhole(key, source, type);
+            long written = multipart != null ? multipart.write(key, source, type)
+                    : folder != null ? putFile(key, source) : putWhole(key, source, type);
             LOG.debug("Stored {} ({} bytes) in store {}", key, written, id);
             return written;
         } catch (IOException | RuntimeException e) {
             throw StoreFailures.forPut(id, key, source, e);
+        }
+    }
+
+    /**
+     * Writes a filesystem object straight to a temporary file beside its target and renames it into place. The
+     * jclouds filesystem provider would also hash every byte with MD5 and set several extended attributes per
+     * object, which on small uploads costs more than the write itself; nothing here reads them back (the catalog
+     * keeps type and hash), and reads through jclouds work without them.
+     */
+    private long putFile(String key, SourceStream source) throws IOException {
+        Path target = folder.resolve(key);
+        Path dir = target.getParent();
+        Files.createDirectories(dir);
+        // Same directory, so the rename is atomic; the prefix marks leftovers of a crash for sweeping.
+        Path temp = dir.resolve(TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".part");
+        try {
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                byte[] buffer = new byte[WRITE_BUFFER];
+                for (int n; (n = source.read(buffer)) >= 0; ) {
+                    ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+                    while (chunk.hasRemaining()) {
+                        out.write(chunk);
+                    }
+                }
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return source.count();
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
         }
     }
 

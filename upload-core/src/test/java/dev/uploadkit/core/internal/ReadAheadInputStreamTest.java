@@ -40,6 +40,34 @@ class ReadAheadInputStreamTest {
     }
 
     @Test
+    void aSourceEndingWithinTheFirstReadIsReadWithoutAnotherThread() throws IOException {
+        byte[] bytes = TestContent.random(2, ReadAheadInputStream.FIRST_READ - 1);
+        java.util.concurrent.Executor refuses = task -> {
+            throw new AssertionError("no read-ahead thread for a small source");
+        };
+        try (ReadAheadInputStream in = new ReadAheadInputStream(trickle(new ByteArrayInputStream(bytes), 1000),
+                refuses, 256 * 1024, 4)) {
+            assertArrayEquals(bytes, in.readAllBytes());
+            assertEquals(-1, in.read());
+        }
+    }
+
+    @Test
+    void aSourceFailingWithinTheFirstReadFailsAndThenEnds() throws IOException {
+        IOException failure = new IOException("cut");
+        InputStream source = new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw failure;
+            }
+        };
+        try (ReadAheadInputStream in = new ReadAheadInputStream(source, pool, 256 * 1024, 4)) {
+            assertSame(failure, assertThrows(IOException.class, () -> in.read(new byte[10])));
+            assertEquals(-1, in.read(new byte[10]));
+        }
+    }
+
+    @Test
     void rethrowsTheSourcesFailureItself() throws IOException {
         IOException failure = new IOException("reset");
         InputStream source = new java.io.SequenceInputStream(new ByteArrayInputStream(new byte[100_000]), new InputStream() {
