@@ -339,6 +339,31 @@ public abstract class AbstractUploadServiceTest extends UploadServiceTestBase {
     }
 
     @Test
+    void anUploadTrashedBeforeItCompletesCompletesInTrash() {
+        byte[] bytes = TestContent.random(45, 2_000);
+        ReceivedUpload received = service.receive(UploadRequest.of(projectA, "t.bin"), new ByteArrayInputStream(bytes));
+        service.trash(projectA, received.uuid());
+
+        Upload done = received.complete(UploadRequest.of(projectA, "t.bin"));
+
+        assertEquals(UploadStatus.COMPLETED, done.status());
+        assertTrue(done.isTrashed());
+        assertEquals(done, service.get(projectA, done.uuid()));
+        service.restore(projectA, done.uuid());
+        assertArrayEquals(bytes, read(projectA, done.uuid()));
+    }
+
+    @Test
+    void anUploadDeletedBeforeItCompletesIsAConflictAndLeavesNothing() {
+        ReceivedUpload received = service.receive(UploadRequest.of(projectA, "d.bin"),
+                new ByteArrayInputStream(TestContent.random(46, 2_000)));
+        service.forceDelete(projectA, received.uuid());
+        assertEquals(ErrorCode.CONFLICT, assertThrows(UploadException.class,
+                () -> received.complete(UploadRequest.of(projectA, "d.bin"))).code());
+        assertNothingLeft(projectA);
+    }
+
+    @Test
     void completingInAnotherStoreIsAValidationErrorAndLeavesNothing() {
         ReceivedUpload received = service.receive(UploadRequest.of(projectA, "here.bin"),
                 new ByteArrayInputStream(TestContent.random(43, 3_000)));

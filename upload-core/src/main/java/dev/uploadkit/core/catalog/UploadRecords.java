@@ -30,6 +30,14 @@ public interface UploadRecords {
      */
     boolean update(Upload upload);
 
+    /**
+     * Replaces the mutable fields of a record that is still {@code processing} and not in trash, in one statement
+     * and without reading it first: the commit of an upload. Its trash state is left as it is.
+     *
+     * @return false, changing nothing, if there is no such record or it is no longer processing or is in trash
+     */
+    boolean completeProcessing(Upload upload);
+
     /** Deletes the record for good. Returns false if there was none. */
     boolean delete(UUID projectId, UUID uuid);
 

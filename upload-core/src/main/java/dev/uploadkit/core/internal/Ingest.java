@@ -188,16 +188,21 @@ public final class Ingest {
             DedupIndex.CommitResult result = tx.blobs().commit(holder.id(), staged.hash(), staged.size(),
                     staged.info().mime());
             reservations.stream().skip(1).forEach(moved -> tx.blobs().forget(moved.id()));
-            Upload current = tx.uploads().lock(named.projectId(), named.uuid())
-                    .orElseThrow(() -> new UploadException(ErrorCode.CONFLICT,
-                            "The upload was cancelled or deleted while it was streaming."));
             Upload next = named.toBuilder()
                     .blobId(result.blob().id()).objectKey(result.blob().objectKey()).sizeBytes(staged.size())
                     .sha256(staged.hash()).mimeType(staged.info().mime()).status(UploadStatus.COMPLETED)
-                    .deduplicated(result.deduplicated()).uploadTimeMs(elapsedMs).createdAt(current.createdAt())
-                    .updatedAt(done).build();
-            tx.uploads().update(next);
-            return new Completed(next, result.discarded());
+                    .deduplicated(result.deduplicated()).uploadTimeMs(elapsedMs).updatedAt(done).build();
+            if (tx.uploads().completeProcessing(next)) {
+                return new Completed(next, result.discarded());
+            }
+            // Rare: moved to trash while streaming (it completes there), or deleted or cancelled (it fails).
+            Upload current = tx.uploads().lock(named.projectId(), named.uuid())
+                    .filter(u -> u.status() == UploadStatus.PROCESSING)
+                    .orElseThrow(() -> new UploadException(ErrorCode.CONFLICT,
+                            "The upload was cancelled or deleted while it was streaming."));
+            Upload trashed = next.toBuilder().deletedAt(current.deletedAt()).build();
+            tx.uploads().update(trashed);
+            return new Completed(trashed, result.discarded());
         });
         completed.discarded().ifPresent(d -> reaper.removeObjects(List.of(d)));
         events.accept(UploadEvent.COMPLETED, completed.upload());

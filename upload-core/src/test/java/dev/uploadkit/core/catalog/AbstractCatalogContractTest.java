@@ -124,6 +124,30 @@ public abstract class AbstractCatalogContractTest extends CatalogTestSupport {
     }
 
     @Test
+    void completeProcessingChangesOnlyALiveProcessingRecord() {
+        Upload processing = insert(upload(project).status(UploadStatus.PROCESSING).build());
+        Blob blob = storedBlob(project, "default", "done.bin", sha(3), 5);
+        Upload completed = processing.toBuilder().status(UploadStatus.COMPLETED).blobId(blob.id())
+                .objectKey(blob.objectKey()).sizeBytes(5).sha256(sha(3)).filename("done.bin").updatedAt(t(2)).build();
+        assertTrue(completeProcessing(completed));
+        assertEquals(Optional.of(completed), find(project, processing.uuid()));
+        assertFalse(completeProcessing(completed), "no longer processing");
+
+        Upload trashed = insert(upload(project).status(UploadStatus.PROCESSING).deletedAt(t(1)).build());
+        assertFalse(completeProcessing(trashed.toBuilder().status(UploadStatus.COMPLETED)
+                .deletedAt(null).build()));
+        assertEquals(Optional.of(trashed), find(project, trashed.uuid()));
+        assertFalse(completeProcessing(upload(project).build()), "no such record");
+        Upload other = insert(upload(otherProject).status(UploadStatus.PROCESSING).build());
+        assertFalse(completeProcessing(other.toBuilder().projectId(project).build()));
+    }
+
+    private boolean completeProcessing(Upload upload) {
+        Boolean done = tx(t -> t.uploads().completeProcessing(upload));
+        return done;
+    }
+
+    @Test
     void anotherProjectCanNeitherSeeNorChangeAnUpload() {
         Blob blob = storedBlob(project, "default", "mine.bin", sha(4), 10);
         Upload live = insert(upload(project).sha256(sha(4)).blobId(blob.id()).objectKey(blob.objectKey()).build());

@@ -79,6 +79,16 @@ final class JdbiUploadRecords implements UploadRecords {
 
     @Override
     public boolean update(Upload upload) {
+        return update(upload, ", deleted_at = :deleted_at WHERE project_id = :project_id AND uuid = :uuid");
+    }
+
+    @Override
+    public boolean completeProcessing(Upload upload) {
+        return update(upload, " WHERE project_id = :project_id AND uuid = :uuid AND status = 'processing'"
+                + " AND deleted_at IS NULL");
+    }
+
+    private boolean update(Upload upload, String rest) {
         Objects.requireNonNull(upload, "upload");
         return tx.run(h -> {
             Update update = h.createUpdate("UPDATE uploads SET filename = :filename, search_name = :search_name,"
@@ -86,8 +96,8 @@ final class JdbiUploadRecords implements UploadRecords {
                     + " sha256 = :sha256, is_public = :is_public, content_disposition = :content_disposition,"
                     + " status = :status, storage_id = :storage_id, is_stored = :is_stored, metadata = :metadata,"
                     + " content_mime = :content_mime, image_width = :image_width, image_height = :image_height,"
-                    + " deduplicated = :deduplicated, upload_time_ms = :upload_time_ms, updated_at = :updated_at,"
-                    + " deleted_at = :deleted_at WHERE project_id = :project_id AND uuid = :uuid")
+                    + " deduplicated = :deduplicated, upload_time_ms = :upload_time_ms, updated_at = :updated_at"
+                    + rest)
                     .bind("uuid", vendor.uuid(upload.uuid()));
             return bindMutable(update, upload).execute() == 1;
         });
