@@ -66,6 +66,22 @@ class S3SettingsTest {
     }
 
     @ParameterizedTest
+    @ValueSource(ints = {0, -1, 17})
+    void partBuffersOutOfRangeAreRefused(int buffers) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> valid().partBuffers(buffers).build());
+
+        assertTrue(e.getMessage().startsWith("partBuffers:"));
+    }
+
+    @Test
+    void partBuffersDefaultToFourAndAcceptOneToSixteen() {
+        assertEquals(4, valid().build().partBuffers());
+        assertEquals(1, valid().partBuffers(1).build().partBuffers());
+        assertEquals(16, valid().partBuffers(16).build().partBuffers());
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"ftp://example.com", "not a url", "http://user:pw@example.com", "https://x.example/?q=1",
             "s3.amazonaws.com"})
     void invalidEndpointsAreRefused(String endpoint) {
