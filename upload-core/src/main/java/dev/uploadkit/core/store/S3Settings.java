@@ -26,9 +26,13 @@ import java.util.regex.Pattern;
  * @param partBuffers how many part buffers one upload may hold, and so how many of its parts are sent at once
  *     while the next one is read: an upload holds at most {@code partBuffers × partSizeBytes} bytes of heap;
  *     1–{@value #MAX_PART_BUFFERS}, 1 sends parts one after another
+ * @param signPayload {@code true} to put each request body's SHA-256 into its V4 signature, an extra pass over
+ *     every byte uploaded; {@code false} to send bodies as {@code UNSIGNED-PAYLOAD}, leaving their integrity to
+ *     TLS. By default {@code true} for {@code http} endpoints and {@code false} for {@code https} ones, as the AWS
+ *     SDKs do
  */
 public record S3Settings(URI endpoint, String region, String bucket, String accessKey, String secretKey,
-                         boolean pathStyle, long partSizeBytes, int partBuffers) {
+                         boolean pathStyle, long partSizeBytes, int partBuffers, boolean signPayload) {
 
     /** The endpoint of AWS S3 itself. */
     public static final URI AWS_ENDPOINT = URI.create("https://s3.amazonaws.com");
@@ -87,7 +91,7 @@ public record S3Settings(URI endpoint, String region, String bucket, String acce
 
     /**
      * Returns a builder with the defaults: AWS endpoint, region {@code us-east-1}, virtual-host style, 8 MiB parts,
-     * 4 part buffers.
+     * 4 part buffers, payloads signed over {@code http} only.
      */
     public static Builder builder() {
         return new Builder();
@@ -96,14 +100,15 @@ public record S3Settings(URI endpoint, String region, String bucket, String acce
     /** Returns a builder initialised with these settings. */
     public Builder toBuilder() {
         return new Builder().endpoint(endpoint).region(region).bucket(bucket).accessKey(accessKey)
-                .secretKey(secretKey).pathStyle(pathStyle).partSizeBytes(partSizeBytes).partBuffers(partBuffers);
+                .secretKey(secretKey).pathStyle(pathStyle).partSizeBytes(partSizeBytes).partBuffers(partBuffers)
+                .signPayload(signPayload);
     }
 
     @Override
     public String toString() {
         return "S3Settings[endpoint=" + endpoint + ", region=" + region + ", bucket=" + bucket + ", accessKey="
                 + accessKey + ", secretKey=****, pathStyle=" + pathStyle + ", partSizeBytes=" + partSizeBytes
-                + ", partBuffers=" + partBuffers + "]";
+                + ", partBuffers=" + partBuffers + ", signPayload=" + signPayload + "]";
     }
 
     private static void checkEndpoint(URI endpoint) {
@@ -140,6 +145,7 @@ public record S3Settings(URI endpoint, String region, String bucket, String acce
         private boolean pathStyle;
         private long partSizeBytes = DEFAULT_PART_SIZE_BYTES;
         private int partBuffers = DEFAULT_PART_BUFFERS;
+        private Boolean signPayload;
 
         private Builder() {
         }
@@ -208,13 +214,23 @@ public record S3Settings(URI endpoint, String region, String bucket, String acce
         }
 
         /**
+         * Sets whether request bodies are hashed into the V4 signature; defaults to {@code true} for an {@code http}
+         * endpoint and {@code false} for an {@code https} one, whose TLS already guards the bytes.
+         */
+        public Builder signPayload(boolean signPayload) {
+            this.signPayload = signPayload;
+            return this;
+        }
+
+        /**
          * Returns the settings.
          *
          * @throws IllegalArgumentException if a value is missing or invalid, or the values do not fit together
          */
         public S3Settings build() {
+            boolean sign = signPayload != null ? signPayload : !"https".equalsIgnoreCase(endpoint.getScheme());
             return new S3Settings(endpoint, region, bucket, accessKey, secretKey, pathStyle, partSizeBytes,
-                    partBuffers);
+                    partBuffers, sign);
         }
     }
 }

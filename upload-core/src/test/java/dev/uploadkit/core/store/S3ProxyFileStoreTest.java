@@ -111,6 +111,24 @@ class S3ProxyFileStoreTest extends AbstractFileStoreContractTest {
     }
 
     @Test
+    void unsignedPayloadsRoundTripThroughAServerCheckingV4Signatures() throws Exception {
+        long large = 3L * S3Settings.MIN_PART_SIZE_BYTES + 1;
+        try (FileStore unsigned = JcloudsFileStore.s3("unsigned", server.settings(bucket).toBuilder()
+                .signPayload(false).build())) {
+            unsigned.put("unsigned-parts.bin", GeneratedContent.of(12, large), null);
+            unsigned.put("unsigned-small.bin", GeneratedContent.of(13, 1000), null);
+
+            try (StoredObject object = unsigned.get("unsigned-parts.bin", Optional.empty())) {
+                assertEquals(GeneratedContent.sha256(12, large), GeneratedContent.sha256(object.content()));
+            }
+            try (StoredObject object = unsigned.get("unsigned-small.bin", Optional.empty())) {
+                assertEquals(GeneratedContent.sha256(13, 1000), GeneratedContent.sha256(object.content()));
+            }
+        }
+        assertStoreHoldsExactly(Set.of("unsigned-parts.bin", "unsigned-small.bin"));
+    }
+
+    @Test
     void contentFailingAfterSeveralPartsLeavesNoObjectAndNoUpload() throws Exception {
         IOException broken = new IOException("client went away");
         long failAfter = 4L * S3Settings.MIN_PART_SIZE_BYTES + 100;

@@ -75,6 +75,16 @@ class S3SettingsTest {
     }
 
     @Test
+    void payloadsAreSignedByDefaultOverHttpOnly() {
+        assertFalse(valid().build().signPayload());
+        assertFalse(valid().endpoint("HTTPS://s3.eu-west-1.amazonaws.com").build().signPayload());
+        assertTrue(valid().endpoint("http://127.0.0.1:9000").pathStyle(true).build().signPayload());
+        assertTrue(valid().signPayload(true).build().signPayload());
+        assertFalse(valid().endpoint("http://127.0.0.1:9000").pathStyle(true).signPayload(false).build()
+                .signPayload());
+    }
+
+    @Test
     void partBuffersDefaultToFourAndAcceptOneToSixteen() {
         assertEquals(4, valid().build().partBuffers());
         assertEquals(1, valid().partBuffers(1).build().partBuffers());

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A jclouds {@link BlobStore} in memory that does only what {@link MultipartWriter} needs, runs a test's script
  * for each part, and records in order what happened: {@code put}, {@code initiate}, {@code start n},
- * {@code interrupted n}, {@code end n}, {@code complete}, {@code abort running=k} (k = part calls under way at the time of the abort).
+ * {@code interrupted n}, {@code end n}, {@code complete}, and {@code abort running=k}, k being the part calls
+ * under way when the abort came.
  */
 final class ScriptedBlobStore {
     /** What a part does before it is stored; it may block, or throw (an interrupt is recorded). */
