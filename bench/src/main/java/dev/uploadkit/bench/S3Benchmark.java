@@ -30,10 +30,11 @@ import java.util.stream.Stream;
 /**
  * Uploads one large file, in the same run, (a) with {@code curl -T} straight to S3Proxy as one PUT, (b) with the
  * S3 {@link FileStore} alone (a {@code put} of the file, so multipart through jclouds with this JVM as client),
- * and (c) with {@code curl -F} to the standalone Uploadkit server storing into that S3Proxy (multipart form
- * parsing, hashing, type detection, catalog, then the S3 store). S3Proxy runs without authentication on a
- * filesystem backend in a JVM of its own; the Uploadkit server runs in this one, so run it under the heap the
- * server is meant to have:
+ * once with the defaults for an {@code http} endpoint (bodies hashed into the V4 signature) and once with
+ * {@code signPayload(false)}, and (c) with {@code curl -F} to the standalone Uploadkit server storing into that
+ * S3Proxy (multipart form parsing, hashing, type detection, catalog, then the S3 store with its defaults).
+ * S3Proxy runs without authentication on a filesystem backend in a JVM of its own; the Uploadkit server runs in
+ * this one, so run it under the heap the server is meant to have:
  *
  * <pre>java -Xmx128m -cp bench/target/uploadkit-bench.jar dev.uploadkit.bench.S3Benchmark [MiB] [rounds]</pre>
  *
@@ -76,7 +77,9 @@ public final class S3Benchmark {
                     .secretKey(SECRET_KEY).pathStyle(true).build();
             try (StandaloneServer uploadkit = StandaloneServer.start(config,
                     new PrintStream(banner, true, StandardCharsets.UTF_8));
-                 FileStore store = JcloudsFileStore.s3("bench", storeSettings)) {
+                 FileStore store = JcloudsFileStore.s3("bench", storeSettings);
+                 FileStore unsigned = JcloudsFileStore.s3("bench-unsigned",
+                         storeSettings.toBuilder().signPayload(false).build())) {
                 Matcher m = Pattern.compile("Admin API key: (\\S+)").matcher(banner.toString(StandardCharsets.UTF_8));
                 if (!m.find()) {
                     throw new IllegalStateException("no admin key printed");
@@ -86,13 +89,11 @@ public final class S3Benchmark {
                     double raw = ServerBenchmark.curl("-T", file.toString(), endpoint + "/raw/upload.bin");
 
                     HeapMeter.reset();
-                    long start = System.nanoTime();
-                    try (InputStream in = Files.newInputStream(file)) {
-                        store.put("upload.bin", in, "application/octet-stream");
-                    }
-                    double storeSpeed = size / 1048576.0 / ((System.nanoTime() - start) / 1e9);
+                    double storeSpeed = put(store, file);
                     long storePeak = HeapMeter.peak();
-                    store.delete("upload.bin");
+                    HeapMeter.reset();
+                    double unsignedSpeed = put(unsigned, file);
+                    long unsignedPeak = HeapMeter.peak();
 
                     HeapMeter.reset();
                     double server = ServerBenchmark.curl("-H", "X-API-Key: " + key, "-F", "file=@" + file,
@@ -102,12 +103,12 @@ public final class S3Benchmark {
 
                     System.out.printf("round %d%n", round);
                     System.out.printf("  (a) curl -T to S3Proxy      %6.1f MB/s (MiB/s)%n", raw);
-                    System.out.printf("  (b) S3 FileStore.put        %6.1f MB/s (MiB/s)   %.2fx of (a)   peak heap %s%n",
-                            storeSpeed, storeSpeed / raw, DataSize.ofBytes(storePeak).format());
-                    System.out.printf("  (c) curl -F to Uploadkit    %6.1f MB/s (MiB/s)   %.2fx of (a)   peak heap %s%n",
-                            server, server / raw, DataSize.ofBytes(serverPeak).format());
+                    print("(b) S3 FileStore.put", storeSpeed, raw, storePeak);
+                    print("    same, unsigned payload", unsignedSpeed, raw, unsignedPeak);
+                    print("(c) curl -F to Uploadkit", server, raw, serverPeak);
                 }
-                System.out.printf("max heap      %s (-Xmx)%n", DataSize.ofBytes(Runtime.getRuntime().maxMemory()).format());
+                System.out.printf("max heap      %s (-Xmx)%n",
+                        DataSize.ofBytes(Runtime.getRuntime().maxMemory()).format());
             }
         } finally {
             if (s3proxy != null) {
@@ -118,6 +119,22 @@ public final class S3Benchmark {
             }
             deleteTree(dir);
         }
+    }
+
+    private static void print(String what, double speed, double raw, long peak) {
+        System.out.printf("  %-26s %6.1f MB/s (MiB/s)   %.2fx of (a)   peak heap %s%n", what, speed, speed / raw,
+                DataSize.ofBytes(peak).format());
+    }
+
+    /** Puts {@code file} into {@code store}, deletes it again, and returns the put's speed in MiB/s. */
+    private static double put(FileStore store, Path file) throws IOException {
+        long start = System.nanoTime();
+        try (InputStream in = Files.newInputStream(file)) {
+            store.put("upload.bin", in, "application/octet-stream");
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        store.delete("upload.bin");
+        return Files.size(file) / 1048576.0 / seconds;
     }
 
     /** Starts {@link S3ProxyMain} in a new JVM on S3Proxy's classpath, as recorded by the build. */
@@ -145,7 +162,8 @@ public final class S3Benchmark {
     }
 
     private static int readPort(Process s3proxy, Path dir) throws IOException {
-        BufferedReader out = new BufferedReader(new InputStreamReader(s3proxy.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader out = new BufferedReader(new InputStreamReader(s3proxy.getInputStream(),
+                StandardCharsets.UTF_8));
         String line = out.readLine();
         if (line == null || !line.startsWith("port ")) {
             throw new IllegalStateException("S3Proxy did not start: " + Files.readString(dir.resolve("s3proxy.log")));
