@@ -364,12 +364,12 @@ public final class JcloudsFileStore implements FileStore {
 
         /**
          * Sets the executor that sends the parts of an S3 store's multipart uploads; the store never shuts it
-         * down. Without one, an S3 store runs its own pool of up to 16 daemon threads
-         * (idle ones end after a minute), shut down by {@link JcloudsFileStore#close()}.
+         * down. Without one, an S3 store runs its own pool of up to 16 daemon threads (idle ones end after a
+         * minute), shut down by {@link JcloudsFileStore#close()}.
          *
-         * <p>The executor must run every task it accepts while the store is open, and must not run the threads
-         * that call {@link JcloudsFileStore#put}: a put waits for its parts, which could be queued behind it. Each
-         * put has at most {@link S3Settings#partBuffers()} parts in it at once.
+         * <p>The executor must run every task it accepts while the store is open, and its threads must not be the
+         * ones calling {@link JcloudsFileStore#put}: a put waits for its parts, which could be queued behind it.
+         * Each put has at most {@link S3Settings#partBuffers()} parts on it at once.
          */
         public Builder executor(ExecutorService executor) {
             if (executor == null || executor.isShutdown()) {
