@@ -4,8 +4,10 @@ import dev.uploadkit.core.ErrorCode;
 import dev.uploadkit.core.UploadException;
 import dev.uploadkit.core.internal.store.BlobStoreContexts;
 import dev.uploadkit.core.testing.S3ProxyServer;
+import org.jclouds.blobstore.BlobStore;
 import org.jclouds.blobstore.BlobStoreContext;
 import org.jclouds.blobstore.domain.MultipartUpload;
+import org.jclouds.blobstore.options.PutOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -140,6 +142,20 @@ class S3ProxyFileStoreTest extends AbstractFileStoreContractTest {
         assertSame(broken, e.getCause());
         assertEquals(List.of(), uploadsListedThroughTheS3Api());
         assertStoreHoldsExactly(Set.of());
+    }
+
+    @Test
+    void theS3ApiListsAnUnfinishedUploadSoTheChecksAboveCanFail() {
+        try (BlobStoreContext context = BlobStoreContexts.s3(server.settings(bucket))) {
+            BlobStore blobStore = context.getBlobStore();
+            MultipartUpload upload = blobStore.initiateMultipartUpload(bucket,
+                    blobStore.blobBuilder("pending.bin").build().getMetadata(), PutOptions.NONE);
+
+            assertEquals(List.of("pending.bin"), uploadsListedThroughTheS3Api());
+
+            blobStore.abortMultipartUpload(upload);
+        }
+        assertEquals(List.of(), uploadsListedThroughTheS3Api());
     }
 
     @Test
