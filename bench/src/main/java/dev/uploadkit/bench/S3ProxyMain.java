@@ -1,9 +1,10 @@
 package dev.uploadkit.bench;
 
+import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,13 +12,17 @@ import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * S3Proxy with its filesystem-nio2 backend, without authentication, on 127.0.0.1 and a free port: the S3
- * baseline {@link UploadSpeedBenchmark} runs in its own JVM. Prints {@code S3Proxy listening on port N}, then
- * serves until killed.
+ * Runs S3Proxy without authentication on 127.0.0.1 and a free port, keeping objects as files under the folder
+ * given as the only argument; prints {@code S3Proxy listening on port <n>} once it serves, and stops when its
+ * standard input closes.
  *
- * <pre>java -cp bench/target/uploadkit-bench.jar dev.uploadkit.bench.S3ProxyMain DIR</pre>
+ * <p>{@link S3Benchmark} and {@link UploadSpeedBenchmark} start it in a JVM of its own, so that the S3 server does
+ * not share the heap, the garbage collector or the JIT with the client being measured. It references no other
+ * bench class: S3Benchmark copies this class file alone next to S3Proxy's classpath.
  */
 public final class S3ProxyMain {
+    /** What it prints, followed by the port, once it serves. */
+    static final String LISTENING = "S3Proxy listening on port ";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
     private S3ProxyMain() {
@@ -25,10 +30,9 @@ public final class S3ProxyMain {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 1) {
-            System.err.println("Usage: S3ProxyMain DIR   (objects are kept as files under DIR)");
-            System.exit(2);
+            throw new IllegalArgumentException("usage: S3ProxyMain <folder to keep buckets in>");
         }
-        Path dir = Files.createDirectories(Path.of(args[0])).toAbsolutePath();
+        Path dir = Files.createDirectories(Path.of(args[0]).toAbsolutePath());
         S3Proxy proxy = S3Proxy.builder()
                 .blobStore(new FilesystemNio2BlobStore(dir.toString()))
                 .endpoint(URI.create("http://127.0.0.1:0"))
@@ -38,12 +42,21 @@ public final class S3ProxyMain {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (!"STARTED".equals(proxy.getState())) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("S3Proxy did not start within " + START_TIMEOUT + "; state "
-                        + proxy.getState());
+                proxy.stop();
+                throw new IllegalStateException("S3Proxy did not start within " + START_TIMEOUT);
             }
             LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
         }
-        System.out.println("S3Proxy listening on port " + proxy.getPort());
+        System.out.println(LISTENING + proxy.getPort());
         System.out.flush();
+        try {
+            // The parent holds the other end of stdin; its exit, even a crash, ends this JVM too.
+            while (System.in.read() >= 0) {
+                // nothing to read but the end
+            }
+        } catch (IOException e) {
+            // a broken pipe means the parent is gone, as does the end of input
+        }
+        proxy.stop();
     }
 }

@@ -90,7 +90,7 @@ public final class ServerBenchmark {
     }
 
     /** Returns curl's average upload speed in MiB/s; fails unless the server answered 2xx. */
-    private static double curl(String... args) throws IOException, InterruptedException {
+    static double curl(String... args) throws IOException, InterruptedException {
         List<String> cmd = new java.util.ArrayList<>(List.of("curl", "-sS", "--noproxy", "*", "-o", "/dev/null",
                 "-w", "%{http_code} %{speed_upload}"));
         cmd.addAll(List.of(args));

@@ -27,11 +27,19 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
@@ -52,12 +60,14 @@ import java.util.regex.Pattern;
  *
  * <p>{@link #put} reads the content to its end but does not close it: the caller owns the stream. Writes are
  * all-or-nothing: the filesystem provider writes a temporary file next to the target and renames it; the S3
- * provider streams parts of {@link S3Settings#partSizeBytes()} bytes through one buffer per write and aborts the
- * multipart upload on failure. A failed write leaves whatever was stored under the key before untouched. The
- * in-memory provider holds every object on the heap and suits tests only.
+ * provider reads parts of {@link S3Settings#partSizeBytes()} bytes into up to {@link S3Settings#partBuffers()}
+ * buffers per write, sends them several at once on the store's executor (see {@link Builder#executor}) while
+ * reading the next, and on failure cancels them and aborts the multipart upload. A failed write leaves whatever
+ * was stored under the key before untouched. The in-memory provider holds every object on the heap and suits
+ * tests only.
  *
- * <p>Instances are thread-safe. Each S3 write holds one part buffer, so memory grows with the number of
- * concurrent writes, not with object sizes.
+ * <p>Instances are thread-safe. Each S3 write holds at most {@code partBuffers × partSizeBytes} bytes of buffers
+ * (32 MiB by default), so memory grows with the number of concurrent writes, not with object sizes.
  */
 public final class JcloudsFileStore implements FileStore {
     /** The container (a folder under the base directory) a filesystem or in-memory store uses by default. */
@@ -67,6 +77,9 @@ public final class JcloudsFileStore implements FileStore {
     private static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
     private static final Pattern CONTAINER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final int MAX_ID_LENGTH = 128;
+    /** The threads of the executor an S3 store runs when the host gives none: parts of all its writes at once. */
+    private static final int OWN_PART_THREADS = 16;
+    private static final Duration IDLE_THREAD_TIMEOUT = Duration.ofSeconds(60);
 
     private enum Kind { FILESYSTEM, IN_MEMORY, S3 }
 
@@ -81,9 +94,10 @@ public final class JcloudsFileStore implements FileStore {
 
     private final Path folder;
     private final MultipartWriter multipart;
+    private final ExecutorService ownExecutor;
 
     private JcloudsFileStore(String id, Kind kind, String container, BlobStoreContext context, Path folder,
-                             MultipartWriter multipart) {
+                             MultipartWriter multipart, ExecutorService ownExecutor) {
         this.id = id;
         this.kind = kind;
         this.container = container;
@@ -91,6 +105,7 @@ public final class JcloudsFileStore implements FileStore {
         this.blobStore = context.getBlobStore();
         this.folder = folder;
         this.multipart = multipart;
+        this.ownExecutor = ownExecutor;
     }
 
     /**
@@ -308,9 +323,16 @@ public final class JcloudsFileStore implements FileStore {
         }
     }
 
-    /** Closes the jclouds context, its connections and threads. Calling it again has no effect. */
+    /**
+     * Closes the jclouds context, its connections and threads, and shuts down the executor the store created
+     * (not one given to {@link Builder#executor}). Does not wait for writes under way, which then fail. Calling it
+     * again has no effect.
+     */
     @Override
     public void close() {
+        if (ownExecutor != null) {
+            ownExecutor.shutdown();
+        }
         context.close();
     }
 
@@ -355,6 +377,7 @@ public final class JcloudsFileStore implements FileStore {
         private Path baseDir;
         private String container;
         private S3Settings s3;
+        private ExecutorService executor;
 
         private Builder() {
         }
@@ -416,10 +439,29 @@ public final class JcloudsFileStore implements FileStore {
         }
 
         /**
+         * Sets the executor that sends the parts of an S3 store's multipart uploads; the store never shuts it
+         * down. Without one, an S3 store runs its own pool of up to 16 daemon threads (idle ones end after a
+         * minute), shut down by {@link JcloudsFileStore#close()}.
+         *
+         * <p>The executor must run every task it accepts while the store is open, and its threads must not be the
+         * ones calling {@link JcloudsFileStore#put}: a put waits for its parts, which could be queued behind it.
+         * Each put has at most {@link S3Settings#partBuffers()} parts on it at once.
+         */
+        public Builder executor(ExecutorService executor) {
+            if (executor == null || executor.isShutdown()) {
+                throw new IllegalArgumentException("executor: " + (executor == null ? "null" : "a shut-down "
+                        + "executor") + " cannot send parts; give a running ExecutorService, or leave executor(...) "
+                        + "out to let the store run its own threads");
+            }
+            this.executor = executor;
+            return this;
+        }
+
+        /**
          * Opens the store.
          *
          * @throws IllegalStateException if the id or the kind of store is missing, or a container is set for
-         *     an S3 store (whose container is its bucket)
+         *     an S3 store (whose container is its bucket), or an executor for a store that is not S3
          * @throws UploadException if the store cannot be reached or its container cannot be created
          */
         public JcloudsFileStore build() {
@@ -433,6 +475,11 @@ public final class JcloudsFileStore implements FileStore {
             if (kind == Kind.S3 && container != null) {
                 throw new IllegalStateException("container: '" + container + "' does not apply to an S3 store; "
                         + "set the bucket in S3Settings and remove container(...)");
+            }
+            if (kind != Kind.S3 && executor != null) {
+                throw new IllegalStateException("executor: only an S3 store sends parts on an executor; remove "
+                        + "executor(...) from this " + kind.name().toLowerCase(Locale.ROOT).replace('_', '-')
+                        + " store");
             }
             return switch (kind) {
                 case FILESYSTEM -> openFilesystem();
@@ -461,16 +508,34 @@ public final class JcloudsFileStore implements FileStore {
                 if (!blobStore.containerExists(name)) {
                     blobStore.createContainerInLocation(null, name);
                 }
-                MultipartWriter writer = kind == Kind.S3
-                        ? new MultipartWriter(blobStore, name, Math.toIntExact(s3.partSizeBytes()))
-                        : null;
+                if (kind != Kind.S3) {
+                    LOG.debug("Opened {} store {} on container {}", kind, id, name);
+                    return new JcloudsFileStore(id, kind, name, context, folder, null, null);
+                }
+                ExecutorService own = executor == null ? ownExecutor() : null;
+                MultipartWriter writer = new MultipartWriter(blobStore, name, Math.toIntExact(s3.partSizeBytes()),
+                        s3.partBuffers(), own != null ? own : executor);
                 LOG.debug("Opened {} store {} on container {}", kind, id, name);
-                return new JcloudsFileStore(id, kind, name, context, folder, writer);
+                return new JcloudsFileStore(id, kind, name, context, folder, writer, own);
             } catch (RuntimeException e) {
                 context.close();
                 throw StoreFailures.translate("Could not open store '" + id + "': its container '" + name
                         + "' could not be checked or created.", e);
             }
+        }
+
+        private ExecutorService ownExecutor() {
+            AtomicInteger threads = new AtomicInteger();
+            ThreadFactory factory = task -> {
+                Thread thread = new Thread(task, "uploadkit-s3-" + id + "-" + threads.incrementAndGet());
+                // A host that forgets close() must still be able to exit.
+                thread.setDaemon(true);
+                return thread;
+            };
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(OWN_PART_THREADS, OWN_PART_THREADS,
+                    IDLE_THREAD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), factory);
+            pool.allowCoreThreadTimeOut(true);
+            return pool;
         }
 
         private String containerOrDefault() {

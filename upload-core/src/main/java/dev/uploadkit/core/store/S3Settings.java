@@ -21,11 +21,18 @@ import java.util.regex.Pattern;
  * @param secretKey the secret access key
  * @param pathStyle {@code true} to address the bucket as {@code endpoint/bucket/key} rather than
  *     {@code bucket.endpoint/key}; required for IP-address endpoints and most self-hosted servers
- * @param partSizeBytes the size of each multipart part, and of the one buffer an upload holds in memory; at least
- *     {@link #MIN_PART_SIZE_BYTES}, at most {@link #MAX_PART_SIZE_BYTES}
+ * @param partSizeBytes the size of each multipart part, and of each part buffer an upload holds in memory; at
+ *     least {@link #MIN_PART_SIZE_BYTES}, at most {@link #MAX_PART_SIZE_BYTES}
+ * @param partBuffers how many part buffers one upload may hold, and so how many of its parts are sent at once
+ *     while the next one is read: an upload holds at most {@code partBuffers × partSizeBytes} bytes of heap;
+ *     1–{@value #MAX_PART_BUFFERS}, 1 sends parts one after another
+ * @param signPayload {@code true} to put each request body's SHA-256 into its V4 signature, an extra pass over
+ *     every byte uploaded; {@code false} to send bodies as {@code UNSIGNED-PAYLOAD}, leaving their integrity to
+ *     TLS. By default {@code true} for {@code http} endpoints and {@code false} for {@code https} ones, as the AWS
+ *     SDKs do
  */
 public record S3Settings(URI endpoint, String region, String bucket, String accessKey, String secretKey,
-                         boolean pathStyle, long partSizeBytes) {
+                         boolean pathStyle, long partSizeBytes, int partBuffers, boolean signPayload) {
 
     /** The endpoint of AWS S3 itself. */
     public static final URI AWS_ENDPOINT = URI.create("https://s3.amazonaws.com");
@@ -35,8 +42,12 @@ public record S3Settings(URI endpoint, String region, String bucket, String acce
     public static final long MIN_PART_SIZE_BYTES = 5L * 1024 * 1024;
     /** The part size used when none is given: 8 MiB. */
     public static final long DEFAULT_PART_SIZE_BYTES = 8L * 1024 * 1024;
-    /** The largest part size allowed here: 1 GiB, since each upload buffers one part in memory. */
+    /** The largest part size allowed here: 1 GiB, since each upload buffers parts in memory. */
     public static final long MAX_PART_SIZE_BYTES = 1024L * 1024 * 1024;
+    /** The number of part buffers used when none is given: up to 4 parts of an upload in flight at once. */
+    public static final int DEFAULT_PART_BUFFERS = 4;
+    /** The most part buffers one upload may hold. */
+    public static final int MAX_PART_BUFFERS = 16;
 
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
@@ -63,9 +74,14 @@ public record S3Settings(URI endpoint, String region, String bucket, String acce
         }
         if (partSizeBytes < MIN_PART_SIZE_BYTES || partSizeBytes > MAX_PART_SIZE_BYTES) {
             throw new IllegalArgumentException("partSizeBytes: " + partSizeBytes + " is out of range; S3 needs parts "
-                    + "of at least " + MIN_PART_SIZE_BYTES + " bytes (5 MiB), and each upload holds one part in "
+                    + "of at least " + MIN_PART_SIZE_BYTES + " bytes (5 MiB), and each upload holds parts in "
                     + "memory, so at most " + MAX_PART_SIZE_BYTES + " (1 GiB); the default is "
                     + DEFAULT_PART_SIZE_BYTES);
+        }
+        if (partBuffers < 1 || partBuffers > MAX_PART_BUFFERS) {
+            throw new IllegalArgumentException("partBuffers: " + partBuffers + " is out of range; use 1 (parts sent "
+                    + "one after another) to " + MAX_PART_BUFFERS + ", each costing partSizeBytes of heap per "
+                    + "upload; the default is " + DEFAULT_PART_BUFFERS);
         }
         if (!pathStyle && isIpLiteral(endpoint.getHost())) {
             throw new IllegalArgumentException("pathStyle: false does not work with endpoint " + endpoint + ", an IP "
@@ -73,7 +89,10 @@ public record S3Settings(URI endpoint, String region, String bucket, String acce
         }
     }
 
-    /** Returns a builder with the defaults: AWS endpoint, region {@code us-east-1}, virtual-host style, 8 MiB parts. */
+    /**
+     * Returns a builder with the defaults: AWS endpoint, region {@code us-east-1}, virtual-host style, 8 MiB parts,
+     * 4 part buffers, payloads signed over {@code http} only.
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -81,13 +100,15 @@ public record S3Settings(URI endpoint, String region, String bucket, String acce
     /** Returns a builder initialised with these settings. */
     public Builder toBuilder() {
         return new Builder().endpoint(endpoint).region(region).bucket(bucket).accessKey(accessKey)
-                .secretKey(secretKey).pathStyle(pathStyle).partSizeBytes(partSizeBytes);
+                .secretKey(secretKey).pathStyle(pathStyle).partSizeBytes(partSizeBytes).partBuffers(partBuffers)
+                .signPayload(signPayload);
     }
 
     @Override
     public String toString() {
         return "S3Settings[endpoint=" + endpoint + ", region=" + region + ", bucket=" + bucket + ", accessKey="
-                + accessKey + ", secretKey=****, pathStyle=" + pathStyle + ", partSizeBytes=" + partSizeBytes + "]";
+                + accessKey + ", secretKey=****, pathStyle=" + pathStyle + ", partSizeBytes=" + partSizeBytes
+                + ", partBuffers=" + partBuffers + ", signPayload=" + signPayload + "]";
     }
 
     private static void checkEndpoint(URI endpoint) {
@@ -123,6 +144,8 @@ public record S3Settings(URI endpoint, String region, String bucket, String acce
         private String secretKey;
         private boolean pathStyle;
         private long partSizeBytes = DEFAULT_PART_SIZE_BYTES;
+        private int partBuffers = DEFAULT_PART_BUFFERS;
+        private Boolean signPayload;
 
         private Builder() {
         }
@@ -182,12 +205,32 @@ public record S3Settings(URI endpoint, String region, String bucket, String acce
         }
 
         /**
+         * Sets how many part buffers one upload may hold, and so how many of its parts are in flight at once;
+         * defaults to {@link S3Settings#DEFAULT_PART_BUFFERS}.
+         */
+        public Builder partBuffers(int partBuffers) {
+            this.partBuffers = partBuffers;
+            return this;
+        }
+
+        /**
+         * Sets whether request bodies are hashed into the V4 signature; defaults to {@code true} for an {@code http}
+         * endpoint and {@code false} for an {@code https} one, whose TLS already guards the bytes.
+         */
+        public Builder signPayload(boolean signPayload) {
+            this.signPayload = signPayload;
+            return this;
+        }
+
+        /**
          * Returns the settings.
          *
          * @throws IllegalArgumentException if a value is missing or invalid, or the values do not fit together
          */
         public S3Settings build() {
-            return new S3Settings(endpoint, region, bucket, accessKey, secretKey, pathStyle, partSizeBytes);
+            boolean sign = signPayload != null ? signPayload : !"https".equalsIgnoreCase(endpoint.getScheme());
+            return new S3Settings(endpoint, region, bucket, accessKey, secretKey, pathStyle, partSizeBytes,
+                    partBuffers, sign);
         }
     }
 }

@@ -1,8 +1,13 @@
 package dev.uploadkit.core.store;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -51,6 +56,33 @@ class JcloudsFileStoreBuilderTest {
                 () -> JcloudsFileStore.builder().id("x").container("files").s3(settings).build());
 
         assertTrue(e.getMessage().startsWith("container:"));
+    }
+
+    @Test
+    void nullOrShutDownExecutorsAreRefused() {
+        ExecutorService stopped = Executors.newSingleThreadExecutor();
+        stopped.shutdown();
+
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+                () -> JcloudsFileStore.builder().executor(null));
+        IllegalArgumentException shutDown = assertThrows(IllegalArgumentException.class,
+                () -> JcloudsFileStore.builder().executor(stopped));
+
+        assertTrue(none.getMessage().startsWith("executor:"));
+        assertTrue(shutDown.getMessage().startsWith("executor:"));
+    }
+
+    @Test
+    void executorDoesNotApplyToAFilesystemStore(@TempDir Path dir) {
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> JcloudsFileStore.builder().id("x").filesystem(dir).executor(executor).build());
+
+            assertTrue(e.getMessage().startsWith("executor:"));
+        } finally {
+            executor.shutdownNow();
+        }
     }
 
     @Test

@@ -2,11 +2,18 @@ package dev.uploadkit.core.store;
 
 import dev.uploadkit.core.ErrorCode;
 import dev.uploadkit.core.UploadException;
+import dev.uploadkit.core.internal.store.BlobStoreContexts;
 import dev.uploadkit.core.testing.S3ProxyServer;
+import org.jclouds.blobstore.BlobStore;
+import org.jclouds.blobstore.BlobStoreContext;
+import org.jclouds.blobstore.domain.MultipartUpload;
+import org.jclouds.blobstore.options.PutOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -17,10 +24,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,6 +69,13 @@ class S3ProxyFileStoreTest extends AbstractFileStoreContractTest {
         return JcloudsFileStore.s3(id, server.settings(bucket));
     }
 
+    private List<String> uploadsListedThroughTheS3Api() {
+        try (BlobStoreContext context = BlobStoreContexts.s3(server.settings(bucket))) {
+            return context.getBlobStore().listMultipartUploads(bucket).stream().map(MultipartUpload::blobName)
+                    .toList();
+        }
+    }
+
     @Override
     protected void assertStoreHoldsExactly(Set<String> keys) {
         assertEquals(0, server.pendingMultipartUploads(bucket), "pending multipart uploads");
@@ -75,6 +93,102 @@ class S3ProxyFileStoreTest extends AbstractFileStoreContractTest {
         assertTrue(server.eTag(bucket, "parts.bin").orElseThrow().endsWith("-3\""));
         assertTrue(server.eTag(bucket, "exact.bin").orElseThrow().endsWith("-1\""));
         assertFalse(server.eTag(bucket, "single.bin").orElseThrow().contains("-"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 4})
+    void contentOfManyPartsIsByteExactWhateverTheNumberOfPartBuffers(int partBuffers) throws Exception {
+        long size = 6L * S3Settings.MIN_PART_SIZE_BYTES + 12_345;
+        try (FileStore parallel = JcloudsFileStore.s3("parallel", server.settings(bucket).toBuilder()
+                .partBuffers(partBuffers).build())) {
+            assertEquals(size, parallel.put("many.bin", GeneratedContent.of(7, size), null));
+        }
+
+        try (StoredObject object = store.get("many.bin", Optional.empty())) {
+            assertEquals(size, object.totalSize());
+            assertEquals(GeneratedContent.sha256(7, size), GeneratedContent.sha256(object.content()));
+        }
+        assertTrue(server.eTag(bucket, "many.bin").orElseThrow().endsWith("-7\""));
+        assertStoreHoldsExactly(Set.of("many.bin"));
+    }
+
+    @Test
+    void unsignedPayloadsRoundTripThroughAServerCheckingV4Signatures() throws Exception {
+        long large = 3L * S3Settings.MIN_PART_SIZE_BYTES + 1;
+        try (FileStore unsigned = JcloudsFileStore.s3("unsigned", server.settings(bucket).toBuilder()
+                .signPayload(false).build())) {
+            unsigned.put("unsigned-parts.bin", GeneratedContent.of(12, large), null);
+            unsigned.put("unsigned-small.bin", GeneratedContent.of(13, 1000), null);
+
+            try (StoredObject object = unsigned.get("unsigned-parts.bin", Optional.empty())) {
+                assertEquals(GeneratedContent.sha256(12, large), GeneratedContent.sha256(object.content()));
+            }
+            try (StoredObject object = unsigned.get("unsigned-small.bin", Optional.empty())) {
+                assertEquals(GeneratedContent.sha256(13, 1000), GeneratedContent.sha256(object.content()));
+            }
+        }
+        assertStoreHoldsExactly(Set.of("unsigned-parts.bin", "unsigned-small.bin"));
+    }
+
+    @Test
+    void contentFailingAfterSeveralPartsLeavesNoObjectAndNoUpload() throws Exception {
+        IOException broken = new IOException("client went away");
+        long failAfter = 4L * S3Settings.MIN_PART_SIZE_BYTES + 100;
+
+        UploadException e = assertThrows(UploadException.class, () -> store.put("broken.bin",
+                GeneratedContent.failingAfter(8, failAfter, () -> broken), null));
+
+        assertEquals(ErrorCode.STORAGE_ERROR, e.code());
+        assertSame(broken, e.getCause());
+        assertEquals(List.of(), uploadsListedThroughTheS3Api());
+        assertStoreHoldsExactly(Set.of());
+    }
+
+    @Test
+    void theS3ApiListsAnUnfinishedUploadSoTheChecksAboveCanFail() {
+        try (BlobStoreContext context = BlobStoreContexts.s3(server.settings(bucket))) {
+            BlobStore blobStore = context.getBlobStore();
+            MultipartUpload upload = blobStore.initiateMultipartUpload(bucket,
+                    blobStore.blobBuilder("pending.bin").build().getMetadata(), PutOptions.NONE);
+
+            assertEquals(List.of("pending.bin"), uploadsListedThroughTheS3Api());
+
+            blobStore.abortMultipartUpload(upload);
+        }
+        assertEquals(List.of(), uploadsListedThroughTheS3Api());
+    }
+
+    @Test
+    void tooLargeFromTheContentAfterSeveralPartsPassesThroughAndLeavesNothing() throws Exception {
+        UploadException tooLarge = new UploadException(ErrorCode.FILE_TOO_LARGE, "Over the limit.");
+        long failAfter = 5L * S3Settings.MIN_PART_SIZE_BYTES;
+
+        UploadException e = assertThrows(UploadException.class, () -> store.put("large.bin",
+                GeneratedContent.failingAfter(9, failAfter, () -> tooLarge), null));
+
+        assertSame(tooLarge, e);
+        assertEquals(List.of(), uploadsListedThroughTheS3Api());
+        assertStoreHoldsExactly(Set.of());
+    }
+
+    @Test
+    void aHostExecutorSendsThePartsAndOutlivesTheStore() throws Exception {
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+        try {
+            long size = 3L * S3Settings.MIN_PART_SIZE_BYTES;
+            try (FileStore hosted = JcloudsFileStore.builder().id("hosted").s3(server.settings(bucket))
+                    .executor(executor).build()) {
+                hosted.put("hosted.bin", GeneratedContent.of(10, size), null);
+            }
+
+            assertFalse(executor.isShutdown());
+            assertEquals(3, executor.getCompletedTaskCount());
+            try (StoredObject object = store.get("hosted.bin", Optional.empty())) {
+                assertEquals(GeneratedContent.sha256(10, size), GeneratedContent.sha256(object.content()));
+            }
+        } finally {
+            executor.shutdownNow();
+        }
     }
 
     @Test

@@ -66,6 +66,32 @@ class S3SettingsTest {
     }
 
     @ParameterizedTest
+    @ValueSource(ints = {0, -1, 17})
+    void partBuffersOutOfRangeAreRefused(int buffers) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> valid().partBuffers(buffers).build());
+
+        assertTrue(e.getMessage().startsWith("partBuffers:"));
+    }
+
+    @Test
+    void payloadsAreSignedByDefaultOverHttpOnly() {
+        assertFalse(valid().build().signPayload());
+        assertFalse(valid().endpoint("HTTPS://s3.eu-west-1.amazonaws.com").build().signPayload());
+        assertTrue(valid().endpoint("http://127.0.0.1:9000").pathStyle(true).build().signPayload());
+        assertTrue(valid().signPayload(true).build().signPayload());
+        assertFalse(valid().endpoint("http://127.0.0.1:9000").pathStyle(true).signPayload(false).build()
+                .signPayload());
+    }
+
+    @Test
+    void partBuffersDefaultToFourAndAcceptOneToSixteen() {
+        assertEquals(4, valid().build().partBuffers());
+        assertEquals(1, valid().partBuffers(1).build().partBuffers());
+        assertEquals(16, valid().partBuffers(16).build().partBuffers());
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"ftp://example.com", "not a url", "http://user:pw@example.com", "https://x.example/?q=1",
             "s3.amazonaws.com"})
     void invalidEndpointsAreRefused(String endpoint) {

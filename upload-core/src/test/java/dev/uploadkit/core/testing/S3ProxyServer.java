@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
 
 /**
  * An S3-compatible server (S3Proxy) running in this JVM on {@code 127.0.0.1} and a free port, for tests.
@@ -58,7 +59,16 @@ public final class S3ProxyServer implements AutoCloseable {
 
     /** Starts a server keeping objects as files under {@code dir}, which must exist. */
     public static S3ProxyServer start(Path dir) {
-        return start(new FilesystemNio2BlobStore(dir.toAbsolutePath().toString()));
+        return start(dir, UnaryOperator.identity());
+    }
+
+    /**
+     * Starts a server keeping objects as files under {@code dir}, which must exist, through the backend that
+     * {@code wrap} makes of the filesystem one: a {@link org.gaul.s3proxy.blobstore.ForwardingBlobStore} that
+     * injects faults, for example. {@link #pendingMultipartUploads} and {@link #keys} read the wrapped backend.
+     */
+    public static S3ProxyServer start(Path dir, UnaryOperator<BlobStore> wrap) {
+        return start(wrap.apply(new FilesystemNio2BlobStore(dir.toAbsolutePath().toString())));
     }
 
     private static S3ProxyServer start(BlobStore backend) {

@@ -1,5 +1,6 @@
 package dev.uploadkit.core.internal.store;
 
+import com.google.inject.AbstractModule;
 import com.google.inject.Module;
 import dev.uploadkit.core.store.S3Settings;
 import org.jclouds.ContextBuilder;
@@ -7,9 +8,12 @@ import org.jclouds.blobstore.BlobStoreContext;
 import org.jclouds.filesystem.reference.FilesystemConstants;
 import org.jclouds.location.reference.LocationConstants;
 import org.jclouds.logging.slf4j.config.SLF4JLoggingModule;
+import org.jclouds.s3.filters.Aws4SignerForAuthorizationHeader;
 import org.jclouds.s3.reference.S3Constants;
 
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 
@@ -38,14 +42,24 @@ public final class BlobStoreContexts {
         // Without a fixed region jclouds probes bucket locations, which took seconds per request.
         overrides.setProperty(LocationConstants.PROPERTY_REGIONS, settings.region());
         overrides.setProperty(S3Constants.PROPERTY_S3_VIRTUAL_HOST_BUCKETS, Boolean.toString(!settings.pathStyle()));
-        return build(ContextBuilder.newBuilder("aws-s3")
+        ContextBuilder builder = ContextBuilder.newBuilder("aws-s3")
                 .endpoint(settings.endpoint().toString())
                 .credentials(settings.accessKey(), settings.secretKey())
-                .overrides(overrides));
+                .overrides(overrides);
+        if (settings.signPayload()) {
+            return build(builder);
+        }
+        return build(builder, new AbstractModule() {
+            @Override
+            protected void configure() {
+                bind(Aws4SignerForAuthorizationHeader.class).to(UnsignedPayloadSigner.class);
+            }
+        });
     }
 
-    private static BlobStoreContext build(ContextBuilder builder) {
-        Set<Module> modules = Set.of(new SLF4JLoggingModule());
+    private static BlobStoreContext build(ContextBuilder builder, Module... extra) {
+        Set<Module> modules = new HashSet<>(List.of(extra));
+        modules.add(new SLF4JLoggingModule());
         return builder.modules(modules).buildView(BlobStoreContext.class);
     }
 }

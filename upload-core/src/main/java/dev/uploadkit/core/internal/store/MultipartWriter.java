@@ -9,24 +9,25 @@ import org.jclouds.blobstore.domain.MultipartPart;
 import org.jclouds.blobstore.domain.MultipartUpload;
 import org.jclouds.blobstore.domain.MutableBlobMetadata;
 import org.jclouds.blobstore.options.PutOptions;
-import org.jclouds.io.Payload;
-import org.jclouds.io.Payloads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 
 /**
- * Writes a stream of unknown length to an S3-compatible bucket through one reused part buffer.
+ * Writes a stream of unknown length to an S3-compatible bucket, sending several parts at once while the next one
+ * is read.
  *
  * <p>S3 needs every request's length up front, and V4 signing hashes the body before sending it; so each part is
- * read into the buffer and sent as a repeatable payload of known length, which jclouds can hash and retry. Content
- * that fits in one buffer goes as a single put. Memory per write is one buffer; nothing touches the disk.
+ * read into a buffer and sent as a repeatable payload of known length, which jclouds can hash and retry. Parts run
+ * on the executor, at most {@code partBuffers} per write; when all buffers are in flight, reading waits for the
+ * first to be freed. Memory per write is at most {@code partBuffers × partSize}; nothing touches the disk. Content
+ * that fits in one buffer goes as a single put, on the caller's thread.
  *
- * <p>Thread-safe: each write allocates its own buffer.
+ * <p>Thread-safe: each write has its own buffers.
  */
 public final class MultipartWriter {
     /** S3's limit on the number of parts of one upload. */
@@ -37,19 +38,30 @@ public final class MultipartWriter {
     private final BlobStore blobStore;
     private final String container;
     private final int partSize;
+    private final int partBuffers;
+    private final ExecutorService executor;
 
-    public MultipartWriter(BlobStore blobStore, String container, int partSize) {
+    /**
+     * @param executor runs the part uploads; it must run every task it accepts, and its threads must not be the
+     *     ones calling {@link #write}, or a write could wait for parts queued behind itself
+     */
+    public MultipartWriter(BlobStore blobStore, String container, int partSize, int partBuffers,
+                           ExecutorService executor) {
         this.blobStore = blobStore;
         this.container = container;
         this.partSize = partSize;
+        this.partBuffers = partBuffers;
+        this.executor = executor;
     }
 
     /**
-     * Reads {@code source} to the end and stores it under {@code key}; on any failure, aborts the multipart upload
-     * so that nothing stays behind, then rethrows.
+     * Reads {@code source} to the end and stores it under {@code key}. On any failure (reading the source, a part,
+     * the executor refusing a part, an interrupt) it cancels the parts not yet sent, waits for those under way,
+     * aborts the multipart upload so that nothing stays behind, then rethrows.
      *
      * @return the number of bytes written
-     * @throws IOException if reading {@code source} fails
+     * @throws IOException if reading {@code source} fails, or {@link java.io.InterruptedIOException} if the thread
+     *     is interrupted while waiting for parts
      * @throws UploadException {@code FILE_TOO_LARGE} if the content needs more than {@link #MAX_PARTS} parts
      */
     public long write(String key, SourceStream source, String contentType) throws IOException {
@@ -67,30 +79,30 @@ public final class MultipartWriter {
         MutableBlobMetadata metadata = blobStore.blobBuilder(key).build().getMetadata();
         metadata.getContentMetadata().setContentType(contentType);
         MultipartUpload upload = blobStore.initiateMultipartUpload(container, metadata, PutOptions.NONE);
+        PartUploads parts = new PartUploads(blobStore, upload, executor, partSize, partBuffers, 1);
         try {
-            List<MultipartPart> parts = new ArrayList<>();
             long total = 0;
             while (filled > 0) {
-                if (parts.size() == MAX_PARTS) {
+                if (parts.sent() == MAX_PARTS) {
                     throw tooLarge();
                 }
-                parts.add(blobStore.uploadMultipartPart(upload, parts.size() + 1, payload(buffer, filled)));
+                parts.send(buffer, filled);
                 total += filled;
-                filled = filled < partSize ? 0 : source.fill(buffer);
+                if (filled < partSize) {
+                    break;
+                }
+                buffer = parts.freeBuffer();
+                filled = source.fill(buffer);
             }
-            blobStore.completeMultipartUpload(upload, parts);
-            LOG.debug("Stored {} ({} bytes, {} parts) in bucket {}", key, total, parts.size(), container);
+            List<MultipartPart> sent = parts.awaitAll();
+            blobStore.completeMultipartUpload(upload, sent);
+            LOG.debug("Stored {} ({} bytes, {} parts) in bucket {}", key, total, sent.size(), container);
             return total;
         } catch (IOException | RuntimeException | Error e) {
+            parts.cancelAll();
             abort(upload, e);
             throw e;
         }
-    }
-
-    private static Payload payload(byte[] buffer, int length) {
-        Payload payload = Payloads.newByteSourcePayload(ByteSource.wrap(buffer).slice(0, length));
-        payload.getContentMetadata().setContentLength((long) length);
-        return payload;
     }
 
     private void abort(MultipartUpload upload, Throwable cause) {

@@ -1,0 +1,181 @@
+package dev.uploadkit.bench;
+
+import dev.uploadkit.core.DataSize;
+import dev.uploadkit.core.store.FileStore;
+import dev.uploadkit.core.store.JcloudsFileStore;
+import dev.uploadkit.core.store.S3Settings;
+import dev.uploadkit.standalone.StandaloneConfig;
+import dev.uploadkit.standalone.StandaloneServer;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Uploads one large file, in the same run, (a) with {@code curl -T} straight to S3Proxy as one PUT, (b) with the
+ * S3 {@link FileStore} alone (a {@code put} of the file, so multipart through jclouds with this JVM as client),
+ * once with the defaults for an {@code http} endpoint (bodies hashed into the V4 signature) and once with
+ * {@code signPayload(false)}, and (c) with {@code curl -F} to the standalone Uploadkit server storing into that
+ * S3Proxy (multipart form parsing, hashing, type detection, catalog, then the S3 store with its defaults).
+ * S3Proxy runs without authentication on a filesystem backend in a JVM of its own; the Uploadkit server runs in
+ * this one, so run it under the heap the server is meant to have:
+ *
+ * <pre>java -Xmx128m -cp bench/target/uploadkit-bench.jar dev.uploadkit.bench.S3Benchmark [MiB] [rounds]</pre>
+ *
+ * <p>All traffic stays on 127.0.0.1. Each round's objects are deleted before the next.
+ */
+public final class S3Benchmark {
+    private static final String CLASSPATH_RESOURCE = "s3proxy.classpath";
+    private static final String S3PROXY_HEAP = "-Xmx1g";
+    private static final String ACCESS_KEY = "bench";
+    private static final String SECRET_KEY = "bench-secret-not-checked";
+
+    private S3Benchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        long mib = args.length > 0 ? Long.parseLong(args[0]) : 512;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+        Path dir = Files.createTempDirectory("uploadkit-s3-bench");
+        Process s3proxy = null;
+        try {
+            Path file = dir.resolve("upload.bin");
+            try (OutputStream out = Files.newOutputStream(file);
+                 InputStream in = new IngestBenchmark.GeneratedStream(mib * 1024 * 1024)) {
+                in.transferTo(out);
+            }
+            long size = Files.size(file);
+            System.out.printf("file          %s%n", DataSize.ofBytes(size).format());
+
+            s3proxy = startS3Proxy(dir);
+            String endpoint = "http://127.0.0.1:" + readPort(s3proxy, dir);
+            ServerBenchmark.curl("-X", "PUT", endpoint + "/raw");
+
+            Map<String, String> env = Map.of("UPLOADKIT_S3_ENDPOINT", endpoint, "UPLOADKIT_S3_BUCKET", "uploadkit",
+                    "UPLOADKIT_S3_ACCESS_KEY", ACCESS_KEY, "UPLOADKIT_S3_SECRET_KEY", SECRET_KEY,
+                    "UPLOADKIT_S3_REGION", "us-east-1");
+            StandaloneConfig config = StandaloneConfig.from(
+                    new String[] {"--port", "0", "--data-dir", dir.resolve("uploadkit").toString()}, env);
+            ByteArrayOutputStream banner = new ByteArrayOutputStream();
+            S3Settings storeSettings = S3Settings.builder().endpoint(endpoint).bucket("store").accessKey(ACCESS_KEY)
+                    .secretKey(SECRET_KEY).pathStyle(true).build();
+            try (StandaloneServer uploadkit = StandaloneServer.start(config,
+                    new PrintStream(banner, true, StandardCharsets.UTF_8));
+                 FileStore store = JcloudsFileStore.s3("bench", storeSettings);
+                 FileStore unsigned = JcloudsFileStore.s3("bench-unsigned",
+                         storeSettings.toBuilder().signPayload(false).build())) {
+                Matcher m = Pattern.compile("Admin API key: (\\S+)").matcher(banner.toString(StandardCharsets.UTF_8));
+                if (!m.find()) {
+                    throw new IllegalStateException("no admin key printed");
+                }
+                String key = m.group(1);
+                for (int round = 1; round <= rounds; round++) {
+                    double raw = ServerBenchmark.curl("-T", file.toString(), endpoint + "/raw/upload.bin");
+
+                    HeapMeter.reset();
+                    double storeSpeed = put(store, file);
+                    long storePeak = HeapMeter.peak();
+                    HeapMeter.reset();
+                    double unsignedSpeed = put(unsigned, file);
+                    long unsignedPeak = HeapMeter.peak();
+
+                    HeapMeter.reset();
+                    double server = ServerBenchmark.curl("-H", "X-API-Key: " + key, "-F", "file=@" + file,
+                            "-F", "folder=bench-" + round, uploadkit.baseUrl() + "/files/upload");
+                    long serverPeak = HeapMeter.peak();
+                    ServerBenchmark.curl("-X", "DELETE", endpoint + "/raw/upload.bin");
+
+                    System.out.printf("round %d%n", round);
+                    System.out.printf("  (a) curl -T to S3Proxy      %6.1f MB/s (MiB/s)%n", raw);
+                    print("(b) S3 FileStore.put", storeSpeed, raw, storePeak);
+                    print("    same, unsigned payload", unsignedSpeed, raw, unsignedPeak);
+                    print("(c) curl -F to Uploadkit", server, raw, serverPeak);
+                }
+                System.out.printf("max heap      %s (-Xmx)%n",
+                        DataSize.ofBytes(Runtime.getRuntime().maxMemory()).format());
+            }
+        } finally {
+            if (s3proxy != null) {
+                s3proxy.getOutputStream().close();
+                if (!s3proxy.waitFor(30, TimeUnit.SECONDS)) {
+                    s3proxy.destroy();
+                }
+            }
+            deleteTree(dir);
+        }
+    }
+
+    private static void print(String what, double speed, double raw, long peak) {
+        System.out.printf("  %-26s %6.1f MB/s (MiB/s)   %.2fx of (a)   peak heap %s%n", what, speed, speed / raw,
+                DataSize.ofBytes(peak).format());
+    }
+
+    /** Puts {@code file} into {@code store}, deletes it again, and returns the put's speed in MiB/s. */
+    private static double put(FileStore store, Path file) throws IOException {
+        long start = System.nanoTime();
+        try (InputStream in = Files.newInputStream(file)) {
+            store.put("upload.bin", in, "application/octet-stream");
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        store.delete("upload.bin");
+        return Files.size(file) / 1048576.0 / seconds;
+    }
+
+    /** Starts {@link S3ProxyMain} in a new JVM on S3Proxy's classpath, as recorded by the build. */
+    private static Process startS3Proxy(Path dir) throws IOException {
+        String classpath;
+        try (InputStream in = S3Benchmark.class.getResourceAsStream(CLASSPATH_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(CLASSPATH_RESOURCE + " is missing; build the jar with "
+                        + "mvn -B -pl bench -am package -DskipTests");
+            }
+            classpath = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        }
+        // Only the main class goes on the child's classpath: this jar's shaded libraries would clash with S3Proxy's.
+        Path classes = dir.resolve("s3proxy-main");
+        Path target = classes.resolve(S3ProxyMain.class.getName().replace('.', '/') + ".class");
+        Files.createDirectories(target.getParent());
+        try (InputStream in = S3ProxyMain.class.getResourceAsStream(S3ProxyMain.class.getSimpleName() + ".class")) {
+            Files.copy(in, target);
+        }
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> command = new ArrayList<>(List.of(javaBin.toString(), S3PROXY_HEAP, "-cp",
+                classes + File.pathSeparator + classpath, S3ProxyMain.class.getName(),
+                dir.resolve("s3proxy-data").toString()));
+        return new ProcessBuilder(command).redirectError(dir.resolve("s3proxy.log").toFile()).start();
+    }
+
+    private static int readPort(Process s3proxy, Path dir) throws IOException {
+        BufferedReader out = new BufferedReader(new InputStreamReader(s3proxy.getInputStream(),
+                StandardCharsets.UTF_8));
+        String line = out.readLine();
+        if (line == null || !line.startsWith(S3ProxyMain.LISTENING)) {
+            throw new IllegalStateException("S3Proxy did not start: " + Files.readString(dir.resolve("s3proxy.log")));
+        }
+        return Integer.parseInt(line.substring(S3ProxyMain.LISTENING.length()).strip());
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

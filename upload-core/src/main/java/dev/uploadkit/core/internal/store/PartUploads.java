@@ -1,0 +1,208 @@
+package dev.uploadkit.core.internal.store;
+
+import com.google.common.io.ByteSource;
+import org.jclouds.blobstore.BlobStore;
+import org.jclouds.blobstore.domain.MultipartPart;
+import org.jclouds.blobstore.domain.MultipartUpload;
+import org.jclouds.io.Payload;
+import org.jclouds.io.Payloads;
+
+import java.io.InterruptedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The parts of one multipart upload that are being sent, and the part buffers they use: at most
+ * {@code maxBuffers} buffers, allocated only when no sent part has freed one.
+ *
+ * <p>Used by one thread, the writer's; the parts run on the executor. A buffer handed to {@link #send} belongs to
+ * its part until that part has finished, then comes back through {@link #freeBuffer()}.
+ */
+final class PartUploads {
+    private final BlobStore blobStore;
+    private final MultipartUpload upload;
+    private final ExecutorService executor;
+    private final int partSize;
+    private final int maxBuffers;
+    private final Deque<Part> inFlight = new ArrayDeque<>();
+    private final Deque<byte[]> free = new ArrayDeque<>();
+    private final List<MultipartPart> done = new ArrayList<>();
+    private int allocated;
+    private int sent;
+
+    /**
+     * @param allocated the buffers the writer already holds (and will {@link #send})
+     */
+    PartUploads(BlobStore blobStore, MultipartUpload upload, ExecutorService executor, int partSize, int maxBuffers,
+                int allocated) {
+        this.blobStore = blobStore;
+        this.upload = upload;
+        this.executor = executor;
+        this.partSize = partSize;
+        this.maxBuffers = maxBuffers;
+        this.allocated = allocated;
+    }
+
+    /** Returns the number of parts sent so far. */
+    int sent() {
+        return sent;
+    }
+
+    /**
+     * Starts uploading the first {@code length} bytes of {@code buffer} as the next part; does not wait.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException if the executor refuses the part
+     */
+    void send(byte[] buffer, int length) {
+        Part part = new Part(sent + 1, buffer, length);
+        part.handle = executor.submit(part);
+        inFlight.add(part);
+        sent++;
+    }
+
+    /**
+     * Returns a buffer for the next part: one a finished part freed, a new one while fewer than the maximum
+     * exist, else the first to be freed, waiting for it.
+     *
+     * @throws RuntimeException what a finished part's upload threw
+     * @throws InterruptedIOException if the thread is interrupted while waiting
+     */
+    byte[] freeBuffer() throws InterruptedIOException {
+        collectFinished();
+        if (free.isEmpty() && allocated < maxBuffers) {
+            allocated++;
+            return new byte[partSize];
+        }
+        while (free.isEmpty()) {
+            awaitAny();
+            collectFinished();
+        }
+        return free.pop();
+    }
+
+    /**
+     * Waits for every part sent and returns them in part order.
+     *
+     * @throws RuntimeException what a part's upload threw
+     * @throws InterruptedIOException if the thread is interrupted while waiting
+     */
+    List<MultipartPart> awaitAll() throws InterruptedIOException {
+        collectFinished();
+        while (!inFlight.isEmpty()) {
+            awaitAny();
+            collectFinished();
+        }
+        done.sort(Comparator.comparingInt(MultipartPart::partNumber));
+        return List.copyOf(done);
+    }
+
+    /**
+     * Cancels the parts not yet finished and waits until none is running, so that an abort that follows cannot
+     * race a part still arriving at the store. Throws nothing: the parts' own failures no longer matter.
+     */
+    void cancelAll() {
+        inFlight.forEach(Part::cancel);
+        for (Part part : inFlight) {
+            // join, not get: an interrupt must not cut the wait short, or a part could land after the abort.
+            part.result.handle((ok, failure) -> null).join();
+            free.push(part.buffer);
+        }
+        inFlight.clear();
+    }
+
+    private void awaitAny() throws InterruptedIOException {
+        CompletableFuture<?>[] results = inFlight.stream().map(p -> p.result).toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.anyOf(results).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            InterruptedIOException interrupted = new InterruptedIOException("Interrupted while waiting for "
+                    + inFlight.size() + " part uploads of " + upload.blobName());
+            interrupted.initCause(e);
+            throw interrupted;
+        } catch (ExecutionException | CancellationException e) {
+            // collectFinished rethrows the failure of the part that finished.
+        }
+    }
+
+    private void collectFinished() {
+        for (var it = inFlight.iterator(); it.hasNext(); ) {
+            Part part = it.next();
+            if (!part.result.isDone()) {
+                continue;
+            }
+            it.remove();
+            free.push(part.buffer);
+            try {
+                done.add(part.result.join());
+            } catch (CompletionException e) {
+                throw rethrowable(e.getCause());
+            }
+        }
+    }
+
+    private static RuntimeException rethrowable(Throwable failure) {
+        if (failure instanceof Error error) {
+            throw error;
+        }
+        if (failure instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        return new IllegalStateException("A part upload failed", failure);
+    }
+
+    private static Payload payload(byte[] buffer, int length) {
+        Payload payload = Payloads.newByteSourcePayload(ByteSource.wrap(buffer).slice(0, length));
+        payload.getContentMetadata().setContentLength((long) length);
+        return payload;
+    }
+
+    /** One part: runs once on the executor, unless cancelled before it starts. */
+    private final class Part implements Runnable {
+        private final int number;
+        private final byte[] buffer;
+        private final int length;
+        // Whoever sets it first, the part starting or a cancel, decides whether the upload runs at all.
+        private final AtomicBoolean claimed = new AtomicBoolean();
+        private final CompletableFuture<MultipartPart> result = new CompletableFuture<>();
+        private Future<?> handle;
+
+        Part(int number, byte[] buffer, int length) {
+            this.number = number;
+            this.buffer = buffer;
+            this.length = length;
+        }
+
+        @Override
+        public void run() {
+            if (!claimed.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                result.complete(blobStore.uploadMultipartPart(upload, number, payload(buffer, length)));
+            } catch (Throwable t) {
+                // Everything, Errors included, goes to the writer thread, which decides what the caller sees.
+                result.completeExceptionally(t);
+            }
+        }
+
+        void cancel() {
+            if (claimed.compareAndSet(false, true)) {
+                result.cancel(false);
+            } else {
+                // Running: the interrupt stops jclouds' retry back-off; a request under way runs to its end.
+                handle.cancel(true);
+            }
+        }
+    }
+}
