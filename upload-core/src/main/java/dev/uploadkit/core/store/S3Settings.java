@@ -28,8 +28,9 @@ import java.util.regex.Pattern;
  *     1–{@value #MAX_PART_BUFFERS}, 1 sends parts one after another
  * @param signPayload {@code true} to put each request body's SHA-256 into its V4 signature, an extra pass over
  *     every byte uploaded; {@code false} to send bodies as {@code UNSIGNED-PAYLOAD}, leaving their integrity to
- *     TLS. By default {@code true} for {@code http} endpoints and {@code false} for {@code https} ones, as the AWS
- *     SDKs do
+ *     TLS. By default {@code false} for {@code https} endpoints, as the AWS SDKs do, and for loopback ones
+ *     ({@code localhost}, {@code 127.x.x.x}, {@code [::1]}), where no one can alter the bytes on the way;
+ *     {@code true} for other {@code http} endpoints
  */
 public record S3Settings(URI endpoint, String region, String bucket, String accessKey, String secretKey,
                          boolean pathStyle, long partSizeBytes, int partBuffers, boolean signPayload) {
@@ -136,6 +137,28 @@ public record S3Settings(URI endpoint, String region, String bucket, String acce
      *
      * <p>Not thread-safe.
      */
+    /** Tells a loopback host from its literal alone, without a DNS lookup. */
+    static boolean isLoopbackLiteral(String host) {
+        if (host == null) {
+            return false;
+        }
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.equalsIgnoreCase("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")) {
+            return true;
+        }
+        String[] parts = h.split("\\.", -1);
+        if (parts.length != 4 || !parts[0].equals("127")) {
+            return false;
+        }
+        for (String part : parts) {
+            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit)
+                    || Integer.parseInt(part) > 255) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public static final class Builder {
         private URI endpoint = AWS_ENDPOINT;
         private String region = DEFAULT_REGION;
@@ -214,8 +237,9 @@ public record S3Settings(URI endpoint, String region, String bucket, String acce
         }
 
         /**
-         * Sets whether request bodies are hashed into the V4 signature; defaults to {@code true} for an {@code http}
-         * endpoint and {@code false} for an {@code https} one, whose TLS already guards the bytes.
+         * Sets whether request bodies are hashed into the V4 signature; defaults to {@code false} for an
+         * {@code https} endpoint, whose TLS already guards the bytes, and for a loopback one, and {@code true} for
+         * other {@code http} endpoints.
          */
         public Builder signPayload(boolean signPayload) {
             this.signPayload = signPayload;
@@ -228,7 +252,8 @@ public record S3Settings(URI endpoint, String region, String bucket, String acce
          * @throws IllegalArgumentException if a value is missing or invalid, or the values do not fit together
          */
         public S3Settings build() {
-            boolean sign = signPayload != null ? signPayload : !"https".equalsIgnoreCase(endpoint.getScheme());
+            boolean sign = signPayload != null ? signPayload
+                    : !"https".equalsIgnoreCase(endpoint.getScheme()) && !isLoopbackLiteral(endpoint.getHost());
             return new S3Settings(endpoint, region, bucket, accessKey, secretKey, pathStyle, partSizeBytes,
                     partBuffers, sign);
         }

@@ -113,21 +113,22 @@ class S3ProxyFileStoreTest extends AbstractFileStoreContractTest {
     }
 
     @Test
-    void unsignedPayloadsRoundTripThroughAServerCheckingV4Signatures() throws Exception {
+    void signedPayloadsRoundTripThroughAServerCheckingV4Signatures() throws Exception {
         long large = 3L * S3Settings.MIN_PART_SIZE_BYTES + 1;
-        try (FileStore unsigned = JcloudsFileStore.s3("unsigned", server.settings(bucket).toBuilder()
-                .signPayload(false).build())) {
-            unsigned.put("unsigned-parts.bin", GeneratedContent.of(12, large), null);
-            unsigned.put("unsigned-small.bin", GeneratedContent.of(13, 1000), null);
+        // The contract above runs with unsigned payloads, the default for a loopback endpoint.
+        try (FileStore signed = JcloudsFileStore.s3("signed", server.settings(bucket).toBuilder()
+                .signPayload(true).build())) {
+            signed.put("signed-parts.bin", GeneratedContent.of(12, large), null);
+            signed.put("signed-small.bin", GeneratedContent.of(13, 1000), null);
 
-            try (StoredObject object = unsigned.get("unsigned-parts.bin", Optional.empty())) {
+            try (StoredObject object = signed.get("signed-parts.bin", Optional.empty())) {
                 assertEquals(GeneratedContent.sha256(12, large), GeneratedContent.sha256(object.content()));
             }
-            try (StoredObject object = unsigned.get("unsigned-small.bin", Optional.empty())) {
+            try (StoredObject object = signed.get("signed-small.bin", Optional.empty())) {
                 assertEquals(GeneratedContent.sha256(13, 1000), GeneratedContent.sha256(object.content()));
             }
         }
-        assertStoreHoldsExactly(Set.of("unsigned-parts.bin", "unsigned-small.bin"));
+        assertStoreHoldsExactly(Set.of("signed-parts.bin", "signed-small.bin"));
     }
 
     @Test

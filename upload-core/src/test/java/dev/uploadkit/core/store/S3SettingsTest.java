@@ -1,6 +1,8 @@
 package dev.uploadkit.core.store;
 
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -75,12 +77,20 @@ class S3SettingsTest {
     }
 
     @Test
-    void payloadsAreSignedByDefaultOverHttpOnly() {
+    void payloadsAreSignedByDefaultOnlyOverHttpToAnotherHost() {
         assertFalse(valid().build().signPayload());
         assertFalse(valid().endpoint("HTTPS://s3.eu-west-1.amazonaws.com").build().signPayload());
-        assertTrue(valid().endpoint("http://127.0.0.1:9000").pathStyle(true).build().signPayload());
+        assertTrue(valid().endpoint("http://minio.internal:9000").pathStyle(true).build().signPayload());
+        assertTrue(valid().endpoint("http://10.0.0.5:9000").pathStyle(true).build().signPayload());
+        assertTrue(valid().endpoint("http://127.0.0.1.nip.io:9000").pathStyle(true).build().signPayload());
+        for (String loopback : List.of("http://127.0.0.1:9000", "http://127.1.2.3:9000", "http://localhost:9000",
+                "http://[::1]:9000")) {
+            assertFalse(valid().endpoint(loopback).pathStyle(true).build().signPayload(), loopback);
+        }
         assertTrue(valid().signPayload(true).build().signPayload());
-        assertFalse(valid().endpoint("http://127.0.0.1:9000").pathStyle(true).signPayload(false).build()
+        assertTrue(valid().endpoint("http://127.0.0.1:9000").pathStyle(true).signPayload(true).build()
+                .signPayload());
+        assertFalse(valid().endpoint("http://minio.internal:9000").pathStyle(true).signPayload(false).build()
                 .signPayload());
     }
 
