@@ -93,6 +93,14 @@ class FilesApiTest extends SharedServerTest {
     }
 
     @Test
+    void aFilePartWithoutAFilenameTakesTheFilenameFieldBeforeIt() {
+        JsonNode u = server.uploaded(server.key, Multipart.form().field("filename", "named.txt").field("file", "hello"));
+        assertEquals("named.txt", u.get("filename").asText());
+        assertEquals("named.txt", u.get("object_key").asText());
+        assertEquals(422, server.upload(server.key, Multipart.form().field("file", "hello")).status());
+    }
+
+    @Test
     void storeZeroAfterTheFileLeavesTheUploadUnstored() {
         JsonNode u = server.uploaded(server.key, Multipart.form()
                 .file("later.bin", TestContent.random(44, 10))

@@ -80,7 +80,7 @@ final class UploadForm {
      * {@code filename} field preceded it.
      */
     UploadRequest request(String partFilename) {
-        if (partFilename == null) {
+        if (filename == null && partFilename == null) {
             throw UploadException.validation("file", "The file field must be a file.");
         }
         if (filename == null && partFilename.isEmpty()) {
