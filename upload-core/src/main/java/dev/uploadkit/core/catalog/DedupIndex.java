@@ -31,6 +31,14 @@ public interface DedupIndex {
      */
     CommitResult commit(long blobId, String sha256, long sizeBytes, String mimeType);
 
+    /**
+     * Like {@link #commit(long, String, long, String)} for a reservation the caller holds as returned by
+     * {@link #reserve}, which saves reading it again.
+     */
+    default CommitResult commit(Blob reservation, String sha256, long sizeBytes, String mimeType) {
+        return commit(reservation.id(), sha256, sizeBytes, mimeType);
+    }
+
     /** The outcome of {@link #commit}. */
     record CommitResult(Blob blob, Optional<Blob> discarded) {
         public boolean deduplicated() {

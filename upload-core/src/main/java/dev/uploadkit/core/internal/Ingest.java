@@ -185,7 +185,7 @@ public final class Ingest {
         // The blob reference is taken before the upload row is locked. Force delete and emptying the trash
         // lock an upload before its blob, but never a processing upload's row, so no cycle can form.
         Completed completed = catalog.inTransaction(tx -> {
-            DedupIndex.CommitResult result = tx.blobs().commit(holder.id(), staged.hash(), staged.size(),
+            DedupIndex.CommitResult result = tx.blobs().commit(holder, staged.hash(), staged.size(),
                     staged.info().mime());
             reservations.stream().skip(1).forEach(moved -> tx.blobs().forget(moved.id()));
             Upload next = named.toBuilder()

@@ -97,12 +97,18 @@ final class JdbiDedupIndex implements DedupIndex {
 
     @Override
     public CommitResult commit(long blobId, String sha256, long sizeBytes, String mimeType) {
+        Blob reservation = tx.run(h -> findBlob(h, blobId, false)).orElseThrow(() -> UploadException.notFound("Blob"));
+        return commit(reservation, sha256, sizeBytes, mimeType);
+    }
+
+    @Override
+    public CommitResult commit(Blob reservation, String sha256, long sizeBytes, String mimeType) {
         String hash = checkSha256(sha256);
         if (sizeBytes < 0) {
             throw new IllegalArgumentException("sizeBytes must be >= 0, was " + sizeBytes);
         }
+        long blobId = reservation.id();
         return tx.run(h -> {
-            Blob reservation = findBlob(h, blobId, false).orElseThrow(() -> UploadException.notFound("Blob"));
             for (int attempt = 1; ; attempt++) {
                 Optional<Blob> referenced = reference(h, reservation, hash);
                 if (referenced.isPresent()) {
