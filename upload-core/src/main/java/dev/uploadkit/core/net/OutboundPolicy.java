@@ -35,7 +35,7 @@ public final class OutboundPolicy {
                 return false;
             }
             for (int i = 0; i < network.length; i++) {
-                if ((address[i] & mask(i)) != network[i]) {
+                if ((address[i] & mask(i)) != (network[i] & 0xFF)) {
                     return false;
                 }
             }
