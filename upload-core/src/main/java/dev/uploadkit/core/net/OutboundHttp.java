@@ -1,0 +1,460 @@
+package dev.uploadkit.core.net;
+
+import dev.uploadkit.core.internal.net.HostLiterals;
+import dev.uploadkit.core.internal.net.Http1Exchange;
+import dev.uploadkit.core.net.OutboundException.Reason;
+
+import javax.net.SocketFactory;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Sends HTTP requests only to addresses its {@link OutboundPolicy} allows (SPEC §5), for webhook deliveries
+ * ({@link #send}) and imports from a URL ({@link #open}).
+ *
+ * <p>For every URL, the first one and each redirect target alike: the scheme must be {@code http} or
+ * {@code https} and the URL carry no credentials; the host is parsed by the WHATWG rules, so every spelling of an
+ * IP address ({@code 2130706433}, {@code 0177.0.0.1}, {@code 0x7f.1}, {@code 127.1}, {@code [::ffff:7f00:1]}) is
+ * checked as that address and never resolved; a name is resolved once through the {@link Resolver} and
+ * <em>every</em> address it returns must be allowed. The socket is then connected to a checked
+ * {@link InetAddress} itself, so no second lookup can swap the destination (DNS rebinding).
+ *
+ * <p>Why not {@code java.net.http.HttpClient}: it resolves the host itself and cannot be pinned to an address.
+ * This class writes HTTP/1.1 by hand over a plain {@link Socket} (one request per connection), and for
+ * {@code https} layers TLS over that connected socket with the original host name for SNI and certificate
+ * verification. It sends {@code Accept-Encoding: identity}; responses may be chunked or have a
+ * {@code Content-Length}. Redirects (301, 302, 303, 307, 308) are followed up to {@code maxRedirects}; a 303, and
+ * a 301 or 302 answering a POST, continue as a GET without body, as browsers do; {@code Authorization} and
+ * {@code Cookie} headers are dropped when a redirect leaves the origin.
+ *
+ * <p>Limits: {@code connectTimeout} per connection attempt, {@code totalTimeout} for everything from the first
+ * lookup to the last body byte (each read waits only the time left), {@code maxResponseBytes} for the body,
+ * enforced while it streams. Failures are {@link OutboundException}s with a {@link Reason}.
+ *
+ * <p>Immutable and thread-safe; holds no threads or connections between calls.
+ */
+public final class OutboundHttp {
+    /** The connect timeout used when none is given: 10 seconds. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** The total timeout used when none is given: 10 minutes. */
+    public static final Duration DEFAULT_TOTAL_TIMEOUT = Duration.ofMinutes(10);
+    /** The redirects followed when no other number is given. */
+    public static final int DEFAULT_MAX_REDIRECTS = 5;
+    /** The most redirects that may be configured. */
+    public static final int MAX_REDIRECTS_LIMIT = 20;
+    /** The response body cap used when none is given: 10 MiB. */
+    public static final long DEFAULT_MAX_RESPONSE_BYTES = 10L * 1024 * 1024;
+
+    private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+    private static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "cookie", "proxy-authorization");
+
+    private final OutboundPolicy policy;
+    private final Resolver resolver;
+    private final Duration connectTimeout;
+    private final Duration totalTimeout;
+    private final int maxRedirects;
+    private final long maxResponseBytes;
+    private final SocketFactory socketFactory;
+    private final SSLSocketFactory sslSocketFactory;
+    private final String userAgent;
+
+    private OutboundHttp(Builder builder) {
+        this.policy = builder.policy;
+        this.resolver = builder.resolver;
+        this.connectTimeout = builder.connectTimeout;
+        this.totalTimeout = builder.totalTimeout;
+        this.maxRedirects = builder.maxRedirects;
+        this.maxResponseBytes = builder.maxResponseBytes;
+        this.socketFactory = builder.socketFactory;
+        this.sslSocketFactory = builder.sslSocketFactory != null ? builder.sslSocketFactory
+                : (SSLSocketFactory) SSLSocketFactory.getDefault();
+        this.userAgent = builder.userAgent;
+    }
+
+    /** Returns a builder with the defaults: {@link OutboundPolicy#defaults()}, the system resolver, 10 s, 10 min, 5. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * POSTs the request and returns the final answer whatever its status (a webhook records it); the whole
+     * response body is read, at most {@code maxResponseBytes}.
+     *
+     * @throws OutboundException for FORBIDDEN, UNREACHABLE, TIMEOUT, TOO_LARGE, TOO_MANY_REDIRECTS, INVALID_URL
+     */
+    public OutboundResponse send(OutboundRequest request) {
+        Objects.requireNonNull(request, "request");
+        Call call = execute("POST", request.uri(), request.headers(), request.bodyUnsafe());
+        try (Http1Exchange exchange = call.exchange) {
+            return new OutboundResponse(call.uri, call.head.status(), call.head.headers(), call.body.readAllBytes());
+        } catch (IOException e) {
+            throw unreachable(call.host, e);
+        }
+    }
+
+    /**
+     * GETs {@code uri} and returns the answer with its body still to be read; the caller closes it.
+     *
+     * @throws OutboundException for FORBIDDEN, UNREACHABLE, TIMEOUT, HTTP_ERROR (a status of 400 or more, or a
+     *     3xx that is not a followable redirect), TOO_LARGE (announced by {@code Content-Length}),
+     *     TOO_MANY_REDIRECTS, INVALID_URL
+     */
+    public OutboundDownload open(URI uri) {
+        Objects.requireNonNull(uri, "uri");
+        Call call = execute("GET", uri, Map.of(), null);
+        int status = call.head.status();
+        if (status >= 300) {
+            closeQuietly(call.exchange);
+            throw new OutboundException(Reason.HTTP_ERROR, "The server at '" + call.host + "' answered HTTP "
+                    + status + ".", status, null);
+        }
+        return new OutboundDownload(call.uri, status, call.head.headers(), new TranslatingInputStream(call.body,
+                call.host), call.exchange);
+    }
+
+    private record Call(URI uri, String host, Http1Exchange exchange, Http1Exchange.Head head, InputStream body) {
+    }
+
+    private Call execute(String method, URI first, Map<String, String> headers, byte[] body) {
+        long deadline = System.nanoTime() + totalTimeout.toNanos();
+        URI uri = first;
+        Target target = Target.of(uri);
+        Map<String, String> sent = headers;
+        for (int redirects = 0; ; redirects++) {
+            InetAddress address = checkedAddress(target);
+            Http1Exchange exchange = connect(target, address, deadline);
+            try {
+                List<Map.Entry<String, String>> lines = new ArrayList<>();
+                lines.add(Map.entry("User-Agent", userAgent));
+                if (method.equals("GET")) {
+                    lines.add(Map.entry("Accept-Encoding", "identity"));
+                }
+                lines.addAll(sent.entrySet());
+                exchange.send(method, target.requestTarget(), target.hostHeader(), lines, body);
+                Http1Exchange.Head head = exchange.readHead();
+                String location = head.first("location");
+                if (!REDIRECTS.contains(head.status()) || location == null) {
+                    return new Call(uri, target.host(), exchange, head, exchange.body(method, head, maxResponseBytes));
+                }
+                closeQuietly(exchange);
+                if (redirects >= maxRedirects) {
+                    throw new OutboundException(Reason.TOO_MANY_REDIRECTS, "More than " + maxRedirects
+                            + " redirects, the last from '" + target.host() + "'.");
+                }
+                URI next = resolveLocation(uri, location, target.host());
+                Target nextTarget = Target.of(next);
+                if (!nextTarget.sameOrigin(target)) {
+                    sent = withoutCredentials(sent);
+                }
+                int status = head.status();
+                if (status == 303 || ((status == 301 || status == 302) && method.equals("POST"))) {
+                    method = "GET";
+                    body = null;
+                }
+                uri = next;
+                target = nextTarget;
+            } catch (IOException e) {
+                closeQuietly(exchange);
+                throw unreachable(target.host(), e);
+            } catch (RuntimeException e) {
+                closeQuietly(exchange);
+                throw e;
+            }
+        }
+    }
+
+    /** Returns the address to connect to, after checking it and, for a name, every address it resolves to. */
+    private InetAddress checkedAddress(Target target) {
+        if (target.literal() != null) {
+            policy.check(target.host(), target.literal());
+            return target.literal();
+        }
+        List<InetAddress> addresses;
+        try {
+            addresses = resolver.resolve(target.host());
+        } catch (UnknownHostException e) {
+            throw new OutboundException(Reason.UNREACHABLE, "The host '" + target.host() + "' does not resolve.", e);
+        }
+        if (addresses == null || addresses.isEmpty()) {
+            throw new OutboundException(Reason.UNREACHABLE, "The host '" + target.host() + "' has no address.");
+        }
+        for (InetAddress address : addresses) {
+            policy.check(target.host(), address);
+        }
+        return addresses.get(0);
+    }
+
+    private Http1Exchange connect(Target target, InetAddress address, long deadline) {
+        Socket socket = null;
+        try {
+            socket = socketFactory.createSocket();
+            int timeout = (int) Math.min(connectTimeout.toMillis(), Http1Exchange.millisLeft(deadline));
+            socket.connect(new InetSocketAddress(address, target.port()), timeout);
+            socket.setTcpNoDelay(true);
+            if (target.https()) {
+                socket.setSoTimeout(Http1Exchange.millisLeft(deadline));
+                SSLSocket tls = (SSLSocket) sslSocketFactory.createSocket(socket,
+                        target.literal() != null ? address.getHostAddress() : target.host(), target.port(), true);
+                SSLParameters parameters = tls.getSSLParameters();
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                if (target.literal() == null) {
+                    parameters.setServerNames(List.of(new SNIHostName(target.host())));
+                }
+                tls.setSSLParameters(parameters);
+                tls.startHandshake();
+                socket = tls;
+            }
+            return new Http1Exchange(socket, deadline);
+        } catch (SocketTimeoutException e) {
+            closeQuietly(socket);
+            throw new OutboundException(Reason.TIMEOUT, "Connecting to '" + target.host() + "' timed out.", e);
+        } catch (IOException e) {
+            closeQuietly(socket);
+            throw unreachable(target.host(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(socket);
+            throw e;
+        }
+    }
+
+    private static URI resolveLocation(URI base, String location, String host) {
+        try {
+            return base.resolve(new URI(location));
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new OutboundException(Reason.INVALID_URL, "The redirect from '" + host
+                    + "' has an invalid Location.", e);
+        }
+    }
+
+    private static Map<String, String> withoutCredentials(Map<String, String> headers) {
+        Map<String, String> kept = new java.util.LinkedHashMap<>();
+        headers.forEach((name, value) -> {
+            if (!CREDENTIAL_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                kept.put(name, value);
+            }
+        });
+        return kept;
+    }
+
+    private static OutboundException unreachable(String host, IOException e) {
+        return new OutboundException(Reason.UNREACHABLE, "The exchange with '" + host + "' failed: "
+                + e.getClass().getSimpleName() + ".", e);
+    }
+
+    private static void closeQuietly(java.io.Closeable closeable) {
+        if (closeable != null) {
+            try {
+                closeable.close();
+            } catch (IOException ignored) {
+                // nothing more to release
+            }
+        }
+    }
+
+    /** A URL checked for scheme, credentials, host and port, not yet for its address. */
+    private record Target(boolean https, String host, InetAddress literal, int port, String requestTarget,
+                          String hostHeader) {
+        static Target of(URI uri) {
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                throw invalid("only http and https URLs can be fetched, not '" + scheme + "'");
+            }
+            String authority = uri.getRawAuthority();
+            if (authority == null || authority.isEmpty()) {
+                throw invalid("the URL has no host");
+            }
+            if (authority.indexOf('@') >= 0) {
+                throw invalid("credentials in the URL are not supported");
+            }
+            String rawHost = authority;
+            String rawPort = null;
+            int close = authority.lastIndexOf(']');
+            int colon = authority.lastIndexOf(':');
+            if (colon > close) {
+                rawHost = authority.substring(0, colon);
+                rawPort = authority.substring(colon + 1);
+            }
+            boolean https = scheme.equals("https");
+            int port = https ? 443 : 80;
+            if (rawPort != null && !rawPort.isEmpty()) {
+                if (!rawPort.matches("\\d{1,5}") || Integer.parseInt(rawPort) < 1 || Integer.parseInt(rawPort) > 65535) {
+                    throw invalid("the port is not 1-65535");
+                }
+                port = Integer.parseInt(rawPort);
+            }
+            HostLiterals.Host host;
+            try {
+                host = HostLiterals.parse(rawHost);
+            } catch (IllegalArgumentException e) {
+                throw invalid(e.getMessage());
+            }
+            String shown = host.isLiteral() ? literalText(host.address()) : host.name();
+            boolean defaultPort = port == (https ? 443 : 80);
+            String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+            String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
+            return new Target(https, shown, host.address(), port, path + query,
+                    defaultPort ? shown : shown + ":" + port);
+        }
+
+        boolean sameOrigin(Target other) {
+            return https == other.https && host.equals(other.host) && port == other.port;
+        }
+
+        private static String literalText(InetAddress address) {
+            String text = address.getHostAddress();
+            return text.indexOf(':') >= 0 ? "[" + text + "]" : text;
+        }
+
+        private static OutboundException invalid(String problem) {
+            return new OutboundException(Reason.INVALID_URL, "Invalid outbound URL: " + problem + ".");
+        }
+    }
+
+    /** Turns the body's IOExceptions into {@code UNREACHABLE} so a reader sees one exception type. */
+    private static final class TranslatingInputStream extends java.io.FilterInputStream {
+        private final String host;
+
+        TranslatingInputStream(InputStream in, String host) {
+            super(in);
+            this.host = host;
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException e) {
+                throw unreachable(host, e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException e) {
+                throw unreachable(host, e);
+            }
+        }
+    }
+
+    /**
+     * Collects the settings; {@link #build()} returns the client. Each setter validates its value and throws
+     * {@link IllegalArgumentException} naming the property, the value and the fix. Not thread-safe.
+     */
+    public static final class Builder {
+        private OutboundPolicy policy = OutboundPolicy.defaults();
+        private Resolver resolver = Resolver.system();
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration totalTimeout = DEFAULT_TOTAL_TIMEOUT;
+        private int maxRedirects = DEFAULT_MAX_REDIRECTS;
+        private long maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
+        private SocketFactory socketFactory = SocketFactory.getDefault();
+        private SSLSocketFactory sslSocketFactory;
+        private String userAgent = "Uploadkit";
+
+        private Builder() {
+        }
+
+        /** Sets which addresses may be contacted; default {@link OutboundPolicy#defaults()}. */
+        public Builder policy(OutboundPolicy policy) {
+            this.policy = Objects.requireNonNull(policy, "policy must not be null; use OutboundPolicy.defaults()");
+            return this;
+        }
+
+        /** Sets how names are resolved; default {@link Resolver#system()}. */
+        public Builder resolver(Resolver resolver) {
+            this.resolver = Objects.requireNonNull(resolver, "resolver must not be null; use Resolver.system()");
+            return this;
+        }
+
+        /** Sets the longest wait for one TCP connection (and TLS handshake start); default 10 s. */
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = positive("connectTimeout", connectTimeout, DEFAULT_CONNECT_TIMEOUT);
+            return this;
+        }
+
+        /** Sets the longest time for a whole call, redirects and body included; default 10 min. */
+        public Builder totalTimeout(Duration totalTimeout) {
+            this.totalTimeout = positive("totalTimeout", totalTimeout, DEFAULT_TOTAL_TIMEOUT);
+            return this;
+        }
+
+        /** Sets how many redirects are followed, 0–{@value #MAX_REDIRECTS_LIMIT}; default 5. */
+        public Builder maxRedirects(int maxRedirects) {
+            if (maxRedirects < 0 || maxRedirects > MAX_REDIRECTS_LIMIT) {
+                throw new IllegalArgumentException("maxRedirects: " + maxRedirects + " is out of range; use 0 (no "
+                        + "redirects) to " + MAX_REDIRECTS_LIMIT + "; the default is " + DEFAULT_MAX_REDIRECTS);
+            }
+            this.maxRedirects = maxRedirects;
+            return this;
+        }
+
+        /** Sets the largest response body accepted, in bytes (a URL import passes its upload limit); default 10 MiB. */
+        public Builder maxResponseBytes(long maxResponseBytes) {
+            if (maxResponseBytes < 0) {
+                throw new IllegalArgumentException("maxResponseBytes: " + maxResponseBytes + " is negative; use 0 "
+                        + "or more bytes; the default is " + DEFAULT_MAX_RESPONSE_BYTES);
+            }
+            this.maxResponseBytes = maxResponseBytes;
+            return this;
+        }
+
+        /**
+         * Sets the factory of the unconnected sockets that are then connected to checked addresses; default
+         * {@link SocketFactory#getDefault()}. Its {@code createSocket()} without arguments must be supported.
+         */
+        public Builder socketFactory(SocketFactory socketFactory) {
+            this.socketFactory = Objects.requireNonNull(socketFactory,
+                    "socketFactory must not be null; use SocketFactory.getDefault()");
+            return this;
+        }
+
+        /** Sets the TLS layered over connected sockets for https; default the JDK's default trust and protocols. */
+        public Builder sslSocketFactory(SSLSocketFactory sslSocketFactory) {
+            this.sslSocketFactory = Objects.requireNonNull(sslSocketFactory,
+                    "sslSocketFactory must not be null; omit it for the JDK's default");
+            return this;
+        }
+
+        /** Sets the {@code User-Agent} header; default {@code Uploadkit}. */
+        public Builder userAgent(String userAgent) {
+            if (userAgent == null || userAgent.isBlank() || userAgent.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
+                throw new IllegalArgumentException("userAgent: '" + userAgent + "' is blank or has control "
+                        + "characters; use a single-line product name such as 'Uploadkit'");
+            }
+            this.userAgent = userAgent;
+            return this;
+        }
+
+        public OutboundHttp build() {
+            return new OutboundHttp(this);
+        }
+
+        private static Duration positive(String property, Duration value, Duration fallback) {
+            if (value == null || value.isNegative() || value.isZero() || value.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(property + ": " + value + " is not a positive duration of at "
+                        + "most " + Integer.MAX_VALUE + " ms; the default is " + fallback);
+            }
+            return value;
+        }
+    }
+}
