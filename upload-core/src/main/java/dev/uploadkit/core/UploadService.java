@@ -39,19 +39,14 @@ import java.util.regex.Pattern;
  * <p>Thread-safe. Every method blocks until the catalog and store have answered and throws
  * {@link UploadException} on failure. An upload that fails leaves nothing behind: no object, no record.
  *
- * <p>Built with {@link #builder()}.
+ * <p>Built with {@link #builder()}. Reading upload sources ahead of hashing and storing runs on an executor: the
+ * host's ({@link Builder#readAheadExecutor}), which stays the host's to shut down, or one of the service's own,
+ * shut down by {@link #close()}.
  */
-public final class UploadService {
+public final class UploadService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UploadService.class);
     private static final Pattern HEX_64 = Pattern.compile("[0-9a-fA-F]{64}");
     private static final int TRASH_BATCH = 100;
-    private static final AtomicInteger READ_AHEAD_THREADS = new AtomicInteger();
-    /** Reads upload sources ahead of hashing and storing; idle threads end after a minute. */
-    private static final ExecutorService READ_AHEAD = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "uploadkit-read-ahead-" + READ_AHEAD_THREADS.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-    });
 
     private final Catalog catalog;
     private final Map<String, FileStore> stores;
@@ -62,8 +57,15 @@ public final class UploadService {
     private final DataSize maxFileSize;
     private final Ingest ingest;
     private final BlobReaper reaper;
+    private final String instanceId;
+    /** The read-ahead executor if this service created it, else null. */
+    private final ExecutorService ownReadAhead;
+    private volatile boolean closed;
 
     private UploadService(Builder b) {
+        this.instanceId = b.instanceId == null ? UUID.randomUUID().toString() : b.instanceId;
+        this.ownReadAhead = b.readAhead == null ? newReadAheadExecutor() : null;
+        ExecutorService readAhead = b.readAhead == null ? ownReadAhead : b.readAhead;
         this.catalog = b.catalog;
         this.stores = Map.copyOf(b.stores);
         this.defaultStoreId = b.defaultStoreId;
@@ -73,7 +75,37 @@ public final class UploadService {
         this.maxFileSize = b.maxFileSize;
         this.reaper = new BlobReaper(catalog, this::store);
         this.ingest = new Ingest(catalog, reaper, this::now, ids, new TypePolicy(b.allowedTypes), this::publish,
-                READ_AHEAD);
+                readAhead);
+    }
+
+    /** A cached pool of daemon threads; idle threads end after a minute. */
+    private static ExecutorService newReadAheadExecutor() {
+        AtomicInteger threads = new AtomicInteger();
+        return Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "uploadkit-read-ahead-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Shuts down the read-ahead executor if this service created it; a host's executor is left running.
+     * Uploads still streaming fail; new uploads are refused with {@code SERVICE_UNAVAILABLE}. Idempotent.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        if (ownReadAhead != null) {
+            ownReadAhead.shutdownNow();
+        }
+    }
+
+    /**
+     * Returns the id under which this service records its {@code processing} uploads, so that a crash sweep can
+     * tell whose they are (see {@link Builder#instanceId}).
+     */
+    public String instanceId() {
+        return instanceId;
     }
 
     public static Builder builder() {
@@ -99,7 +131,7 @@ public final class UploadService {
      *
      * @throws UploadException {@code FILE_TOO_LARGE} past the size limit, {@code INVALID_FILE_TYPE} for a
      *     refused type (checked before anything is written), {@code STORAGE_ERROR} if the store fails,
-     *     {@code VALIDATION_ERROR} for an unknown store
+     *     {@code VALIDATION_ERROR} for an unknown store, {@code SERVICE_UNAVAILABLE} once the service is closed
      */
     public Upload upload(UploadRequest request, InputStream content) {
         return receive(request, content).complete(request);
@@ -122,6 +154,9 @@ public final class UploadService {
         }
         long limit = request.maxSize() == null ? maxFileSize.bytes()
                 : Math.min(maxFileSize.bytes(), request.maxSize().bytes());
+        if (closed) {
+            throw new UploadException(ErrorCode.SERVICE_UNAVAILABLE, "The upload service has been closed.");
+        }
         return new ReceivedUpload(ingest, ingest.stage(request, store, limit, content));
     }
 
@@ -323,8 +358,33 @@ public final class UploadService {
         private WebhookSink sink = WebhookSink.NONE;
         private DataSize maxFileSize = DataSize.ofGibibytes(5);
         private List<String> allowedTypes = List.of();
+        private ExecutorService readAhead;
+        private String instanceId;
 
         private Builder() {
+        }
+
+        /**
+         * Reads upload sources ahead on the host's executor, which the service never shuts down. It must run
+         * tasks concurrently (two per upload in flight at most); a cached thread pool fits. Default: an own pool,
+         * shut down by {@link UploadService#close()}.
+         */
+        public Builder readAheadExecutor(ExecutorService executor) {
+            this.readAhead = Objects.requireNonNull(executor, "readAheadExecutor");
+            return this;
+        }
+
+        /**
+         * Names this instance of the service for crash sweeps (at most 64 characters); default a random UUID.
+         * Instances sharing a catalog must have different ids.
+         */
+        public Builder instanceId(String id) {
+            if (id == null || id.isBlank() || id.length() > 64) {
+                throw new IllegalArgumentException("instanceId: must be 1 to 64 characters, was '" + id
+                        + "'; leave it unset for a random UUID");
+            }
+            this.instanceId = id;
+            return this;
         }
 
         public Builder catalog(Catalog catalog) {

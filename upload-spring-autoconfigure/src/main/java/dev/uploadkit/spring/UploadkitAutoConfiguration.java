@@ -90,7 +90,7 @@ public final class UploadkitAutoConfiguration {
         };
     }
 
-    @Bean
+    @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     UploadService uploadkitUploadService(UploadProperties properties, UploadkitDatabase database, FileStore store,
                                          ObjectProvider<WebhookSink> webhookSink) {

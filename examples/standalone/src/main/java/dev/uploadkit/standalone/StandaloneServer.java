@@ -41,9 +41,11 @@ public final class StandaloneServer implements AutoCloseable {
     private final Server server;
     private final UploadkitDatabase database;
     private final FileStore store;
+    private final UploadService uploads;
 
-    private StandaloneServer(Server server, UploadkitDatabase database, FileStore store) {
+    private StandaloneServer(Server server, UploadkitDatabase database, FileStore store, UploadService uploads) {
         this.server = server;
+        this.uploads = uploads;
         this.database = database;
         this.store = store;
     }
@@ -71,9 +73,10 @@ public final class StandaloneServer implements AutoCloseable {
         Files.createDirectories(config.dataDir());
         UploadkitDatabase database = openDatabase(config);
         FileStore store = null;
+        UploadService uploads = null;
         try {
             store = openStore(config);
-            UploadService uploads = UploadService.builder().catalog(database.catalog()).store(store)
+            uploads = UploadService.builder().catalog(database.catalog()).store(store)
                     .maxFileSize(config.maxFileSize()).build();
             AccessService access = AccessService.create(database.projects());
             AdminBootstrap.run(access, config.adminKey(), out);
@@ -93,11 +96,14 @@ public final class StandaloneServer implements AutoCloseable {
             server.setHandler(new GracefulHandler(context));
             server.setStopTimeout(STOP_TIMEOUT.toMillis());
             server.start();
-            StandaloneServer running = new StandaloneServer(server, database, store);
+            StandaloneServer running = new StandaloneServer(server, database, store, uploads);
             out.println("Uploadkit listening on " + running.baseUrl());
             out.flush();
             return running;
         } catch (Exception | Error e) {
+            if (uploads != null) {
+                uploads.close();
+            }
             if (store != null) {
                 store.close();
             }
@@ -113,7 +119,7 @@ public final class StandaloneServer implements AutoCloseable {
         return "http://" + host + ":" + c.getLocalPort() + MOUNT;
     }
 
-    /** Stops accepting requests, lets in-flight ones finish (up to 30 s), then closes the database and store. */
+    /** Stops accepting requests, lets in-flight ones finish (up to 30 s), then closes the service, store and database. */
     @Override
     public void close() {
         try {
@@ -123,6 +129,7 @@ public final class StandaloneServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("Jetty did not stop cleanly", e);
         } finally {
+            uploads.close();
             store.close();
             database.close();
             LOG.info("Uploadkit stopped");
