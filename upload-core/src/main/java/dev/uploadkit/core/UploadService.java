@@ -7,6 +7,8 @@ import dev.uploadkit.core.catalog.DedupStats;
 import dev.uploadkit.core.event.UploadEvent;
 import dev.uploadkit.core.event.WebhookSink;
 import dev.uploadkit.core.internal.BlobReaper;
+import dev.uploadkit.core.internal.CrashSweep;
+import dev.uploadkit.core.internal.Deletions;
 import dev.uploadkit.core.internal.Ingest;
 import dev.uploadkit.core.internal.TypePolicy;
 import dev.uploadkit.core.store.ByteRange;
@@ -17,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.InputStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -46,7 +49,6 @@ import java.util.regex.Pattern;
 public final class UploadService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UploadService.class);
     private static final Pattern HEX_64 = Pattern.compile("[0-9a-fA-F]{64}");
-    private static final int TRASH_BATCH = 100;
 
     private final Catalog catalog;
     private final Map<String, FileStore> stores;
@@ -61,6 +63,9 @@ public final class UploadService implements AutoCloseable {
     /** The read-ahead executor if this service created it, else null. */
     private final ExecutorService ownReadAhead;
     private volatile boolean closed;
+    private final Duration interruptedAfter;
+    private final CrashSweep sweep;
+    private final Deletions deletions;
 
     private UploadService(Builder b) {
         this.instanceId = b.instanceId == null ? UUID.randomUUID().toString() : b.instanceId;
@@ -75,7 +80,10 @@ public final class UploadService implements AutoCloseable {
         this.maxFileSize = b.maxFileSize;
         this.reaper = new BlobReaper(catalog, this::store);
         this.ingest = new Ingest(catalog, reaper, this::now, ids, new TypePolicy(b.allowedTypes), this::publish,
-                readAhead);
+                readAhead, instanceId);
+        this.interruptedAfter = b.interruptedAfter;
+        this.deletions = new Deletions(catalog, reaper);
+        this.sweep = new CrashSweep(catalog, reaper, this::now, instanceId, stores::values, this::publish);
     }
 
     /** A cached pool of daemon threads; idle threads end after a minute. */
@@ -232,51 +240,56 @@ public final class UploadService implements AutoCloseable {
     }
 
     /**
-     * Deletes an upload for good, trashed or not. Its blob is removed when no other record references it.
+     * Deletes an upload for good, trashed or not. Its blob is removed when no other record references it. A
+     * {@code processing} upload whose instance is gone (see {@link Builder#interruptedAfter}) also loses its partial
+     * bytes; one still streaming on a live instance fails there, which removes them.
      *
      * @throws UploadException {@code NOT_FOUND}
      */
     public void forceDelete(UUID projectId, UUID uuid) {
-        Deleted deleted = catalog.inTransaction(tx -> {
-            Upload current = tx.uploads().lock(projectId, uuid).orElseThrow(UploadService::notFound);
-            return new Deleted(current, deleteRecord(tx, current).stream().toList());
-        });
-        reaper.removeObjects(deleted.unreferenced());
-        if (!deleted.upload().isTrashed()) {
-            publish(UploadEvent.DELETED, deleted.upload());
+        Upload deleted = deletions.forceDelete(projectId, uuid, now().minus(interruptedAfter));
+        if (!deleted.isTrashed()) {
+            publish(UploadEvent.DELETED, deleted);
         }
     }
 
     /** Deletes every trashed upload of the project for good, in batches. */
     public EmptyTrashResult emptyTrash(UUID projectId) {
-        long deleted = 0;
-        long bytesFreed = 0;
-        while (true) {
-            Batch batch = catalog.inTransaction(tx -> {
-                List<Upload> trashed = tx.uploads().lockTrashed(projectId, TRASH_BATCH);
-                List<Blob> unreferenced = new ArrayList<>();
-                trashed.forEach(u -> deleteRecord(tx, u).ifPresent(unreferenced::add));
-                return new Batch(trashed.size(), unreferenced);
-            });
-            deleted += batch.records();
-            bytesFreed += batch.unreferenced().stream().mapToLong(Blob::sizeBytes).sum();
-            reaper.removeObjects(batch.unreferenced());
-            if (batch.records() < TRASH_BATCH) {
-                return new EmptyTrashResult(deleted, bytesFreed);
-            }
-        }
+        return deletions.deleteTrashed(tx -> tx.uploads().lockTrashed(projectId, Deletions.BATCH));
     }
 
-    /** Deletes a record and drops its blob reference; returns the blob if that was its last reference. */
-    private static Optional<Blob> deleteRecord(CatalogTransaction tx, Upload upload) {
-        tx.uploads().delete(upload.projectId(), upload.uuid());
-        return upload.blobId() == null ? Optional.empty() : tx.blobs().release(upload.blobId());
+    /**
+     * Deletes for good, in every project, the uploads trashed longer than {@code retention} ago, releasing their
+     * blobs as {@link #emptyTrash} does. A background job calls this (see {@code BackgroundWork}).
+     */
+    public EmptyTrashResult purgeTrash(Duration retention) {
+        Objects.requireNonNull(retention, "retention");
+        Instant before = now().minus(retention);
+        return deletions.deleteTrashed(tx -> tx.uploads().lockTrashedBefore(before, Deletions.BATCH));
     }
 
-    private record Deleted(Upload upload, List<Blob> unreferenced) {
+    /**
+     * Records that this instance is alive, so that a crash sweep leaves its {@code processing} uploads alone. A
+     * background job calls this every few seconds (see {@code BackgroundWork}).
+     */
+    public void heartbeat() {
+        sweep.heartbeat();
     }
 
-    private record Batch(int records, List<Blob> unreferenced) {
+    /**
+     * Finishes off what crashed instances left: uploads {@code processing} on an instance with no heartbeat for
+     * {@link Builder#interruptedAfter} become {@code failed} and lose their partial bytes; blobs left
+     * {@code deleting} and temporary files of the stores older than {@code grace} are removed. Safe to run on
+     * several instances at once, and to cut off at any point.
+     */
+    public SweepResult sweepInterrupted(Duration grace) {
+        Objects.requireNonNull(grace, "grace");
+        return sweep.sweep(interruptedAfter, grace);
+    }
+
+    /** Returns how long an instance may go without a heartbeat before its uploads count as interrupted. */
+    public Duration interruptedAfter() {
+        return interruptedAfter;
     }
 
     /**
@@ -360,6 +373,7 @@ public final class UploadService implements AutoCloseable {
         private List<String> allowedTypes = List.of();
         private ExecutorService readAhead;
         private String instanceId;
+        private Duration interruptedAfter = Duration.ofMinutes(1);
 
         private Builder() {
         }
@@ -375,12 +389,25 @@ public final class UploadService implements AutoCloseable {
         }
 
         /**
-         * Names this instance of the service for crash sweeps (at most 64 characters); default a random UUID.
+         * How long an instance may go without a heartbeat before its {@code processing} uploads count as cut off
+         * by a crash (default 1 minute). It must exceed the heartbeat interval several times over.
+         */
+        public Builder interruptedAfter(Duration value) {
+            if (value == null || value.toMillis() < 100) {
+                throw new IllegalArgumentException("interruptedAfter: must be at least 100 ms, was " + value
+                        + "; use a few heartbeat intervals, such as Duration.ofMinutes(1)");
+            }
+            this.interruptedAfter = value;
+            return this;
+        }
+
+        /**
+         * Names this instance of the service for crash sweeps (at most 50 characters, the limit of a job runner's name); default a random UUID.
          * Instances sharing a catalog must have different ids.
          */
         public Builder instanceId(String id) {
-            if (id == null || id.isBlank() || id.length() > 64) {
-                throw new IllegalArgumentException("instanceId: must be 1 to 64 characters, was '" + id
+            if (id == null || id.isBlank() || id.length() > 50) {
+                throw new IllegalArgumentException("instanceId: must be 1 to 50 characters, was '" + id
                         + "'; leave it unset for a random UUID");
             }
             this.instanceId = id;

@@ -30,8 +30,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Uploadkit's catalog on a relational database: H2, PostgreSQL, MariaDB or MySQL, detected from the connection.
  *
  * <p>Building one migrates the schema (tables {@code projects}, {@code api_keys}, {@code blobs}, {@code uploads},
- * db-scheduler's {@code scheduled_tasks}, and Flyway's {@code uploadkit_schema_history}) in the connection's
- * default schema, then hands out the {@link Catalog} and {@link ProjectStore} on it. Both are thread-safe.
+ * {@code instances} for crash-sweep heartbeats, db-scheduler's {@code scheduled_tasks}, and Flyway's
+ * {@code uploadkit_schema_history}) in the connection's default schema, then hands out the {@link Catalog} and
+ * {@link ProjectStore} on it. Both are thread-safe.
  *
  * <pre>{@code
  * try (UploadkitDatabase db = UploadkitDatabase.connect("jdbc:h2:file:./data/uploadkit", "sa", "")) {
