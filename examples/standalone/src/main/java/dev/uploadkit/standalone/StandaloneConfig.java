@@ -1,8 +1,10 @@
 package dev.uploadkit.standalone;
 
 import dev.uploadkit.core.DataSize;
+import dev.uploadkit.core.Durations;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -14,6 +16,7 @@ import java.util.Optional;
  * @param s3Endpoint S3-compatible endpoint; empty = local filesystem store under the data dir
  * @param adminKey a fixed admin key; empty = one is generated and printed on first start
  * @param signingKey the download-URL signing secret; empty = one kept in {@code <data-dir>/signing.key}
+ * @param trashRetention how long uploads stay in trash before a background job deletes them for good
  */
 public record StandaloneConfig(
         String host,
@@ -30,7 +33,8 @@ public record StandaloneConfig(
         Optional<String> adminKey,
         Optional<String> signingKey,
         Optional<String> publicBaseUrl,
-        DataSize maxFileSize) {
+        DataSize maxFileSize,
+        Duration trashRetention) {
 
     static final String USAGE = """
             Usage: java -jar uploadkit-standalone.jar [options]
@@ -44,11 +48,15 @@ public record StandaloneConfig(
             S3-compatible storage instead of local files: UPLOADKIT_S3_ENDPOINT, UPLOADKIT_S3_BUCKET,
               UPLOADKIT_S3_ACCESS_KEY, UPLOADKIT_S3_SECRET_KEY, UPLOADKIT_S3_REGION (default us-east-1)
             UPLOADKIT_ADMIN_KEY sets the admin key; UPLOADKIT_SIGNING_KEY the download-link secret (>= 32 chars).
+            UPLOADKIT_TRASH_RETENTION: how long trashed files are kept (default 30d; 90s, 10m, 24h, 30d or PT24H).
             """;
 
     public StandaloneConfig {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port: must be 0-65535, was " + port);
+        }
+        if (trashRetention.isNegative() || trashRetention.isZero()) {
+            throw new IllegalArgumentException("UPLOADKIT_TRASH_RETENTION: must be positive, was " + trashRetention);
         }
         if (s3Endpoint.isPresent() && (s3Bucket.isEmpty() || s3AccessKey.isEmpty() || s3SecretKey.isEmpty())) {
             throw new IllegalArgumentException("UPLOADKIT_S3_ENDPOINT is set, so UPLOADKIT_S3_BUCKET, "
@@ -100,7 +108,9 @@ public record StandaloneConfig(
                 s.get(null, "UPLOADKIT_ADMIN_KEY"),
                 s.get(null, "UPLOADKIT_SIGNING_KEY"),
                 s.get("public-base-url", "UPLOADKIT_PUBLIC_BASE_URL"),
-                DataSize.ofMebibytes(s.integer("max-file-size-mb", "UPLOADKIT_MAX_FILE_SIZE_MB", 5120)));
+                DataSize.ofMebibytes(s.integer("max-file-size-mb", "UPLOADKIT_MAX_FILE_SIZE_MB", 5120)),
+                s.get(null, "UPLOADKIT_TRASH_RETENTION").map(v -> Durations.parse("UPLOADKIT_TRASH_RETENTION", v))
+                        .orElse(Duration.ofDays(30)));
     }
 
     private static final java.util.Set<String> KNOWN_FLAGS = java.util.Set.of("host", "port", "data-dir",

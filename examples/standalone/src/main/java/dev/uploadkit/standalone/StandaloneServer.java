@@ -2,6 +2,7 @@ package dev.uploadkit.standalone;
 
 import dev.uploadkit.core.UploadService;
 import dev.uploadkit.core.auth.AccessService;
+import dev.uploadkit.core.jobs.BackgroundWork;
 import dev.uploadkit.core.store.FileStore;
 import dev.uploadkit.core.store.JcloudsFileStore;
 import dev.uploadkit.core.store.S3Settings;
@@ -29,7 +30,7 @@ import java.util.Base64;
 
 /**
  * Uploadkit as a program: embedded Jetty with the API at {@code /v1/external/*}, on H2 and local files by
- * default. Stops gracefully on SIGTERM: in-flight requests get up to 30 seconds, then are aborted, and an
+ * default, with its background work (crash sweeps, trash purge) running. Stops gracefully on SIGTERM: in-flight requests get up to 30 seconds, then are aborted, and an
  * aborted upload leaves nothing behind.
  */
 public final class StandaloneServer implements AutoCloseable {
@@ -42,10 +43,13 @@ public final class StandaloneServer implements AutoCloseable {
     private final UploadkitDatabase database;
     private final FileStore store;
     private final UploadService uploads;
+    private final BackgroundWork background;
 
-    private StandaloneServer(Server server, UploadkitDatabase database, FileStore store, UploadService uploads) {
+    private StandaloneServer(Server server, UploadkitDatabase database, FileStore store, UploadService uploads,
+                             BackgroundWork background) {
         this.server = server;
         this.uploads = uploads;
+        this.background = background;
         this.database = database;
         this.store = store;
     }
@@ -74,10 +78,15 @@ public final class StandaloneServer implements AutoCloseable {
         UploadkitDatabase database = openDatabase(config);
         FileStore store = null;
         UploadService uploads = null;
+        BackgroundWork background = null;
         try {
             store = openStore(config);
             uploads = UploadService.builder().catalog(database.catalog()).store(store)
                     .maxFileSize(config.maxFileSize()).build();
+            background = BackgroundWork.builder().uploadService(uploads)
+                    .jobRunner(database.jobRunner(uploads.instanceId()))
+                    .trashRetention(config.trashRetention()).build();
+            background.start();
             AccessService access = AccessService.create(database.projects());
             AdminBootstrap.run(access, config.adminKey(), out);
 
@@ -96,11 +105,14 @@ public final class StandaloneServer implements AutoCloseable {
             server.setHandler(new GracefulHandler(context));
             server.setStopTimeout(STOP_TIMEOUT.toMillis());
             server.start();
-            StandaloneServer running = new StandaloneServer(server, database, store, uploads);
+            StandaloneServer running = new StandaloneServer(server, database, store, uploads, background);
             out.println("Uploadkit listening on " + running.baseUrl());
             out.flush();
             return running;
         } catch (Exception | Error e) {
+            if (background != null) {
+                background.close();
+            }
             if (uploads != null) {
                 uploads.close();
             }
@@ -119,7 +131,10 @@ public final class StandaloneServer implements AutoCloseable {
         return "http://" + host + ":" + c.getLocalPort() + MOUNT;
     }
 
-    /** Stops accepting requests, lets in-flight ones finish (up to 30 s), then closes the service, store and database. */
+    /**
+     * Stops accepting requests, lets in-flight ones finish (up to 30 s), then stops the background work, and closes
+     * the service, store and database.
+     */
     @Override
     public void close() {
         try {
@@ -129,6 +144,7 @@ public final class StandaloneServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("Jetty did not stop cleanly", e);
         } finally {
+            background.close();
             uploads.close();
             store.close();
             database.close();
