@@ -38,6 +38,8 @@ public final class StandaloneServer implements AutoCloseable {
     public static final String MOUNT = "/v1/external";
     private static final Logger LOG = LoggerFactory.getLogger(StandaloneServer.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration HEARTBEAT = Duration.ofSeconds(10);
+    private static final Duration JOB_POLLING = Duration.ofSeconds(10);
 
     private final Server server;
     private final UploadkitDatabase database;
@@ -82,9 +84,12 @@ public final class StandaloneServer implements AutoCloseable {
         try {
             store = openStore(config);
             uploads = UploadService.builder().catalog(database.catalog()).store(store)
+                    .interruptedAfter(config.interruptedAfter())
                     .maxFileSize(config.maxFileSize()).build();
             background = BackgroundWork.builder().uploadService(uploads)
-                    .jobRunner(database.jobRunner(uploads.instanceId()))
+                    .jobRunner(database.jobRunner(uploads.instanceId(), min(JOB_POLLING, config.jobInterval())))
+                    .heartbeatInterval(min(HEARTBEAT, config.interruptedAfter().dividedBy(6)))
+                    .jobInterval(config.jobInterval()).gracePeriod(config.sweepGrace())
                     .trashRetention(config.trashRetention()).build();
             background.start();
             AccessService access = AccessService.create(database.projects());
@@ -150,6 +155,10 @@ public final class StandaloneServer implements AutoCloseable {
             database.close();
             LOG.info("Uploadkit stopped");
         }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static UploadkitDatabase openDatabase(StandaloneConfig config) {
