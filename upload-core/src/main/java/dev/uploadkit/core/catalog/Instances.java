@@ -10,7 +10,4 @@ public interface Instances {
 
     /** Records that instance {@code id} is alive at {@code now}, adding it if new. */
     void heartbeat(String id, Instant now);
-
-    /** Removes instance {@code id} (it stopped cleanly). Returns false if there was none. */
-    boolean remove(String id);
 }

@@ -30,9 +30,4 @@ final class JdbiInstances implements Instances {
             return null;
         });
     }
-
-    @Override
-    public boolean remove(String id) {
-        return tx.run(h -> h.createUpdate("DELETE FROM instances WHERE id = :id").bind("id", id).execute() == 1);
-    }
 }
