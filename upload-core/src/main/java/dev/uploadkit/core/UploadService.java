@@ -7,6 +7,8 @@ import dev.uploadkit.core.catalog.DedupStats;
 import dev.uploadkit.core.event.UploadEvent;
 import dev.uploadkit.core.event.WebhookSink;
 import dev.uploadkit.core.internal.BlobReaper;
+import dev.uploadkit.core.internal.CrashSweep;
+import dev.uploadkit.core.internal.Deletions;
 import dev.uploadkit.core.internal.Ingest;
 import dev.uploadkit.core.internal.TypePolicy;
 import dev.uploadkit.core.store.ByteRange;
@@ -17,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.InputStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -39,19 +42,13 @@ import java.util.regex.Pattern;
  * <p>Thread-safe. Every method blocks until the catalog and store have answered and throws
  * {@link UploadException} on failure. An upload that fails leaves nothing behind: no object, no record.
  *
- * <p>Built with {@link #builder()}.
+ * <p>Built with {@link #builder()}. Reading upload sources ahead of hashing and storing runs on an executor: the
+ * host's ({@link Builder#readAheadExecutor}), which stays the host's to shut down, or one of the service's own,
+ * shut down by {@link #close()}.
  */
-public final class UploadService {
+public final class UploadService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UploadService.class);
     private static final Pattern HEX_64 = Pattern.compile("[0-9a-fA-F]{64}");
-    private static final int TRASH_BATCH = 100;
-    private static final AtomicInteger READ_AHEAD_THREADS = new AtomicInteger();
-    /** Reads upload sources ahead of hashing and storing; idle threads end after a minute. */
-    private static final ExecutorService READ_AHEAD = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "uploadkit-read-ahead-" + READ_AHEAD_THREADS.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-    });
 
     private final Catalog catalog;
     private final Map<String, FileStore> stores;
@@ -62,8 +59,18 @@ public final class UploadService {
     private final DataSize maxFileSize;
     private final Ingest ingest;
     private final BlobReaper reaper;
+    private final String instanceId;
+    /** The read-ahead executor if this service created it, else null. */
+    private final ExecutorService ownReadAhead;
+    private volatile boolean closed;
+    private final Duration interruptedAfter;
+    private final CrashSweep sweep;
+    private final Deletions deletions;
 
     private UploadService(Builder b) {
+        this.instanceId = b.instanceId == null ? UUID.randomUUID().toString() : b.instanceId;
+        this.ownReadAhead = b.readAhead == null ? newReadAheadExecutor() : null;
+        ExecutorService readAhead = b.readAhead == null ? ownReadAhead : b.readAhead;
         this.catalog = b.catalog;
         this.stores = Map.copyOf(b.stores);
         this.defaultStoreId = b.defaultStoreId;
@@ -73,7 +80,40 @@ public final class UploadService {
         this.maxFileSize = b.maxFileSize;
         this.reaper = new BlobReaper(catalog, this::store);
         this.ingest = new Ingest(catalog, reaper, this::now, ids, new TypePolicy(b.allowedTypes), this::publish,
-                READ_AHEAD);
+                readAhead, instanceId);
+        this.interruptedAfter = b.interruptedAfter;
+        this.deletions = new Deletions(catalog, reaper);
+        this.sweep = new CrashSweep(catalog, reaper, this::now, instanceId, stores::values, this::publish);
+    }
+
+    /** A cached pool of daemon threads; idle threads end after a minute. */
+    private static ExecutorService newReadAheadExecutor() {
+        AtomicInteger threads = new AtomicInteger();
+        return Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "uploadkit-read-ahead-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Shuts down the read-ahead executor if this service created it; a host's executor is left running.
+     * Uploads still streaming fail; new uploads are refused with {@code SERVICE_UNAVAILABLE}. Idempotent.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        if (ownReadAhead != null) {
+            ownReadAhead.shutdownNow();
+        }
+    }
+
+    /**
+     * Returns the id under which this service records its {@code processing} uploads, so that a crash sweep can
+     * tell whose they are (see {@link Builder#instanceId}).
+     */
+    public String instanceId() {
+        return instanceId;
     }
 
     public static Builder builder() {
@@ -99,7 +139,7 @@ public final class UploadService {
      *
      * @throws UploadException {@code FILE_TOO_LARGE} past the size limit, {@code INVALID_FILE_TYPE} for a
      *     refused type (checked before anything is written), {@code STORAGE_ERROR} if the store fails,
-     *     {@code VALIDATION_ERROR} for an unknown store
+     *     {@code VALIDATION_ERROR} for an unknown store, {@code SERVICE_UNAVAILABLE} once the service is closed
      */
     public Upload upload(UploadRequest request, InputStream content) {
         return receive(request, content).complete(request);
@@ -122,6 +162,9 @@ public final class UploadService {
         }
         long limit = request.maxSize() == null ? maxFileSize.bytes()
                 : Math.min(maxFileSize.bytes(), request.maxSize().bytes());
+        if (closed) {
+            throw new UploadException(ErrorCode.SERVICE_UNAVAILABLE, "The upload service has been closed.");
+        }
         return new ReceivedUpload(ingest, ingest.stage(request, store, limit, content));
     }
 
@@ -197,51 +240,56 @@ public final class UploadService {
     }
 
     /**
-     * Deletes an upload for good, trashed or not. Its blob is removed when no other record references it.
+     * Deletes an upload for good, trashed or not. Its blob is removed when no other record references it. A
+     * {@code processing} upload whose instance is gone (see {@link Builder#interruptedAfter}) also loses its partial
+     * bytes; one still streaming on a live instance fails there, which removes them.
      *
      * @throws UploadException {@code NOT_FOUND}
      */
     public void forceDelete(UUID projectId, UUID uuid) {
-        Deleted deleted = catalog.inTransaction(tx -> {
-            Upload current = tx.uploads().lock(projectId, uuid).orElseThrow(UploadService::notFound);
-            return new Deleted(current, deleteRecord(tx, current).stream().toList());
-        });
-        reaper.removeObjects(deleted.unreferenced());
-        if (!deleted.upload().isTrashed()) {
-            publish(UploadEvent.DELETED, deleted.upload());
+        Upload deleted = deletions.forceDelete(projectId, uuid, now().minus(interruptedAfter));
+        if (!deleted.isTrashed()) {
+            publish(UploadEvent.DELETED, deleted);
         }
     }
 
     /** Deletes every trashed upload of the project for good, in batches. */
     public EmptyTrashResult emptyTrash(UUID projectId) {
-        long deleted = 0;
-        long bytesFreed = 0;
-        while (true) {
-            Batch batch = catalog.inTransaction(tx -> {
-                List<Upload> trashed = tx.uploads().lockTrashed(projectId, TRASH_BATCH);
-                List<Blob> unreferenced = new ArrayList<>();
-                trashed.forEach(u -> deleteRecord(tx, u).ifPresent(unreferenced::add));
-                return new Batch(trashed.size(), unreferenced);
-            });
-            deleted += batch.records();
-            bytesFreed += batch.unreferenced().stream().mapToLong(Blob::sizeBytes).sum();
-            reaper.removeObjects(batch.unreferenced());
-            if (batch.records() < TRASH_BATCH) {
-                return new EmptyTrashResult(deleted, bytesFreed);
-            }
-        }
+        return deletions.deleteTrashed(tx -> tx.uploads().lockTrashed(projectId, Deletions.BATCH));
     }
 
-    /** Deletes a record and drops its blob reference; returns the blob if that was its last reference. */
-    private static Optional<Blob> deleteRecord(CatalogTransaction tx, Upload upload) {
-        tx.uploads().delete(upload.projectId(), upload.uuid());
-        return upload.blobId() == null ? Optional.empty() : tx.blobs().release(upload.blobId());
+    /**
+     * Deletes for good, in every project, the uploads trashed longer than {@code retention} ago, releasing their
+     * blobs as {@link #emptyTrash} does. A background job calls this (see {@code BackgroundWork}).
+     */
+    public EmptyTrashResult purgeTrash(Duration retention) {
+        Objects.requireNonNull(retention, "retention");
+        Instant before = now().minus(retention);
+        return deletions.deleteTrashed(tx -> tx.uploads().lockTrashedBefore(before, Deletions.BATCH));
     }
 
-    private record Deleted(Upload upload, List<Blob> unreferenced) {
+    /**
+     * Records that this instance is alive, so that a crash sweep leaves its {@code processing} uploads alone. A
+     * background job calls this every few seconds (see {@code BackgroundWork}).
+     */
+    public void heartbeat() {
+        sweep.heartbeat();
     }
 
-    private record Batch(int records, List<Blob> unreferenced) {
+    /**
+     * Finishes off what crashed instances left: uploads {@code processing} on an instance with no heartbeat for
+     * {@link Builder#interruptedAfter} become {@code failed} and lose their partial bytes; blobs left
+     * {@code deleting} and temporary files of the stores older than {@code grace} are removed. Safe to run on
+     * several instances at once, and to cut off at any point.
+     */
+    public SweepResult sweepInterrupted(Duration grace) {
+        Objects.requireNonNull(grace, "grace");
+        return sweep.sweep(interruptedAfter, grace);
+    }
+
+    /** Returns how long an instance may go without a heartbeat before its uploads count as interrupted. */
+    public Duration interruptedAfter() {
+        return interruptedAfter;
     }
 
     /**
@@ -323,8 +371,47 @@ public final class UploadService {
         private WebhookSink sink = WebhookSink.NONE;
         private DataSize maxFileSize = DataSize.ofGibibytes(5);
         private List<String> allowedTypes = List.of();
+        private ExecutorService readAhead;
+        private String instanceId;
+        private Duration interruptedAfter = Duration.ofMinutes(1);
 
         private Builder() {
+        }
+
+        /**
+         * Reads upload sources ahead on the host's executor, which the service never shuts down. It must run
+         * tasks concurrently (two per upload in flight at most); a cached thread pool fits. Default: an own pool,
+         * shut down by {@link UploadService#close()}.
+         */
+        public Builder readAheadExecutor(ExecutorService executor) {
+            this.readAhead = Objects.requireNonNull(executor, "readAheadExecutor");
+            return this;
+        }
+
+        /**
+         * How long an instance may go without a heartbeat before its {@code processing} uploads count as cut off
+         * by a crash (default 1 minute). It must exceed the heartbeat interval several times over.
+         */
+        public Builder interruptedAfter(Duration value) {
+            if (value == null || value.toMillis() < 100) {
+                throw new IllegalArgumentException("interruptedAfter: must be at least 100 ms, was " + value
+                        + "; use a few heartbeat intervals, such as Duration.ofMinutes(1)");
+            }
+            this.interruptedAfter = value;
+            return this;
+        }
+
+        /**
+         * Names this instance of the service for crash sweeps (at most 50 characters, the limit of a job runner's name); default a random UUID.
+         * Instances sharing a catalog must have different ids.
+         */
+        public Builder instanceId(String id) {
+            if (id == null || id.isBlank() || id.length() > 50) {
+                throw new IllegalArgumentException("instanceId: must be 1 to 50 characters, was '" + id
+                        + "'; leave it unset for a random UUID");
+            }
+            this.instanceId = id;
+            return this;
         }
 
         public Builder catalog(Catalog catalog) {

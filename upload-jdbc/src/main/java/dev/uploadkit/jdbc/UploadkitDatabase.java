@@ -6,6 +6,8 @@ import dev.uploadkit.core.ErrorCode;
 import dev.uploadkit.core.UploadException;
 import dev.uploadkit.core.auth.ProjectStore;
 import dev.uploadkit.core.catalog.Catalog;
+import dev.uploadkit.core.jobs.JobRunner;
+import dev.uploadkit.jdbc.internal.DbSchedulerJobRunner;
 import dev.uploadkit.jdbc.internal.Durability;
 import dev.uploadkit.jdbc.internal.JdbiCatalog;
 import dev.uploadkit.jdbc.internal.JdbiProjectStore;
@@ -28,8 +30,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Uploadkit's catalog on a relational database: H2, PostgreSQL, MariaDB or MySQL, detected from the connection.
  *
  * <p>Building one migrates the schema (tables {@code projects}, {@code api_keys}, {@code blobs}, {@code uploads},
- * db-scheduler's {@code scheduled_tasks}, and Flyway's {@code uploadkit_schema_history}) in the connection's
- * default schema, then hands out the {@link Catalog} and {@link ProjectStore} on it. Both are thread-safe.
+ * {@code instances} for crash-sweep heartbeats, db-scheduler's {@code scheduled_tasks}, and Flyway's
+ * {@code uploadkit_schema_history}) in the connection's default schema, then hands out the {@link Catalog} and
+ * {@link ProjectStore} on it. Both are thread-safe.
  *
  * <pre>{@code
  * try (UploadkitDatabase db = UploadkitDatabase.connect("jdbc:h2:file:./data/uploadkit", "sa", "")) {
@@ -105,6 +108,33 @@ public final class UploadkitDatabase implements AutoCloseable {
     /** Returns the data source in use, for other components sharing the database (such as a job scheduler). */
     public DataSource dataSource() {
         return dataSource;
+    }
+
+    /**
+     * Returns a runner of recurring jobs on this database (db-scheduler on table {@code scheduled_tasks}), polling
+     * for due jobs every 10 seconds. Every instance running it runs a job in turn, never two at once.
+     *
+     * @param instanceName names this instance in {@code scheduled_tasks.picked_by}: 1 to 50 characters, such as
+     *     {@code UploadService.instanceId()}
+     */
+    public JobRunner jobRunner(String instanceName) {
+        return jobRunner(instanceName, Duration.ofSeconds(10));
+    }
+
+    /**
+     * Like {@link #jobRunner(String)}, polling every {@code pollingInterval} (at least 10 ms; tests use short ones).
+     * The runner must be closed before this database.
+     */
+    public JobRunner jobRunner(String instanceName, Duration pollingInterval) {
+        if (instanceName == null || instanceName.isBlank() || instanceName.length() > 50) {
+            throw new IllegalArgumentException("instanceName: must be 1 to 50 characters, was '" + instanceName
+                    + "'; use UploadService.instanceId()");
+        }
+        if (pollingInterval == null || pollingInterval.toMillis() < 10) {
+            throw new IllegalArgumentException("pollingInterval: must be at least 10 ms, was " + pollingInterval
+                    + "; use Duration.ofSeconds(10)");
+        }
+        return new DbSchedulerJobRunner(dataSource, instanceName, pollingInterval);
     }
 
     /**

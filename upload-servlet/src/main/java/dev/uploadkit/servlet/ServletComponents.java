@@ -15,9 +15,14 @@ import java.util.Map;
  *     public void configure(UploadServlet.Builder builder, Map<String, String> params) {
  *         UploadkitDatabase db = UploadkitDatabase.open(params.get("database-url"));
  *         FileStore store = JcloudsFileStore.filesystem("local", Path.of(params.get("data-dir")));
- *         builder.uploadService(UploadService.builder().catalog(db.catalog()).store(store).build())
+ *         UploadService uploads = UploadService.builder().catalog(db.catalog()).store(store).build();
+ *         BackgroundWork work = BackgroundWork.builder().uploadService(uploads)
+ *                 .jobRunner(db.jobRunner(uploads.instanceId())).build();
+ *         work.start();
+ *         // Closed last registered first: background work, then the service, the store and the database.
+ *         builder.uploadService(uploads)
  *                .accessService(AccessService.create(db.projects()))
- *                .closeOnDestroy(store).closeOnDestroy(db);
+ *                .closeOnDestroy(db).closeOnDestroy(store).closeOnDestroy(uploads).closeOnDestroy(work);
  *     }
  * }
  * }</pre>

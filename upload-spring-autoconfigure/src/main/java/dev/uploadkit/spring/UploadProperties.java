@@ -34,6 +34,8 @@ public class UploadProperties {
     private String signingKey;
     private String publicBaseUrl;
     private Duration downloadTokenTtl = Duration.ofHours(1);
+    private Duration trashRetention = Duration.ofDays(30);
+    private boolean backgroundWork = true;
     private final Store store = new Store();
     private final Database database = new Database();
 
@@ -141,6 +143,33 @@ public class UploadProperties {
                     + "range; use a duration between 1s and 365d, such as 1h");
         }
         this.downloadTokenTtl = downloadTokenTtl;
+    }
+
+    /** Returns how long uploads stay in trash before the background purge deletes them; default 30 days. */
+    public Duration getTrashRetention() {
+        return trashRetention;
+    }
+
+    /** Sets how long uploads stay in trash before the background purge deletes them: at least 1 second. */
+    public void setTrashRetention(Duration trashRetention) {
+        if (trashRetention == null || trashRetention.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("upload.trash-retention: '" + trashRetention + "' is too short; "
+                    + "use a duration of at least 1s, such as 30d");
+        }
+        this.trashRetention = trashRetention;
+    }
+
+    /** Returns whether this application runs Uploadkit's background work (crash sweeps, trash purge); default true. */
+    public boolean isBackgroundWork() {
+        return backgroundWork;
+    }
+
+    /**
+     * Sets whether this application runs Uploadkit's background work. Every instance that takes uploads on a shared
+     * database should, or its uploads in progress may be swept as interrupted.
+     */
+    public void setBackgroundWork(boolean backgroundWork) {
+        this.backgroundWork = backgroundWork;
     }
 
     /** Returns where file contents are kept ({@code upload.store.*}). */

@@ -4,6 +4,7 @@ import dev.uploadkit.core.DataSize;
 import dev.uploadkit.core.UploadService;
 import dev.uploadkit.core.auth.AccessService;
 import dev.uploadkit.core.event.WebhookSink;
+import dev.uploadkit.core.jobs.BackgroundWork;
 import dev.uploadkit.core.store.FileStore;
 import dev.uploadkit.core.store.JcloudsFileStore;
 import dev.uploadkit.jdbc.UploadkitDatabase;
@@ -37,6 +38,9 @@ import java.nio.file.Path;
  *       {@code upload.store.path}), {@code transient} or {@code s3};</li>
  *   <li>an {@link UploadService} on those two, sending events to the application's {@link WebhookSink} if any;</li>
  *   <li>an {@link AccessService} for projects and API keys;</li>
+ *   <li>the {@link BackgroundWork} of that service (heartbeats, crash sweeps, purging trash older than
+ *       {@code upload.trash-retention}), started with the context and closed before the service, unless
+ *       {@code upload.background-work} is {@code false};</li>
  *   <li>in a servlet web application, a {@link ServletRegistrationBean} mounting the {@link UploadServlet} at
  *       {@code upload.servlet-path}, unless the application registers an {@code UploadServlet} itself.</li>
  * </ul>
@@ -90,7 +94,7 @@ public final class UploadkitAutoConfiguration {
         };
     }
 
-    @Bean
+    @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     UploadService uploadkitUploadService(UploadProperties properties, UploadkitDatabase database, FileStore store,
                                          ObjectProvider<WebhookSink> webhookSink) {
@@ -100,6 +104,18 @@ public final class UploadkitAutoConfiguration {
                 .maxFileSize(DataSize.ofBytes(properties.getMaxFileSize().toBytes()))
                 .allowedTypes(properties.getAllowedTypes())
                 .webhookSink(webhookSink.getIfAvailable(() -> WebhookSink.NONE))
+                .build();
+    }
+
+    // Started when created, closed before the service and the database it uses (Spring destroys dependents first).
+    @Bean(initMethod = "start", destroyMethod = "close")
+    @ConditionalOnMissingBean
+    @ConditionalOnProperty(prefix = "upload", name = "background-work", havingValue = "true", matchIfMissing = true)
+    BackgroundWork uploadkitBackgroundWork(UploadProperties properties, UploadService uploads,
+                                           UploadkitDatabase database) {
+        return BackgroundWork.builder().uploadService(uploads)
+                .jobRunner(database.jobRunner(uploads.instanceId()))
+                .trashRetention(properties.getTrashRetention())
                 .build();
     }
 

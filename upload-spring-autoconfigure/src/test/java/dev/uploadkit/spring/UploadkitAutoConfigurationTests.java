@@ -9,6 +9,7 @@ import dev.uploadkit.core.auth.AccessService;
 import dev.uploadkit.core.auth.Project;
 import dev.uploadkit.core.event.UploadEvent;
 import dev.uploadkit.core.event.WebhookSink;
+import dev.uploadkit.core.jobs.BackgroundWork;
 import dev.uploadkit.core.store.FileStore;
 import dev.uploadkit.core.store.JcloudsFileStore;
 import dev.uploadkit.jdbc.UploadkitDatabase;
@@ -33,6 +34,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -50,6 +52,24 @@ class UploadkitAutoConfigurationTests {
                 .withPropertyValues(
                         "upload.store.path=" + tempDir.resolve("files"),
                         "upload.database.url=jdbc:h2:file:" + tempDir.resolve("db").resolve("uploadkit"));
+    }
+
+    @Test
+    void backgroundWorkStartsWithTheContextUnlessTurnedOff() {
+        runner().withPropertyValues("upload.trash-retention=7d").run(context -> {
+            assertThat(context).hasNotFailed().hasSingleBean(BackgroundWork.class);
+            assertThat(context.getBean(UploadProperties.class).getTrashRetention()).isEqualTo(Duration.ofDays(7));
+            UploadkitDatabase database = context.getBean(UploadkitDatabase.class);
+            try (Connection c = database.dataSource().getConnection();
+                 ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM instances")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("the instance's first heartbeat").isEqualTo(1);
+            }
+        });
+        runner().withPropertyValues("upload.background-work=false")
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(BackgroundWork.class));
+        runner().withPropertyValues("upload.trash-retention=0s")
+                .run(context -> assertThat(context).hasFailed());
     }
 
     @Test

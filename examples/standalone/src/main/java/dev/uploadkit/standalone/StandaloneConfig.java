@@ -1,8 +1,10 @@
 package dev.uploadkit.standalone;
 
 import dev.uploadkit.core.DataSize;
+import dev.uploadkit.core.Durations;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -14,6 +16,10 @@ import java.util.Optional;
  * @param s3Endpoint S3-compatible endpoint; empty = local filesystem store under the data dir
  * @param adminKey a fixed admin key; empty = one is generated and printed on first start
  * @param signingKey the download-URL signing secret; empty = one kept in {@code <data-dir>/signing.key}
+ * @param trashRetention how long uploads stay in trash before a background job deletes them for good
+ * @param interruptedAfter how long an instance may go without a heartbeat before its uploads count as interrupted
+ * @param jobInterval the pause between runs of the crash sweep and of the trash purge (at most a minute)
+ * @param sweepGrace how old leftover temporary files and blobs being deleted must be before the sweep removes them
  */
 public record StandaloneConfig(
         String host,
@@ -30,7 +36,11 @@ public record StandaloneConfig(
         Optional<String> adminKey,
         Optional<String> signingKey,
         Optional<String> publicBaseUrl,
-        DataSize maxFileSize) {
+        DataSize maxFileSize,
+        Duration trashRetention,
+        Duration interruptedAfter,
+        Duration jobInterval,
+        Duration sweepGrace) {
 
     static final String USAGE = """
             Usage: java -jar uploadkit-standalone.jar [options]
@@ -44,15 +54,33 @@ public record StandaloneConfig(
             S3-compatible storage instead of local files: UPLOADKIT_S3_ENDPOINT, UPLOADKIT_S3_BUCKET,
               UPLOADKIT_S3_ACCESS_KEY, UPLOADKIT_S3_SECRET_KEY, UPLOADKIT_S3_REGION (default us-east-1)
             UPLOADKIT_ADMIN_KEY sets the admin key; UPLOADKIT_SIGNING_KEY the download-link secret (>= 32 chars).
+            UPLOADKIT_TRASH_RETENTION: how long trashed files are kept (default 30d; 90s, 10m, 24h, 30d or PT24H).
+            Crash sweeps: UPLOADKIT_INTERRUPTED_AFTER (no heartbeat for this long = crashed, default 1m),
+              UPLOADKIT_JOB_INTERVAL (sweep and trash purge, default and at most 1m), UPLOADKIT_SWEEP_GRACE
+              (age of leftover temporary files the sweep removes, default 10m).
             """;
 
     public StandaloneConfig {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port: must be 0-65535, was " + port);
         }
+        positive("UPLOADKIT_TRASH_RETENTION", trashRetention);
+        positive("UPLOADKIT_INTERRUPTED_AFTER", interruptedAfter);
+        positive("UPLOADKIT_JOB_INTERVAL", jobInterval);
+        positive("UPLOADKIT_SWEEP_GRACE", sweepGrace);
+        if (jobInterval.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new IllegalArgumentException("UPLOADKIT_JOB_INTERVAL: must be at most 1m (lifecycle jobs run at "
+                    + "least once a minute), was " + jobInterval);
+        }
         if (s3Endpoint.isPresent() && (s3Bucket.isEmpty() || s3AccessKey.isEmpty() || s3SecretKey.isEmpty())) {
             throw new IllegalArgumentException("UPLOADKIT_S3_ENDPOINT is set, so UPLOADKIT_S3_BUCKET, "
                     + "UPLOADKIT_S3_ACCESS_KEY and UPLOADKIT_S3_SECRET_KEY must be set too");
+        }
+    }
+
+    private static void positive(String variable, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(variable + ": must be positive, was " + value);
         }
     }
 
@@ -100,7 +128,11 @@ public record StandaloneConfig(
                 s.get(null, "UPLOADKIT_ADMIN_KEY"),
                 s.get(null, "UPLOADKIT_SIGNING_KEY"),
                 s.get("public-base-url", "UPLOADKIT_PUBLIC_BASE_URL"),
-                DataSize.ofMebibytes(s.integer("max-file-size-mb", "UPLOADKIT_MAX_FILE_SIZE_MB", 5120)));
+                DataSize.ofMebibytes(s.integer("max-file-size-mb", "UPLOADKIT_MAX_FILE_SIZE_MB", 5120)),
+                s.duration("UPLOADKIT_TRASH_RETENTION", Duration.ofDays(30)),
+                s.duration("UPLOADKIT_INTERRUPTED_AFTER", Duration.ofMinutes(1)),
+                s.duration("UPLOADKIT_JOB_INTERVAL", Duration.ofMinutes(1)),
+                s.duration("UPLOADKIT_SWEEP_GRACE", Duration.ofMinutes(10)));
     }
 
     private static final java.util.Set<String> KNOWN_FLAGS = java.util.Set.of("host", "port", "data-dir",
@@ -113,6 +145,10 @@ public record StandaloneConfig(
                 v = env.get(variable);
             }
             return Optional.ofNullable(v).map(String::strip).filter(x -> !x.isEmpty());
+        }
+
+        Duration duration(String variable, Duration fallback) {
+            return get(null, variable).map(v -> Durations.parse(variable, v)).orElse(fallback);
         }
 
         int integer(String flag, String variable, int fallback) {

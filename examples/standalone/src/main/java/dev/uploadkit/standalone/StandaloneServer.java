@@ -2,6 +2,7 @@ package dev.uploadkit.standalone;
 
 import dev.uploadkit.core.UploadService;
 import dev.uploadkit.core.auth.AccessService;
+import dev.uploadkit.core.jobs.BackgroundWork;
 import dev.uploadkit.core.store.FileStore;
 import dev.uploadkit.core.store.JcloudsFileStore;
 import dev.uploadkit.core.store.S3Settings;
@@ -29,7 +30,7 @@ import java.util.Base64;
 
 /**
  * Uploadkit as a program: embedded Jetty with the API at {@code /v1/external/*}, on H2 and local files by
- * default. Stops gracefully on SIGTERM: in-flight requests get up to 30 seconds, then are aborted, and an
+ * default, with its background work (crash sweeps, trash purge) running. Stops gracefully on SIGTERM: in-flight requests get up to 30 seconds, then are aborted, and an
  * aborted upload leaves nothing behind.
  */
 public final class StandaloneServer implements AutoCloseable {
@@ -37,13 +38,20 @@ public final class StandaloneServer implements AutoCloseable {
     public static final String MOUNT = "/v1/external";
     private static final Logger LOG = LoggerFactory.getLogger(StandaloneServer.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration HEARTBEAT = Duration.ofSeconds(10);
+    private static final Duration JOB_POLLING = Duration.ofSeconds(10);
 
     private final Server server;
     private final UploadkitDatabase database;
     private final FileStore store;
+    private final UploadService uploads;
+    private final BackgroundWork background;
 
-    private StandaloneServer(Server server, UploadkitDatabase database, FileStore store) {
+    private StandaloneServer(Server server, UploadkitDatabase database, FileStore store, UploadService uploads,
+                             BackgroundWork background) {
         this.server = server;
+        this.uploads = uploads;
+        this.background = background;
         this.database = database;
         this.store = store;
     }
@@ -71,10 +79,19 @@ public final class StandaloneServer implements AutoCloseable {
         Files.createDirectories(config.dataDir());
         UploadkitDatabase database = openDatabase(config);
         FileStore store = null;
+        UploadService uploads = null;
+        BackgroundWork background = null;
         try {
             store = openStore(config);
-            UploadService uploads = UploadService.builder().catalog(database.catalog()).store(store)
+            uploads = UploadService.builder().catalog(database.catalog()).store(store)
+                    .interruptedAfter(config.interruptedAfter())
                     .maxFileSize(config.maxFileSize()).build();
+            background = BackgroundWork.builder().uploadService(uploads)
+                    .jobRunner(database.jobRunner(uploads.instanceId(), min(JOB_POLLING, config.jobInterval())))
+                    .heartbeatInterval(min(HEARTBEAT, config.interruptedAfter().dividedBy(6)))
+                    .jobInterval(config.jobInterval()).gracePeriod(config.sweepGrace())
+                    .trashRetention(config.trashRetention()).build();
+            background.start();
             AccessService access = AccessService.create(database.projects());
             AdminBootstrap.run(access, config.adminKey(), out);
 
@@ -93,11 +110,17 @@ public final class StandaloneServer implements AutoCloseable {
             server.setHandler(new GracefulHandler(context));
             server.setStopTimeout(STOP_TIMEOUT.toMillis());
             server.start();
-            StandaloneServer running = new StandaloneServer(server, database, store);
+            StandaloneServer running = new StandaloneServer(server, database, store, uploads, background);
             out.println("Uploadkit listening on " + running.baseUrl());
             out.flush();
             return running;
         } catch (Exception | Error e) {
+            if (background != null) {
+                background.close();
+            }
+            if (uploads != null) {
+                uploads.close();
+            }
             if (store != null) {
                 store.close();
             }
@@ -113,7 +136,10 @@ public final class StandaloneServer implements AutoCloseable {
         return "http://" + host + ":" + c.getLocalPort() + MOUNT;
     }
 
-    /** Stops accepting requests, lets in-flight ones finish (up to 30 s), then closes the database and store. */
+    /**
+     * Stops accepting requests, lets in-flight ones finish (up to 30 s), then stops the background work, and closes
+     * the service, store and database.
+     */
     @Override
     public void close() {
         try {
@@ -123,10 +149,16 @@ public final class StandaloneServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("Jetty did not stop cleanly", e);
         } finally {
+            background.close();
+            uploads.close();
             store.close();
             database.close();
             LOG.info("Uploadkit stopped");
         }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static UploadkitDatabase openDatabase(StandaloneConfig config) {

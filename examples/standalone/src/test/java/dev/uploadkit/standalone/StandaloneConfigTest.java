@@ -21,6 +21,7 @@ class StandaloneConfigTest {
         assertEquals(Optional.empty(), c.databaseUrl());
         assertEquals(Optional.empty(), c.s3Endpoint());
         assertEquals(5120L * 1024 * 1024, c.maxFileSize().bytes());
+        assertEquals(java.time.Duration.ofDays(30), c.trashRetention());
     }
 
     @Test
@@ -32,6 +33,18 @@ class StandaloneConfigTest {
         assertEquals(Path.of("/tmp/x"), c.dataDir());
         assertEquals(Optional.of("jdbc:postgresql://127.0.0.1/test"), c.databaseUrl());
         assertEquals(Optional.of("k".repeat(30)), c.adminKey());
+    }
+
+    @Test
+    void readsTheTrashRetention() {
+        assertEquals(java.time.Duration.ofSeconds(5),
+                StandaloneConfig.from(new String[0], Map.of("UPLOADKIT_TRASH_RETENTION", "5s")).trashRetention());
+        assertEquals(java.time.Duration.ofHours(24),
+                StandaloneConfig.from(new String[0], Map.of("UPLOADKIT_TRASH_RETENTION", "PT24H")).trashRetention());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> StandaloneConfig.from(new String[0],
+                Map.of("UPLOADKIT_TRASH_RETENTION", "soon"))).getMessage().startsWith("UPLOADKIT_TRASH_RETENTION:"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> StandaloneConfig.from(new String[0],
+                Map.of("UPLOADKIT_TRASH_RETENTION", "0s"))).getMessage().startsWith("UPLOADKIT_TRASH_RETENTION:"));
     }
 
     @Test

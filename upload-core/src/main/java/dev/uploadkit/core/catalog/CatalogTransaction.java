@@ -11,4 +11,7 @@ public interface CatalogTransaction {
 
     /** Returns the blob registry with its reference counts. */
     DedupIndex blobs();
+
+    /** Returns the instances' heartbeats. */
+    Instances instances();
 }

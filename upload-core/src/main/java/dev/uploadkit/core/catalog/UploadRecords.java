@@ -17,6 +17,31 @@ public interface UploadRecords {
     /** Inserts a new record; its uuid must be new. */
     void insert(Upload upload);
 
+    /**
+     * Inserts a new {@code processing} record owned by {@code instanceId}, whose bytes are being written to
+     * reservation {@code reservationBlobId}, so that a crash sweep or a forced delete can remove them.
+     */
+    void insertProcessing(Upload upload, String instanceId, long reservationBlobId);
+
+    /** A {@code processing} upload and the blob reserved for its bytes (null if unknown). */
+    record Processing(Upload upload, Long reservationBlobId) {
+    }
+
+    /**
+     * Returns the reservation of the project's upload if it is {@code processing} and its instance has not
+     * shown a heartbeat at or after {@code aliveSince} (or it has no instance): an upload cut off by a crash.
+     */
+    Optional<Processing> findInterrupted(UUID projectId, UUID uuid, java.time.Instant aliveSince);
+
+    /**
+     * Returns up to {@code limit} uploads of any project that are {@code processing}, were created before
+     * {@code aliveSince}, and whose instance has not shown a heartbeat at or after {@code aliveSince}.
+     */
+    List<Processing> listInterrupted(java.time.Instant aliveSince, int limit);
+
+    /** Returns up to {@code limit} uploads of any project trashed before {@code before}, locked, oldest first. */
+    List<Upload> lockTrashedBefore(java.time.Instant before, int limit);
+
     /** Returns the upload, trashed or not. */
     Optional<Upload> find(UUID projectId, UUID uuid);
 

@@ -35,7 +35,7 @@ import java.util.function.Supplier;
  * One streaming upload, from the client's first byte to a committed record.
  *
  * <p>Steps: sniff the type from the first bytes (refusing before anything is written); reserve a key and
- * record the upload as {@code processing}; stream to the store, hashing and counting; then in one
+ * record the upload as {@code processing}, owned by this instance and naming the reservation (for crash sweeps); stream to the store, hashing and counting; then in one
  * transaction deduplicate and complete the record. Any failure removes the object, the reservation and the
  * record.
  */
@@ -50,14 +50,16 @@ public final class Ingest {
     private final BiConsumer<String, Upload> events;
     private final ContentSniffer sniffer = new ContentSniffer();
     private final Executor readAhead;
+    private final String instanceId;
 
     // 4 x 256 KiB in flight per upload: enough to keep both cores busy, small enough to stay flat.
     private static final int READ_AHEAD_CHUNK = 256 * 1024;
     private static final int READ_AHEAD_DEPTH = 4;
 
     public Ingest(Catalog catalog, BlobReaper reaper, Supplier<Instant> clock, IdSource ids, TypePolicy types,
-                  BiConsumer<String, Upload> events, Executor readAhead) {
+                  BiConsumer<String, Upload> events, Executor readAhead, String instanceId) {
         this.readAhead = readAhead;
+        this.instanceId = instanceId;
         this.catalog = catalog;
         this.reaper = reaper;
         this.clock = clock;
@@ -102,7 +104,7 @@ public final class Ingest {
         String preferredKey = BlobKeys.preferred(request.folder(), request.filename());
         Blob reservation = catalog.inTransaction(tx -> {
             Blob blob = tx.blobs().reserve(request.projectId(), store.id(), preferredKey, now);
-            tx.uploads().insert(processing);
+            tx.uploads().insertProcessing(processing, instanceId, blob.id());
             return blob;
         });
 

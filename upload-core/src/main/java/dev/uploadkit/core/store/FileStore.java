@@ -54,6 +54,15 @@ public interface FileStore extends AutoCloseable {
     /** Removes the object under {@code key}; removing a missing object is not an error. */
     void delete(String key);
 
+    /**
+     * Removes temporary files that writes cut off by a crash left behind, if this store makes any, that were last
+     * written before {@code before}; returns how many. A write in progress keeps its temporary file fresh, so
+     * {@code before} should lie well behind the slowest client. Default: none to remove.
+     */
+    default int removeStaleTemporaryFiles(java.time.Instant before) {
+        return 0;
+    }
+
     /** Releases the store's connections and threads. */
     @Override
     void close();

@@ -175,6 +175,12 @@ public final class JcloudsFileStore implements FileStore {
         }
     }
 
+    /** Removes {@value #TEMP_PREFIX}*.part files under a filesystem store's folder; other kinds make none. */
+    @Override
+    public int removeStaleTemporaryFiles(java.time.Instant before) {
+        return folder == null ? 0 : TempFiles.removeOlderThan(folder, TEMP_PREFIX, before);
+    }
+
     /**
      * Writes a filesystem object straight to a temporary file beside its target and renames it into place. The
      * jclouds filesystem provider would also hash every byte with MD5 and set several extended attributes per

@@ -3,6 +3,7 @@ package dev.uploadkit.jdbc.internal;
 import dev.uploadkit.core.catalog.Catalog;
 import dev.uploadkit.core.catalog.CatalogTransaction;
 import dev.uploadkit.core.catalog.DedupIndex;
+import dev.uploadkit.core.catalog.Instances;
 import dev.uploadkit.core.catalog.UploadRecords;
 
 import java.util.Objects;
@@ -19,9 +20,10 @@ public final class JdbiCatalog implements Catalog {
     @Override
     public <T> T inTransaction(Function<CatalogTransaction, T> work) {
         Objects.requireNonNull(work, "work");
-        return transactor.inTransaction(tx -> work.apply(new Transaction(new JdbiUploadRecords(tx), new JdbiDedupIndex(tx))));
+        return transactor.inTransaction(tx -> work.apply(new Transaction(new JdbiUploadRecords(tx), new JdbiDedupIndex(tx),
+                new JdbiInstances(tx))));
     }
 
-    private record Transaction(UploadRecords uploads, DedupIndex blobs) implements CatalogTransaction {
+    private record Transaction(UploadRecords uploads, DedupIndex blobs, Instances instances) implements CatalogTransaction {
     }
 }

@@ -37,18 +37,31 @@ final class JdbiUploadRecords implements UploadRecords {
 
     @Override
     public void insert(Upload upload) {
+        insert(upload, null, null);
+    }
+
+    @Override
+    public void insertProcessing(Upload upload, String instanceId, long reservationBlobId) {
+        Objects.requireNonNull(instanceId, "instanceId");
+        insert(upload, instanceId, reservationBlobId);
+    }
+
+    private void insert(Upload upload, String instanceId, Long reservationBlobId) {
         Objects.requireNonNull(upload, "upload");
         tx.run(h -> {
             Update insert = h.createUpdate("INSERT INTO uploads (uuid, project_id, filename, search_name, folder,"
                             + " blob_id, size_bytes, mime_type, sha256, is_public, content_disposition, status,"
                             + " storage_id, is_stored, metadata, content_mime, image_width, image_height, deduplicated,"
-                            + " upload_time_ms, created_at, updated_at, deleted_at) VALUES (:uuid, :project_id,"
+                            + " upload_time_ms, created_at, updated_at, deleted_at, instance_id, reservation_blob_id)"
+                            + " VALUES (:uuid, :project_id,"
                             + " :filename, :search_name, :folder, :blob_id, :size_bytes, :mime_type, :sha256, :is_public,"
                             + " :content_disposition, :status, :storage_id, :is_stored, :metadata, :content_mime,"
                             + " :image_width, :image_height, :deduplicated, :upload_time_ms, :created_at, :updated_at,"
-                            + " :deleted_at)")
+                            + " :deleted_at, :instance_id, :reservation_blob_id)")
                     .bind("uuid", vendor.uuid(upload.uuid()))
-                    .bind("created_at", vendor.instant(upload.createdAt()));
+                    .bind("created_at", vendor.instant(upload.createdAt()))
+                    .bind("instance_id", instanceId)
+                    .bindByType("reservation_blob_id", reservationBlobId, Long.class);
             try {
                 return bindMutable(insert, upload).execute();
             } catch (UnableToExecuteStatementException e) {
@@ -189,6 +202,68 @@ final class JdbiUploadRecords implements UploadRecords {
                 .bind("sha256", sha256.toLowerCase(Locale.ROOT))
                 .map(mapper)
                 .findOne());
+    }
+
+    /** Processing uploads created before :alive_since whose instance has no heartbeat since then. */
+    private static final String INTERRUPTED = "SELECT u.project_id, u.uuid, u.reservation_blob_id FROM uploads u"
+            + " WHERE u.status = 'processing' AND u.created_at < :alive_since AND NOT EXISTS (SELECT 1 FROM instances i"
+            + " WHERE i.id = u.instance_id AND i.heartbeat_at >= :alive_since)";
+
+    @Override
+    public Optional<Processing> findInterrupted(UUID projectId, UUID uuid, Instant aliveSince) {
+        Objects.requireNonNull(aliveSince, "aliveSince");
+        return tx.run(h -> interrupted(h, h.createQuery(INTERRUPTED + " AND u.project_id = :project_id AND u.uuid = :uuid")
+                .bind("project_id", vendor.uuid(projectId))
+                .bind("uuid", vendor.uuid(uuid))
+                .bind("alive_since", vendor.instant(aliveSince))).stream().findFirst());
+    }
+
+    @Override
+    public List<Processing> listInterrupted(Instant aliveSince, int limit) {
+        Objects.requireNonNull(aliveSince, "aliveSince");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        }
+        return tx.run(h -> interrupted(h, h.createQuery(INTERRUPTED + " ORDER BY u.created_at, u.uuid LIMIT :limit")
+                .bind("alive_since", vendor.instant(aliveSince))
+                .bind("limit", limit)));
+    }
+
+    private List<Processing> interrupted(Handle h, org.jdbi.v3.core.statement.Query query) {
+        record Row(UUID projectId, UUID uuid, Long reservation) {
+        }
+        List<Row> rows = query.map((rs, ctx) -> {
+            long reservation = rs.getLong("reservation_blob_id");
+            return new Row(vendor.uuid(rs, "project_id"), vendor.uuid(rs, "uuid"), rs.wasNull() ? null : reservation);
+        }).list();
+        List<Processing> result = new ArrayList<>();
+        for (Row row : rows) {
+            find(h, row.projectId(), row.uuid()).ifPresent(u -> result.add(new Processing(u, row.reservation())));
+        }
+        return result;
+    }
+
+    @Override
+    public List<Upload> lockTrashedBefore(Instant before, int limit) {
+        Objects.requireNonNull(before, "before");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        }
+        return tx.run(h -> {
+            record Key(UUID projectId, UUID uuid) {
+            }
+            List<Key> locked = h.createQuery("SELECT project_id, uuid FROM uploads WHERE deleted_at IS NOT NULL"
+                            + " AND deleted_at < :before ORDER BY deleted_at, uuid LIMIT :limit " + vendor.lockForUpdate())
+                    .bind("before", vendor.instant(before))
+                    .bind("limit", limit)
+                    .map((rs, ctx) -> new Key(vendor.uuid(rs, "project_id"), vendor.uuid(rs, "uuid")))
+                    .list();
+            List<Upload> result = new ArrayList<>();
+            for (Key key : locked) {
+                find(h, key.projectId(), key.uuid()).ifPresent(result::add);
+            }
+            return result;
+        });
     }
 
     private Optional<Upload> find(Handle h, UUID projectId, UUID uuid) {

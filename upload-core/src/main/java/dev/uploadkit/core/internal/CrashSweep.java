@@ -1,0 +1,122 @@
+package dev.uploadkit.core.internal;
+
+import dev.uploadkit.core.SweepResult;
+import dev.uploadkit.core.Upload;
+import dev.uploadkit.core.UploadStatus;
+import dev.uploadkit.core.catalog.Blob;
+import dev.uploadkit.core.catalog.Catalog;
+import dev.uploadkit.core.catalog.UploadRecords;
+import dev.uploadkit.core.event.UploadEvent;
+import dev.uploadkit.core.store.FileStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+
+/**
+ * Heartbeats of this instance, and the sweep that finishes off what crashed instances left: {@code processing}
+ * uploads become {@code failed} and lose their partial bytes, {@code deleting} blobs are removed, and temporary
+ * files of cut-off writes are deleted.
+ */
+public final class CrashSweep {
+    private static final Logger LOG = LoggerFactory.getLogger(CrashSweep.class);
+    private static final int BATCH = 500;
+
+    private final Catalog catalog;
+    private final BlobReaper reaper;
+    private final Supplier<Instant> clock;
+    private final String instanceId;
+    private final Supplier<Collection<FileStore>> stores;
+    private final BiConsumer<String, Upload> events;
+
+    public CrashSweep(Catalog catalog, BlobReaper reaper, Supplier<Instant> clock, String instanceId,
+                      Supplier<Collection<FileStore>> stores, BiConsumer<String, Upload> events) {
+        this.catalog = catalog;
+        this.reaper = reaper;
+        this.clock = clock;
+        this.instanceId = instanceId;
+        this.stores = stores;
+        this.events = events;
+    }
+
+    /** Records that this instance is alive now. */
+    public void heartbeat() {
+        Instant now = clock.get();
+        catalog.inTransaction(tx -> {
+            tx.instances().heartbeat(instanceId, now);
+            return null;
+        });
+    }
+
+    /**
+     * Runs one sweep: uploads whose instance has shown no heartbeat for {@code staleAfter}, then {@code deleting}
+     * blobs and temporary files older than {@code grace}.
+     */
+    public SweepResult sweep(Duration staleAfter, Duration grace) {
+        Instant now = clock.get();
+        Instant aliveSince = now.minus(staleAfter);
+        List<UploadRecords.Processing> candidates =
+                catalog.inTransaction(tx -> tx.uploads().listInterrupted(aliveSince, BATCH));
+        int failed = 0;
+        for (UploadRecords.Processing candidate : candidates) {
+            if (failInterrupted(candidate.upload(), aliveSince, now)) {
+                failed++;
+            }
+        }
+        Instant old = now.minus(grace);
+        // created_at of a deleting blob is when it was written, not when it was released: a blob released this
+        // very moment may be listed, and then both this sweep and the releasing caller remove it, which is harmless.
+        List<Blob> deleting = catalog.inTransaction(tx -> tx.blobs().abandoned(old, BATCH)).stream()
+                .filter(b -> b.state() == Blob.State.DELETING).toList();
+        reaper.removeObjects(deleting);
+        int tempFiles = 0;
+        for (FileStore store : stores.get()) {
+            try {
+                tempFiles += store.removeStaleTemporaryFiles(old);
+            } catch (RuntimeException e) {
+                LOG.warn("Could not remove the temporary files of store {}", store.id(), e);
+            }
+        }
+        if (failed + deleting.size() + tempFiles > 0) {
+            LOG.info("Crash sweep: {} interrupted uploads failed, {} deleting blobs removed, {} temporary files "
+                    + "removed", failed, deleting.size(), tempFiles);
+        }
+        return new SweepResult(failed, deleting.size(), tempFiles);
+    }
+
+    private boolean failInterrupted(Upload candidate, Instant aliveSince, Instant now) {
+        Optional<Failed> failed = catalog.inTransaction(tx -> {
+            Optional<Upload> current = tx.uploads().lock(candidate.projectId(), candidate.uuid())
+                    .filter(u -> u.status() == UploadStatus.PROCESSING);
+            Optional<UploadRecords.Processing> interrupted = current.isEmpty() ? Optional.empty()
+                    : tx.uploads().findInterrupted(candidate.projectId(), candidate.uuid(), aliveSince);
+            if (interrupted.isEmpty()) {
+                return Optional.empty();
+            }
+            Upload next = current.get().toBuilder().status(UploadStatus.FAILED).updatedAt(now).build();
+            tx.uploads().update(next);
+            return Optional.of(new Failed(next, reservation(tx.blobs(), interrupted.get())));
+        });
+        failed.ifPresent(f -> {
+            reaper.removeObjects(f.reservation().stream().toList());
+            events.accept(UploadEvent.FAILED, f.upload());
+        });
+        return failed.isPresent();
+    }
+
+    /** Returns the reservation of an interrupted upload if its bytes are still being (or were) written. */
+    public static Optional<Blob> reservation(dev.uploadkit.core.catalog.DedupIndex blobs,
+                                             UploadRecords.Processing interrupted) {
+        return interrupted.reservationBlobId() == null ? Optional.empty()
+                : blobs.find(interrupted.reservationBlobId()).filter(b -> b.state() == Blob.State.WRITING);
+    }
+
+    private record Failed(Upload upload, Optional<Blob> reservation) {
+    }
+}

@@ -1,0 +1,90 @@
+package dev.uploadkit.core.internal;
+
+import dev.uploadkit.core.EmptyTrashResult;
+import dev.uploadkit.core.Upload;
+import dev.uploadkit.core.UploadException;
+import dev.uploadkit.core.UploadStatus;
+import dev.uploadkit.core.catalog.Blob;
+import dev.uploadkit.core.catalog.Catalog;
+import dev.uploadkit.core.catalog.CatalogTransaction;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * Deleting upload records for good, one or in batches, and releasing their blobs by the dedup rules: a blob's
+ * object is removed once no record references it, after the transaction that released it committed.
+ */
+public final class Deletions {
+    /** Records deleted per transaction. */
+    public static final int BATCH = 100;
+
+    private final Catalog catalog;
+    private final BlobReaper reaper;
+
+    public Deletions(Catalog catalog, BlobReaper reaper) {
+        this.catalog = catalog;
+        this.reaper = reaper;
+    }
+
+    /**
+     * Deletes one upload and releases its blob; a {@code processing} upload whose instance has shown no heartbeat
+     * since {@code aliveSince} also loses its reservation and partial bytes. Returns the deleted upload.
+     *
+     * @throws UploadException {@code NOT_FOUND}
+     */
+    public Upload forceDelete(UUID projectId, UUID uuid, Instant aliveSince) {
+        Deleted deleted = catalog.inTransaction(tx -> {
+            Upload current = tx.uploads().lock(projectId, uuid)
+                    .orElseThrow(() -> UploadException.notFound("File"));
+            List<Blob> unreferenced = new ArrayList<>();
+            if (current.status() == UploadStatus.PROCESSING) {
+                tx.uploads().findInterrupted(projectId, uuid, aliveSince)
+                        .flatMap(p -> CrashSweep.reservation(tx.blobs(), p)).ifPresent(unreferenced::add);
+            }
+            deleteRecord(tx, current).ifPresent(unreferenced::add);
+            return new Deleted(current, unreferenced);
+        });
+        reaper.removeObjects(deleted.unreferenced());
+        return deleted.upload();
+    }
+
+    /**
+     * Deletes the uploads {@code lockBatch} locks, a transaction per batch, until a batch has fewer than
+     * {@link #BATCH}.
+     */
+    public EmptyTrashResult deleteTrashed(Function<CatalogTransaction, List<Upload>> lockBatch) {
+        long deleted = 0;
+        long bytesFreed = 0;
+        while (true) {
+            Batch batch = catalog.inTransaction(tx -> {
+                List<Upload> trashed = lockBatch.apply(tx);
+                List<Blob> unreferenced = new ArrayList<>();
+                trashed.forEach(u -> deleteRecord(tx, u).ifPresent(unreferenced::add));
+                return new Batch(trashed.size(), unreferenced);
+            });
+            deleted += batch.records();
+            bytesFreed += batch.unreferenced().stream().mapToLong(Blob::sizeBytes).sum();
+            reaper.removeObjects(batch.unreferenced());
+            if (batch.records() < BATCH) {
+                return new EmptyTrashResult(deleted, bytesFreed);
+            }
+        }
+    }
+
+    /** Deletes a record and drops its blob reference; returns the blob if that was its last reference. */
+    private static Optional<Blob> deleteRecord(CatalogTransaction tx, Upload upload) {
+        tx.uploads().delete(upload.projectId(), upload.uuid());
+        return upload.blobId() == null ? Optional.empty() : tx.blobs().release(upload.blobId());
+    }
+
+    private record Deleted(Upload upload, List<Blob> unreferenced) {
+    }
+
+    private record Batch(int records, List<Blob> unreferenced) {
+    }
+}

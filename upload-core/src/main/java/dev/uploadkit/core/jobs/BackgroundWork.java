@@ -1,0 +1,214 @@
+package dev.uploadkit.core.jobs;
+
+import dev.uploadkit.core.UploadService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The background work of one instance of an {@link UploadService}, from {@link #start()} to {@link #close()}:
+ * heartbeats of this instance, and, on a {@link JobRunner} shared by every instance, the crash sweep
+ * ({@link UploadService#sweepInterrupted}) and the trash purge ({@link UploadService#purgeTrash}).
+ *
+ * <p>Owns the job runner (closed by {@link #close()}) and the heartbeat scheduler unless the host provides one
+ * ({@link Builder#scheduler}), which stays the host's. Every instance on a shared catalog should run one: a
+ * {@code processing} upload of an instance without heartbeats is swept as cut off by a crash once older than
+ * {@link UploadService#interruptedAfter()}.
+ *
+ * <pre>{@code
+ * BackgroundWork work = BackgroundWork.builder().uploadService(uploads)
+ *         .jobRunner(database.jobRunner(uploads.instanceId())).trashRetention(Duration.ofDays(30)).build();
+ * work.start();
+ * ...
+ * work.close(); // before closing the service and the database
+ * }</pre>
+ */
+public final class BackgroundWork implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BackgroundWork.class);
+    /** The crash sweep's job name. */
+    public static final String SWEEP_JOB = "uploadkit-crash-sweep";
+    /** The trash purge's job name. */
+    public static final String TRASH_PURGE_JOB = "uploadkit-trash-purge";
+
+    private final UploadService uploads;
+    private final JobRunner runner;
+    private final ScheduledExecutorService scheduler;
+    private final boolean ownsScheduler;
+    private final Duration heartbeatInterval;
+    private final List<RecurringJob> jobs;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile ScheduledFuture<?> heartbeats;
+
+    private BackgroundWork(Builder b) {
+        this.uploads = b.uploads;
+        this.runner = b.runner;
+        this.ownsScheduler = b.scheduler == null;
+        this.scheduler = ownsScheduler ? Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "uploadkit-heartbeat");
+            t.setDaemon(true);
+            return t;
+        }) : b.scheduler;
+        this.heartbeatInterval = b.heartbeatInterval;
+        Duration retention = b.trashRetention;
+        Duration grace = b.gracePeriod;
+        this.jobs = List.of(
+                RecurringJob.of(SWEEP_JOB, b.jobInterval, () -> uploads.sweepInterrupted(grace)),
+                RecurringJob.of(TRASH_PURGE_JOB, b.jobInterval, () -> uploads.purgeTrash(retention)));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Returns the recurring jobs this work runs. */
+    public List<RecurringJob> jobs() {
+        return jobs;
+    }
+
+    /**
+     * Records a first heartbeat, then keeps them coming and starts the jobs.
+     *
+     * @throws IllegalStateException if started before or closed
+     * @throws dev.uploadkit.core.UploadException if the first heartbeat cannot be recorded
+     */
+    public void start() {
+        if (closed.get() || !started.compareAndSet(false, true)) {
+            throw new IllegalStateException("BackgroundWork: start() may be called once, before close()");
+        }
+        uploads.heartbeat();
+        long period = heartbeatInterval.toMillis();
+        heartbeats = scheduler.scheduleWithFixedDelay(this::beat, period, period, TimeUnit.MILLISECONDS);
+        runner.start(jobs);
+    }
+
+    private void beat() {
+        try {
+            uploads.heartbeat();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not record this instance's heartbeat", e);
+        }
+    }
+
+    /**
+     * Stops the jobs (waiting a while for runs in progress), then the heartbeats; shuts down the heartbeat
+     * scheduler if this object created it. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            runner.close();
+        } finally {
+            ScheduledFuture<?> h = heartbeats;
+            if (h != null) {
+                h.cancel(false);
+            }
+            if (ownsScheduler) {
+                scheduler.shutdownNow();
+            }
+        }
+    }
+
+    /** Configures a {@link BackgroundWork}; the upload service and the job runner are required. */
+    public static final class Builder {
+        private UploadService uploads;
+        private JobRunner runner;
+        private ScheduledExecutorService scheduler;
+        private Duration heartbeatInterval = Duration.ofSeconds(10);
+        private Duration jobInterval = Duration.ofMinutes(1);
+        private Duration trashRetention = Duration.ofDays(30);
+        private Duration gracePeriod = Duration.ofMinutes(10);
+
+        private Builder() {
+        }
+
+        public Builder uploadService(UploadService value) {
+            uploads = Objects.requireNonNull(value, "uploadService");
+            return this;
+        }
+
+        /** The runner of the recurring jobs; closed by {@link BackgroundWork#close()}. */
+        public Builder jobRunner(JobRunner value) {
+            runner = Objects.requireNonNull(value, "jobRunner");
+            return this;
+        }
+
+        /** Runs heartbeats on the host's scheduler, which stays the host's to shut down. Default: an own thread. */
+        public Builder scheduler(ScheduledExecutorService value) {
+            scheduler = Objects.requireNonNull(value, "scheduler");
+            return this;
+        }
+
+        /** How often this instance records that it is alive; default 10 s. */
+        public Builder heartbeatInterval(Duration value) {
+            heartbeatInterval = positive("heartbeatInterval", value, "Duration.ofSeconds(10)");
+            return this;
+        }
+
+        /** The pause between runs of the crash sweep and of the trash purge; default 1 minute, at most 1 minute. */
+        public Builder jobInterval(Duration value) {
+            positive("jobInterval", value, "Duration.ofMinutes(1)");
+            if (value.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException("jobInterval: must be at most 1 minute (lifecycle jobs run at "
+                        + "least once a minute), was " + value + "; use Duration.ofMinutes(1) or less");
+            }
+            jobInterval = value;
+            return this;
+        }
+
+        /** How long uploads stay in trash before the purge deletes them for good; default 30 days. */
+        public Builder trashRetention(Duration value) {
+            trashRetention = positive("trashRetention", value, "Duration.ofDays(30)");
+            return this;
+        }
+
+        /**
+         * How old {@code deleting} blobs and temporary files must be before the sweep removes them; default
+         * 10 minutes. A temporary file stays fresh while written, so this only has to exceed a stalled client's
+         * timeout.
+         */
+        public Builder gracePeriod(Duration value) {
+            gracePeriod = positive("gracePeriod", value, "Duration.ofMinutes(10)");
+            return this;
+        }
+
+        private static Duration positive(String property, Duration value, String example) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(property + ": must be a positive duration, was " + value
+                        + "; use for example " + example);
+            }
+            return value;
+        }
+
+        /**
+         * @throws IllegalStateException if the upload service or the job runner is missing, or heartbeats are not
+         *     at least twice as frequent as {@link UploadService#interruptedAfter()}
+         */
+        public BackgroundWork build() {
+            if (uploads == null) {
+                throw new IllegalStateException("uploadService: not set; call uploadService(...) with the "
+                        + "UploadService whose background work this is");
+            }
+            if (runner == null) {
+                throw new IllegalStateException("jobRunner: not set; call jobRunner(...) with, for example, "
+                        + "UploadkitDatabase.jobRunner(uploads.instanceId())");
+            }
+            if (heartbeatInterval.multipliedBy(2).compareTo(uploads.interruptedAfter()) > 0) {
+                throw new IllegalStateException("heartbeatInterval: " + heartbeatInterval + " is more than half of "
+                        + "the service's interruptedAfter " + uploads.interruptedAfter() + "; beat more often");
+            }
+            return new BackgroundWork(this);
+        }
+    }
+}

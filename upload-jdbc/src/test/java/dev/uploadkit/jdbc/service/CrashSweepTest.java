@@ -1,0 +1,235 @@
+package dev.uploadkit.jdbc.service;
+
+import dev.uploadkit.core.ErrorCode;
+import dev.uploadkit.core.ReceivedUpload;
+import dev.uploadkit.core.SweepResult;
+import dev.uploadkit.core.Upload;
+import dev.uploadkit.core.UploadException;
+import dev.uploadkit.core.UploadRequest;
+import dev.uploadkit.core.UploadService;
+import dev.uploadkit.core.UploadStatus;
+import dev.uploadkit.core.auth.Project;
+import dev.uploadkit.core.catalog.Blob;
+import dev.uploadkit.core.store.FileStore;
+import dev.uploadkit.core.store.JcloudsFileStore;
+import dev.uploadkit.core.testing.TestContent;
+import dev.uploadkit.jdbc.testing.TestDatabase;
+import dev.uploadkit.jdbc.testing.TestDatabases;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Crash sweeps, forced deletes of stuck uploads and the trash purge, on each database with a real filesystem
+ * store. A crashed instance is one that staged an upload (bytes stored, record {@code processing}) and then
+ * stopped: no commit, no heartbeat. Time moves on an injected clock.
+ */
+class CrashSweepTest {
+    private static final Duration STALE = Duration.ofMinutes(1);
+
+    @TempDir
+    Path storeDir;
+
+    private final MovableClock clock = new MovableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    private TestDatabase db;
+    private FileStore store;
+    private UploadService crashed;
+    private UploadService live;
+    private UUID project;
+
+    private void open(TestDatabases.Kind kind) {
+        db = kind.open();
+        store = JcloudsFileStore.filesystem("local", storeDir);
+        crashed = service("crashed");
+        live = service("live");
+        project = UUID.randomUUID();
+        db.projects().insertProject(new Project(project, "p", "free", clock.instant()));
+    }
+
+    private UploadService service(String instanceId) {
+        return UploadService.builder().catalog(db.catalog()).store(store).clock(clock).instanceId(instanceId)
+                .interruptedAfter(STALE).build();
+    }
+
+    @AfterEach
+    void closeAll() {
+        if (db != null) {
+            crashed.close();
+            live.close();
+            store.close();
+            db.close();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void failsTheUploadsOfAGoneInstanceAndRemovesTheirBytes(TestDatabases.Kind kind) {
+        open(kind);
+        crashed.heartbeat();
+        live.heartbeat();
+        ReceivedUpload cutOff = stage(crashed, "cut-off.bin");
+        ReceivedUpload streaming = stage(live, "streaming.bin");
+        assertEquals(2, objects().size());
+
+        clock.advance(STALE.plusSeconds(1));
+        live.heartbeat();
+        SweepResult result = live.sweepInterrupted(Duration.ofMinutes(10));
+
+        assertEquals(1, result.interruptedUploads());
+        Upload failed = live.get(project, cutOff.uuid());
+        assertEquals(UploadStatus.FAILED, failed.status());
+        assertEquals(UploadStatus.PROCESSING, live.get(project, streaming.uuid()).status(),
+                "the live instance's upload is left alone");
+        assertEquals(List.of(storeDir.resolve("files/streaming.bin")), objects(), "only the live upload's bytes stay");
+        assertEquals(1, abandonedBlobs().size(), "only the live upload's reservation stays");
+
+        Upload completed = streaming.complete(UploadRequest.of(project, "streaming.bin"));
+        assertEquals(UploadStatus.COMPLETED, completed.status());
+        assertEquals(0, live.sweepInterrupted(Duration.ofMinutes(10)).interruptedUploads(), "a second sweep finds nothing");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"H2", "POSTGRESQL"})
+    void removesOldDeletingBlobsAndTemporaryFiles(TestDatabases.Kind kind) throws IOException {
+        open(kind);
+        live.heartbeat();
+        byte[] bytes = TestContent.pdf();
+        live.upload(UploadRequest.of(project, "kept.pdf"), new ByteArrayInputStream(bytes));
+        // A second copy whose removal was cut off: reserved, written, deduplicated (so DELETING), never removed.
+        Blob copy = db.catalog().inTransaction(tx -> tx.blobs().reserve(project, "local", "copy.pdf", clock.instant()));
+        store.put(copy.objectKey(), new ByteArrayInputStream(bytes), "application/pdf");
+        db.catalog().inTransaction(tx -> tx.blobs().commit(copy.id(), TestContent.sha256(bytes), bytes.length,
+                "application/pdf"));
+        Path staleTemp = Files.writeString(storeDir.resolve("files/.uploadkit-0123.part"), "partial");
+        Path freshTemp = Files.writeString(storeDir.resolve("files/.uploadkit-4567.part"), "partial");
+        Files.setLastModifiedTime(staleTemp, FileTime.from(clock.instant().minus(Duration.ofHours(1))));
+
+        clock.advance(Duration.ofMinutes(2));
+        live.heartbeat();
+        Files.setLastModifiedTime(freshTemp, FileTime.from(clock.instant()));
+        SweepResult result = live.sweepInterrupted(Duration.ofMinutes(1));
+
+        assertEquals(1, result.deletingBlobs());
+        assertEquals(1, result.temporaryFiles());
+        assertFalse(Files.exists(staleTemp));
+        assertTrue(Files.exists(freshTemp), "a temporary file written lately may belong to a write in progress");
+        assertFalse(Files.exists(storeDir.resolve("files/copy.pdf")));
+        assertTrue(Files.exists(storeDir.resolve("files/kept.pdf")));
+        assertEquals(List.of(), abandonedBlobs());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"H2", "MARIADB"})
+    void forceDeletingAStuckUploadRemovesItsReservationAndBytes(TestDatabases.Kind kind) {
+        open(kind);
+        crashed.heartbeat();
+        ReceivedUpload stuck = stage(crashed, "stuck.bin");
+        clock.advance(STALE.plusSeconds(1));
+
+        live.forceDelete(project, stuck.uuid());
+
+        assertThrows(UploadException.class, () -> live.get(project, stuck.uuid()));
+        assertEquals(List.of(), objects());
+        assertEquals(List.of(), abandonedBlobs());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"H2", "POSTGRESQL"})
+    void forceDeletingAnUploadStillStreamingLetsItsInstanceCleanUp(TestDatabases.Kind kind) {
+        open(kind);
+        live.heartbeat();
+        ReceivedUpload streaming = stage(live, "streaming.bin");
+
+        live.forceDelete(project, streaming.uuid());
+        UploadException e = assertThrows(UploadException.class,
+                () -> streaming.complete(UploadRequest.of(project, "streaming.bin")));
+
+        assertEquals(ErrorCode.CONFLICT, e.code());
+        assertEquals(List.of(), objects());
+        assertEquals(List.of(), abandonedBlobs());
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void purgesUploadsTrashedLongerThanTheRetention(TestDatabases.Kind kind) {
+        open(kind);
+        byte[] shared = TestContent.pdf();
+        Upload old = live.upload(UploadRequest.of(project, "old.pdf"), new ByteArrayInputStream(shared));
+        Upload copy = live.upload(UploadRequest.of(project, "copy.pdf"), new ByteArrayInputStream(shared));
+        Upload alone = live.upload(UploadRequest.of(project, "alone.bin"), new ByteArrayInputStream(new byte[]{1, 2}));
+        live.trash(project, old.uuid());
+        live.trash(project, alone.uuid());
+        clock.advance(Duration.ofSeconds(40));
+        Upload recent = live.trash(project, copy.uuid());
+
+        clock.advance(Duration.ofSeconds(40));
+        var result = live.purgeTrash(Duration.ofMinutes(1));
+
+        assertEquals(2, result.deleted());
+        assertEquals(2, result.bytesFreed(), "the shared blob is still referenced by the recent copy");
+        assertThrows(UploadException.class, () -> live.get(project, old.uuid()));
+        assertThrows(UploadException.class, () -> live.get(project, alone.uuid()));
+        assertTrue(live.get(project, recent.uuid()).isTrashed());
+        assertEquals(List.of(storeDir.resolve("files/old.pdf")), objects(), "the shared bytes stay, alone's go");
+    }
+
+    private ReceivedUpload stage(UploadService service, String name) {
+        return service.receive(UploadRequest.of(project, name), new ByteArrayInputStream(new byte[200_000]));
+    }
+
+    private List<Path> objects() {
+        return TestContent.filesUnder(storeDir);
+    }
+
+    private List<Blob> abandonedBlobs() {
+        return db.catalog().inTransaction(tx -> tx.blobs().abandoned(clock.instant().plusSeconds(3600), 10));
+    }
+
+    /** A clock the test moves by hand. */
+    private static final class MovableClock extends Clock {
+        private volatile Instant now;
+
+        MovableClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
