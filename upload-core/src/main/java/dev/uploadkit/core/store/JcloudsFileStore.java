@@ -19,27 +19,22 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+
+
+
+
+
 import java.util.regex.Pattern;
 
 /**
@@ -78,8 +73,6 @@ public final class JcloudsFileStore implements FileStore {
     private static final Pattern CONTAINER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final int MAX_ID_LENGTH = 128;
     /** The threads of the executor an S3 store runs when the host gives none: parts of all its writes at once. */
-    private static final int OWN_PART_THREADS = 16;
-    private static final Duration IDLE_THREAD_TIMEOUT = Duration.ofSeconds(60);
 
     private enum Kind { FILESYSTEM, IN_MEMORY, S3 }
 
@@ -90,7 +83,6 @@ public final class JcloudsFileStore implements FileStore {
     private final BlobStore blobStore;
     /** Temporary files of filesystem writes in progress start with this. */
     public static final String TEMP_PREFIX = ".uploadkit-";
-    private static final int WRITE_BUFFER = 64 * 1024;
 
     private final Path folder;
     private final MultipartWriter multipart;
@@ -178,41 +170,12 @@ public final class JcloudsFileStore implements FileStore {
     /** Removes {@value #TEMP_PREFIX}*.part files under a filesystem store's folder; other kinds make none. */
     @Override
     public int removeStaleTemporaryFiles(java.time.Instant before) {
-        return folder == null ? 0 : TempFiles.removeOlderThan(folder, TEMP_PREFIX, before);
+        return folder == null ? 0 : LocalFiles.removeOlderThan(folder, TEMP_PREFIX, before);
     }
 
-    /**
-     * Writes a filesystem object straight to a temporary file beside its target and renames it into place. The
-     * jclouds filesystem provider would also hash every byte with MD5 and set several extended attributes per
-     * object, which on small uploads costs more than the write itself; nothing here reads them back (the catalog
-     * keeps type and hash), and reads through jclouds work without them.
-     */
     private long putFile(String key, SourceStream source) throws IOException {
-        Path target = folder.resolve(key);
-        Path dir = target.getParent();
-        Files.createDirectories(dir);
-        // Same directory, so the rename is atomic; the prefix marks leftovers of a crash for sweeping.
-        Path temp = dir.resolve(TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".part");
-        try {
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                byte[] buffer = new byte[WRITE_BUFFER];
-                for (int n; (n = source.read(buffer)) >= 0; ) {
-                    ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
-                    while (chunk.hasRemaining()) {
-                        out.write(chunk);
-                    }
-                }
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return source.count();
-        } catch (IOException | RuntimeException | Error e) {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException cleanup) {
-                e.addSuppressed(cleanup);
-            }
-            throw e;
-        }
+        LocalFiles.write(folder.resolve(key), TEMP_PREFIX, source);
+        return source.count();
     }
 
     private long putWhole(String key, SourceStream source, String type) {
@@ -295,10 +258,7 @@ public final class JcloudsFileStore implements FileStore {
         checkKey(toKey);
         try {
             if (folder != null) {
-                Path target = folder.resolve(toKey);
-                Files.createDirectories(target.getParent());
-                Files.move(folder.resolve(fromKey), target, StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
+                LocalFiles.move(folder.resolve(fromKey), folder.resolve(toKey));
             } else {
                 blobStore.copyBlob(container, fromKey, container, toKey, CopyOptions.NONE);
                 blobStore.removeBlob(container, fromKey);
@@ -518,7 +478,7 @@ public final class JcloudsFileStore implements FileStore {
                     LOG.debug("Opened {} store {} on container {}", kind, id, name);
                     return new JcloudsFileStore(id, kind, name, context, folder, null, null);
                 }
-                ExecutorService own = executor == null ? ownExecutor() : null;
+                ExecutorService own = executor == null ? MultipartWriter.newPartExecutor(id) : null;
                 MultipartWriter writer = new MultipartWriter(blobStore, name, Math.toIntExact(s3.partSizeBytes()),
                         s3.partBuffers(), own != null ? own : executor);
                 LOG.debug("Opened {} store {} on container {}", kind, id, name);
@@ -530,19 +490,6 @@ public final class JcloudsFileStore implements FileStore {
             }
         }
 
-        private ExecutorService ownExecutor() {
-            AtomicInteger threads = new AtomicInteger();
-            ThreadFactory factory = task -> {
-                Thread thread = new Thread(task, "uploadkit-s3-" + id + "-" + threads.incrementAndGet());
-                // A host that forgets close() must still be able to exit.
-                thread.setDaemon(true);
-                return thread;
-            };
-            ThreadPoolExecutor pool = new ThreadPoolExecutor(OWN_PART_THREADS, OWN_PART_THREADS,
-                    IDLE_THREAD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), factory);
-            pool.allowCoreThreadTimeOut(true);
-            return pool;
-        }
 
         private String containerOrDefault() {
             return container == null ? DEFAULT_CONTAINER : container;

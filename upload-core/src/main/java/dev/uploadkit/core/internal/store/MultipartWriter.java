@@ -13,9 +13,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Writes a stream of unknown length to an S3-compatible bucket, sending several parts at once while the next one
@@ -30,6 +36,8 @@ import java.util.concurrent.ExecutorService;
  * <p>Thread-safe: each write has its own buffers.
  */
 public final class MultipartWriter {
+    private static final int OWN_PART_THREADS = 16;
+    private static final Duration IDLE_THREAD_TIMEOUT = Duration.ofSeconds(60);
     /** S3's limit on the number of parts of one upload. */
     public static final int MAX_PARTS = 10_000;
 
@@ -121,5 +129,22 @@ public final class MultipartWriter {
         String message = "The file exceeds the largest object this store can write: " + MAX_PARTS + " parts of "
                 + partSize + " bytes.";
         return new UploadException(ErrorCode.FILE_TOO_LARGE, message, Map.of("file", List.of(message)), null);
+    }
+
+    /**
+     * Returns a pool for the part uploads of one store that owns it: up to {@value #OWN_PART_THREADS} daemon threads
+     * (a host that forgets to close the store can still exit), idle ones ending after a minute.
+     */
+    public static ExecutorService newPartExecutor(String storeId) {
+        AtomicInteger threads = new AtomicInteger();
+        ThreadFactory factory = task -> {
+            Thread thread = new Thread(task, "uploadkit-s3-" + storeId + "-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(OWN_PART_THREADS, OWN_PART_THREADS,
+                IDLE_THREAD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), factory);
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 }

@@ -1,0 +1,111 @@
+package dev.uploadkit.core.store;
+
+import dev.uploadkit.core.ErrorCode;
+import dev.uploadkit.core.UploadException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+
+/**
+ * The filesystem store's own file operations, done without jclouds: writing an object through a temporary file
+ * renamed into place, moving one, and removing the temporary files a crash left behind.
+ */
+final class LocalFiles {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalFiles.class);
+    private static final int WRITE_BUFFER = 64 * 1024;
+
+    private LocalFiles() {
+    }
+
+    /**
+     * Writes {@code source} to a temporary file beside {@code target} and renames it into place, so a reader never
+     * sees a partial file; on failure the temporary file is removed. The jclouds filesystem provider would also hash
+     * every byte with MD5 and set several extended attributes per object, which on small uploads costs more than the
+     * write itself; nothing reads them back (the catalog keeps type and hash), and reads through jclouds work
+     * without them.
+     */
+    static void write(Path target, String tempPrefix, InputStream source) throws IOException {
+        Path dir = target.getParent();
+        Files.createDirectories(dir);
+        // Same directory, so the rename is atomic; the prefix marks leftovers of a crash for removeOlderThan.
+        Path temp = dir.resolve(tempPrefix + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".part");
+        try {
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                byte[] buffer = new byte[WRITE_BUFFER];
+                for (int n; (n = source.read(buffer)) >= 0; ) {
+                    ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+                    while (chunk.hasRemaining()) {
+                        out.write(chunk);
+                    }
+                }
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    /** Renames {@code from} to {@code to} atomically, replacing it; attributes such as the content type go along. */
+    static void move(Path from, Path to) throws IOException {
+        Files.createDirectories(to.getParent());
+        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Removes files under {@code folder} named {@code prefix}*.part last modified before {@code before}. */
+    static int removeOlderThan(Path folder, String prefix, Instant before) {
+        if (!Files.isDirectory(folder)) {
+            return 0;
+        }
+        List<Path> stale;
+        try (Stream<Path> files = Files.walk(folder)) {
+            stale = files.filter(p -> isTemp(p, prefix) && modifiedBefore(p, before)).toList();
+        } catch (IOException | UncheckedIOException e) {
+            throw new UploadException(ErrorCode.STORAGE_ERROR, "Could not list temporary files under " + folder, e);
+        }
+        int removed = 0;
+        for (Path p : stale) {
+            try {
+                if (Files.deleteIfExists(p)) {
+                    removed++;
+                }
+            } catch (IOException e) {
+                LOG.warn("Could not remove temporary file {}", p, e);
+            }
+        }
+        return removed;
+    }
+
+    private static boolean isTemp(Path p, String prefix) {
+        String name = p.getFileName().toString();
+        return name.startsWith(prefix) && name.endsWith(".part");
+    }
+
+    private static boolean modifiedBefore(Path p, Instant before) {
+        try {
+            return Files.getLastModifiedTime(p).toInstant().isBefore(before);
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
