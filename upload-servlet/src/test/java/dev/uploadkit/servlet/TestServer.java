@@ -1,5 +1,6 @@
 package dev.uploadkit.servlet;
 
+import dev.uploadkit.core.testing.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uploadkit.core.DataSize;

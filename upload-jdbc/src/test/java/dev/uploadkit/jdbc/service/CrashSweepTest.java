@@ -12,6 +12,7 @@ import dev.uploadkit.core.auth.Project;
 import dev.uploadkit.core.catalog.Blob;
 import dev.uploadkit.core.store.FileStore;
 import dev.uploadkit.core.store.JcloudsFileStore;
+import dev.uploadkit.core.testing.MutableClock;
 import dev.uploadkit.core.testing.TestContent;
 import dev.uploadkit.jdbc.testing.TestDatabase;
 import dev.uploadkit.jdbc.testing.TestDatabases;
@@ -25,11 +26,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
@@ -50,7 +48,7 @@ class CrashSweepTest {
     @TempDir
     Path storeDir;
 
-    private final MovableClock clock = new MovableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
     private TestDatabase db;
     private FileStore store;
     private UploadService crashed;
@@ -203,33 +201,5 @@ class CrashSweepTest {
 
     private List<Blob> abandonedBlobs() {
         return db.catalog().inTransaction(tx -> tx.blobs().abandoned(clock.instant().plusSeconds(3600), 10));
-    }
-
-    /** A clock the test moves by hand. */
-    private static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
