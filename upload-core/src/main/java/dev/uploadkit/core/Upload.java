@@ -13,6 +13,7 @@ import java.util.UUID;
  *
  * @param blobId the catalog id of the referenced blob, or {@code null} while nothing is stored yet
  * @param deletedAt when the upload was moved to trash, or {@code null}
+ * @param error why a {@code failed} or {@code cancelled} upload did not complete, or {@code null}
  */
 public record Upload(
         UUID uuid,
@@ -35,7 +36,8 @@ public record Upload(
         long uploadTimeMs,
         Instant createdAt,
         Instant updatedAt,
-        Instant deletedAt) {
+        Instant deletedAt,
+        UploadError error) {
 
     public Upload {
         Objects.requireNonNull(uuid, "uuid");
@@ -91,6 +93,7 @@ public record Upload(
         private Instant createdAt;
         private Instant updatedAt;
         private Instant deletedAt;
+        private UploadError error;
 
         public Builder() {
             this.contentDisposition = ContentDisposition.ATTACHMENT;
@@ -122,6 +125,7 @@ public record Upload(
             createdAt = u.createdAt;
             updatedAt = u.updatedAt;
             deletedAt = u.deletedAt;
+            error = u.error;
         }
 
         public Builder uuid(UUID v) { uuid = v; return this; }
@@ -145,11 +149,12 @@ public record Upload(
         public Builder createdAt(Instant v) { createdAt = v; return this; }
         public Builder updatedAt(Instant v) { updatedAt = v; return this; }
         public Builder deletedAt(Instant v) { deletedAt = v; return this; }
+        public Builder error(UploadError v) { error = v; return this; }
 
         public Upload build() {
             return new Upload(uuid, projectId, filename, folder, objectKey, blobId, sizeBytes, mimeType, sha256,
                     isPublic, contentDisposition, status, storageId, isStored, metadata, contentInfo, deduplicated,
-                    uploadTimeMs, createdAt, updatedAt, deletedAt);
+                    uploadTimeMs, createdAt, updatedAt, deletedAt, error);
         }
     }
 }

@@ -2,6 +2,9 @@ package dev.uploadkit.servlet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.uploadkit.core.DataSize;
+import dev.uploadkit.core.Upload;
+import dev.uploadkit.core.UploadError;
+import dev.uploadkit.core.UploadStatus;
 import dev.uploadkit.core.testing.TestContent;
 import org.junit.jupiter.api.Test;
 
@@ -56,11 +59,31 @@ class FilesApiTest extends SharedServerTest {
         assertTrue(u.get("created_at").asText().matches(TIMESTAMP), u.get("created_at").asText());
         assertTrue(u.get("updated_at").asText().matches(TIMESTAMP));
         assertTrue(u.get("deleted_at").isNull());
+        assertTrue(u.has("error") && u.get("error").isNull(), u.toString());
         assertTrue(u.get("download_url").asText()
                 .startsWith(server.base() + "/files/" + uuid + "/download?token="), u.get("download_url").asText());
         assertEquals(server.base() + "/files/" + uuid, r.header("Location").orElseThrow());
         assertTrue(r.header("X-Request-Id").isPresent());
         assertTrue(r.header("Content-Type").orElseThrow().startsWith("application/json"));
+    }
+
+    @Test
+    void theErrorOfAFailedUploadIsRendered() {
+        TestServer.Tenant tenant = server.newTenant("failed uploads");
+        JsonNode uploaded = server.uploaded(tenant.key(), Multipart.form().file("cut-off.bin", new byte[] {1, 2, 3}));
+        UUID uuid = UUID.fromString(uploaded.get("uuid").asText());
+        server.database.catalog().inTransaction(tx -> {
+            Upload current = tx.uploads().lock(tenant.projectId(), uuid).orElseThrow();
+            return tx.uploads().update(current.toBuilder().status(UploadStatus.FAILED)
+                    .error(UploadError.interrupted()).build());
+        });
+
+        JsonNode u = server.get("files/" + uuid, tenant.key()).data();
+        assertEquals("failed", u.get("status").asText());
+        assertEquals(UploadError.INTERRUPTED, u.get("error").get("code").asText(), u.toString());
+        assertEquals(UploadError.interrupted().message(), u.get("error").get("message").asText());
+        assertEquals(2, u.get("error").size(), "code and message only: " + u.get("error"));
+        assertTrue(u.get("download_url").isNull(), "a failed upload has nothing to download");
     }
 
     @Test

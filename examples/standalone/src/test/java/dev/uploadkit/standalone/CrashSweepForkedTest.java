@@ -1,5 +1,6 @@
 package dev.uploadkit.standalone;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.uploadkit.core.testing.TestContent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,6 +66,15 @@ class CrashSweepForkedTest {
                     "the sweep failed the cut-off uploads and removed their partial files: processing "
                             + total(api, "processing") + ", temporary files " + temporaryFiles());
             assertEquals(CUT_OFF, total(api, "failed"));
+            JsonNode failed = api.get("/files?per_page=100&status=failed").json().path("data");
+            assertEquals(CUT_OFF, failed.size(), failed.toString());
+            for (JsonNode listed : failed) {
+                JsonNode upload = api.get("/files/" + listed.path("uuid").asText()).json().path("data");
+                assertEquals("failed", upload.path("status").asText(), upload.toString());
+                assertEquals("INTERRUPTED", upload.path("error").path("code").asText(), upload.toString());
+                assertEquals("The upload was cut off by a crash or restart of the server that received it.",
+                        upload.path("error").path("message").asText());
+            }
             assertEquals(1, total(api, "completed"));
             assertEquals(1, objects().size(), "only the completed upload's object is stored: " + objects());
         }

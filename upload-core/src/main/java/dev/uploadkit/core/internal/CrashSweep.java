@@ -2,6 +2,7 @@ package dev.uploadkit.core.internal;
 
 import dev.uploadkit.core.SweepResult;
 import dev.uploadkit.core.Upload;
+import dev.uploadkit.core.UploadError;
 import dev.uploadkit.core.UploadStatus;
 import dev.uploadkit.core.catalog.Blob;
 import dev.uploadkit.core.catalog.Catalog;
@@ -21,7 +22,7 @@ import java.util.function.Supplier;
 
 /**
  * Heartbeats of this instance, and the sweep that finishes off what crashed instances left: {@code processing}
- * uploads become {@code failed} and lose their partial bytes, {@code deleting} blobs are removed, and temporary
+ * uploads become {@code failed} with error {@code INTERRUPTED} and lose their partial bytes, {@code deleting} blobs are removed, and temporary
  * files of cut-off writes are deleted.
  */
 public final class CrashSweep {
@@ -99,7 +100,8 @@ public final class CrashSweep {
             if (interrupted.isEmpty()) {
                 return Optional.empty();
             }
-            Upload next = current.get().toBuilder().status(UploadStatus.FAILED).updatedAt(now).build();
+            Upload next = current.get().toBuilder().status(UploadStatus.FAILED).error(UploadError.interrupted())
+                    .updatedAt(now).build();
             tx.uploads().update(next);
             return Optional.of(new Failed(next, reservation(tx.blobs(), interrupted.get())));
         });

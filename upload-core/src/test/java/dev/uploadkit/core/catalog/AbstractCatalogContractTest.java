@@ -7,6 +7,7 @@ import dev.uploadkit.core.Metadata;
 import dev.uploadkit.core.Page;
 import dev.uploadkit.core.PageRequest;
 import dev.uploadkit.core.Upload;
+import dev.uploadkit.core.UploadError;
 import dev.uploadkit.core.UploadException;
 import dev.uploadkit.core.UploadQuery;
 import dev.uploadkit.core.UploadStatus;
@@ -96,6 +97,27 @@ public abstract class AbstractCatalogContractTest extends CatalogTestSupport {
         assertEquals(Optional.of(plain), find(project, plain.uuid()));
         Upload bare = insert(upload(project).contentInfo(null).build());
         assertEquals(Optional.of(bare), find(project, bare.uuid()));
+        assertNull(bare.error());
+    }
+
+    @Test
+    void theErrorOfAFailedUploadRoundTrips() {
+        UploadError long1024 = new UploadError("SOURCE_UNREACHABLE", "Grüße 😀 \"quoted\" 'x' "
+                + "m".repeat(UploadError.MAX_MESSAGE_LENGTH - 22));
+        Upload failed = insert(upload(project).status(UploadStatus.FAILED).error(long1024).build());
+        assertEquals(Optional.of(failed), find(project, failed.uuid()));
+        Upload longCode = insert(upload(project).status(UploadStatus.CANCELLED)
+                .error(new UploadError("C".repeat(UploadError.MAX_CODE_LENGTH), "Cancelled.")).build());
+        assertEquals(Optional.of(longCode), find(project, longCode.uuid()));
+
+        Upload processing = insert(upload(project).status(UploadStatus.PROCESSING).build());
+        Upload interrupted = processing.toBuilder().status(UploadStatus.FAILED).error(UploadError.interrupted())
+                .updatedAt(t(2)).build();
+        assertTrue(update(interrupted));
+        assertEquals(Optional.of(interrupted), find(project, processing.uuid()));
+        Upload cleared = interrupted.toBuilder().status(UploadStatus.PENDING).error(null).updatedAt(t(3)).build();
+        assertTrue(update(cleared));
+        assertEquals(Optional.of(cleared), find(project, processing.uuid()));
     }
 
     @Test
@@ -117,7 +139,8 @@ public abstract class AbstractCatalogContractTest extends CatalogTestSupport {
                 .objectKey(blob.objectKey()).sizeBytes(9).mimeType("text/plain").sha256(sha(2)).isPublic(true)
                 .contentDisposition(ContentDisposition.INLINE).status(UploadStatus.FAILED).storageId("other")
                 .isStored(false).metadata(new Metadata(Map.of("k", "v"))).contentInfo(new ContentInfo("text/plain", null))
-                .deduplicated(true).uploadTimeMs(7).updatedAt(t(5)).deletedAt(t(6)).build();
+                .deduplicated(true).uploadTimeMs(7).updatedAt(t(5)).deletedAt(t(6))
+                .error(new UploadError("FILE_TOO_LARGE", "Too large.")).build();
         assertTrue(update(changed.toBuilder().createdAt(t(99)).build()));
         assertEquals(Optional.of(changed), find(project, original.uuid()));
         assertTrue(update(changed), "an update that changes nothing still finds its record");
@@ -131,6 +154,7 @@ public abstract class AbstractCatalogContractTest extends CatalogTestSupport {
                 .objectKey(blob.objectKey()).sizeBytes(5).sha256(sha(3)).filename("done.bin").updatedAt(t(2)).build();
         assertTrue(completeProcessing(completed));
         assertEquals(Optional.of(completed), find(project, processing.uuid()));
+        assertNull(find(project, processing.uuid()).orElseThrow().error());
         assertFalse(completeProcessing(completed), "no longer processing");
 
         Upload trashed = insert(upload(project).status(UploadStatus.PROCESSING).deletedAt(t(1)).build());

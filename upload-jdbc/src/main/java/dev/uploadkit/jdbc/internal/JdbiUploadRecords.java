@@ -5,6 +5,7 @@ import dev.uploadkit.core.ErrorCode;
 import dev.uploadkit.core.Page;
 import dev.uploadkit.core.PageRequest;
 import dev.uploadkit.core.Upload;
+import dev.uploadkit.core.UploadError;
 import dev.uploadkit.core.UploadException;
 import dev.uploadkit.core.UploadQuery;
 import dev.uploadkit.core.catalog.ListCursor;
@@ -52,12 +53,12 @@ final class JdbiUploadRecords implements UploadRecords {
             Update insert = h.createUpdate("INSERT INTO uploads (uuid, project_id, filename, search_name, folder,"
                             + " blob_id, size_bytes, mime_type, sha256, is_public, content_disposition, status,"
                             + " storage_id, is_stored, metadata, content_mime, image_width, image_height, deduplicated,"
-                            + " upload_time_ms, created_at, updated_at, deleted_at, instance_id, reservation_blob_id)"
-                            + " VALUES (:uuid, :project_id,"
+                            + " upload_time_ms, created_at, updated_at, deleted_at, instance_id, reservation_blob_id,"
+                            + " error_code, error_message) VALUES (:uuid, :project_id,"
                             + " :filename, :search_name, :folder, :blob_id, :size_bytes, :mime_type, :sha256, :is_public,"
                             + " :content_disposition, :status, :storage_id, :is_stored, :metadata, :content_mime,"
                             + " :image_width, :image_height, :deduplicated, :upload_time_ms, :created_at, :updated_at,"
-                            + " :deleted_at, :instance_id, :reservation_blob_id)")
+                            + " :deleted_at, :instance_id, :reservation_blob_id, :error_code, :error_message)")
                     .bind("uuid", vendor.uuid(upload.uuid()))
                     .bind("created_at", vendor.instant(upload.createdAt()))
                     .bind("instance_id", instanceId)
@@ -109,8 +110,8 @@ final class JdbiUploadRecords implements UploadRecords {
                     + " sha256 = :sha256, is_public = :is_public, content_disposition = :content_disposition,"
                     + " status = :status, storage_id = :storage_id, is_stored = :is_stored, metadata = :metadata,"
                     + " content_mime = :content_mime, image_width = :image_width, image_height = :image_height,"
-                    + " deduplicated = :deduplicated, upload_time_ms = :upload_time_ms, updated_at = :updated_at"
-                    + rest)
+                    + " deduplicated = :deduplicated, upload_time_ms = :upload_time_ms, updated_at = :updated_at,"
+                    + " error_code = :error_code, error_message = :error_message" + rest)
                     .bind("uuid", vendor.uuid(upload.uuid()));
             return bindMutable(update, upload).execute() == 1;
         });
@@ -278,6 +279,7 @@ final class JdbiUploadRecords implements UploadRecords {
     private Update bindMutable(Update statement, Upload upload) {
         ContentInfo info = upload.contentInfo();
         ContentInfo.ImageInfo image = info == null ? null : info.image();
+        UploadError error = upload.error();
         return statement
                 .bind("project_id", vendor.uuid(upload.projectId()))
                 .bind("filename", upload.filename())
@@ -299,7 +301,9 @@ final class JdbiUploadRecords implements UploadRecords {
                 .bind("deduplicated", upload.deduplicated())
                 .bind("upload_time_ms", upload.uploadTimeMs())
                 .bind("updated_at", vendor.instant(upload.updatedAt()))
-                .bind("deleted_at", vendor.instant(upload.deletedAt()));
+                .bind("deleted_at", vendor.instant(upload.deletedAt()))
+                .bind("error_code", Where.nullableText(error == null ? null : error.code()))
+                .bind("error_message", Where.nullableText(error == null ? null : error.message()));
     }
 
     private Where filters(UUID projectId, UploadQuery query) {

@@ -4,12 +4,14 @@ import dev.uploadkit.core.ErrorCode;
 import dev.uploadkit.core.ReceivedUpload;
 import dev.uploadkit.core.SweepResult;
 import dev.uploadkit.core.Upload;
+import dev.uploadkit.core.UploadError;
 import dev.uploadkit.core.UploadException;
 import dev.uploadkit.core.UploadRequest;
 import dev.uploadkit.core.UploadService;
 import dev.uploadkit.core.UploadStatus;
 import dev.uploadkit.core.auth.Project;
 import dev.uploadkit.core.catalog.Blob;
+import dev.uploadkit.core.event.UploadEvent;
 import dev.uploadkit.core.store.FileStore;
 import dev.uploadkit.core.store.JcloudsFileStore;
 import dev.uploadkit.core.testing.MutableClock;
@@ -31,9 +33,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,12 +58,14 @@ class CrashSweepTest {
     private UploadService crashed;
     private UploadService live;
     private UUID project;
+    private final List<UploadEvent> liveEvents = new CopyOnWriteArrayList<>();
 
     private void open(TestDatabases.Kind kind) {
         db = kind.open();
         store = JcloudsFileStore.filesystem("local", storeDir);
         crashed = service("crashed");
-        live = service("live");
+        live = UploadService.builder().catalog(db.catalog()).store(store).clock(clock).instanceId("live")
+                .interruptedAfter(STALE).webhookSink(liveEvents::add).build();
         project = UUID.randomUUID();
         db.projects().insertProject(new Project(project, "p", "free", clock.instant()));
     }
@@ -96,6 +102,15 @@ class CrashSweepTest {
         assertEquals(1, result.interruptedUploads());
         Upload failed = live.get(project, cutOff.uuid());
         assertEquals(UploadStatus.FAILED, failed.status());
+        assertEquals(UploadError.interrupted(), failed.error());
+        assertEquals(UploadError.INTERRUPTED, failed.error().code());
+        assertEquals("The upload was cut off by a crash or restart of the server that received it.",
+                failed.error().message());
+        List<UploadEvent> failures = liveEvents.stream().filter(e -> e.type().equals(UploadEvent.FAILED)).toList();
+        assertEquals(1, failures.size(), "one upload.failed event: " + liveEvents);
+        assertEquals(cutOff.uuid(), failures.get(0).upload().uuid());
+        assertEquals(UploadError.interrupted(), failures.get(0).upload().error());
+        assertEquals(UploadStatus.FAILED, failures.get(0).upload().status());
         assertEquals(UploadStatus.PROCESSING, live.get(project, streaming.uuid()).status(),
                 "the live instance's upload is left alone");
         assertEquals(List.of(storeDir.resolve("files/streaming.bin")), objects(), "only the live upload's bytes stay");
@@ -103,6 +118,8 @@ class CrashSweepTest {
 
         Upload completed = streaming.complete(UploadRequest.of(project, "streaming.bin"));
         assertEquals(UploadStatus.COMPLETED, completed.status());
+        assertNull(completed.error());
+        assertNull(live.get(project, streaming.uuid()).error());
         assertEquals(0, live.sweepInterrupted(Duration.ofMinutes(10)).interruptedUploads(), "a second sweep finds nothing");
     }
 

@@ -50,6 +50,13 @@ public final class UploadViews {
         }
         n.put("deduplicated", u.deduplicated());
         n.put("upload_time_ms", u.uploadTimeMs());
+        if (u.error() == null) {
+            n.putNull("error");
+        } else {
+            ObjectNode error = n.putObject("error");
+            error.put("code", u.error().code());
+            error.put("message", u.error().message());
+        }
         n.put("created_at", timestamp(u.createdAt()));
         n.put("updated_at", timestamp(u.updatedAt()));
         n.put("deleted_at", timestamp(u.deletedAt()));

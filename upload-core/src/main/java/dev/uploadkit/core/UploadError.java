@@ -1,0 +1,51 @@
+package dev.uploadkit.core;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Why a {@code failed} or {@code cancelled} upload did not complete (SPEC §3).
+ *
+ * <p>The code is an upper-case identifier such as {@code INTERRUPTED} or {@code SOURCE_UNREACHABLE}; it is not an
+ * {@link ErrorCode}, which names HTTP error responses.
+ *
+ * @param code an upper-case identifier: {@code A-Z}, digits and underscores, starting with a letter, at most
+ *             {@value #MAX_CODE_LENGTH} characters
+ * @param message a human-readable explanation, not blank, at most {@value #MAX_MESSAGE_LENGTH} characters
+ */
+public record UploadError(String code, String message) {
+    /** The longest code the catalog stores. */
+    public static final int MAX_CODE_LENGTH = 64;
+    /** The longest message the catalog stores. */
+    public static final int MAX_MESSAGE_LENGTH = 1024;
+
+    /** An upload cut off by a crash or restart of the server that received it. */
+    public static final String INTERRUPTED = "INTERRUPTED";
+    /** An upload that was cancelled. */
+    public static final String CANCELLED = "CANCELLED";
+    /** An import whose source could not be reached. */
+    public static final String SOURCE_UNREACHABLE = "SOURCE_UNREACHABLE";
+    /** An upload larger than allowed. */
+    public static final String FILE_TOO_LARGE = "FILE_TOO_LARGE";
+
+    private static final Pattern CODE = Pattern.compile("[A-Z][A-Z0-9_]*");
+
+    public UploadError {
+        Objects.requireNonNull(code, "code");
+        Objects.requireNonNull(message, "message");
+        if (code.length() > MAX_CODE_LENGTH || !CODE.matcher(code).matches()) {
+            throw new IllegalArgumentException("code must be an upper-case identifier of at most "
+                    + MAX_CODE_LENGTH + " characters, was '" + code + "'");
+        }
+        if (message.isBlank() || message.length() > MAX_MESSAGE_LENGTH) {
+            throw new IllegalArgumentException("message must be non-blank and at most " + MAX_MESSAGE_LENGTH
+                    + " characters, was " + message.length() + " characters");
+        }
+    }
+
+    /** The error of an upload cut off by a crash or restart of the server that received it. */
+    public static UploadError interrupted() {
+        return new UploadError(INTERRUPTED,
+                "The upload was cut off by a crash or restart of the server that received it.");
+    }
+}
