@@ -72,8 +72,6 @@ public final class JcloudsFileStore implements FileStore {
     private static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
     private static final Pattern CONTAINER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final int MAX_ID_LENGTH = 128;
-    /** The threads of the executor an S3 store runs when the host gives none: parts of all its writes at once. */
-
     private enum Kind { FILESYSTEM, IN_MEMORY, S3 }
 
     private final String id;
@@ -83,7 +81,6 @@ public final class JcloudsFileStore implements FileStore {
     private final BlobStore blobStore;
     /** Temporary files of filesystem writes in progress start with this. */
     public static final String TEMP_PREFIX = ".uploadkit-";
-
     private final Path folder;
     private final MultipartWriter multipart;
     private final ExecutorService ownExecutor;
@@ -171,6 +168,11 @@ public final class JcloudsFileStore implements FileStore {
     @Override
     public int removeStaleTemporaryFiles(java.time.Instant before) {
         return folder == null ? 0 : LocalFiles.removeOlderThan(folder, TEMP_PREFIX, before);
+    }
+
+    @Override // S3: an upload's age counts from when this store first listed it
+    public int abortStaleMultipartUploads(java.time.Instant before, java.util.function.Predicate<String> owned) {
+        return multipart == null ? 0 : multipart.abortStale(before, owned);
     }
 
     private long putFile(String key, SourceStream source) throws IOException {
@@ -489,7 +491,6 @@ public final class JcloudsFileStore implements FileStore {
                         + "' could not be checked or created.", e);
             }
         }
-
 
         private String containerOrDefault() {
             return container == null ? DEFAULT_CONTAINER : container;

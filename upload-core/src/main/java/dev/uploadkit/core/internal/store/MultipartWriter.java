@@ -50,6 +50,7 @@ public final class MultipartWriter {
     private final int partBuffers;
     private final ExecutorService executor;
     private final StoreRetries retries;
+    private final StaleMultipartUploads stale;
 
     /**
      * @param executor runs the part uploads; it must run every task it accepts, and its threads must not be the
@@ -64,6 +65,7 @@ public final class MultipartWriter {
     public MultipartWriter(BlobStore blobStore, String container, int partSize, int partBuffers,
                            ExecutorService executor, StoreRetries retries) {
         this.retries = retries;
+        this.stale = new StaleMultipartUploads(blobStore, container);
         this.blobStore = blobStore;
         this.container = container;
         this.partSize = partSize;
@@ -181,6 +183,14 @@ public final class MultipartWriter {
                     container, e);
             cause.addSuppressed(e);
         }
+    }
+
+    /**
+     * Aborts the unfinished multipart uploads in the bucket first listed before {@code before} whose key
+     * {@code ownedKey} does not claim; returns how many. See {@link StaleMultipartUploads}.
+     */
+    public int abortStale(java.time.Instant before, java.util.function.Predicate<String> ownedKey) {
+        return stale.abort(before, ownedKey);
     }
 
     private UploadException tooLarge() {
