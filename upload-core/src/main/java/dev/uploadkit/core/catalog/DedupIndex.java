@@ -67,6 +67,12 @@ public interface DedupIndex {
     /** Returns up to {@code limit} blobs in {@code WRITING} or {@code DELETING} created before {@code before}. */
     List<Blob> abandoned(Instant before, int limit);
 
+    /**
+     * Returns whether a blob in state {@code WRITING} holds {@code objectKey} in {@code storageId}: bytes are (or
+     * were, until a crash) being written there, so the store's unfinished multipart upload of that key is owned.
+     */
+    boolean writing(String storageId, String objectKey);
+
     /** Returns the project's deduplication figures, trashed uploads included. */
     DedupStats stats(UUID projectId);
 }

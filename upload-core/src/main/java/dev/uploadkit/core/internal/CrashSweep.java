@@ -22,8 +22,9 @@ import java.util.function.Supplier;
 
 /**
  * Heartbeats of this instance, and the sweep that finishes off what crashed instances left: {@code processing}
- * uploads become {@code failed} with error {@code INTERRUPTED} and lose their partial bytes, {@code deleting} blobs are removed, and temporary
- * files of cut-off writes are deleted.
+ * uploads become {@code failed} with error {@code INTERRUPTED} and lose their partial bytes, {@code deleting} blobs
+ * are removed, temporary files of cut-off writes are deleted, and unfinished multipart uploads that no write owns
+ * are aborted.
  */
 public final class CrashSweep {
     private static final Logger LOG = LoggerFactory.getLogger(CrashSweep.class);
@@ -77,16 +78,26 @@ public final class CrashSweep {
                 .filter(b -> b.state() == Blob.State.DELETING).toList();
         reaper.removeObjects(deleting);
         int tempFiles = 0;
+        int multipart = 0;
         for (FileStore store : stores.get()) {
             try {
                 tempFiles += store.removeStaleTemporaryFiles(old);
             } catch (RuntimeException e) {
                 LOG.warn("Could not remove the temporary files of store {}", store.id(), e);
             }
+            try {
+                // A WRITING blob holds the key of a write in progress (or of one a crash cut off, which the
+                // first part of this sweep fails; its upload is aborted by a later sweep).
+                multipart += store.abortStaleMultipartUploads(old, key -> catalog.inTransaction(
+                        tx -> tx.blobs().writing(store.id(), key)));
+            } catch (RuntimeException e) {
+                LOG.warn("Could not abort the stale multipart uploads of store {}", store.id(), e);
+            }
         }
-        if (failed + deleting.size() + tempFiles > 0) {
+        if (failed + deleting.size() + tempFiles + multipart > 0) {
             LOG.info("Crash sweep: {} interrupted uploads failed, {} deleting blobs removed, {} temporary files "
-                    + "removed", failed, deleting.size(), tempFiles);
+                    + "removed, {} unfinished multipart uploads aborted", failed, deleting.size(), tempFiles,
+                    multipart);
         }
         return new SweepResult(failed, deleting.size(), tempFiles);
     }

@@ -63,6 +63,15 @@ public interface FileStore extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * Aborts unfinished multipart uploads left in this store, if it makes any, that are older than {@code before}
+     * and whose key {@code ownedKey} does not claim for a write in progress; returns how many. They come from
+     * crashes and from retried starts whose first reply was lost. Default: none to abort.
+     */
+    default int abortStaleMultipartUploads(java.time.Instant before, java.util.function.Predicate<String> ownedKey) {
+        return 0;
+    }
+
     /** Releases the store's connections and threads. */
     @Override
     void close();

@@ -58,8 +58,9 @@ import java.util.regex.Pattern;
  * provider reads parts of {@link S3Settings#partSizeBytes()} bytes into up to {@link S3Settings#partBuffers()}
  * buffers per write, sends them several at once on the store's executor (see {@link Builder#executor}) while
  * reading the next, and on failure cancels them and aborts the multipart upload. A failed write leaves whatever
- * was stored under the key before untouched. The in-memory provider holds every object on the heap and suits
- * tests only.
+ * was stored under the key before untouched, except on S3 when the last request still fails after retries (its
+ * reply may have been lost after the object was stored, so the key is removed; Uploadkit's keys are fresh per
+ * upload). The in-memory provider holds every object on the heap and suits tests only.
  *
  * <p>Instances are thread-safe. Each S3 write holds at most {@code partBuffers × partSizeBytes} bytes of buffers
  * (32 MiB by default), so memory grows with the number of concurrent writes, not with object sizes.
@@ -72,8 +73,6 @@ public final class JcloudsFileStore implements FileStore {
     private static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
     private static final Pattern CONTAINER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final int MAX_ID_LENGTH = 128;
-    /** The threads of the executor an S3 store runs when the host gives none: parts of all its writes at once. */
-
     private enum Kind { FILESYSTEM, IN_MEMORY, S3 }
 
     private final String id;
@@ -83,7 +82,6 @@ public final class JcloudsFileStore implements FileStore {
     private final BlobStore blobStore;
     /** Temporary files of filesystem writes in progress start with this. */
     public static final String TEMP_PREFIX = ".uploadkit-";
-
     private final Path folder;
     private final MultipartWriter multipart;
     private final ExecutorService ownExecutor;
@@ -171,6 +169,11 @@ public final class JcloudsFileStore implements FileStore {
     @Override
     public int removeStaleTemporaryFiles(java.time.Instant before) {
         return folder == null ? 0 : LocalFiles.removeOlderThan(folder, TEMP_PREFIX, before);
+    }
+
+    @Override // S3: an upload's age counts from when this store first listed it
+    public int abortStaleMultipartUploads(java.time.Instant before, java.util.function.Predicate<String> owned) {
+        return multipart == null ? 0 : multipart.abortStale(before, owned);
     }
 
     private long putFile(String key, SourceStream source) throws IOException {
@@ -489,7 +492,6 @@ public final class JcloudsFileStore implements FileStore {
                         + "' could not be checked or created.", e);
             }
         }
-
 
         private String containerOrDefault() {
             return container == null ? DEFAULT_CONTAINER : container;

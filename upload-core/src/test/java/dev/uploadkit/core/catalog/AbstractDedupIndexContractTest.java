@@ -173,6 +173,17 @@ public abstract class AbstractDedupIndexContractTest extends CatalogTestSupport 
     }
 
     @Test
+    void writingAnswersForReservationsOnlyInTheirStore() {
+        Blob reserved = reserve(project, "default", "w/a.bin");
+        Blob stored = reserve(project, "default", "w/b.bin");
+        commit(stored.id(), sha(7), 1);
+        assertTrue((boolean) tx(t -> t.blobs().writing("default", reserved.objectKey())));
+        assertFalse((boolean) tx(t -> t.blobs().writing("archive", reserved.objectKey())));
+        assertFalse((boolean) tx(t -> t.blobs().writing("default", stored.objectKey())));
+        assertFalse((boolean) tx(t -> t.blobs().writing("default", "w/none.bin")));
+    }
+
+    @Test
     void statsCountRecordsTrashIncludedAndStoredBlobs() {
         Blob shared = storedBlob(project, "default", "a", sha(1), 100);
         commit(reserve(project, "default", "a2").id(), sha(1), 100);

@@ -285,6 +285,18 @@ final class JdbiDedupIndex implements DedupIndex {
     }
 
     @Override
+    public boolean writing(String storageId, String objectKey) {
+        Objects.requireNonNull(storageId, "storageId");
+        Objects.requireNonNull(objectKey, "objectKey");
+        return tx.run(h -> h.createQuery("SELECT COUNT(*) FROM blobs WHERE storage_id = :storage_id"
+                        + " AND object_key = :object_key AND state = 'writing'")
+                .bind("storage_id", storageId)
+                .bind("object_key", objectKey)
+                .mapTo(Long.class)
+                .one()) > 0;
+    }
+
+    @Override
     public DedupStats stats(UUID projectId) {
         return tx.run(h -> {
             long[] files = h.createQuery("SELECT COUNT(*) AS n, COALESCE(SUM(size_bytes), 0) AS bytes FROM uploads"

@@ -3,6 +3,7 @@ package dev.uploadkit.core.internal.store;
 import com.google.inject.AbstractModule;
 import com.google.inject.Module;
 import dev.uploadkit.core.store.S3Settings;
+import org.jclouds.Constants;
 import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStoreContext;
 import org.jclouds.filesystem.reference.FilesystemConstants;
@@ -42,14 +43,18 @@ public final class BlobStoreContexts {
         // Without a fixed region jclouds probes bucket locations, which took seconds per request.
         overrides.setProperty(LocationConstants.PROPERTY_REGIONS, settings.region());
         overrides.setProperty(S3Constants.PROPERTY_S3_VIRTUAL_HOST_BUCKETS, Boolean.toString(!settings.pathStyle()));
+        // jclouds' own retries (reads, lists, deletes, and the writes it can repeat): a few, soon. Writes are
+        // retried once more by StoreRetries for the failures jclouds passes on.
+        overrides.setProperty(Constants.PROPERTY_MAX_RETRIES, "3");
+        overrides.setProperty(Constants.PROPERTY_RETRY_DELAY_START, "100");
         ContextBuilder builder = ContextBuilder.newBuilder("aws-s3")
                 .endpoint(settings.endpoint().toString())
                 .credentials(settings.accessKey(), settings.secretKey())
                 .overrides(overrides);
         if (settings.signPayload()) {
-            return build(builder);
+            return build(builder, new QuietHttpLogging());
         }
-        return build(builder, new AbstractModule() {
+        return build(builder, new QuietHttpLogging(), new AbstractModule() {
             @Override
             protected void configure() {
                 bind(Aws4SignerForAuthorizationHeader.class).to(UnsignedPayloadSigner.class);
@@ -59,7 +64,9 @@ public final class BlobStoreContexts {
 
     private static BlobStoreContext build(ContextBuilder builder, Module... extra) {
         Set<Module> modules = new HashSet<>(List.of(extra));
-        modules.add(new SLF4JLoggingModule());
+        if (modules.stream().noneMatch(m -> m instanceof SLF4JLoggingModule)) {
+            modules.add(new SLF4JLoggingModule());
+        }
         return builder.modules(modules).buildView(BlobStoreContext.class);
     }
 }

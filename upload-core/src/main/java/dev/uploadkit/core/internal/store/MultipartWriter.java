@@ -5,6 +5,7 @@ import dev.uploadkit.core.ErrorCode;
 import dev.uploadkit.core.UploadException;
 import org.jclouds.blobstore.BlobStore;
 import org.jclouds.blobstore.domain.Blob;
+import org.jclouds.blobstore.domain.BlobMetadata;
 import org.jclouds.blobstore.domain.MultipartPart;
 import org.jclouds.blobstore.domain.MultipartUpload;
 import org.jclouds.blobstore.domain.MutableBlobMetadata;
@@ -48,6 +49,8 @@ public final class MultipartWriter {
     private final int partSize;
     private final int partBuffers;
     private final ExecutorService executor;
+    private final StoreRetries retries;
+    private final StaleMultipartUploads stale;
 
     /**
      * @param executor runs the part uploads; it must run every task it accepts, and its threads must not be the
@@ -55,6 +58,14 @@ public final class MultipartWriter {
      */
     public MultipartWriter(BlobStore blobStore, String container, int partSize, int partBuffers,
                            ExecutorService executor) {
+        this(blobStore, container, partSize, partBuffers, executor, StoreRetries.DEFAULT);
+    }
+
+    /** Like {@link #MultipartWriter(BlobStore, String, int, int, ExecutorService)}, retrying requests so. */
+    public MultipartWriter(BlobStore blobStore, String container, int partSize, int partBuffers,
+                           ExecutorService executor, StoreRetries retries) {
+        this.retries = retries;
+        this.stale = new StaleMultipartUploads(blobStore, container);
         this.blobStore = blobStore;
         this.container = container;
         this.partSize = partSize;
@@ -81,13 +92,22 @@ public final class MultipartWriter {
                     .contentLength(filled)
                     .contentType(contentType)
                     .build();
-            blobStore.putBlob(container, blob);
+            try {
+                retries.run("put " + key, () -> blobStore.putBlob(container, blob));
+            } catch (RuntimeException e) {
+                // A put whose every reply was lost may still have stored the object.
+                removeQuietly(key, e);
+                throw e;
+            }
             return filled;
         }
         MutableBlobMetadata metadata = blobStore.blobBuilder(key).build().getMetadata();
         metadata.getContentMetadata().setContentType(contentType);
-        MultipartUpload upload = blobStore.initiateMultipartUpload(container, metadata, PutOptions.NONE);
-        PartUploads parts = new PartUploads(blobStore, upload, executor, partSize, partBuffers, 1);
+        // A retry after a lost reply leaves the first upload open on the server; the multipart sweep aborts it.
+        MultipartUpload upload = retries.run("start multipart upload of " + key,
+                () -> blobStore.initiateMultipartUpload(container, metadata, PutOptions.NONE));
+        PartUploads parts = new PartUploads(blobStore, upload, executor, partSize, partBuffers, 1, retries);
+        boolean completing = false;
         try {
             long total = 0;
             while (filled > 0) {
@@ -103,13 +123,53 @@ public final class MultipartWriter {
                 filled = source.fill(buffer);
             }
             List<MultipartPart> sent = parts.awaitAll();
-            blobStore.completeMultipartUpload(upload, sent);
+            completing = true;
+            complete(upload, sent, total);
             LOG.debug("Stored {} ({} bytes, {} parts) in bucket {}", key, total, sent.size(), container);
             return total;
         } catch (IOException | RuntimeException | Error e) {
             parts.cancelAll();
             abort(upload, e);
+            if (completing) {
+                // A completion whose every reply was lost may still have made the object.
+                removeQuietly(key, e);
+            }
             throw e;
+        }
+    }
+
+    /**
+     * Completes the upload, retrying; when a retry finds the upload gone (404) because an earlier attempt did
+     * complete it and only the reply was lost, the object of the expected size counts as the success it was.
+     */
+    private void complete(MultipartUpload upload, List<MultipartPart> sent, long total) {
+        boolean[] retried = {false};
+        retries.run("complete multipart upload of " + upload.blobName(), () -> {
+            boolean again = retried[0];
+            retried[0] = true;
+            try {
+                return blobStore.completeMultipartUpload(upload, sent);
+            } catch (RuntimeException e) {
+                if (again && StoreRetries.status(e) == 404 && completedBefore(upload, total)) {
+                    return null;
+                }
+                throw e;
+            }
+        });
+    }
+
+    private boolean completedBefore(MultipartUpload upload, long total) {
+        BlobMetadata stored = blobStore.blobMetadata(container, upload.blobName());
+        return stored != null && stored.getSize() != null && stored.getSize() == total;
+    }
+
+    private void removeQuietly(String key, Throwable cause) {
+        try {
+            blobStore.removeBlob(container, key);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not remove {} from bucket {} after a failed write: {}", key, container,
+                    StoreRetries.describe(e));
+            cause.addSuppressed(e);
         }
     }
 
@@ -123,6 +183,14 @@ public final class MultipartWriter {
                     container, e);
             cause.addSuppressed(e);
         }
+    }
+
+    /**
+     * Aborts the unfinished multipart uploads in the bucket first listed before {@code before} whose key
+     * {@code ownedKey} does not claim; returns how many. See {@link StaleMultipartUploads}.
+     */
+    public int abortStale(java.time.Instant before, java.util.function.Predicate<String> ownedKey) {
+        return stale.abort(before, ownedKey);
     }
 
     private UploadException tooLarge() {

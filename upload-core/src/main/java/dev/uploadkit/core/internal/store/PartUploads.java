@@ -34,6 +34,7 @@ final class PartUploads {
     private final ExecutorService executor;
     private final int partSize;
     private final int maxBuffers;
+    private final StoreRetries retries;
     private final Deque<Part> inFlight = new ArrayDeque<>();
     private final Deque<byte[]> free = new ArrayDeque<>();
     private final List<MultipartPart> done = new ArrayList<>();
@@ -44,7 +45,8 @@ final class PartUploads {
      * @param allocated the buffers the writer already holds (and will {@link #send})
      */
     PartUploads(BlobStore blobStore, MultipartUpload upload, ExecutorService executor, int partSize, int maxBuffers,
-                int allocated) {
+                int allocated, StoreRetries retries) {
+        this.retries = retries;
         this.blobStore = blobStore;
         this.upload = upload;
         this.executor = executor;
@@ -189,7 +191,8 @@ final class PartUploads {
                 return;
             }
             try {
-                result.complete(blobStore.uploadMultipartPart(upload, number, payload(buffer, length)));
+                result.complete(retries.run("part " + number + " of " + upload.blobName(),
+                        () -> blobStore.uploadMultipartPart(upload, number, payload(buffer, length))));
             } catch (Throwable t) {
                 // Everything, Errors included, goes to the writer thread, which decides what the caller sees.
                 result.completeExceptionally(t);
