@@ -15,8 +15,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The background work of one instance of an {@link UploadService}, from {@link #start()} to {@link #close()}:
- * heartbeats of this instance, and, on a {@link JobRunner} shared by every instance, the crash sweep
- * ({@link UploadService#sweepInterrupted}) and the trash purge ({@link UploadService#purgeTrash}).
+ * heartbeats of this instance and its crash sweep ({@link UploadService#sweepInterrupted}), and, on a
+ * {@link JobRunner} shared by every instance, the trash purge ({@link UploadService#purgeTrash}).
+ *
+ * <p>The crash sweep runs on every instance rather than as a shared job: it is safe to run concurrently, and a
+ * shared job whose run a crash cut off stays claimed by the dead instance until the job runner declares the run
+ * dead, which would hold back exactly the cleanup that the crash made necessary.
  *
  * <p>Owns the job runner (closed by {@link #close()}) and the heartbeat scheduler unless the host provides one
  * ({@link Builder#scheduler}), which stays the host's. Every instance on a shared catalog should run one: a
@@ -33,8 +37,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class BackgroundWork implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundWork.class);
-    /** The crash sweep's job name. */
-    public static final String SWEEP_JOB = "uploadkit-crash-sweep";
     /** The trash purge's job name. */
     public static final String TRASH_PURGE_JOB = "uploadkit-trash-purge";
 
@@ -46,30 +48,34 @@ public final class BackgroundWork implements AutoCloseable {
     private final List<RecurringJob> jobs;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Duration jobInterval;
+    private final Runnable sweep;
     private volatile ScheduledFuture<?> heartbeats;
+    private volatile ScheduledFuture<?> sweeps;
 
     private BackgroundWork(Builder b) {
         this.uploads = b.uploads;
         this.runner = b.runner;
         this.ownsScheduler = b.scheduler == null;
-        this.scheduler = ownsScheduler ? Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "uploadkit-heartbeat");
+        // Two threads, so that a long sweep never delays a heartbeat.
+        this.scheduler = ownsScheduler ? Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "uploadkit-background");
             t.setDaemon(true);
             return t;
         }) : b.scheduler;
         this.heartbeatInterval = b.heartbeatInterval;
         Duration retention = b.trashRetention;
         Duration grace = b.gracePeriod;
-        this.jobs = List.of(
-                RecurringJob.of(SWEEP_JOB, b.jobInterval, () -> uploads.sweepInterrupted(grace)),
-                RecurringJob.of(TRASH_PURGE_JOB, b.jobInterval, () -> uploads.purgeTrash(retention)));
+        this.jobInterval = b.jobInterval;
+        this.sweep = () -> uploads.sweepInterrupted(grace);
+        this.jobs = List.of(RecurringJob.of(TRASH_PURGE_JOB, b.jobInterval, () -> uploads.purgeTrash(retention)));
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Returns the recurring jobs this work runs. */
+    /** Returns the recurring jobs this work runs on the shared job runner. */
     public List<RecurringJob> jobs() {
         return jobs;
     }
@@ -87,7 +93,17 @@ public final class BackgroundWork implements AutoCloseable {
         uploads.heartbeat();
         long period = heartbeatInterval.toMillis();
         heartbeats = scheduler.scheduleWithFixedDelay(this::beat, period, period, TimeUnit.MILLISECONDS);
+        long every = jobInterval.toMillis();
+        sweeps = scheduler.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
         runner.start(jobs);
+    }
+
+    private void sweep() {
+        try {
+            sweep.run();
+        } catch (RuntimeException e) {
+            LOG.warn("The crash sweep failed; it runs again in {}", jobInterval, e);
+        }
     }
 
     private void beat() {
@@ -110,9 +126,10 @@ public final class BackgroundWork implements AutoCloseable {
         try {
             runner.close();
         } finally {
-            ScheduledFuture<?> h = heartbeats;
-            if (h != null) {
-                h.cancel(false);
+            for (ScheduledFuture<?> f : new ScheduledFuture<?>[] {sweeps, heartbeats}) {
+                if (f != null) {
+                    f.cancel(false);
+                }
             }
             if (ownsScheduler) {
                 scheduler.shutdownNow();
@@ -144,7 +161,7 @@ public final class BackgroundWork implements AutoCloseable {
             return this;
         }
 
-        /** Runs heartbeats on the host's scheduler, which stays the host's to shut down. Default: an own thread. */
+        /** Runs heartbeats and the crash sweep on the host's scheduler, which stays the host's. Default: two own threads. */
         public Builder scheduler(ScheduledExecutorService value) {
             scheduler = Objects.requireNonNull(value, "scheduler");
             return this;
