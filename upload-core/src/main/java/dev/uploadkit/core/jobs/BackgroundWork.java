@@ -16,10 +16,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The background work of one instance of an {@link UploadService}, from {@link #start()} to {@link #close()}:
  * heartbeats of this instance, and, on a {@link JobRunner} shared by every instance, the crash sweep
- * ({@link UploadService#sweepInterrupted}) and the trash purge ({@link UploadService#purgeTrash}).
+ * ({@link UploadService#sweepInterrupted}) and the trash purge ({@link UploadService#purgeTrash}); and the event relay,
+ * which every {@link Builder#eventInterval} hands the outbox's pending events to the webhook sink
+ * ({@link UploadService#deliverEvents}) on a thread of its own. Relays of several instances share the outbox: each
+ * pending event goes to one of them at a time.
  *
  * <p>Owns the job runner (closed by {@link #close()}) and the heartbeat scheduler unless the host provides one
- * ({@link Builder#scheduler}), which stays the host's. Every instance on a shared catalog should run one: a
+ * ({@link Builder#scheduler}), which stays the host's, and the relay's thread. Every instance on a shared catalog should run one: a
  * {@code processing} upload of an instance without heartbeats is swept as cut off by a crash once older than
  * {@link UploadService#interruptedAfter()}.
  *
@@ -47,6 +50,8 @@ public final class BackgroundWork implements AutoCloseable {
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile ScheduledFuture<?> heartbeats;
+    private final ScheduledExecutorService relay;
+    private final Duration eventInterval;
 
     private BackgroundWork(Builder b) {
         this.uploads = b.uploads;
@@ -58,6 +63,12 @@ public final class BackgroundWork implements AutoCloseable {
             return t;
         }) : b.scheduler;
         this.heartbeatInterval = b.heartbeatInterval;
+        this.eventInterval = b.eventInterval;
+        this.relay = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "uploadkit-event-relay");
+            t.setDaemon(true);
+            return t;
+        });
         Duration retention = b.trashRetention;
         Duration grace = b.gracePeriod;
         this.jobs = List.of(
@@ -88,6 +99,16 @@ public final class BackgroundWork implements AutoCloseable {
         long period = heartbeatInterval.toMillis();
         heartbeats = scheduler.scheduleWithFixedDelay(this::beat, period, period, TimeUnit.MILLISECONDS);
         runner.start(jobs);
+        long relayPeriod = eventInterval.toMillis();
+        relay.scheduleWithFixedDelay(this::relayEvents, 0, relayPeriod, TimeUnit.MILLISECONDS);
+    }
+
+    private void relayEvents() {
+        try {
+            uploads.deliverEvents();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not deliver the outbox's events; retrying in {}", eventInterval, e);
+        }
     }
 
     private void beat() {
@@ -99,8 +120,8 @@ public final class BackgroundWork implements AutoCloseable {
     }
 
     /**
-     * Stops the jobs (waiting a while for runs in progress), then the heartbeats; shuts down the heartbeat
-     * scheduler if this object created it. Idempotent.
+     * Stops the event relay and the jobs (waiting a while for runs in progress), then the heartbeats; shuts down
+     * the heartbeat scheduler if this object created it. Idempotent. Events not yet delivered stay in the outbox.
      */
     @Override
     public void close() {
@@ -108,6 +129,7 @@ public final class BackgroundWork implements AutoCloseable {
             return;
         }
         try {
+            stopRelay();
             runner.close();
         } finally {
             ScheduledFuture<?> h = heartbeats;
@@ -120,6 +142,19 @@ public final class BackgroundWork implements AutoCloseable {
         }
     }
 
+    /** Lets a delivery round in progress finish (a while at most), so that its transaction ends cleanly. */
+    private void stopRelay() {
+        relay.shutdown();
+        try {
+            if (!relay.awaitTermination(10, TimeUnit.SECONDS)) {
+                relay.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            relay.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Configures a {@link BackgroundWork}; the upload service and the job runner are required. */
     public static final class Builder {
         private UploadService uploads;
@@ -129,6 +164,7 @@ public final class BackgroundWork implements AutoCloseable {
         private Duration jobInterval = Duration.ofMinutes(1);
         private Duration trashRetention = Duration.ofDays(30);
         private Duration gracePeriod = Duration.ofMinutes(10);
+        private Duration eventInterval = Duration.ofMillis(500);
 
         private Builder() {
         }
@@ -180,6 +216,20 @@ public final class BackgroundWork implements AutoCloseable {
          */
         public Builder gracePeriod(Duration value) {
             gracePeriod = positive("gracePeriod", value, "Duration.ofMinutes(10)");
+            return this;
+        }
+
+        /**
+         * The pause between rounds of the event relay, each delivering every pending event; default 500 ms, at
+         * least 10 ms.
+         */
+        public Builder eventInterval(Duration value) {
+            positive("eventInterval", value, "Duration.ofMillis(500)");
+            if (value.toMillis() < 10) {
+                throw new IllegalArgumentException("eventInterval: must be at least 10 ms, was " + value
+                        + "; use for example Duration.ofMillis(500)");
+            }
+            eventInterval = value;
             return this;
         }
 
