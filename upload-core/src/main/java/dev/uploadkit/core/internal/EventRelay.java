@@ -47,8 +47,8 @@ public final class EventRelay {
                     try {
                         sink.accept(p.event());
                     } catch (RuntimeException e) {
-                        LOG.warn("The webhook sink refused {} {} of upload {}; it stays pending", p.event().type()
-                                .wireName(), p.event().id(), p.event().upload().uuid(), e);
+                        LOG.warn("The webhook sink refused {} {} of upload {}; it stays pending: {}", p.event().type()
+                                .wireName(), p.event().id(), p.event().upload().uuid(), e.toString());
                         refused = true;
                         break;
                     }
