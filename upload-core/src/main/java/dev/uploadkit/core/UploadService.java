@@ -9,13 +9,13 @@ import dev.uploadkit.core.event.WebhookSink;
 import dev.uploadkit.core.internal.BlobReaper;
 import dev.uploadkit.core.internal.CrashSweep;
 import dev.uploadkit.core.internal.Deletions;
+import dev.uploadkit.core.internal.EventRelay;
+import dev.uploadkit.core.internal.Events;
 import dev.uploadkit.core.internal.Ingest;
 import dev.uploadkit.core.internal.TypePolicy;
 import dev.uploadkit.core.store.ByteRange;
 import dev.uploadkit.core.store.FileStore;
 import dev.uploadkit.core.store.StoredObject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.InputStream;
 import java.time.Clock;
@@ -47,7 +47,6 @@ import java.util.regex.Pattern;
  * shut down by {@link #close()}.
  */
 public final class UploadService implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(UploadService.class);
     private static final Pattern HEX_64 = Pattern.compile("[0-9a-fA-F]{64}");
 
     private final Catalog catalog;
@@ -55,7 +54,7 @@ public final class UploadService implements AutoCloseable {
     private final String defaultStoreId;
     private final Clock clock;
     private final IdSource ids;
-    private final WebhookSink sink;
+    private final EventRelay relay;
     private final DataSize maxFileSize;
     private final Ingest ingest;
     private final BlobReaper reaper;
@@ -66,6 +65,7 @@ public final class UploadService implements AutoCloseable {
     private final Duration interruptedAfter;
     private final CrashSweep sweep;
     private final Deletions deletions;
+    private final Events events;
 
     private UploadService(Builder b) {
         this.instanceId = b.instanceId == null ? UUID.randomUUID().toString() : b.instanceId;
@@ -76,14 +76,15 @@ public final class UploadService implements AutoCloseable {
         this.defaultStoreId = b.defaultStoreId;
         this.clock = b.clock;
         this.ids = b.ids == null ? IdSource.timeOrdered(b.clock) : b.ids;
-        this.sink = b.sink;
+        this.relay = new EventRelay(catalog, b.sink, this::now);
         this.maxFileSize = b.maxFileSize;
         this.reaper = new BlobReaper(catalog, this::store);
-        this.ingest = new Ingest(catalog, reaper, this::now, ids, new TypePolicy(b.allowedTypes), this::publish,
+        this.events = new Events(ids, this::now);
+        this.ingest = new Ingest(catalog, reaper, this::now, ids, new TypePolicy(b.allowedTypes), events,
                 readAhead, instanceId);
         this.interruptedAfter = b.interruptedAfter;
-        this.deletions = new Deletions(catalog, reaper);
-        this.sweep = new CrashSweep(catalog, reaper, this::now, instanceId, stores::values, this::publish);
+        this.deletions = new Deletions(catalog, reaper, events);
+        this.sweep = new CrashSweep(catalog, reaper, this::now, instanceId, stores::values, events);
     }
 
     /** A cached pool of daemon threads; idle threads end after a minute. */
@@ -189,19 +190,15 @@ public final class UploadService implements AutoCloseable {
      */
     public Upload patch(UUID projectId, UUID uuid, UploadPatch patch) {
         Instant now = now();
-        Patched patched = catalog.inTransaction(tx -> {
+        return catalog.inTransaction(tx -> {
             Upload current = tx.uploads().lock(projectId, uuid).orElseThrow(UploadService::notFound);
             Upload next = patch.applyTo(current).toBuilder().updatedAt(now).build();
             tx.uploads().update(next);
-            return new Patched(current, next);
+            if (!current.metadata().equals(next.metadata())) {
+                events.append(tx, UploadEvent.METADATA_UPDATED, next);
+            }
+            return next;
         });
-        if (!patched.before().metadata().equals(patched.after().metadata())) {
-            publish(UploadEvent.METADATA_UPDATED, patched.after());
-        }
-        return patched.after();
-    }
-
-    private record Patched(Upload before, Upload after) {
     }
 
     /**
@@ -225,7 +222,7 @@ public final class UploadService implements AutoCloseable {
 
     private Upload moveTrash(UUID projectId, UUID uuid, boolean toTrash) {
         Instant now = now();
-        Upload moved = catalog.inTransaction(tx -> {
+        return catalog.inTransaction(tx -> {
             Upload current = tx.uploads().lock(projectId, uuid).orElseThrow(UploadService::notFound);
             if (current.isTrashed() == toTrash) {
                 throw new UploadException(ErrorCode.CONFLICT,
@@ -233,10 +230,9 @@ public final class UploadService implements AutoCloseable {
             }
             Upload next = current.toBuilder().deletedAt(toTrash ? now : null).updatedAt(now).build();
             tx.uploads().update(next);
+            events.append(tx, toTrash ? UploadEvent.DELETED : UploadEvent.RESTORED, next);
             return next;
         });
-        publish(toTrash ? UploadEvent.DELETED : UploadEvent.RESTORED, moved);
-        return moved;
     }
 
     /**
@@ -247,10 +243,7 @@ public final class UploadService implements AutoCloseable {
      * @throws UploadException {@code NOT_FOUND}
      */
     public void forceDelete(UUID projectId, UUID uuid) {
-        Upload deleted = deletions.forceDelete(projectId, uuid, now().minus(interruptedAfter));
-        if (!deleted.isTrashed()) {
-            publish(UploadEvent.DELETED, deleted);
-        }
+        deletions.forceDelete(projectId, uuid, now().minus(interruptedAfter));
     }
 
     /** Deletes every trashed upload of the project for good, in batches. */
@@ -285,6 +278,16 @@ public final class UploadService implements AutoCloseable {
     public SweepResult sweepInterrupted(Duration grace) {
         Objects.requireNonNull(grace, "grace");
         return sweep.sweep(interruptedAfter, grace);
+    }
+
+    /**
+     * Hands the events in the outbox to the webhook sink, oldest first, each marked delivered once the sink took
+     * it; stops when none are left unclaimed or the sink throws (that event and the later ones stay pending).
+     * Returns how many were delivered. A background relay calls this (see {@code BackgroundWork}); events of
+     * every instance sharing the catalog are delivered, each by one relay at a time.
+     */
+    public int deliverEvents() {
+        return relay.deliverPending();
     }
 
     /** Returns how long an instance may go without a heartbeat before its uploads count as interrupted. */
@@ -345,14 +348,6 @@ public final class UploadService implements AutoCloseable {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
-    private void publish(String type, Upload upload) {
-        UploadEvent event = new UploadEvent(ids.next(), type, now(), upload);
-        try {
-            sink.accept(event);
-        } catch (RuntimeException e) {
-            LOG.warn("Webhook sink failed for {} {}", type, upload.uuid(), e);
-        }
-    }
 
     private static UploadException notFound() {
         return UploadException.notFound("File");
@@ -448,6 +443,10 @@ public final class UploadService implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Where {@link UploadService#deliverEvents()} hands the outbox's events (default: dropped). Events are
+         * written to the catalog with their changes whatever the sink; only delivery needs it.
+         */
         public Builder webhookSink(WebhookSink sink) {
             this.sink = Objects.requireNonNull(sink, "sink");
             return this;

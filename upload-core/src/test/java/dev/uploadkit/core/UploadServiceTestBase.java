@@ -36,6 +36,7 @@ public abstract class UploadServiceTestBase {
     protected UploadService service;
     protected UUID projectA;
     protected UUID projectB;
+    /** The events the sink received; read them through {@link #deliveredEvents()}, which delivers first. */
     protected final List<UploadEvent> events = new CopyOnWriteArrayList<>();
 
     /** Returns a new, empty, migrated catalog. */
@@ -53,6 +54,15 @@ public abstract class UploadServiceTestBase {
     /** Returns the builder with catalog, store and event sink set; tests may override settings. */
     protected UploadService.Builder configure(UploadService.Builder builder) {
         return builder.catalog(db.catalog()).store(store).webhookSink(events::add);
+    }
+
+    /**
+     * Delivers the outbox's pending events to the sink (as the background relay would) and returns every event
+     * the sink received so far.
+     */
+    protected List<UploadEvent> deliveredEvents() {
+        service.deliverEvents();
+        return List.copyOf(events);
     }
 
     protected UploadService rebuild(Consumer<UploadService.Builder> change) {

@@ -3,6 +3,7 @@ package dev.uploadkit.jdbc;
 import dev.uploadkit.core.auth.AbstractProjectStoreContractTest;
 import dev.uploadkit.core.catalog.AbstractCatalogContractTest;
 import dev.uploadkit.core.catalog.AbstractDedupIndexContractTest;
+import dev.uploadkit.core.catalog.AbstractEventOutboxContractTest;
 import dev.uploadkit.core.testing.CatalogFixture;
 import dev.uploadkit.jdbc.testing.TestDatabases;
 import org.junit.jupiter.api.Nested;
@@ -28,6 +29,14 @@ class H2CatalogTest {
 
     @Nested
     class ProjectStoreContract extends AbstractProjectStoreContractTest {
+        @Override
+        protected CatalogFixture openFixture() {
+            return TestDatabases.h2();
+        }
+    }
+
+    @Nested
+    class EventOutboxContract extends AbstractEventOutboxContractTest {
         @Override
         protected CatalogFixture openFixture() {
             return TestDatabases.h2();

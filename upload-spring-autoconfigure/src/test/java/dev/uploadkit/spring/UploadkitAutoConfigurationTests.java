@@ -39,6 +39,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -158,6 +160,8 @@ class UploadkitAutoConfigurationTests {
         RecordingSink sink = new RecordingSink();
         runner().withBean(WebhookSink.class, () -> sink).run(context -> {
             Upload upload = uploadHello(context);
+            // The background work's relay delivers it from the outbox.
+            assertThat(sink.first.await(30, TimeUnit.SECONDS)).isTrue();
             List<UploadEvent> events = sink.events;
             assertThat(events).extracting(UploadEvent::type).containsExactly(UploadEvent.COMPLETED);
             assertThat(events.get(0).upload().uuid()).isEqualTo(upload.uuid());
@@ -300,10 +304,12 @@ class UploadkitAutoConfigurationTests {
 
     static final class RecordingSink implements WebhookSink {
         final List<UploadEvent> events = new CopyOnWriteArrayList<>();
+        final CountDownLatch first = new CountDownLatch(1);
 
         @Override
         public void accept(UploadEvent event) {
             events.add(event);
+            first.countDown();
         }
     }
 }

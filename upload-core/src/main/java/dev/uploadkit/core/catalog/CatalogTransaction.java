@@ -14,4 +14,7 @@ public interface CatalogTransaction {
 
     /** Returns the instances' heartbeats. */
     Instances instances();
+
+    /** Returns the outbox of upload events, written with the changes that cause them. */
+    EventOutbox events();
 }

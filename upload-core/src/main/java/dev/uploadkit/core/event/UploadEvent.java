@@ -7,16 +7,23 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * Something that happened to an upload, with the upload as it was right after.
+ * Something that happened to an upload, with the upload as it was right after. Written to the outbox
+ * ({@link dev.uploadkit.core.catalog.EventOutbox}) in the transaction of the change, and handed to the
+ * {@link WebhookSink} after that change committed.
  *
- * @param type the wire name, e.g. {@code upload.completed}
+ * @param type what happened; {@link EventType#wireName()} is its name on the wire
  */
-public record UploadEvent(UUID id, String type, Instant occurredAt, Upload upload) {
-    public static final String COMPLETED = "upload.completed";
-    public static final String FAILED = "upload.failed";
-    public static final String DELETED = "upload.deleted";
-    public static final String RESTORED = "upload.restored";
-    public static final String METADATA_UPDATED = "upload.metadata_updated";
+public record UploadEvent(UUID id, EventType type, Instant occurredAt, Upload upload) {
+    /** Shorthand for {@link EventType#UPLOAD_COMPLETED}. */
+    public static final EventType COMPLETED = EventType.UPLOAD_COMPLETED;
+    /** Shorthand for {@link EventType#UPLOAD_FAILED}. */
+    public static final EventType FAILED = EventType.UPLOAD_FAILED;
+    /** Shorthand for {@link EventType#UPLOAD_DELETED}. */
+    public static final EventType DELETED = EventType.UPLOAD_DELETED;
+    /** Shorthand for {@link EventType#UPLOAD_RESTORED}. */
+    public static final EventType RESTORED = EventType.UPLOAD_RESTORED;
+    /** Shorthand for {@link EventType#UPLOAD_METADATA_UPDATED}. */
+    public static final EventType METADATA_UPDATED = EventType.UPLOAD_METADATA_UPDATED;
 
     public UploadEvent {
         Objects.requireNonNull(id, "id");

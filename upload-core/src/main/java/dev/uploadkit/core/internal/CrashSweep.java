@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -35,10 +34,10 @@ public final class CrashSweep {
     private final Supplier<Instant> clock;
     private final String instanceId;
     private final Supplier<Collection<FileStore>> stores;
-    private final BiConsumer<String, Upload> events;
+    private final Events events;
 
     public CrashSweep(Catalog catalog, BlobReaper reaper, Supplier<Instant> clock, String instanceId,
-                      Supplier<Collection<FileStore>> stores, BiConsumer<String, Upload> events) {
+                      Supplier<Collection<FileStore>> stores, Events events) {
         this.catalog = catalog;
         this.reaper = reaper;
         this.clock = clock;
@@ -114,12 +113,10 @@ public final class CrashSweep {
             Upload next = current.get().toBuilder().status(UploadStatus.FAILED).error(UploadError.interrupted())
                     .updatedAt(now).build();
             tx.uploads().update(next);
+            events.append(tx, UploadEvent.FAILED, next);
             return Optional.of(new Failed(next, reservation(tx.blobs(), interrupted.get())));
         });
-        failed.ifPresent(f -> {
-            reaper.removeObjects(f.reservation().stream().toList());
-            events.accept(UploadEvent.FAILED, f.upload());
-        });
+        failed.ifPresent(f -> reaper.removeObjects(f.reservation().stream().toList()));
         return failed.isPresent();
     }
 

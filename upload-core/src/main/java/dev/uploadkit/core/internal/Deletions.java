@@ -7,6 +7,7 @@ import dev.uploadkit.core.UploadStatus;
 import dev.uploadkit.core.catalog.Blob;
 import dev.uploadkit.core.catalog.Catalog;
 import dev.uploadkit.core.catalog.CatalogTransaction;
+import dev.uploadkit.core.event.UploadEvent;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,15 +26,19 @@ public final class Deletions {
 
     private final Catalog catalog;
     private final BlobReaper reaper;
+    private final Events events;
 
-    public Deletions(Catalog catalog, BlobReaper reaper) {
+    public Deletions(Catalog catalog, BlobReaper reaper, Events events) {
         this.catalog = catalog;
         this.reaper = reaper;
+        this.events = events;
     }
 
     /**
      * Deletes one upload and releases its blob; a {@code processing} upload whose instance has shown no heartbeat
-     * since {@code aliveSince} also loses its reservation and partial bytes. Returns the deleted upload.
+     * since {@code aliveSince} also loses its reservation and partial bytes. Returns the deleted upload. An upload
+     * not in trash is reported {@code upload.deleted} in the same transaction; one in trash was reported when it
+     * was trashed.
      *
      * @throws UploadException {@code NOT_FOUND}
      */
@@ -47,6 +52,9 @@ public final class Deletions {
                         .flatMap(p -> CrashSweep.reservation(tx.blobs(), p)).ifPresent(unreferenced::add);
             }
             deleteRecord(tx, current).ifPresent(unreferenced::add);
+            if (!current.isTrashed()) {
+                events.append(tx, UploadEvent.DELETED, current);
+            }
             return new Deleted(current, unreferenced);
         });
         reaper.removeObjects(deleted.unreferenced());

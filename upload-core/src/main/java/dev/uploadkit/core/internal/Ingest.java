@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -47,7 +46,7 @@ public final class Ingest {
     private final Supplier<Instant> clock;
     private final IdSource ids;
     private final TypePolicy types;
-    private final BiConsumer<String, Upload> events;
+    private final Events events;
     private final ContentSniffer sniffer = new ContentSniffer();
     private final Executor readAhead;
     private final String instanceId;
@@ -57,7 +56,7 @@ public final class Ingest {
     private static final int READ_AHEAD_DEPTH = 4;
 
     public Ingest(Catalog catalog, BlobReaper reaper, Supplier<Instant> clock, IdSource ids, TypePolicy types,
-                  BiConsumer<String, Upload> events, Executor readAhead, String instanceId) {
+                  Events events, Executor readAhead, String instanceId) {
         this.readAhead = readAhead;
         this.instanceId = instanceId;
         this.catalog = catalog;
@@ -195,6 +194,7 @@ public final class Ingest {
                     .sha256(staged.hash()).mimeType(staged.info().mime()).status(UploadStatus.COMPLETED)
                     .deduplicated(result.deduplicated()).uploadTimeMs(elapsedMs).updatedAt(done).build();
             if (tx.uploads().completeProcessing(next)) {
+                events.append(tx, UploadEvent.COMPLETED, next);
                 return new Completed(next, result.discarded());
             }
             // Rare: moved to trash while streaming (it completes there), or deleted or cancelled (it fails).
@@ -204,10 +204,10 @@ public final class Ingest {
                             "The upload was cancelled or deleted while it was streaming."));
             Upload trashed = next.toBuilder().deletedAt(current.deletedAt()).build();
             tx.uploads().update(trashed);
+            events.append(tx, UploadEvent.COMPLETED, trashed);
             return new Completed(trashed, result.discarded());
         });
         completed.discarded().ifPresent(d -> reaper.removeObjects(List.of(d)));
-        events.accept(UploadEvent.COMPLETED, completed.upload());
         return completed.upload();
     }
 
@@ -235,15 +235,21 @@ public final class Ingest {
         }
     }
 
-    /** Removes the record of a failed upload, then its bytes and key reservations, and reports the failure. */
+    /**
+     * Removes the record of a failed upload and reports the failure in the same transaction, then removes its
+     * bytes and key reservations.
+     */
     private void fail(Upload processing, List<Blob> reservations) {
         try {
-            catalog.inTransaction(tx -> tx.uploads().delete(processing.projectId(), processing.uuid()));
+            catalog.inTransaction(tx -> {
+                tx.uploads().delete(processing.projectId(), processing.uuid());
+                events.append(tx, UploadEvent.FAILED, processing.toBuilder().status(UploadStatus.FAILED).build());
+                return null;
+            });
         } catch (RuntimeException cleanup) {
             LOG.warn("Could not remove the record of failed upload {}", processing.uuid(), cleanup);
         }
         reaper.removeObjects(reservations);
-        events.accept(UploadEvent.FAILED, processing.toBuilder().status(UploadStatus.FAILED).build());
     }
 
     private static MessageDigest sha256() {

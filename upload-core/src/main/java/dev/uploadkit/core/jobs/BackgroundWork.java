@@ -15,15 +15,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The background work of one instance of an {@link UploadService}, from {@link #start()} to {@link #close()}:
- * heartbeats of this instance and its crash sweep ({@link UploadService#sweepInterrupted}), and, on a
- * {@link JobRunner} shared by every instance, the trash purge ({@link UploadService#purgeTrash}).
+ * heartbeats of this instance and its crash sweep ({@link UploadService#sweepInterrupted}); on a {@link JobRunner}
+ * shared by every instance, the trash purge ({@link UploadService#purgeTrash}); and the event relay, which every
+ * {@link Builder#eventInterval} hands the outbox's pending events to the webhook sink
+ * ({@link UploadService#deliverEvents}) on a thread of its own. Relays of several instances share the outbox: each
+ * pending event goes to one of them at a time.
  *
  * <p>The crash sweep runs on every instance rather than as a shared job: it is safe to run concurrently, and a
  * shared job whose run a crash cut off stays claimed by the dead instance until the job runner declares the run
  * dead, which would hold back exactly the cleanup that the crash made necessary.
  *
  * <p>Owns the job runner (closed by {@link #close()}) and the heartbeat scheduler unless the host provides one
- * ({@link Builder#scheduler}), which stays the host's. Every instance on a shared catalog should run one: a
+ * ({@link Builder#scheduler}), which stays the host's, and the relay's thread. Every instance on a shared catalog should run one: a
  * {@code processing} upload of an instance without heartbeats is swept as cut off by a crash once older than
  * {@link UploadService#interruptedAfter()}.
  *
@@ -52,6 +55,8 @@ public final class BackgroundWork implements AutoCloseable {
     private final Runnable sweep;
     private volatile ScheduledFuture<?> heartbeats;
     private volatile ScheduledFuture<?> sweeps;
+    private final ScheduledExecutorService relay;
+    private final Duration eventInterval;
 
     private BackgroundWork(Builder b) {
         this.uploads = b.uploads;
@@ -64,6 +69,12 @@ public final class BackgroundWork implements AutoCloseable {
             return t;
         }) : b.scheduler;
         this.heartbeatInterval = b.heartbeatInterval;
+        this.eventInterval = b.eventInterval;
+        this.relay = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "uploadkit-event-relay");
+            t.setDaemon(true);
+            return t;
+        });
         Duration retention = b.trashRetention;
         Duration grace = b.gracePeriod;
         this.jobInterval = b.jobInterval;
@@ -96,6 +107,16 @@ public final class BackgroundWork implements AutoCloseable {
         long every = jobInterval.toMillis();
         sweeps = scheduler.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
         runner.start(jobs);
+        long relayPeriod = eventInterval.toMillis();
+        relay.scheduleWithFixedDelay(this::relayEvents, 0, relayPeriod, TimeUnit.MILLISECONDS);
+    }
+
+    private void relayEvents() {
+        try {
+            uploads.deliverEvents();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not deliver the outbox's events; retrying in {}", eventInterval, e);
+        }
     }
 
     private void sweep() {
@@ -115,8 +136,8 @@ public final class BackgroundWork implements AutoCloseable {
     }
 
     /**
-     * Stops the jobs (waiting a while for runs in progress), then the heartbeats; shuts down the heartbeat
-     * scheduler if this object created it. Idempotent.
+     * Stops the event relay and the jobs (waiting a while for runs in progress), then the heartbeats; shuts down
+     * the heartbeat scheduler if this object created it. Idempotent. Events not yet delivered stay in the outbox.
      */
     @Override
     public void close() {
@@ -124,6 +145,7 @@ public final class BackgroundWork implements AutoCloseable {
             return;
         }
         try {
+            stopRelay();
             runner.close();
         } finally {
             for (ScheduledFuture<?> f : new ScheduledFuture<?>[] {sweeps, heartbeats}) {
@@ -137,6 +159,19 @@ public final class BackgroundWork implements AutoCloseable {
         }
     }
 
+    /** Lets a delivery round in progress finish (a while at most), so that its transaction ends cleanly. */
+    private void stopRelay() {
+        relay.shutdown();
+        try {
+            if (!relay.awaitTermination(10, TimeUnit.SECONDS)) {
+                relay.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            relay.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Configures a {@link BackgroundWork}; the upload service and the job runner are required. */
     public static final class Builder {
         private UploadService uploads;
@@ -146,6 +181,7 @@ public final class BackgroundWork implements AutoCloseable {
         private Duration jobInterval = Duration.ofMinutes(1);
         private Duration trashRetention = Duration.ofDays(30);
         private Duration gracePeriod = Duration.ofMinutes(10);
+        private Duration eventInterval = Duration.ofMillis(500);
 
         private Builder() {
         }
@@ -197,6 +233,20 @@ public final class BackgroundWork implements AutoCloseable {
          */
         public Builder gracePeriod(Duration value) {
             gracePeriod = positive("gracePeriod", value, "Duration.ofMinutes(10)");
+            return this;
+        }
+
+        /**
+         * The pause between rounds of the event relay, each delivering every pending event; default 500 ms, at
+         * least 10 ms.
+         */
+        public Builder eventInterval(Duration value) {
+            positive("eventInterval", value, "Duration.ofMillis(500)");
+            if (value.toMillis() < 10) {
+                throw new IllegalArgumentException("eventInterval: must be at least 10 ms, was " + value
+                        + "; use for example Duration.ofMillis(500)");
+            }
+            eventInterval = value;
             return this;
         }
 

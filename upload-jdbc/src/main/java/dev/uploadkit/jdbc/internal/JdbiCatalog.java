@@ -3,6 +3,7 @@ package dev.uploadkit.jdbc.internal;
 import dev.uploadkit.core.catalog.Catalog;
 import dev.uploadkit.core.catalog.CatalogTransaction;
 import dev.uploadkit.core.catalog.DedupIndex;
+import dev.uploadkit.core.catalog.EventOutbox;
 import dev.uploadkit.core.catalog.Instances;
 import dev.uploadkit.core.catalog.UploadRecords;
 
@@ -21,9 +22,10 @@ public final class JdbiCatalog implements Catalog {
     public <T> T inTransaction(Function<CatalogTransaction, T> work) {
         Objects.requireNonNull(work, "work");
         return transactor.inTransaction(tx -> work.apply(new Transaction(new JdbiUploadRecords(tx), new JdbiDedupIndex(tx),
-                new JdbiInstances(tx))));
+                new JdbiInstances(tx), new JdbiEventOutbox(tx))));
     }
 
-    private record Transaction(UploadRecords uploads, DedupIndex blobs, Instances instances) implements CatalogTransaction {
+    private record Transaction(UploadRecords uploads, DedupIndex blobs, Instances instances, EventOutbox events)
+            implements CatalogTransaction {
     }
 }

@@ -106,6 +106,7 @@ class CrashSweepTest {
         assertEquals(UploadError.INTERRUPTED, failed.error().code());
         assertEquals("The upload was cut off by a crash or restart of the server that received it.",
                 failed.error().message());
+        live.deliverEvents();
         List<UploadEvent> failures = liveEvents.stream().filter(e -> e.type().equals(UploadEvent.FAILED)).toList();
         assertEquals(1, failures.size(), "one upload.failed event: " + liveEvents);
         assertEquals(cutOff.uuid(), failures.get(0).upload().uuid());

@@ -1,0 +1,103 @@
+package dev.uploadkit.jdbc.internal;
+
+import dev.uploadkit.core.catalog.EventOutbox;
+import dev.uploadkit.core.event.UploadEvent;
+
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.SqlStatement;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * {@link EventOutbox} on the {@code events} table, within one transaction. Claims lock rows with
+ * {@code FOR UPDATE SKIP LOCKED} (H2 2, PostgreSQL, MariaDB 10.6+, MySQL 8), so concurrent relays take
+ * disjoint events without waiting for each other.
+ */
+final class JdbiEventOutbox implements EventOutbox {
+    private static final RowMapper<Pending> PENDING =
+            (rs, ctx) -> new Pending(rs.getLong("id"), EventJson.read(rs.getString("payload")));
+
+    private final Tx tx;
+    private final Vendor vendor;
+
+    JdbiEventOutbox(Tx tx) {
+        this.tx = tx;
+        this.vendor = tx.vendor();
+    }
+
+    @Override
+    public void append(UploadEvent event) {
+        Objects.requireNonNull(event, "event");
+        String payload = EventJson.write(event);
+        tx.run(h -> h.createUpdate("INSERT INTO events (project_id, type, payload, created_at)"
+                        + " VALUES (:project_id, :type, :payload, :created_at)")
+                .bind("project_id", vendor.uuid(event.upload().projectId()))
+                .bind("type", event.type().wireName())
+                .bind("payload", payload)
+                .bind("created_at", vendor.instant(event.occurredAt()))
+                .execute());
+    }
+
+    @Override
+    public List<Pending> claimPending(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        }
+        if (vendor != Vendor.H2) {
+            return tx.run(h -> h.createQuery("SELECT id, payload FROM events WHERE delivered_at IS NULL"
+                            + " ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED")
+                    .bind("limit", limit)
+                    .map(PENDING)
+                    .list());
+        }
+        // H2 locks every row an ORDER BY ... LIMIT ... FOR UPDATE examined, not only those returned: pick the
+        // candidates without locks, then lock those still pending.
+        return tx.run(h -> {
+            List<Long> candidates = h.createQuery("SELECT id FROM events WHERE delivered_at IS NULL ORDER BY id"
+                            + " LIMIT :limit")
+                    .bind("limit", limit)
+                    .mapTo(Long.class)
+                    .list();
+            if (candidates.isEmpty()) {
+                return List.of();
+            }
+            var query = h.createQuery("SELECT id, payload FROM events WHERE delivered_at IS NULL AND id IN ("
+                    + placeholders(candidates.size()) + ") ORDER BY id FOR UPDATE SKIP LOCKED");
+            bindSeqs(query, candidates);
+            return query.map(PENDING).list();
+        });
+    }
+
+    @Override
+    public void markDelivered(Collection<Long> seqs, Instant at) {
+        Objects.requireNonNull(at, "at");
+        if (seqs.isEmpty()) {
+            return;
+        }
+        tx.run(h -> {
+            var update = h.createUpdate("UPDATE events SET delivered_at = :at WHERE delivered_at IS NULL AND id IN ("
+                    + placeholders(seqs.size()) + ")").bind("at", vendor.instant(at));
+            bindSeqs(update, seqs);
+            return update.execute();
+        });
+    }
+
+    private static String placeholders(int count) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            names.add(":s" + i);
+        }
+        return String.join(", ", names);
+    }
+
+    private static void bindSeqs(SqlStatement<?> statement, Collection<Long> seqs) {
+        int i = 0;
+        for (Long seq : seqs) {
+            statement.bind("s" + i++, seq.longValue());
+        }
+    }
+}

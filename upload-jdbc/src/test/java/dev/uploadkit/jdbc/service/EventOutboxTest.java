@@ -1,0 +1,197 @@
+package dev.uploadkit.jdbc.service;
+
+import dev.uploadkit.core.ErrorCode;
+import dev.uploadkit.core.Metadata;
+import dev.uploadkit.core.Upload;
+import dev.uploadkit.core.UploadException;
+import dev.uploadkit.core.UploadPatch;
+import dev.uploadkit.core.UploadRequest;
+import dev.uploadkit.core.UploadService;
+import dev.uploadkit.core.auth.Project;
+import dev.uploadkit.core.catalog.Catalog;
+import dev.uploadkit.core.event.EventType;
+import dev.uploadkit.core.event.UploadEvent;
+import dev.uploadkit.core.event.WebhookSink;
+import dev.uploadkit.core.jobs.BackgroundWork;
+import dev.uploadkit.core.store.FileStore;
+import dev.uploadkit.core.store.JcloudsFileStore;
+import dev.uploadkit.jdbc.testing.TestDatabase;
+import dev.uploadkit.jdbc.testing.TestDatabases;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The outbox end to end: events exist only if their change committed, a sink that fails loses nothing and sees the
+ * events in order, and events committed before a crash are delivered after the restart.
+ */
+class EventOutboxTest {
+    @TempDir
+    Path storeDir;
+    @TempDir
+    Path dbDir;
+
+    private TestDatabase db;
+    private FileStore store;
+    private final List<UploadService> services = new ArrayList<>();
+    private final List<UploadEvent> received = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void closeAll() {
+        services.forEach(UploadService::close);
+        if (store != null) {
+            store.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    private UUID open(TestDatabase database) {
+        db = database;
+        store = JcloudsFileStore.filesystem("local", storeDir);
+        UUID project = UUID.randomUUID();
+        db.projects().insertProject(new Project(project, "p", "free", Instant.now()));
+        return project;
+    }
+
+    private UploadService service(Catalog catalog, WebhookSink sink) {
+        UploadService service = UploadService.builder().catalog(catalog).store(store).webhookSink(sink).build();
+        services.add(service);
+        return service;
+    }
+
+    private static Upload upload(UploadService service, UUID project, String name) {
+        return service.upload(UploadRequest.of(project, name), new ByteArrayInputStream(name.getBytes()));
+    }
+
+    private static List<String> described(List<UploadEvent> events) {
+        return events.stream().map(e -> e.type().wireName() + " " + e.upload().filename()).toList();
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void aChangeThatRollsBackLeavesNoEvent(TestDatabases.Kind kind) {
+        UUID project = open(kind.open());
+        AtomicBoolean failCommits = new AtomicBoolean();
+        Catalog failing = new Catalog() {
+            @Override
+            public <T> T inTransaction(java.util.function.Function<dev.uploadkit.core.catalog.CatalogTransaction, T> work) {
+                return db.catalog().inTransaction(tx -> {
+                    T result = work.apply(tx);
+                    if (failCommits.get()) {
+                        throw new UploadException(ErrorCode.INTERNAL_ERROR, "The commit failed.");
+                    }
+                    return result;
+                });
+            }
+        };
+        UploadService service = service(failing, received::add);
+        Upload u = upload(service, project, "a.txt");
+        failCommits.set(true);
+        assertThrows(UploadException.class, () -> service.patch(project, u.uuid(),
+                UploadPatch.none().withMetadata(new Metadata(Map.of("k", "v")))));
+        assertThrows(UploadException.class, () -> service.trash(project, u.uuid()));
+        assertThrows(UploadException.class, () -> service.forceDelete(project, u.uuid()));
+        failCommits.set(false);
+
+        assertEquals(u, service.get(project, u.uuid()), "nothing changed");
+        assertEquals(1, service.deliverEvents());
+        assertEquals(List.of("upload.completed a.txt"), described(received));
+        assertEquals(0, service.deliverEvents(), "delivered events are not delivered again");
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void aSinkThatFailsThenRecoversGetsEveryEventInOrder(TestDatabases.Kind kind) {
+        UUID project = open(kind.open());
+        UUID otherProject = UUID.randomUUID();
+        db.projects().insertProject(new Project(otherProject, "q", "free", Instant.now()));
+        AtomicInteger calls = new AtomicInteger();
+        // Refuses the first two offers, then every third.
+        UploadService service = service(db.catalog(), event -> {
+            int n = calls.incrementAndGet();
+            if (n <= 2 || n % 3 == 0) {
+                throw new IllegalStateException("the webhook endpoint is down");
+            }
+            received.add(event);
+        });
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            UUID p = i % 2 == 0 ? project : otherProject;
+            Upload u = upload(service, p, "f" + i + ".txt");
+            expected.add("upload.completed f" + i + ".txt");
+            service.trash(p, u.uuid());
+            expected.add("upload.deleted f" + i + ".txt");
+            service.restore(p, u.uuid());
+            expected.add("upload.restored f" + i + ".txt");
+            service.patch(p, u.uuid(), UploadPatch.none().withMetadata(new Metadata(Map.of("n", "" + i))));
+            expected.add("upload.metadata_updated f" + i + ".txt");
+            if (i == 3) {
+                service.forceDelete(p, u.uuid());
+                expected.add("upload.deleted f" + i + ".txt");
+            }
+        }
+        assertEquals(List.of(), received, "nothing is delivered until the relay runs");
+
+        for (int round = 0; round < 100 && received.size() < expected.size(); round++) {
+            service.deliverEvents();
+        }
+        assertEquals(expected, described(received), "every event, once, in order");
+        assertEquals(0, service.deliverEvents());
+        assertEquals(expected.size(), received.size());
+    }
+
+    @Test
+    void eventsCommittedBeforeACrashAreDeliveredAfterTheRestart() throws InterruptedException {
+        UUID project = open(TestDatabases.h2File(dbDir));
+        UploadService before = service(db.catalog(), event -> {
+            throw new IllegalStateException("never reached: no relay runs before the crash");
+        });
+        Upload kept = upload(before, project, "kept.txt");
+        Upload binned = upload(before, project, "binned.txt");
+        before.trash(project, binned.uuid());
+        List<String> expected = List.of("upload.completed kept.txt", "upload.completed binned.txt",
+                "upload.deleted binned.txt");
+        // The instance goes away with its events committed but not delivered.
+        before.close();
+        db.close();
+
+        db = TestDatabases.h2File(dbDir);
+        CountDownLatch all = new CountDownLatch(expected.size());
+        UploadService after = service(db.catalog(), event -> {
+            received.add(event);
+            all.countDown();
+        });
+        try (BackgroundWork work = BackgroundWork.builder().uploadService(after)
+                .jobRunner(db.database().jobRunner(after.instanceId(), Duration.ofMillis(50)))
+                .eventInterval(Duration.ofMillis(50)).build()) {
+            work.start();
+            assertTrue(all.await(30, TimeUnit.SECONDS), "delivered so far: " + described(received));
+        }
+        assertEquals(expected, described(received));
+        assertEquals(kept.uuid(), received.get(0).upload().uuid());
+        assertEquals(EventType.UPLOAD_DELETED, received.get(2).type());
+        assertEquals(0, after.deliverEvents(), "nothing left pending");
+    }
+}
