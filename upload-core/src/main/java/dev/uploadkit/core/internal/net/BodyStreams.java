@@ -1,5 +1,6 @@
 package dev.uploadkit.core.internal.net;
 
+import dev.uploadkit.core.internal.Streams;
 import dev.uploadkit.core.net.OutboundException;
 import dev.uploadkit.core.net.OutboundException.Reason;
 
@@ -48,8 +49,7 @@ final class BodyStreams {
 
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+            return Streams.readOne(this);
         }
 
         @Override
@@ -83,8 +83,7 @@ final class BodyStreams {
 
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+            return Streams.readOne(this);
         }
 
         @Override
@@ -158,8 +157,7 @@ final class BodyStreams {
 
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+            return Streams.readOne(this);
         }
 
         @Override

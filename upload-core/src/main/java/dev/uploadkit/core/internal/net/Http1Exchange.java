@@ -1,5 +1,6 @@
 package dev.uploadkit.core.internal.net;
 
+import dev.uploadkit.core.internal.Streams;
 import dev.uploadkit.core.net.OutboundException;
 import dev.uploadkit.core.net.OutboundException.Reason;
 
@@ -179,8 +180,7 @@ public final class Http1Exchange implements Closeable {
 
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+            return Streams.readOne(this);
         }
 
         @Override
