@@ -30,11 +30,6 @@ public final class ReceivedUpload {
         return staged.processing().uuid();
     }
 
-    /** Returns the id of the store that holds the bytes. */
-    public String storageId() {
-        return staged.store().id();
-    }
-
     /**
      * Commits the upload with {@code request}'s filename, folder, visibility, disposition, metadata and
      * {@code is_stored} (the request the bytes were received with, or a later, fuller one). When the folder or

@@ -279,20 +279,31 @@ public final class UploadkitDatabase implements AutoCloseable {
         }
 
         /**
-         * Gives an H2 URL a larger per-connection statement cache unless it sets one: an upload runs more distinct
-         * statements than H2's default of 8, which made it parse and plan most of them again each time.
+         * Completes an H2 URL for a pool this object owns, keeping any setting the URL gives itself: a larger
+         * per-connection statement cache (an upload runs more distinct statements than H2's default of 8, which made
+         * it parse and plan most of them again each time), and no close by H2's own JVM shutdown hook, which would
+         * close the database under requests that a graceful stop lets finish; {@link #close()} closes the pool, and
+         * with its last connection the database.
          */
-        static String withH2QueryCache(String url) {
-            if (!url.regionMatches(true, 0, "jdbc:h2:", 0, 8) || url.toUpperCase(Locale.ROOT).contains("QUERY_CACHE_SIZE")) {
+        static String h2PoolUrl(String url) {
+            if (!url.regionMatches(true, 0, "jdbc:h2:", 0, 8)) {
                 return url;
             }
-            return url + ";QUERY_CACHE_SIZE=" + H2_QUERY_CACHE_SIZE;
+            String upper = url.toUpperCase(Locale.ROOT);
+            StringBuilder completed = new StringBuilder(url);
+            if (!upper.contains("QUERY_CACHE_SIZE")) {
+                completed.append(";QUERY_CACHE_SIZE=").append(H2_QUERY_CACHE_SIZE);
+            }
+            if (!upper.contains("DB_CLOSE_ON_EXIT")) {
+                completed.append(";DB_CLOSE_ON_EXIT=FALSE");
+            }
+            return completed.toString();
         }
 
         private HikariDataSource openPool() {
             HikariConfig config = new HikariConfig();
             config.setPoolName("uploadkit");
-            config.setJdbcUrl(withH2QueryCache(jdbcUrl));
+            config.setJdbcUrl(h2PoolUrl(jdbcUrl));
             config.setUsername(username);
             config.setPassword(password == null || password.isEmpty() ? null : password);
             config.setMaximumPoolSize(maximumPoolSize);

@@ -88,7 +88,7 @@ class UploadkitAutoConfigurationTests {
             database[0] = context.getBean(UploadkitDatabase.class);
             assertThat(database[0].dataSource()).isInstanceOf(HikariDataSource.class);
             assertThat(((HikariDataSource) database[0].dataSource()).getJdbcUrl())
-                    .isEqualTo("jdbc:h2:file:" + tempDir.resolve("db").resolve("uploadkit") + ";QUERY_CACHE_SIZE=64");
+                    .isEqualTo("jdbc:h2:file:" + tempDir.resolve("db").resolve("uploadkit") + ";QUERY_CACHE_SIZE=64;DB_CLOSE_ON_EXIT=FALSE");
             assertThat(context.getBean(FileStore.class).id()).isEqualTo(UploadkitAutoConfiguration.FILESYSTEM_STORE_ID);
             UploadService uploads = context.getBean(UploadService.class);
             assertThat(uploads.maxFileSize()).isEqualTo(DataSize.ofGibibytes(5));

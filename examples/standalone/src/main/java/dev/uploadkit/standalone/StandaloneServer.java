@@ -163,9 +163,7 @@ public final class StandaloneServer implements AutoCloseable {
 
     private static UploadkitDatabase openDatabase(StandaloneConfig config) {
         String url = config.databaseUrl()
-                // The server closes the database itself once in-flight requests finished; H2's own exit hook
-                // would close it under them.
-                .orElse("jdbc:h2:file:" + config.dataDir().resolve("db").resolve("uploadkit") + ";DB_CLOSE_ON_EXIT=FALSE");
+                .orElse("jdbc:h2:file:" + config.dataDir().resolve("db").resolve("uploadkit"));
         boolean h2 = url.startsWith("jdbc:h2:");
         return UploadkitDatabase.connect(url, config.databaseUser().orElse(h2 ? "sa" : null),
                 config.databasePassword().orElse(h2 ? "" : null));
