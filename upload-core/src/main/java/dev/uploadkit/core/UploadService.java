@@ -1,11 +1,8 @@
 package dev.uploadkit.core;
 
-import dev.uploadkit.core.catalog.Blob;
 import dev.uploadkit.core.catalog.Catalog;
-import dev.uploadkit.core.catalog.CatalogTransaction;
 import dev.uploadkit.core.catalog.DedupStats;
 import dev.uploadkit.core.event.UploadEvent;
-import dev.uploadkit.core.event.WebhookSink;
 import dev.uploadkit.core.internal.BlobReaper;
 import dev.uploadkit.core.internal.CrashSweep;
 import dev.uploadkit.core.internal.Deletions;
@@ -22,10 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -43,7 +37,7 @@ import java.util.regex.Pattern;
  * {@link UploadException} on failure. An upload that fails leaves nothing behind: no object, no record.
  *
  * <p>Built with {@link #builder()}. Reading upload sources ahead of hashing and storing runs on an executor: the
- * host's ({@link Builder#readAheadExecutor}), which stays the host's to shut down, or one of the service's own,
+ * host's ({@link UploadServiceBuilder#readAheadExecutor}), which stays the host's to shut down, or one of the service's own,
  * shut down by {@link #close()}.
  */
 public final class UploadService implements AutoCloseable {
@@ -67,7 +61,7 @@ public final class UploadService implements AutoCloseable {
     private final Deletions deletions;
     private final Events events;
 
-    private UploadService(Builder b) {
+    UploadService(UploadServiceBuilder b) {
         this.instanceId = b.instanceId == null ? UUID.randomUUID().toString() : b.instanceId;
         this.ownReadAhead = b.readAhead == null ? newReadAheadExecutor() : null;
         ExecutorService readAhead = b.readAhead == null ? ownReadAhead : b.readAhead;
@@ -111,14 +105,14 @@ public final class UploadService implements AutoCloseable {
 
     /**
      * Returns the id under which this service records its {@code processing} uploads, so that a crash sweep can
-     * tell whose they are (see {@link Builder#instanceId}).
+     * tell whose they are (see {@link UploadServiceBuilder#instanceId}).
      */
     public String instanceId() {
         return instanceId;
     }
 
-    public static Builder builder() {
-        return new Builder();
+    public static UploadServiceBuilder builder() {
+        return new UploadServiceBuilder();
     }
 
     /** Returns the largest file this service accepts. */
@@ -237,7 +231,7 @@ public final class UploadService implements AutoCloseable {
 
     /**
      * Deletes an upload for good, trashed or not. Its blob is removed when no other record references it. A
-     * {@code processing} upload whose instance is gone (see {@link Builder#interruptedAfter}) also loses its partial
+     * {@code processing} upload whose instance is gone (see {@link UploadServiceBuilder#interruptedAfter}) also loses its partial
      * bytes; one still streaming on a live instance fails there, which removes them.
      *
      * @throws UploadException {@code NOT_FOUND}
@@ -271,7 +265,7 @@ public final class UploadService implements AutoCloseable {
 
     /**
      * Finishes off what crashed instances left: uploads {@code processing} on an instance with no heartbeat for
-     * {@link Builder#interruptedAfter} become {@code failed} and lose their partial bytes; blobs left
+     * {@link UploadServiceBuilder#interruptedAfter} become {@code failed} and lose their partial bytes; blobs left
      * {@code deleting} and temporary files of the stores older than {@code grace} are removed. Safe to run on
      * several instances at once, and to cut off at any point.
      */
@@ -351,147 +345,5 @@ public final class UploadService implements AutoCloseable {
 
     private static UploadException notFound() {
         return UploadException.notFound("File");
-    }
-
-    /**
-     * Configures an {@link UploadService}. A catalog and at least one store are required; the first store
-     * added is the default unless {@link #defaultStore} says otherwise.
-     */
-    public static final class Builder {
-        private Catalog catalog;
-        private final Map<String, FileStore> stores = new LinkedHashMap<>();
-        private String defaultStoreId;
-        private Clock clock = Clock.systemUTC();
-        private IdSource ids;
-        private WebhookSink sink = WebhookSink.NONE;
-        private DataSize maxFileSize = DataSize.ofGibibytes(5);
-        private List<String> allowedTypes = List.of();
-        private ExecutorService readAhead;
-        private String instanceId;
-        private Duration interruptedAfter = Duration.ofMinutes(1);
-
-        private Builder() {
-        }
-
-        /**
-         * Reads upload sources ahead on the host's executor, which the service never shuts down. It must run
-         * tasks concurrently (two per upload in flight at most); a cached thread pool fits. Default: an own pool,
-         * shut down by {@link UploadService#close()}.
-         */
-        public Builder readAheadExecutor(ExecutorService executor) {
-            this.readAhead = Objects.requireNonNull(executor, "readAheadExecutor");
-            return this;
-        }
-
-        /**
-         * How long an instance may go without a heartbeat before its {@code processing} uploads count as cut off
-         * by a crash (default 1 minute). It must exceed the heartbeat interval several times over.
-         */
-        public Builder interruptedAfter(Duration value) {
-            if (value == null || value.toMillis() < 100) {
-                throw new IllegalArgumentException("interruptedAfter: must be at least 100 ms, was " + value
-                        + "; use a few heartbeat intervals, such as Duration.ofMinutes(1)");
-            }
-            this.interruptedAfter = value;
-            return this;
-        }
-
-        /**
-         * Names this instance of the service for crash sweeps (at most 50 characters, the limit of a job runner's name); default a random UUID.
-         * Instances sharing a catalog must have different ids.
-         */
-        public Builder instanceId(String id) {
-            if (id == null || id.isBlank() || id.length() > 50) {
-                throw new IllegalArgumentException("instanceId: must be 1 to 50 characters, was '" + id
-                        + "'; leave it unset for a random UUID");
-            }
-            this.instanceId = id;
-            return this;
-        }
-
-        public Builder catalog(Catalog catalog) {
-            this.catalog = Objects.requireNonNull(catalog, "catalog");
-            return this;
-        }
-
-        /** Adds a store; the first one added becomes the default. */
-        public Builder store(FileStore store) {
-            Objects.requireNonNull(store, "store");
-            if (stores.putIfAbsent(store.id(), store) != null) {
-                throw new IllegalArgumentException("store: two stores have the id '" + store.id()
-                        + "'; give each store a unique id");
-            }
-            if (defaultStoreId == null) {
-                defaultStoreId = store.id();
-            }
-            return this;
-        }
-
-        /** Names the store uploads go to by default; it must be added with {@link #store}. */
-        public Builder defaultStore(String storeId) {
-            this.defaultStoreId = Objects.requireNonNull(storeId, "storeId");
-            return this;
-        }
-
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        public Builder ids(IdSource ids) {
-            this.ids = Objects.requireNonNull(ids, "ids");
-            return this;
-        }
-
-        /**
-         * Where {@link UploadService#deliverEvents()} hands the outbox's events (default: dropped). Events are
-         * written to the catalog with their changes whatever the sink; only delivery needs it.
-         */
-        public Builder webhookSink(WebhookSink sink) {
-            this.sink = Objects.requireNonNull(sink, "sink");
-            return this;
-        }
-
-        /** Sets the largest accepted file (default 5 GiB). */
-        public Builder maxFileSize(DataSize size) {
-            Objects.requireNonNull(size, "size");
-            if (size.bytes() < 1) {
-                throw new IllegalArgumentException("maxFileSize: must be at least 1 byte, was " + size.bytes()
-                        + "; set a positive size such as DataSize.ofMebibytes(100)");
-            }
-            this.maxFileSize = size;
-            return this;
-        }
-
-        /**
-         * Restricts uploads to these detected types: exact ({@code application/pdf}) or {@code image/*}.
-         * Empty (the default) allows every type.
-         */
-        public Builder allowedTypes(List<String> patterns) {
-            for (String p : patterns) {
-                if (p == null || !p.strip().matches("\\*/\\*|[\\w.+-]+/(\\*|[\\w.+-]+)")) {
-                    throw new IllegalArgumentException("allowedTypes: '" + p
-                            + "' is not a type pattern; use type/subtype or type/*");
-                }
-            }
-            this.allowedTypes = List.copyOf(patterns);
-            return this;
-        }
-
-        public UploadService build() {
-            if (catalog == null) {
-                throw new IllegalStateException("catalog: not set; call catalog(...) with a Catalog such as "
-                        + "UploadkitDatabase.catalog()");
-            }
-            if (stores.isEmpty()) {
-                throw new IllegalStateException("store: none added; call store(...) with a FileStore such as "
-                        + "JcloudsFileStore.filesystem(...)");
-            }
-            if (!stores.containsKey(defaultStoreId)) {
-                throw new IllegalStateException("defaultStore: '" + defaultStoreId
-                        + "' is not one of the added stores " + stores.keySet());
-            }
-            return new UploadService(this);
-        }
     }
 }

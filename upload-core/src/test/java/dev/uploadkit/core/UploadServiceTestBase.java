@@ -52,7 +52,7 @@ public abstract class UploadServiceTestBase {
     }
 
     /** Returns the builder with catalog, store and event sink set; tests may override settings. */
-    protected UploadService.Builder configure(UploadService.Builder builder) {
+    protected UploadServiceBuilder configure(UploadServiceBuilder builder) {
         return builder.catalog(db.catalog()).store(store).webhookSink(events::add);
     }
 
@@ -65,8 +65,8 @@ public abstract class UploadServiceTestBase {
         return List.copyOf(events);
     }
 
-    protected UploadService rebuild(Consumer<UploadService.Builder> change) {
-        UploadService.Builder b = configure(UploadService.builder());
+    protected UploadService rebuild(Consumer<UploadServiceBuilder> change) {
+        UploadServiceBuilder b = configure(UploadService.builder());
         change.accept(b);
         return b.build();
     }

@@ -7,6 +7,7 @@ import dev.uploadkit.core.DataSize;
 import dev.uploadkit.core.PageRequest;
 import dev.uploadkit.core.UploadQuery;
 import dev.uploadkit.core.UploadService;
+import dev.uploadkit.core.UploadServiceBuilder;
 import dev.uploadkit.core.auth.AccessService;
 import dev.uploadkit.core.auth.Permission;
 import dev.uploadkit.core.auth.Project;
@@ -115,7 +116,7 @@ final class TestServer implements AutoCloseable {
         this.database = UploadkitDatabase.connect("jdbc:h2:mem:servlet-" + UUID.randomUUID(),
                 "sa", "");
         this.store = JcloudsFileStore.filesystem("local", storeDir);
-        UploadService.Builder service = UploadService.builder().catalog(database.catalog()).store(store)
+        UploadServiceBuilder service = UploadService.builder().catalog(database.catalog()).store(store)
                 .maxFileSize(b.maxFileSize).clock(Clock.systemUTC());
         if (!b.allowedTypes.isEmpty()) {
             service.allowedTypes(b.allowedTypes);
