@@ -70,7 +70,7 @@ public final class UploadService implements AutoCloseable {
         this.defaultStoreId = b.defaultStoreId;
         this.clock = b.clock;
         this.ids = b.ids == null ? IdSource.timeOrdered(b.clock) : b.ids;
-        this.relay = new EventRelay(catalog, b.sink, this::now);
+        this.relay = new EventRelay(catalog, b.sink, this::now, ids, b.downloadLinks);
         this.maxFileSize = b.maxFileSize;
         this.reaper = new BlobReaper(catalog, this::store);
         this.events = new Events(ids, this::now);
@@ -275,7 +275,8 @@ public final class UploadService implements AutoCloseable {
     }
 
     /**
-     * Hands the events in the outbox to the webhook sink, oldest first, each marked delivered once the sink took
+     * Hands the events in the outbox to the webhooks (one pending delivery per subscribed webhook, which
+     * {@code BackgroundWork} sends) and to the webhook sink, oldest first, each marked delivered once the sink took
      * it; stops when none are left unclaimed or the sink throws (that event and the later ones stay pending).
      * Returns how many were delivered. A background relay calls this (see {@code BackgroundWork}); events of
      * every instance sharing the catalog are delivered, each by one relay at a time.

@@ -3,6 +3,7 @@ package dev.uploadkit.core;
 import dev.uploadkit.core.catalog.Catalog;
 import dev.uploadkit.core.event.WebhookSink;
 import dev.uploadkit.core.store.FileStore;
+import dev.uploadkit.core.webhook.DownloadLinks;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -23,6 +24,7 @@ public final class UploadServiceBuilder {
     Clock clock = Clock.systemUTC();
     IdSource ids;
     WebhookSink sink = WebhookSink.NONE;
+    DownloadLinks downloadLinks = DownloadLinks.NONE;
     DataSize maxFileSize = DataSize.ofGibibytes(5);
     List<String> allowedTypes = List.of();
     ExecutorService readAhead;
@@ -108,6 +110,15 @@ public final class UploadServiceBuilder {
      */
     public UploadServiceBuilder webhookSink(WebhookSink sink) {
         this.sink = Objects.requireNonNull(sink, "sink");
+        return this;
+    }
+
+    /**
+     * Makes the {@code download_url} of the uploads in webhook payloads (default: none, {@code null} in payloads);
+     * the servlet module's {@code SignedDownloadLinks} makes the API's own links.
+     */
+    public UploadServiceBuilder downloadLinks(DownloadLinks links) {
+        this.downloadLinks = Objects.requireNonNull(links, "links");
         return this;
     }
 

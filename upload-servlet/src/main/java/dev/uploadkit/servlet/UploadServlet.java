@@ -3,6 +3,7 @@ package dev.uploadkit.servlet;
 import dev.uploadkit.core.DataSize;
 import dev.uploadkit.core.UploadService;
 import dev.uploadkit.core.auth.AccessService;
+import dev.uploadkit.core.webhook.WebhookService;
 import dev.uploadkit.servlet.internal.Api;
 import dev.uploadkit.servlet.internal.InitParams;
 import dev.uploadkit.servlet.internal.Settings;
@@ -160,6 +161,7 @@ public final class UploadServlet extends HttpServlet {
 
         private UploadService uploadService;
         private AccessService accessService;
+        private WebhookService webhookService;
         private Authenticator authenticator;
         private byte[] signingKey;
         private Duration downloadTokenTtl = Duration.ofHours(1);
@@ -306,6 +308,14 @@ public final class UploadServlet extends HttpServlet {
             return this;
         }
 
+        /**
+         * Sets the webhooks service behind the {@code webhooks} routes; without it they answer {@code 404 NOT_FOUND}.
+         */
+        public Builder webhookService(WebhookService webhookService) {
+            this.webhookService = Objects.requireNonNull(webhookService, "webhookService");
+            return this;
+        }
+
         /** Registers a resource to close when the servlet is destroyed, e.g. a database pool or a store. */
         public Builder closeOnDestroy(AutoCloseable resource) {
             resources.add(Objects.requireNonNull(resource, "resource"));
@@ -342,7 +352,7 @@ public final class UploadServlet extends HttpServlet {
                     : saturatedAdd(uploadService.maxFileSize().bytes(), DataSize.ofMebibytes(16).bytes());
             Authenticator auth = authenticator != null ? authenticator : Authenticator.apiKeys(accessService);
             return new Settings(uploadService, accessService, auth, key, downloadTokenTtl, publicBaseUrl, requestSize,
-                    maxFileCount, maxFormFieldSize.bytes(), clock);
+                    maxFileCount, maxFormFieldSize.bytes(), clock, webhookService);
         }
 
         private static long saturatedAdd(long a, long b) {

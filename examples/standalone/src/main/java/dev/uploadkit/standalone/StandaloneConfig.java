@@ -2,9 +2,12 @@ package dev.uploadkit.standalone;
 
 import dev.uploadkit.core.DataSize;
 import dev.uploadkit.core.Durations;
+import dev.uploadkit.core.net.OutboundPolicy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,6 +22,8 @@ import java.util.Optional;
  * @param trashRetention how long uploads stay in trash before a background job deletes them for good
  * @param interruptedAfter how long an instance may go without a heartbeat before its uploads count as interrupted
  * @param jobInterval the pause between runs of the crash sweep and of the trash purge (at most a minute)
+ * @param outboundPolicy which addresses webhooks (and URL imports) may reach: public ones, plus UPLOADKIT_OUTBOUND_ALLOW
+ * @param webhookRetryDelays the pauses before each retry of a failed webhook delivery
  * @param sweepGrace how old leftover temporary files and blobs being deleted must be before the sweep removes them
  */
 public record StandaloneConfig(
@@ -40,7 +45,9 @@ public record StandaloneConfig(
         Duration trashRetention,
         Duration interruptedAfter,
         Duration jobInterval,
-        Duration sweepGrace) {
+        Duration sweepGrace,
+        OutboundPolicy outboundPolicy,
+        List<Duration> webhookRetryDelays) {
 
     static final String USAGE = """
             Usage: java -jar uploadkit-standalone.jar [options]
@@ -54,6 +61,8 @@ public record StandaloneConfig(
             S3-compatible storage instead of local files: UPLOADKIT_S3_ENDPOINT, UPLOADKIT_S3_BUCKET,
               UPLOADKIT_S3_ACCESS_KEY, UPLOADKIT_S3_SECRET_KEY, UPLOADKIT_S3_REGION (default us-east-1)
             UPLOADKIT_ADMIN_KEY sets the admin key; UPLOADKIT_SIGNING_KEY the download-link secret (>= 32 chars).
+            UPLOADKIT_OUTBOUND_ALLOW: addresses/CIDR ranges webhooks may reach besides public ones (127.0.0.1/32,10.0.0.0/8).
+            UPLOADKIT_WEBHOOK_RETRY_DELAYS: pauses before each webhook retry (default 30s,2m,15m,1h,3h,6h,12h).
             UPLOADKIT_TRASH_RETENTION: how long trashed files are kept (default 30d; 90s, 10m, 24h, 30d or PT24H).
             Crash sweeps: UPLOADKIT_INTERRUPTED_AFTER (no heartbeat for this long = crashed, default 1m),
               UPLOADKIT_JOB_INTERVAL (sweep and trash purge, default and at most 1m), UPLOADKIT_SWEEP_GRACE
@@ -132,7 +141,32 @@ public record StandaloneConfig(
                 s.duration("UPLOADKIT_TRASH_RETENTION", Duration.ofDays(30)),
                 s.duration("UPLOADKIT_INTERRUPTED_AFTER", Duration.ofMinutes(1)),
                 s.duration("UPLOADKIT_JOB_INTERVAL", Duration.ofMinutes(1)),
-                s.duration("UPLOADKIT_SWEEP_GRACE", Duration.ofMinutes(10)));
+                s.duration("UPLOADKIT_SWEEP_GRACE", Duration.ofMinutes(10)),
+                outboundPolicy(s.get(null, "UPLOADKIT_OUTBOUND_ALLOW").orElse(null)),
+                s.get(null, "UPLOADKIT_WEBHOOK_RETRY_DELAYS").map(StandaloneConfig::delays)
+                        .orElse(WEBHOOK_RETRY_DELAYS));
+    }
+
+    /** 30 s, 2 min, 15 min, 1 h, 3 h, 6 h, 12 h: eight attempts over about 22 hours. */
+    static final List<Duration> WEBHOOK_RETRY_DELAYS = List.of(Duration.ofSeconds(30), Duration.ofMinutes(2),
+            Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofHours(3), Duration.ofHours(6), Duration.ofHours(12));
+
+    private static OutboundPolicy outboundPolicy(String allowList) {
+        try {
+            return OutboundPolicy.parse(allowList);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("UPLOADKIT_OUTBOUND_ALLOW: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<Duration> delays(String text) {
+        List<Duration> delays = new ArrayList<>();
+        for (String part : text.split(",")) {
+            if (!part.isBlank()) {
+                delays.add(Durations.parse("UPLOADKIT_WEBHOOK_RETRY_DELAYS", part.strip()));
+            }
+        }
+        return List.copyOf(delays);
     }
 
     private static final java.util.Set<String> KNOWN_FLAGS = java.util.Set.of("host", "port", "data-dir",

@@ -1,12 +1,14 @@
 package dev.uploadkit.standalone;
 
 import dev.uploadkit.core.UploadService;
+import dev.uploadkit.core.webhook.WebhookService;
 import dev.uploadkit.core.auth.AccessService;
 import dev.uploadkit.core.jobs.BackgroundWork;
 import dev.uploadkit.core.store.FileStore;
 import dev.uploadkit.core.store.JcloudsFileStore;
 import dev.uploadkit.core.store.S3Settings;
 import dev.uploadkit.jdbc.UploadkitDatabase;
+import dev.uploadkit.servlet.SignedDownloadLinks;
 import dev.uploadkit.servlet.UploadServlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -27,6 +29,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Uploadkit as a program: embedded Jetty with the API at {@code /v1/external/*}, on H2 and local files by
@@ -40,6 +43,7 @@ public final class StandaloneServer implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration HEARTBEAT = Duration.ofSeconds(10);
     private static final Duration JOB_POLLING = Duration.ofSeconds(10);
+    private static final Duration DOWNLOAD_LINK_TTL = Duration.ofHours(1);
 
     private final Server server;
     private final UploadkitDatabase database;
@@ -83,10 +87,15 @@ public final class StandaloneServer implements AutoCloseable {
         BackgroundWork background = null;
         try {
             store = openStore(config);
+            byte[] signingKey = signingKey(config);
+            AtomicReference<String> apiBase = new AtomicReference<>(config.publicBaseUrl().orElse(null));
             uploads = UploadService.builder().catalog(database.catalog()).store(store)
                     .interruptedAfter(config.interruptedAfter())
+                    .downloadLinks(new SignedDownloadLinks(signingKey, DOWNLOAD_LINK_TTL, apiBase::get))
                     .maxFileSize(config.maxFileSize()).build();
-            background = BackgroundWork.builder().uploadService(uploads)
+            WebhookService webhooks = WebhookService.builder().catalog(database.catalog())
+                    .policy(config.outboundPolicy()).retryDelays(config.webhookRetryDelays()).build();
+            background = BackgroundWork.builder().uploadService(uploads).webhooks(webhooks)
                     .jobRunner(database.jobRunner(uploads.instanceId(), min(JOB_POLLING, config.jobInterval())))
                     .heartbeatInterval(min(HEARTBEAT, config.interruptedAfter().dividedBy(6)))
                     .jobInterval(config.jobInterval()).gracePeriod(config.sweepGrace())
@@ -96,7 +105,7 @@ public final class StandaloneServer implements AutoCloseable {
             AdminBootstrap.run(access, config.adminKey(), out);
 
             UploadServlet.Builder servlet = UploadServlet.builder().uploadService(uploads).accessService(access)
-                    .signingKey(signingKey(config));
+                    .webhookService(webhooks).signingKey(signingKey).downloadTokenTtl(DOWNLOAD_LINK_TTL);
             config.publicBaseUrl().ifPresent(servlet::publicBaseUrl);
 
             Server server = new Server();
@@ -111,6 +120,7 @@ public final class StandaloneServer implements AutoCloseable {
             server.setStopTimeout(STOP_TIMEOUT.toMillis());
             server.start();
             StandaloneServer running = new StandaloneServer(server, database, store, uploads, background);
+            apiBase.compareAndSet(null, running.baseUrl());
             out.println("Uploadkit listening on " + running.baseUrl());
             out.flush();
             return running;

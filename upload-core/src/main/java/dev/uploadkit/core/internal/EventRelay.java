@@ -1,20 +1,31 @@
 package dev.uploadkit.core.internal;
 
+import dev.uploadkit.core.IdSource;
 import dev.uploadkit.core.catalog.Catalog;
+import dev.uploadkit.core.catalog.CatalogTransaction;
 import dev.uploadkit.core.catalog.EventOutbox;
+import dev.uploadkit.core.catalog.WebhookRecords;
+import dev.uploadkit.core.event.UploadEvent;
 import dev.uploadkit.core.event.WebhookSink;
+import dev.uploadkit.core.internal.webhook.WebhookPayloads;
+import dev.uploadkit.core.webhook.DownloadLinks;
+import dev.uploadkit.core.webhook.Webhook;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * Hands the outbox's pending events to the webhook sink, oldest first. Each batch is claimed (locked, skipping
- * batches other relays hold) in one transaction, handed over event by event, and the events the sink took are
- * marked delivered in that same transaction. The first event the sink refuses ends the round: it and those
+ * Hands the outbox's pending events to the webhooks and the webhook sink, oldest first. Each batch is claimed
+ * (locked, skipping batches other relays hold) in one transaction; in that same transaction every event becomes one
+ * pending delivery per active webhook of its project that wants it (its body rendered once, so every attempt sends
+ * the same bytes), then is handed to the sink, and the events the sink took are marked delivered. The first event the sink refuses ends the round: it and those
  * after it stay pending, so one relay keeps the order and nothing is lost (at-least-once).
  */
 public final class EventRelay {
@@ -25,11 +36,15 @@ public final class EventRelay {
     private final Catalog catalog;
     private final WebhookSink sink;
     private final Supplier<Instant> clock;
+    private final IdSource ids;
+    private final DownloadLinks links;
 
-    public EventRelay(Catalog catalog, WebhookSink sink, Supplier<Instant> clock) {
+    public EventRelay(Catalog catalog, WebhookSink sink, Supplier<Instant> clock, IdSource ids, DownloadLinks links) {
         this.catalog = catalog;
         this.sink = sink;
         this.clock = clock;
+        this.ids = ids;
+        this.links = links;
     }
 
     /**
@@ -43,6 +58,7 @@ public final class EventRelay {
                 List<EventOutbox.Pending> claimed = tx.events().claimPending(BATCH);
                 List<Long> done = new ArrayList<>();
                 boolean refused = false;
+                List<EventOutbox.Pending> fannedOut = new ArrayList<>();
                 for (EventOutbox.Pending p : claimed) {
                     try {
                         sink.accept(p.event());
@@ -53,7 +69,9 @@ public final class EventRelay {
                         break;
                     }
                     done.add(p.seq());
+                    fannedOut.add(p);
                 }
+                fanOut(tx, fannedOut);
                 if (!done.isEmpty()) {
                     tx.events().markDelivered(done, clock.get());
                 }
@@ -63,6 +81,35 @@ public final class EventRelay {
             if (round.refused() || round.claimed() < BATCH) {
                 return delivered;
             }
+        }
+    }
+
+    /** Writes one delivery per active webhook of the event's project that wants the event. */
+    private void fanOut(CatalogTransaction tx, List<EventOutbox.Pending> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        Set<UUID> projects = new LinkedHashSet<>();
+        events.forEach(p -> projects.add(p.event().upload().projectId()));
+        List<Webhook> hooks = tx.webhooks().active(projects);
+        if (hooks.isEmpty()) {
+            return;
+        }
+        Instant now = clock.get();
+        List<WebhookRecords.NewDelivery> deliveries = new ArrayList<>();
+        for (EventOutbox.Pending p : events) {
+            UploadEvent e = p.event();
+            String payload = null;
+            for (Webhook w : hooks) {
+                if (w.projectId().equals(e.upload().projectId()) && w.wants(e.type())) {
+                    payload = payload == null ? WebhookPayloads.event(e, links) : payload;
+                    deliveries.add(new WebhookRecords.NewDelivery(ids.next(), w.id(), w.projectId(), e.id(), e.type(),
+                            payload, now));
+                }
+            }
+        }
+        if (!deliveries.isEmpty()) {
+            tx.webhooks().enqueue(deliveries);
         }
     }
 

@@ -1,10 +1,13 @@
 package dev.uploadkit.core.jobs;
 
 import dev.uploadkit.core.UploadService;
+import dev.uploadkit.core.internal.webhook.WebhookDispatcher;
+import dev.uploadkit.core.webhook.WebhookService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -42,6 +45,8 @@ public final class BackgroundWork implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundWork.class);
     /** The trash purge's job name. */
     public static final String TRASH_PURGE_JOB = "uploadkit-trash-purge";
+    /** The job name of the purge of webhook deliveries past their retention. */
+    public static final String DELIVERY_PURGE_JOB = "uploadkit-webhook-delivery-purge";
 
     private final UploadService uploads;
     private final JobRunner runner;
@@ -57,6 +62,7 @@ public final class BackgroundWork implements AutoCloseable {
     private volatile ScheduledFuture<?> sweeps;
     private final ScheduledExecutorService relay;
     private final Duration eventInterval;
+    private final WebhookDispatcher dispatcher;
 
     private BackgroundWork(Builder b) {
         this.uploads = b.uploads;
@@ -79,7 +85,14 @@ public final class BackgroundWork implements AutoCloseable {
         Duration grace = b.gracePeriod;
         this.jobInterval = b.jobInterval;
         this.sweep = () -> uploads.sweepInterrupted(grace);
-        this.jobs = List.of(RecurringJob.of(TRASH_PURGE_JOB, b.jobInterval, () -> uploads.purgeTrash(retention)));
+        List<RecurringJob> all = new ArrayList<>();
+        all.add(RecurringJob.of(TRASH_PURGE_JOB, b.jobInterval, () -> uploads.purgeTrash(retention)));
+        if (b.webhooks != null) {
+            WebhookService webhooks = b.webhooks;
+            all.add(RecurringJob.of(DELIVERY_PURGE_JOB, b.jobInterval, webhooks::purgeDeliveries));
+        }
+        this.jobs = List.copyOf(all);
+        this.dispatcher = b.webhooks == null ? null : b.webhooks.newDispatcher();
     }
 
     public static Builder builder() {
@@ -107,13 +120,18 @@ public final class BackgroundWork implements AutoCloseable {
         long every = jobInterval.toMillis();
         sweeps = scheduler.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
         runner.start(jobs);
+        if (dispatcher != null) {
+            dispatcher.start();
+        }
         long relayPeriod = eventInterval.toMillis();
         relay.scheduleWithFixedDelay(this::relayEvents, 0, relayPeriod, TimeUnit.MILLISECONDS);
     }
 
     private void relayEvents() {
         try {
-            uploads.deliverEvents();
+            if (uploads.deliverEvents() > 0 && dispatcher != null) {
+                dispatcher.wake();
+            }
         } catch (RuntimeException e) {
             LOG.warn("Could not deliver the outbox's events; retrying in {}", eventInterval, e);
         }
@@ -146,6 +164,9 @@ public final class BackgroundWork implements AutoCloseable {
         }
         try {
             stopRelay();
+            if (dispatcher != null) {
+                dispatcher.close();
+            }
             runner.close();
         } finally {
             for (ScheduledFuture<?> f : new ScheduledFuture<?>[] {sweeps, heartbeats}) {
@@ -181,7 +202,8 @@ public final class BackgroundWork implements AutoCloseable {
         private Duration jobInterval = Duration.ofMinutes(1);
         private Duration trashRetention = Duration.ofDays(30);
         private Duration gracePeriod = Duration.ofMinutes(10);
-        private Duration eventInterval = Duration.ofMillis(500);
+        private Duration eventInterval = Duration.ofMillis(100);
+        private WebhookService webhooks;
 
         private Builder() {
         }
@@ -237,14 +259,23 @@ public final class BackgroundWork implements AutoCloseable {
         }
 
         /**
-         * The pause between rounds of the event relay, each delivering every pending event; default 500 ms, at
+         * Sends the webhooks' deliveries (on the service's dispatcher, started and closed with this work) and purges
+         * their log past its retention. Without it, events still become deliveries, but nothing sends them.
+         */
+        public Builder webhooks(WebhookService value) {
+            webhooks = Objects.requireNonNull(value, "webhooks");
+            return this;
+        }
+
+        /**
+         * The pause between rounds of the event relay, each delivering every pending event; default 100 ms, at
          * least 10 ms.
          */
         public Builder eventInterval(Duration value) {
-            positive("eventInterval", value, "Duration.ofMillis(500)");
+            positive("eventInterval", value, "Duration.ofMillis(100)");
             if (value.toMillis() < 10) {
                 throw new IllegalArgumentException("eventInterval: must be at least 10 ms, was " + value
-                        + "; use for example Duration.ofMillis(500)");
+                        + "; use for example Duration.ofMillis(100)");
             }
             eventInterval = value;
             return this;

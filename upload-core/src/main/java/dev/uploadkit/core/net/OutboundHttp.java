@@ -130,6 +130,18 @@ public final class OutboundHttp {
                 call.host), call.exchange);
     }
 
+    /**
+     * Checks {@code uri} as {@link #send} would before connecting, without connecting: the URL's form, and the
+     * policy for its address (a literal in any spelling) or, for a name, every address it resolves to now. A webhook
+     * checks its URL with this when it is created; every delivery checks again.
+     *
+     * @throws OutboundException for INVALID_URL, FORBIDDEN, or UNREACHABLE (a name that does not resolve)
+     */
+    public void check(URI uri) {
+        Objects.requireNonNull(uri, "uri");
+        checkedAddress(Target.of(uri));
+    }
+
     private record Call(URI uri, String host, Http1Exchange exchange, Http1Exchange.Head head, InputStream body) {
     }
 

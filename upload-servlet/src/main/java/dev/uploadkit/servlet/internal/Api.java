@@ -31,6 +31,9 @@ public final class Api {
             keys.register(router);
             new AdminProjectsHandler(settings.access(), settings.uploads(), keys).register(router);
         }
+        if (settings.webhooks() != null) {
+            new WebhooksHandler(settings.webhooks()).register(router);
+        }
     }
 
     public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {

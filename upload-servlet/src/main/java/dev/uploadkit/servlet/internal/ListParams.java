@@ -46,6 +46,17 @@ final class ListParams {
         return new Parsed(query, request);
     }
 
+    /** Parses only the paging parameters ({@code page}, {@code per_page}, {@code cursor}) of a list. */
+    static PageRequest pageOnly(Exchange ex) {
+        Problems problems = new Problems();
+        Integer page = problems.attempt(() -> positiveInt(ex, "page", 1));
+        Integer perPage = problems.attempt(() -> positiveInt(ex, "per_page", PageRequest.DEFAULT_PER_PAGE));
+        PageRequest request = page == null || perPage == null ? null
+                : problems.attempt(() -> new PageRequest(page, perPage, ex.query("cursor").orElse(null)));
+        problems.throwIfAny();
+        return request;
+    }
+
     private static int positiveInt(Exchange ex, String name, int fallback) {
         Optional<String> raw = ex.query(name);
         if (raw.isEmpty()) {

@@ -2,6 +2,7 @@ package dev.uploadkit.servlet.internal;
 
 import dev.uploadkit.core.UploadService;
 import dev.uploadkit.core.auth.AccessService;
+import dev.uploadkit.core.webhook.WebhookService;
 import dev.uploadkit.servlet.Authenticator;
 
 import java.time.Clock;
@@ -12,11 +13,12 @@ import java.util.Objects;
  * The validated configuration of one servlet, as {@code UploadServlet.Builder} produced it.
  *
  * @param access {@code null} when the host authenticates on its own and has no key management
+ * @param webhooks {@code null} when the host has no webhooks (the routes answer 404)
  * @param publicBaseUrl {@code null} to derive the base of links from each request
  */
 public record Settings(UploadService uploads, AccessService access, Authenticator authenticator, byte[] signingKey,
                        Duration downloadTokenTtl, String publicBaseUrl, long maxRequestSize, int maxFileCount,
-                       long maxFormFieldSize, Clock clock) {
+                       long maxFormFieldSize, Clock clock, WebhookService webhooks) {
     public Settings {
         Objects.requireNonNull(uploads, "uploads");
         Objects.requireNonNull(authenticator, "authenticator");

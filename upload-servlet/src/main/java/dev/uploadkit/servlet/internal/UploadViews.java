@@ -68,7 +68,7 @@ public final class UploadViews {
      * or in trash). A public file's link is permanent and names its project; a private file's is signed and
      * expires.
      */
-    String downloadUrl(Upload u, String baseUrl) {
+    public String downloadUrl(Upload u, String baseUrl) {
         if (u.status() != UploadStatus.COMPLETED || u.objectKey() == null || u.isTrashed()) {
             return null;
         }

@@ -1,0 +1,252 @@
+package dev.uploadkit.core.internal.webhook;
+
+import dev.uploadkit.core.catalog.Catalog;
+import dev.uploadkit.core.catalog.WebhookRecords.Attempt;
+import dev.uploadkit.core.catalog.WebhookRecords.DueDelivery;
+import dev.uploadkit.core.webhook.WebhookDelivery;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Sends due webhook deliveries, from {@link #start()} to {@link #close()}. One thread claims due deliveries (a
+ * lease in the catalog, so several instances share the work and none sends what another holds), hands each to the
+ * sender pool, and records the outcomes in batches. A webhook has at most {@code perWebhook} deliveries out at a
+ * time, so a slow or dead receiver holds that many senders and never the others' share; API requests never wait
+ * on a delivery.
+ */
+public final class WebhookDispatcher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
+    private static final int CLAIM_BATCH = 200;
+    private static final Object WAKE = new Object();
+
+    /** The dispatcher's settings. */
+    public record Settings(int concurrency, int perWebhook, Duration lease, Duration pollInterval,
+                           int maxFailuresInARow) {
+        public Settings {
+            Objects.requireNonNull(lease, "lease");
+            Objects.requireNonNull(pollInterval, "pollInterval");
+        }
+    }
+
+    private final Catalog catalog;
+    private final WebhookSender sender;
+    private final RetrySchedule schedule;
+    private final Supplier<Instant> clock;
+    private final Settings settings;
+    private final ExecutorService senders;
+    private final boolean ownsSenders;
+    private final Map<UUID, AtomicInteger> outstanding = new ConcurrentHashMap<>();
+    private final AtomicInteger outstandingTotal = new AtomicInteger();
+    private final ConcurrentLinkedQueue<Attempt> results = new ConcurrentLinkedQueue<>();
+    private final LinkedBlockingQueue<Object> signals = new LinkedBlockingQueue<>();
+    private final Thread loop;
+    private volatile boolean running;
+    private volatile boolean closed;
+
+    public WebhookDispatcher(Catalog catalog, WebhookSender sender, RetrySchedule schedule, Supplier<Instant> clock,
+                             Settings settings, ExecutorService hostSenders) {
+        this.catalog = catalog;
+        this.sender = sender;
+        this.schedule = schedule;
+        this.clock = clock;
+        this.settings = settings;
+        this.ownsSenders = hostSenders == null;
+        AtomicInteger threads = new AtomicInteger();
+        this.senders = hostSenders != null ? hostSenders : Executors.newFixedThreadPool(settings.concurrency(), r -> {
+            Thread t = new Thread(r, "uploadkit-webhook-sender-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.loop = new Thread(this::run, "uploadkit-webhook-dispatcher");
+        this.loop.setDaemon(true);
+    }
+
+    /** Starts claiming and sending. */
+    public void start() {
+        if (running || closed) {
+            throw new IllegalStateException("WebhookDispatcher: start() may be called once, before close()");
+        }
+        running = true;
+        loop.start();
+    }
+
+    /** Asks for a claim round now (new deliveries were written), instead of at the next poll. */
+    public void wake() {
+        signals.offer(WAKE);
+    }
+
+    /**
+     * Stops claiming, lets deliveries being sent finish (10 s at most), records their outcomes and stops. What was
+     * claimed but not sent is claimed again, here or by another instance, once its lease runs out.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (!running) {
+            if (ownsSenders) {
+                senders.shutdownNow();
+            }
+            return;
+        }
+        running = false;
+        wake();
+        try {
+            loop.join(TimeUnit.SECONDS.toMillis(15));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                boolean recorded = flush();
+                int claimed = claim();
+                if (!recorded && claimed == 0) {
+                    signals.poll(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                    signals.clear();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (RuntimeException e) {
+                LOG.warn("Webhook delivery round failed; trying again in {}: {}", settings.pollInterval(), e.toString());
+                pause();
+            }
+        }
+        drain();
+    }
+
+    private void drain() {
+        if (ownsSenders) {
+            senders.shutdown();
+            try {
+                if (!senders.awaitTermination(10, TimeUnit.SECONDS)) {
+                    senders.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                senders.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            flush();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not record the last webhook attempts; their deliveries are sent again: {}", e.toString());
+        }
+    }
+
+    private void pause() {
+        try {
+            signals.poll(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    /** Records the outcomes gathered so far in one transaction; returns whether there were any. */
+    private boolean flush() {
+        if (results.isEmpty()) {
+            return false;
+        }
+        List<Attempt> batch = new ArrayList<>();
+        for (Attempt a; (a = results.poll()) != null; ) {
+            batch.add(a);
+        }
+        try {
+            catalog.inTransaction(tx -> {
+                tx.webhooks().recordAttempts(batch, settings.maxFailuresInARow());
+                return null;
+            });
+        } catch (RuntimeException e) {
+            results.addAll(batch);
+            throw e;
+        }
+        for (Attempt a : batch) {
+            release(a.webhookId());
+        }
+        return true;
+    }
+
+    private void release(UUID webhookId) {
+        outstandingTotal.decrementAndGet();
+        outstanding.computeIfPresent(webhookId, (id, n) -> n.decrementAndGet() <= 0 ? null : n);
+    }
+
+    /** Claims as many due deliveries as there is room for and hands them to the senders; returns how many. */
+    private int claim() {
+        int room = settings.concurrency() * 2 - outstandingTotal.get();
+        if (!running || room <= 0) {
+            return 0;
+        }
+        Map<UUID, Integer> perWebhook = new HashMap<>();
+        outstanding.forEach((id, n) -> perWebhook.put(id, Math.max(0, settings.perWebhook() - n.get())));
+        Instant now = clock.get();
+        List<DueDelivery> due = catalog.inTransaction(tx -> tx.webhooks().claimDue(now,
+                now.plus(settings.lease()), Math.min(room, CLAIM_BATCH), settings.perWebhook(), perWebhook));
+        for (DueDelivery d : due) {
+            outstandingTotal.incrementAndGet();
+            outstanding.computeIfAbsent(d.webhookId(), id -> new AtomicInteger()).incrementAndGet();
+            try {
+                senders.execute(() -> send(d));
+            } catch (RejectedExecutionException e) {
+                release(d.webhookId());
+            }
+        }
+        return due.size();
+    }
+
+    private void send(DueDelivery d) {
+        try {
+            WebhookSender.Result result = sender.send(d.id(), d.url(), d.secret(), d.type().wireName(), d.payload());
+            results.add(attempt(d, result, schedule, clock.get()));
+        } catch (RuntimeException e) {
+            LOG.warn("Sending {} failed unexpectedly", d, e);
+            results.add(attempt(d, new WebhookSender.Result(null, 0, "INTERNAL: " + e), schedule, clock.get()));
+        }
+        signals.offer(WAKE);
+    }
+
+    /**
+     * Returns what an attempt of {@code d} that ended in {@code result} makes of it: succeeded on a 2xx; failed for
+     * good on 410 (which also disables its webhook) or when the retries are used up; else pending until the next
+     * retry.
+     */
+    public static Attempt attempt(DueDelivery d, WebhookSender.Result result, RetrySchedule schedule, Instant now) {
+        if (result.succeeded()) {
+            return new Attempt(d.id(), d.webhookId(), d.leaseToken(), WebhookDelivery.Status.SUCCEEDED, null,
+                    result.statusCode(), result.latencyMs(), null, null, now);
+        }
+        if (result.gone()) {
+            return new Attempt(d.id(), d.webhookId(), d.leaseToken(), WebhookDelivery.Status.FAILED, null,
+                    result.statusCode(), result.latencyMs(), result.error(),
+                    "The receiver answered 410 Gone.", now);
+        }
+        Instant next = schedule.next(d.attempts() + 1, now);
+        return new Attempt(d.id(), d.webhookId(), d.leaseToken(),
+                next == null ? WebhookDelivery.Status.FAILED : WebhookDelivery.Status.PENDING, next,
+                result.statusCode(), result.latencyMs(), result.error(), null, now);
+    }
+}

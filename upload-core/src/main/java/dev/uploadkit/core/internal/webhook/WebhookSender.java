@@ -1,0 +1,74 @@
+package dev.uploadkit.core.internal.webhook;
+
+import dev.uploadkit.core.net.OutboundException;
+import dev.uploadkit.core.net.OutboundHttp;
+import dev.uploadkit.core.net.OutboundRequest;
+import dev.uploadkit.core.net.OutboundResponse;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * Makes one attempt of a delivery: a signed POST through the {@link OutboundHttp} (so the outbound policy is
+ * checked again on every attempt and every redirect), and what came of it.
+ */
+public final class WebhookSender {
+    private static final int MAX_ERROR = 500;
+
+    private final OutboundHttp http;
+    private final Supplier<Instant> clock;
+
+    public WebhookSender(OutboundHttp http, Supplier<Instant> clock) {
+        this.http = http;
+        this.clock = clock;
+    }
+
+    /**
+     * What an attempt came to.
+     *
+     * @param statusCode the receiver's status, {@code null} if none answered
+     * @param error {@code null} for a 2xx answer, else why it failed
+     */
+    public record Result(Integer statusCode, long latencyMs, String error) {
+        public boolean succeeded() {
+            return error == null;
+        }
+
+        /** Returns whether the receiver said the subscription is gone (410). */
+        public boolean gone() {
+            return statusCode != null && statusCode == 410;
+        }
+    }
+
+    /** POSTs {@code payload} as delivery {@code deliveryId} of {@code event}; never throws for the receiver's faults. */
+    public Result send(UUID deliveryId, URI url, String secret, String event, String payload) {
+        byte[] body = payload.getBytes(StandardCharsets.UTF_8);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("X-Webhook-Event", event);
+        headers.put("X-Webhook-ID", deliveryId.toString());
+        headers.put("X-Webhook-Timestamp", Long.toString(clock.get().getEpochSecond()));
+        headers.put("X-Webhook-Signature", WebhookPayloads.signature(secret, body));
+        long start = System.nanoTime();
+        try {
+            OutboundResponse response = http.send(OutboundRequest.post(url, headers, body));
+            long latency = (System.nanoTime() - start) / 1_000_000;
+            int status = response.status();
+            return new Result(status, latency, status >= 200 && status < 300 ? null
+                    : "The receiver answered HTTP " + status + ".");
+        } catch (OutboundException e) {
+            long latency = (System.nanoTime() - start) / 1_000_000;
+            Integer status = e.status() > 0 ? e.status() : null;
+            return new Result(status, latency, truncate(e.reason() + ": " + e.getMessage()));
+        }
+    }
+
+    private static String truncate(String text) {
+        return text.length() <= MAX_ERROR ? text : text.substring(0, MAX_ERROR - 1) + "…";
+    }
+}
