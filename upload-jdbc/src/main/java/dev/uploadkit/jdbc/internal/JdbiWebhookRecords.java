@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -208,9 +209,11 @@ final class JdbiWebhookRecords implements WebhookRecords {
             // A claimed attempt counts only while its lease is still its own; an unclaimed one (redeliver) always.
             PreparedBatch claimed = h.prepareBatch(update + " AND lease_token = :token");
             PreparedBatch unclaimed = h.prepareBatch(update);
-            Map<UUID, Outcome> outcomes = new LinkedHashMap<>();
+            List<Attempt> claimedAttempts = new ArrayList<>();
+            List<Attempt> unclaimedAttempts = new ArrayList<>();
             for (Attempt a : attempts) {
                 PreparedBatch batch = a.leaseToken() == null ? unclaimed : claimed;
+                (a.leaseToken() == null ? unclaimedAttempts : claimedAttempts).add(a);
                 batch.bind("status", a.status().wireName()).bind("next", vendor.instant(a.nextAttemptAt()))
                         .bind("code", a.statusCode()).bind("latency", a.latencyMs()).bind("error", a.error())
                         .bind("at", vendor.instant(a.at()))
@@ -220,13 +223,25 @@ final class JdbiWebhookRecords implements WebhookRecords {
                     batch.bind("token", vendor.uuid(a.leaseToken()));
                 }
                 batch.add();
-                outcomes.computeIfAbsent(a.webhookId(), id -> new Outcome()).add(a);
             }
+            Set<Attempt> recorded = new HashSet<>(unclaimedAttempts);
             if (claimed.size() > 0) {
-                claimed.execute();
+                int[] counts = claimed.execute();
+                for (int i = 0; i < counts.length; i++) {
+                    // An attempt whose lease another sender took over meanwhile counts for nothing.
+                    if (counts[i] != 0) {
+                        recorded.add(claimedAttempts.get(i));
+                    }
+                }
             }
             if (unclaimed.size() > 0) {
                 unclaimed.execute();
+            }
+            Map<UUID, Outcome> outcomes = new LinkedHashMap<>();
+            for (Attempt a : attempts) {
+                if (recorded.contains(a)) {
+                    outcomes.computeIfAbsent(a.webhookId(), id -> new Outcome()).add(a);
+                }
             }
             outcomes.forEach((id, o) -> o.write(h, id, maxFailuresInARow));
             return null;
