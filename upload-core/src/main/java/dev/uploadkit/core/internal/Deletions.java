@@ -36,9 +36,9 @@ public final class Deletions {
 
     /**
      * Deletes one upload and releases its blob; a {@code processing} upload whose instance has shown no heartbeat
-     * since {@code aliveSince} also loses its reservation and partial bytes. Returns the deleted upload. An upload
-     * not in trash is reported {@code upload.deleted} in the same transaction; one in trash was reported when it
-     * was trashed.
+     * since {@code aliveSince} also loses its reservation and partial bytes. Returns the deleted upload. Every
+     * deletion for good is reported {@code upload.deleted} in its transaction, from trash or not (a move to trash
+     * was reported {@code upload.deleted} already; the trash purge and emptying the trash report each upload too).
      *
      * @throws UploadException {@code NOT_FOUND}
      */
@@ -52,9 +52,7 @@ public final class Deletions {
                         .flatMap(p -> CrashSweep.reservation(tx.blobs(), p)).ifPresent(unreferenced::add);
             }
             deleteRecord(tx, current).ifPresent(unreferenced::add);
-            if (!current.isTrashed()) {
-                events.append(tx, UploadEvent.DELETED, current);
-            }
+            events.append(tx, UploadEvent.DELETED, current);
             return new Deleted(current, unreferenced);
         });
         reaper.removeObjects(deleted.unreferenced());
@@ -72,7 +70,10 @@ public final class Deletions {
             Batch batch = catalog.inTransaction(tx -> {
                 List<Upload> trashed = lockBatch.apply(tx);
                 List<Blob> unreferenced = new ArrayList<>();
-                trashed.forEach(u -> deleteRecord(tx, u).ifPresent(unreferenced::add));
+                for (Upload u : trashed) {
+                    deleteRecord(tx, u).ifPresent(unreferenced::add);
+                    events.append(tx, UploadEvent.DELETED, u);
+                }
                 return new Batch(trashed.size(), unreferenced);
             });
             deleted += batch.records();

@@ -123,6 +123,28 @@ class EventOutboxTest {
 
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
+    void everyDeletionForGoodIsReportedFromTrashToo(TestDatabases.Kind kind) {
+        UUID project = open(kind.open());
+        UploadService service = service(db.catalog(), received::add);
+        Upload emptied = upload(service, project, "emptied.txt");
+        Upload purged = upload(service, project, "purged.txt");
+        Upload forced = upload(service, project, "forced.txt");
+        for (Upload u : List.of(emptied, forced)) {
+            service.trash(project, u.uuid());
+        }
+        service.forceDelete(project, forced.uuid());
+        service.emptyTrash(project);
+        service.trash(project, purged.uuid());
+        service.purgeTrash(Duration.ZERO);
+        service.deliverEvents();
+        assertEquals(List.of("upload.completed emptied.txt", "upload.completed purged.txt", "upload.completed forced.txt",
+                "upload.deleted emptied.txt", "upload.deleted forced.txt", "upload.deleted forced.txt",
+                "upload.deleted emptied.txt", "upload.deleted purged.txt", "upload.deleted purged.txt"),
+                described(received), "a move to trash, then the force delete, empty trash and purge each report");
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
     void aSinkThatFailsThenRecoversGetsEveryEventInOrder(TestDatabases.Kind kind) {
         UUID project = open(kind.open());
         UUID otherProject = UUID.randomUUID();
