@@ -285,6 +285,22 @@ public final class UploadService implements AutoCloseable {
         return relay.deliverPending();
     }
 
+    /**
+     * Deletes outbox events delivered more than {@code retention} ago, in batches; returns how many. A background
+     * job calls this (see {@code BackgroundWork}).
+     */
+    public long purgeDeliveredEvents(Duration retention) {
+        Instant before = now().minus(Objects.requireNonNull(retention, "retention"));
+        long total = 0;
+        while (true) {
+            int n = catalog.inTransaction(tx -> tx.events().purgeDelivered(before, 1000));
+            total += n;
+            if (n < 1000) {
+                return total;
+            }
+        }
+    }
+
     /** Returns how long an instance may go without a heartbeat before its uploads count as interrupted. */
     public Duration interruptedAfter() {
         return interruptedAfter;

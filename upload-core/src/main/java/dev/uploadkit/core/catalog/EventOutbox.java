@@ -33,6 +33,9 @@ public interface EventOutbox {
     /** Marks these events delivered at {@code at}; they are no longer pending. Unknown seqs are ignored. */
     void markDelivered(Collection<Long> seqs, Instant at);
 
+    /** Deletes up to {@code limit} events delivered before {@code before}; returns how many. */
+    int purgeDelivered(Instant before, int limit);
+
     /**
      * A pending event and its place in the outbox.
      *

@@ -45,6 +45,10 @@ public final class BackgroundWork implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundWork.class);
     /** The trash purge's job name. */
     public static final String TRASH_PURGE_JOB = "uploadkit-trash-purge";
+    /** The job name of the purge of outbox events delivered over a day ago. */
+    public static final String OUTBOX_PURGE_JOB = "uploadkit-outbox-purge";
+    /** How long delivered outbox events are kept (for inspection) before the purge deletes them. */
+    public static final Duration OUTBOX_RETENTION = Duration.ofDays(1);
     /** The job name of the purge of webhook deliveries past their retention. */
     public static final String DELIVERY_PURGE_JOB = "uploadkit-webhook-delivery-purge";
 
@@ -87,6 +91,7 @@ public final class BackgroundWork implements AutoCloseable {
         this.sweep = () -> uploads.sweepInterrupted(grace);
         List<RecurringJob> all = new ArrayList<>();
         all.add(RecurringJob.of(TRASH_PURGE_JOB, b.jobInterval, () -> uploads.purgeTrash(retention)));
+        all.add(RecurringJob.of(OUTBOX_PURGE_JOB, b.jobInterval, () -> uploads.purgeDeliveredEvents(OUTBOX_RETENTION)));
         if (b.webhooks != null) {
             WebhookService webhooks = b.webhooks;
             all.add(RecurringJob.of(DELIVERY_PURGE_JOB, b.jobInterval, webhooks::purgeDeliveries));

@@ -56,6 +56,19 @@ public abstract class AbstractEventOutboxContractTest extends CatalogTestSupport
     }
 
     @Test
+    void onlyEventsDeliveredBeforeTheCutOffArePurged() {
+        append(event(EventType.UPLOAD_COMPLETED, 1), event(EventType.UPLOAD_COMPLETED, 2),
+                event(EventType.UPLOAD_COMPLETED, 3));
+        List<EventOutbox.Pending> claimed = tx(tx -> tx.events().claimPending(10));
+        run(tx -> tx.events().markDelivered(List.of(claimed.get(0).seq()), t(10)));
+        run(tx -> tx.events().markDelivered(List.of(claimed.get(1).seq()), t(30)));
+        assertEquals(1, (int) this.<Integer>tx(tx -> tx.events().purgeDelivered(t(20), 100)));
+        assertEquals(0, (int) this.<Integer>tx(tx -> tx.events().purgeDelivered(t(20), 100)));
+        assertEquals(List.of(claimed.get(2).event()), pending(), "pending events are never purged");
+        assertEquals(1, (int) this.<Integer>tx(tx -> tx.events().purgeDelivered(t(40), 100)));
+    }
+
+    @Test
     void anAppendInARolledBackTransactionLeavesNothing() {
         assertThrows(IllegalStateException.class, () -> run(tx -> {
             tx.events().append(event(EventType.UPLOAD_COMPLETED, 1));

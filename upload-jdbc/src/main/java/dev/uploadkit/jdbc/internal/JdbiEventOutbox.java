@@ -86,6 +86,22 @@ final class JdbiEventOutbox implements EventOutbox {
         });
     }
 
+    @Override
+    public int purgeDelivered(Instant before, int limit) {
+        Objects.requireNonNull(before, "before");
+        return tx.run(h -> {
+            List<Long> seqs = h.createQuery("SELECT id FROM events WHERE delivered_at < :before ORDER BY delivered_at"
+                            + " LIMIT :limit")
+                    .bind("before", vendor.instant(before)).bind("limit", limit).mapTo(Long.class).list();
+            if (seqs.isEmpty()) {
+                return 0;
+            }
+            var delete = h.createUpdate("DELETE FROM events WHERE id IN (" + placeholders(seqs.size()) + ")");
+            bindSeqs(delete, seqs);
+            return delete.execute();
+        });
+    }
+
     private static String placeholders(int count) {
         List<String> names = new ArrayList<>();
         for (int i = 0; i < count; i++) {
