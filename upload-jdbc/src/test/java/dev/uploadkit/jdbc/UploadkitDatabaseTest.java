@@ -60,7 +60,7 @@ class UploadkitDatabaseTest {
                     applied.add(rs.getString(1));
                 }
             }
-            assertEquals(List.of("1", "2", "3", "4", "5"), applied);
+            assertEquals(h2MigrationVersions(), applied, "every migration applied once, in order");
             try (ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM host_table")) {
                 rs.next();
                 assertEquals(0, rs.getInt(1));
@@ -107,5 +107,29 @@ class UploadkitDatabaseTest {
         assertThrows(IllegalArgumentException.class, () -> UploadkitDatabase.builder().minimumIdle(-1));
         assertThrows(IllegalArgumentException.class,
                 () -> UploadkitDatabase.builder().connectionTimeout(Duration.ofMillis(10)));
+    }
+
+    /** Returns the versions of the H2 migrations this module ships, in Flyway's order (e.g. 1, 2, …, 7, 7.1, 10). */
+    private static List<String> h2MigrationVersions() {
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("src/main/resources/db/uploadkit/h2"))) {
+            return files.map(f -> f.getFileName().toString())
+                    .map(n -> n.substring(1, n.indexOf("__")).replace('_', '.'))
+                    .sorted(UploadkitDatabaseTest::compareVersions)
+                    .toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static int compareVersions(String a, String b) {
+        String[] x = a.split("\\.");
+        String[] y = b.split("\\.");
+        for (int i = 0; i < Math.max(x.length, y.length); i++) {
+            int c = Integer.compare(i < x.length ? Integer.parseInt(x[i]) : 0, i < y.length ? Integer.parseInt(y[i]) : 0);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
     }
 }
