@@ -84,6 +84,11 @@ public record StandaloneConfig(
         }
     }
 
+    /** Returns true if the arguments ask for the usage text ({@code --help} or {@code -h}, anywhere). */
+    public static boolean asksForHelp(String[] args) {
+        return java.util.Arrays.stream(args).anyMatch(a -> a.equals("--help") || a.equals("-h"));
+    }
+
     /**
      * Reads the settings.
      *

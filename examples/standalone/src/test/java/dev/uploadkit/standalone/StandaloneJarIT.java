@@ -155,6 +155,16 @@ class StandaloneJarIT {
         }
     }
 
+    @Test
+    void helpPrintsTheUsageAlone() throws Exception {
+        Process p = new ProcessBuilder("java", "-jar", JAR.toString(), "--help").redirectErrorStream(true).start();
+        processes.add(p);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        assertTrue(out.startsWith("Usage: java -jar uploadkit-standalone.jar"), out);
+        assertTrue(!out.contains("needs a value"), out);
+    }
+
     private Process start() throws Exception {
         assertTrue(Files.exists(JAR), "run after package: " + JAR.toAbsolutePath());
         ForkedServer server = ForkedServer.start(List.of("-Xmx128m"), List.of("-jar", JAR.toString()),

@@ -1,6 +1,7 @@
 package dev.uploadkit.servlet.internal;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -47,22 +48,40 @@ public final class Json {
     }
 
     /**
-     * Reads the request body as a JSON object, whatever its {@code Content-Type}. Malformed JSON surfaces as
-     * Jackson's exception; a body that is JSON but not an object is {@code VALIDATION_ERROR}.
+     * Reads the request body as a JSON object, whatever its {@code Content-Type}. Malformed JSON, and JSON past the
+     * parser's limits (nesting deeper than 64, numbers over 1,000 digits, names over 50,000 characters), is
+     * {@code PAYLOAD_MALFORMED}; a body that is JSON but not an object is {@code VALIDATION_ERROR}.
      */
     public static ObjectNode readObject(Exchange exchange) throws IOException {
-        byte[] body = readBody(exchange);
-        if (body.length == 0) {
-            throw new UploadException(ErrorCode.PAYLOAD_MALFORMED, "The request body is empty; send a JSON object.");
-        }
-        JsonNode node = MAPPER.readTree(body);
+        return parseObject(readBody(exchange));
+    }
+
+    /** Parses a JSON object as {@link #readObject} does. */
+    static ObjectNode parseObject(byte[] body) {
+        JsonNode node = parse(body);
         if (!(node instanceof ObjectNode object)) {
             throw UploadException.validation("body", "The request body must be a JSON object.");
         }
         return object;
     }
 
-    private static byte[] readBody(Exchange exchange) {
+    /** Parses any JSON document; an empty body, malformed JSON or JSON past the parser's limits is malformed. */
+    static JsonNode parse(byte[] body) {
+        if (body.length == 0) {
+            throw new UploadException(ErrorCode.PAYLOAD_MALFORMED, "The request body is empty; send a JSON document.");
+        }
+        try {
+            return MAPPER.readTree(body);
+        } catch (JacksonException e) {
+            // StreamConstraintsException (depth, number or name length) is not a StreamReadException.
+            throw new UploadException(ErrorCode.PAYLOAD_MALFORMED, "The request body is not valid JSON.", e);
+        } catch (IOException e) {
+            throw new UploadException(ErrorCode.PAYLOAD_MALFORMED, "The request body could not be read.", e);
+        }
+    }
+
+    /** Reads the whole request body, at most {@link #MAX_BODY_BYTES}. */
+    static byte[] readBody(Exchange exchange) {
         try (InputStream in = exchange.request().getInputStream()) {
             byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
             if (body.length > MAX_BODY_BYTES) {

@@ -68,6 +68,11 @@ final class KeysHandler {
     private void revoke(Exchange ex) throws IOException {
         UUID projectId = ex.principal().projectId();
         UUID id = ex.pathUuid("id", "API key");
+        ApiKey target = access.keys(projectId).stream().filter(k -> k.id().equals(id)).findFirst()
+                .orElseThrow(() -> UploadException.notFound("API key"));
+        if (target.admin() && !ex.principal().admin()) {
+            throw new UploadException(ErrorCode.FORBIDDEN, "Only a server-admin key may revoke a server-admin key.");
+        }
         access.revokeKey(projectId, id);
         ApiKey revoked = access.keys(projectId).stream().filter(k -> k.id().equals(id)).findFirst()
                 .orElseThrow(() -> UploadException.notFound("API key"));
