@@ -58,7 +58,8 @@ class HostileInputTest {
         List<String> bodies = List.of(deep, deepArray, longNumber, longName);
         List<String[]> routes = List.of(new String[] {"PATCH", "files/{uuid}"},
                 new String[] {"POST", "files/check-hash"}, new String[] {"POST", "api-keys"},
-                new String[] {"POST", "admin/projects"});
+                new String[] {"POST", "admin/projects"}, new String[] {"POST", "files/bulk-delete"},
+                new String[] {"POST", "files/{uuid}/copy"}, new String[] {"PUT", "files/{uuid}/metadata/k"});
         return routes.stream().flatMap(r -> bodies.stream().map(b -> List.of(r[0], r[1], b)));
     }
 

@@ -24,6 +24,8 @@ public final class Api {
                 settings.maxFileCount(), settings.maxFormFieldSize());
         new FilesHandler(settings.uploads(), views, multipart).register(router);
         new TrashHandler(settings.uploads(), views).register(router);
+        new FileOpsHandler(settings.uploads(), views).register(router);
+        new MetadataHandler(settings.uploads()).register(router);
         new DedupHandler(settings.uploads(), views).register(router);
         new DownloadHandler(settings.uploads(), tokens).register(router);
         if (settings.access() != null) {

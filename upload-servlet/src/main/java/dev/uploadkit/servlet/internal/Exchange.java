@@ -65,6 +65,15 @@ public final class Exchange {
         return Optional.ofNullable(principal);
     }
 
+    /** Returns a path parameter as the path gave it (decoded by the container). */
+    public String pathParam(String name) {
+        String v = pathParams.get(name);
+        if (v == null) {
+            throw new IllegalStateException("route has no path parameter " + name);
+        }
+        return v;
+    }
+
     /** Returns a path parameter parsed as a UUID; anything else is {@code NOT_FOUND} for {@code what}. */
     public UUID pathUuid(String name, String what) {
         return parseUuid(pathParams.get(name)).orElseThrow(() -> UploadException.notFound(what));
