@@ -130,6 +130,22 @@ class HostileInputTest {
     }
 
     @Test
+    void aCorruptImageIsStoredWithoutASize() {
+        byte[] png = dev.uploadkit.core.testing.TestImages.written("png", 30, 20);
+        JsonNode whole = server.uploaded("whole.png", png).get("content_info");
+        assertEquals("image/png", whole.get("mime").asText());
+        assertEquals(30, whole.get("image").get("width").asInt());
+        assertEquals(20, whole.get("image").get("height").asInt());
+        assertEquals("png", whole.get("image").get("format").asText());
+
+        JsonNode cut = server.uploaded("cut.png", java.util.Arrays.copyOf(png, 24)).get("content_info");
+        assertEquals("image/png", cut.get("mime").asText());
+        assertTrue(cut.has("image") && cut.get("image").isNull(), cut.toString());
+        JsonNode text = server.uploaded("t.txt", "text".getBytes(StandardCharsets.UTF_8)).get("content_info");
+        assertTrue(text.get("image").isNull(), text.toString());
+    }
+
+    @Test
     void aKeyManagerCannotRevokeAnAdminKey() {
         String manager = server.keyWith(Permission.KEYS_MANAGE);
         JsonNode keys = server.get("api-keys", manager).data();

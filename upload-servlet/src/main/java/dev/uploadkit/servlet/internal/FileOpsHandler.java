@@ -30,10 +30,6 @@ final class FileOpsHandler {
         router.add("POST", "files/{uuid}/copy", Access.permission(Permission.FILES_WRITE), this::copy);
     }
 
-    /** The answer of a bulk operation on the wire. */
-    record BulkDeleteView(List<String> deleted, Map<String, String> problems) {
-    }
-
     /**
      * Moves up to 100 uploads to trash: {@code {"uuids": [...]}}. A uuid that is malformed, unknown or already in
      * trash is reported under {@code problems} and does not stop the others.
@@ -56,7 +52,7 @@ final class FileOpsHandler {
                 : uploads.trashAll(ex.principal().projectId(), valid);
         Map<String, String> all = new LinkedHashMap<>(problems);
         all.putAll(result.problems());
-        Json.success(ex, 200, new BulkDeleteView(result.done(), all));
+        Json.success(ex, 200, new Views.BulkDeleteView(result.done(), all));
     }
 
     /**

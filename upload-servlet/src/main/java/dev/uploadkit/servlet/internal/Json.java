@@ -21,7 +21,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -96,25 +95,14 @@ public final class Json {
 
     /** Writes {@code {"success": true, "data": data}}. */
     public static void success(Exchange exchange, int status, Object data) throws IOException {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("success", true);
-        body.put("data", data);
-        write(exchange.response(), exchange.isHead(), status, body);
+        write(exchange.response(), exchange.isHead(), status, new Views.Success(true, data));
     }
 
     /** Writes a page of a list with its {@code meta} block. */
     public static void page(Exchange exchange, Page<?> page) throws IOException {
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("current_page", page.currentPage());
-        meta.put("per_page", page.perPage());
-        meta.put("total", page.total());
-        meta.put("last_page", page.lastPage());
-        meta.put("next_cursor", page.nextCursor());
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("success", true);
-        body.put("data", page.items());
-        body.put("meta", meta);
-        write(exchange.response(), exchange.isHead(), 200, body);
+        Views.Meta meta = new Views.Meta(page.currentPage(), page.perPage(), page.total(), page.lastPage(),
+                page.nextCursor());
+        write(exchange.response(), exchange.isHead(), 200, new Views.PageBody(true, page.items(), meta));
     }
 
     /** Writes a whole, unpaged list as one page. */
@@ -126,14 +114,7 @@ public final class Json {
     /** Writes the error envelope. */
     static void error(HttpServletResponse response, boolean head, int status, ErrorCode code, String message,
                       Map<String, List<String>> details) throws IOException {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("code", code.name());
-        error.put("message", message);
-        error.put("details", details);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("success", false);
-        body.put("error", error);
-        write(response, head, status, body);
+        write(response, head, status, new Views.ErrorBody(false, new Views.ErrorDetail(code.name(), message, details)));
     }
 
     private static void write(HttpServletResponse response, boolean head, int status, Object body) throws IOException {

@@ -27,10 +27,6 @@ final class MetadataHandler {
         router.add("DELETE", "files/{uuid}/metadata/{key}", Access.permission(Permission.FILES_WRITE), this::remove);
     }
 
-    /** The answer to removing a key. */
-    record RemovedKeyView(String key, boolean deleted) {
-    }
-
     private Map<String, String> metadata(Exchange ex) {
         return uploads.get(ex.principal().projectId(), ex.pathUuid("uuid", "File")).metadata().entries();
     }
@@ -61,6 +57,6 @@ final class MetadataHandler {
     private void remove(Exchange ex) throws IOException {
         String key = ex.pathParam("key");
         uploads.removeMetadata(ex.principal().projectId(), ex.pathUuid("uuid", "File"), key);
-        Json.success(ex, 200, new RemovedKeyView(key, true));
+        Json.success(ex, 200, new Views.RemovedKeyView(key, true));
     }
 }
