@@ -67,6 +67,7 @@ final class TestServer implements AutoCloseable {
     final Project project;
     final String key;
     final String adminKey;
+    final UploadServlet servlet;
     private final Server jetty;
     private final ServerConnector connector;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -134,6 +135,7 @@ final class TestServer implements AutoCloseable {
             servlet.authenticator(b.authenticator.apply(access));
         }
         b.customizer.accept(servlet);
+        this.servlet = servlet.build();
 
         jetty = new Server();
         connector = new ServerConnector(jetty);
@@ -141,7 +143,7 @@ final class TestServer implements AutoCloseable {
         connector.setPort(0);
         jetty.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
-        context.addServlet(new ServletHolder(servlet.build()), MOUNT + "/*");
+        context.addServlet(new ServletHolder(this.servlet), MOUNT + "/*");
         jetty.setHandler(context);
         jetty.start();
     }

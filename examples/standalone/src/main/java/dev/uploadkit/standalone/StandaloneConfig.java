@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param interruptedAfter how long an instance may go without a heartbeat before its uploads count as interrupted
  * @param jobInterval the pause between runs of the crash sweep and of the trash purge (at most a minute)
  * @param sweepGrace how old leftover temporary files and blobs being deleted must be before the sweep removes them
+ * @param docs whether the Swagger UI page is served at {@code /v1/external/docs}
  */
 public record StandaloneConfig(
         String host,
@@ -40,7 +41,8 @@ public record StandaloneConfig(
         Duration trashRetention,
         Duration interruptedAfter,
         Duration jobInterval,
-        Duration sweepGrace) {
+        Duration sweepGrace,
+        boolean docs) {
 
     static final String USAGE = """
             Usage: java -jar uploadkit-standalone.jar [options]
@@ -58,6 +60,7 @@ public record StandaloneConfig(
             Crash sweeps: UPLOADKIT_INTERRUPTED_AFTER (no heartbeat for this long = crashed, default 1m),
               UPLOADKIT_JOB_INTERVAL (sweep and trash purge, default and at most 1m), UPLOADKIT_SWEEP_GRACE
               (age of leftover temporary files the sweep removes, default 10m).
+            UPLOADKIT_DOCS=false turns off the Swagger UI page at /v1/external/docs (openapi.json stays).
             """;
 
     public StandaloneConfig {
@@ -137,7 +140,8 @@ public record StandaloneConfig(
                 s.duration("UPLOADKIT_TRASH_RETENTION", Duration.ofDays(30)),
                 s.duration("UPLOADKIT_INTERRUPTED_AFTER", Duration.ofMinutes(1)),
                 s.duration("UPLOADKIT_JOB_INTERVAL", Duration.ofMinutes(1)),
-                s.duration("UPLOADKIT_SWEEP_GRACE", Duration.ofMinutes(10)));
+                s.duration("UPLOADKIT_SWEEP_GRACE", Duration.ofMinutes(10)),
+                s.bool("UPLOADKIT_DOCS", true));
     }
 
     private static final java.util.Set<String> KNOWN_FLAGS = java.util.Set.of("host", "port", "data-dir",
@@ -154,6 +158,14 @@ public record StandaloneConfig(
 
         Duration duration(String variable, Duration fallback) {
             return get(null, variable).map(v -> Durations.parse(variable, v)).orElse(fallback);
+        }
+
+        boolean bool(String variable, boolean fallback) {
+            return get(null, variable).map(v -> switch (v.toLowerCase(java.util.Locale.ROOT)) {
+                case "true", "1" -> true;
+                case "false", "0" -> false;
+                default -> throw new IllegalArgumentException(variable + ": must be true or false, was '" + v + "'");
+            }).orElse(fallback);
         }
 
         int integer(String flag, String variable, int fallback) {

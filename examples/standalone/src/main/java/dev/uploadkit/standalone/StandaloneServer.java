@@ -103,7 +103,7 @@ public final class StandaloneServer implements AutoCloseable {
             AdminBootstrap.run(access, config.adminKey(), out);
 
             UploadServlet.Builder servlet = UploadServlet.builder().uploadService(uploads).accessService(access)
-                    .signingKey(signingKey(config));
+                    .signingKey(signingKey(config)).docs(config.docs());
             config.publicBaseUrl().ifPresent(servlet::publicBaseUrl);
 
             Server server = new Server();

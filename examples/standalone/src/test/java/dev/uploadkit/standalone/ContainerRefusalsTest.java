@@ -152,6 +152,15 @@ class ContainerRefusalsTest {
     }
 
     @Test
+    void theDocsPageIsOnByDefault() throws IOException {
+        Raw page = raw(get("/v1/external/docs", ""));
+        assertEquals(200, page.status(), page.head());
+        assertTrue(page.body().contains("/v1/external/openapi.json"), page.body());
+        assertEquals(200, raw(get("/v1/external/docs/swagger-ui-bundle.js", "")).status());
+        assertEquals(false, StandaloneConfig.from(new String[0], Map.of("UPLOADKIT_DOCS", "false")).docs());
+    }
+
+    @Test
     void apiAnswersNameNoServer() throws IOException {
         Raw ok = raw(get("/v1/external/files", ""));
         assertEquals(200, ok.status(), ok.body());

@@ -98,6 +98,11 @@ public final class Json {
         write(exchange.response(), exchange.isHead(), status, new Views.Success(true, data));
     }
 
+    /** Writes a JSON document as it is, without the envelope. */
+    static void raw(Exchange exchange, Object document) throws IOException {
+        write(exchange.response(), exchange.isHead(), 200, document);
+    }
+
     /** Writes a page of a list with its {@code meta} block. */
     public static void page(Exchange exchange, Page<?> page) throws IOException {
         Views.Meta meta = new Views.Meta(page.currentPage(), page.perPage(), page.total(), page.lastPage(),

@@ -13,10 +13,11 @@ import java.util.Objects;
  *
  * @param access {@code null} when the host authenticates on its own and has no key management
  * @param publicBaseUrl {@code null} to derive the base of links from each request
+ * @param docs whether the Swagger UI page is served at {@code docs}
  */
 public record Settings(UploadService uploads, AccessService access, Authenticator authenticator, byte[] signingKey,
                        Duration downloadTokenTtl, String publicBaseUrl, long maxRequestSize, int maxFileCount,
-                       long maxFormFieldSize, Clock clock) {
+                       long maxFormFieldSize, Clock clock, boolean docs) {
     public Settings {
         Objects.requireNonNull(uploads, "uploads");
         Objects.requireNonNull(authenticator, "authenticator");
