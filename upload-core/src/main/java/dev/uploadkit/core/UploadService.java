@@ -9,6 +9,9 @@ import dev.uploadkit.core.internal.Deletions;
 import dev.uploadkit.core.internal.EventRelay;
 import dev.uploadkit.core.internal.Events;
 import dev.uploadkit.core.internal.Ingest;
+import dev.uploadkit.core.internal.MetadataOps;
+import dev.uploadkit.core.internal.Copies;
+import dev.uploadkit.core.internal.Trashing;
 import dev.uploadkit.core.internal.TypePolicy;
 import dev.uploadkit.core.store.ByteRange;
 import dev.uploadkit.core.store.FileStore;
@@ -20,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -60,6 +64,9 @@ public final class UploadService implements AutoCloseable {
     private final CrashSweep sweep;
     private final Deletions deletions;
     private final Events events;
+    private final Trashing trashing;
+    private final Copies copies;
+    private final MetadataOps metadataOps;
 
     UploadService(UploadServiceBuilder b) {
         this.instanceId = b.instanceId == null ? UUID.randomUUID().toString() : b.instanceId;
@@ -78,6 +85,9 @@ public final class UploadService implements AutoCloseable {
                 readAhead, instanceId);
         this.interruptedAfter = b.interruptedAfter;
         this.deletions = new Deletions(catalog, reaper, events);
+        this.trashing = new Trashing(catalog, events, this::now);
+        this.copies = new Copies(catalog, stores::get, this::upload, events, ids, this::now);
+        this.metadataOps = new MetadataOps(catalog, events, this::now);
         this.sweep = new CrashSweep(catalog, reaper, this::now, instanceId, stores::values, events);
     }
 
@@ -201,7 +211,7 @@ public final class UploadService implements AutoCloseable {
      * @throws UploadException {@code NOT_FOUND}; {@code CONFLICT} if it is already in trash
      */
     public Upload trash(UUID projectId, UUID uuid) {
-        return moveTrash(projectId, uuid, true);
+        return trashing.move(projectId, uuid, true);
     }
 
     /**
@@ -211,22 +221,49 @@ public final class UploadService implements AutoCloseable {
      *     in trash
      */
     public Upload restore(UUID projectId, UUID uuid) {
-        return moveTrash(projectId, uuid, false);
+        return trashing.move(projectId, uuid, false);
     }
 
-    private Upload moveTrash(UUID projectId, UUID uuid, boolean toTrash) {
-        Instant now = now();
-        return catalog.inTransaction(tx -> {
-            Upload current = tx.uploads().lock(projectId, uuid).orElseThrow(UploadService::notFound);
-            if (current.isTrashed() == toTrash) {
-                throw new UploadException(ErrorCode.CONFLICT,
-                        toTrash ? "The file is already in trash." : "The file is not in trash.");
-            }
-            Upload next = current.toBuilder().deletedAt(toTrash ? now : null).updatedAt(now).build();
-            tx.uploads().update(next);
-            events.append(tx, toTrash ? UploadEvent.DELETED : UploadEvent.RESTORED, next);
-            return next;
-        });
+    /**
+     * Moves up to {@link BulkResult#MAX_ITEMS} uploads to trash, each on its own: one that is unknown or already in
+     * trash is reported in {@link BulkResult#problems()} and leaves the others alone.
+     *
+     * @throws UploadException {@code VALIDATION_ERROR} on {@code uuids} for an empty or too long list
+     */
+    public BulkResult trashAll(UUID projectId, List<UUID> uuids) {
+        return trashing.trashAll(projectId, uuids);
+    }
+
+    /**
+     * Makes a new upload (new uuid, new record, {@code deduplicated = true}) of a completed upload's bytes, named
+     * and filed as {@code request} says. In the source's store the copy references the same blob and no byte is
+     * copied; into another store the bytes are streamed there as a new upload would be.
+     *
+     * @throws UploadException {@code NOT_FOUND}; {@code CONFLICT} if the source is in trash or not completed;
+     *     {@code VALIDATION_ERROR} for an unknown store or an invalid name; {@code STORAGE_ERROR}
+     */
+    public Upload copy(UUID projectId, UUID uuid, CopyRequest request) {
+        Objects.requireNonNull(request, "request");
+        return copies.copy(projectId, uuid, request);
+    }
+
+    /**
+     * Sets one metadata key, reporting {@code upload.metadata_updated} if the value changed.
+     *
+     * @throws UploadException {@code NOT_FOUND}; {@code VALIDATION_ERROR} for a bad key, a value over
+     *     {@value Metadata#MAX_VALUE_LENGTH} characters or more than {@value Metadata#MAX_KEYS} keys
+     */
+    public Upload putMetadata(UUID projectId, UUID uuid, String key, String value) {
+        return metadataOps.put(projectId, uuid, key, value);
+    }
+
+    /**
+     * Removes one metadata key, reporting {@code upload.metadata_updated}.
+     *
+     * @throws UploadException {@code NOT_FOUND} for an unknown upload or key
+     */
+    public Upload removeMetadata(UUID projectId, UUID uuid, String key) {
+        return metadataOps.remove(projectId, uuid, key);
     }
 
     /**

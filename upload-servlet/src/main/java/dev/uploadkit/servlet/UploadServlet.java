@@ -70,6 +70,8 @@ public final class UploadServlet extends HttpServlet {
     public static final String MAX_FILE_COUNT_PARAM = "max-file-count";
     /** Init-param: the largest value of one multipart form field. */
     public static final String MAX_FORM_FIELD_SIZE_PARAM = "max-form-field-size";
+    /** Init-param: {@code true} serves the Swagger UI page at {@code docs} (see {@link Builder#docs}). */
+    public static final String DOCS_PARAM = "docs";
 
     private transient volatile Api api;
     private transient List<AutoCloseable> resources = List.of();
@@ -124,6 +126,12 @@ public final class UploadServlet extends HttpServlet {
         return e;
     }
 
+    /** Returns the routes as {@code METHOD pattern}; for the tests that check them against openapi.json. */
+    List<String> routes() {
+        Api current = api;
+        return current == null ? List.of() : current.routes();
+    }
+
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Api current = api;
@@ -170,6 +178,7 @@ public final class UploadServlet extends HttpServlet {
         private int maxFileCount = 100;
         private DataSize maxFormFieldSize = DataSize.ofKibibytes(64);
         private Clock clock = Clock.systemUTC();
+        private boolean docs;
         private final List<AutoCloseable> resources = new ArrayList<>();
 
         private Builder() {
@@ -316,6 +325,15 @@ public final class UploadServlet extends HttpServlet {
             return this;
         }
 
+        /**
+         * Serves a Swagger UI page over {@code openapi.json} at {@code docs} (default off). Its files come from
+         * {@code org.webjars:swagger-ui}, an optional dependency the host then adds; {@link #build()} fails without it.
+         */
+        public Builder docs(boolean enabled) {
+            this.docs = enabled;
+            return this;
+        }
+
         /** Registers a resource to close when the servlet is destroyed, e.g. a database pool or a store. */
         public Builder closeOnDestroy(AutoCloseable resource) {
             resources.add(Objects.requireNonNull(resource, "resource"));
@@ -352,7 +370,7 @@ public final class UploadServlet extends HttpServlet {
                     : saturatedAdd(uploadService.maxFileSize().bytes(), DataSize.ofMebibytes(16).bytes());
             Authenticator auth = authenticator != null ? authenticator : Authenticator.apiKeys(accessService);
             return new Settings(uploadService, accessService, auth, key, downloadTokenTtl, publicBaseUrl, requestSize,
-                    maxFileCount, maxFormFieldSize.bytes(), clock, webhookService);
+                    maxFileCount, maxFormFieldSize.bytes(), clock, webhookService, docs);
         }
 
         private static long saturatedAdd(long a, long b) {

@@ -8,6 +8,7 @@ import dev.uploadkit.core.PageRequest;
 import dev.uploadkit.core.UploadQuery;
 import dev.uploadkit.core.UploadService;
 import dev.uploadkit.core.UploadServiceBuilder;
+import dev.uploadkit.core.webhook.WebhookService;
 import dev.uploadkit.core.auth.AccessService;
 import dev.uploadkit.core.auth.Permission;
 import dev.uploadkit.core.auth.Project;
@@ -67,6 +68,7 @@ final class TestServer implements AutoCloseable {
     final Project project;
     final String key;
     final String adminKey;
+    final UploadServlet servlet;
     private final Server jetty;
     private final ServerConnector connector;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -129,11 +131,13 @@ final class TestServer implements AutoCloseable {
         this.adminKey = access.createKey(project.id(), "admin", EnumSet.allOf(Permission.class), true).plaintext();
 
         UploadServlet.Builder servlet = UploadServlet.builder().uploadService(uploads).accessService(access)
+                .webhookService(WebhookService.builder().catalog(database.catalog()).clock(clock).build())
                 .signingKey(SIGNING_KEY).clock(clock);
         if (b.authenticator != null) {
             servlet.authenticator(b.authenticator.apply(access));
         }
         b.customizer.accept(servlet);
+        this.servlet = servlet.build();
 
         jetty = new Server();
         connector = new ServerConnector(jetty);
@@ -141,7 +145,7 @@ final class TestServer implements AutoCloseable {
         connector.setPort(0);
         jetty.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
-        context.addServlet(new ServletHolder(servlet.build()), MOUNT + "/*");
+        context.addServlet(new ServletHolder(this.servlet), MOUNT + "/*");
         jetty.setHandler(context);
         jetty.start();
     }

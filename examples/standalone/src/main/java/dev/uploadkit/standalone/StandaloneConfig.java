@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param outboundPolicy which addresses webhooks (and URL imports) may reach: public ones, plus UPLOADKIT_OUTBOUND_ALLOW
  * @param webhookRetryDelays the pauses before each retry of a failed webhook delivery
  * @param sweepGrace how old leftover temporary files and blobs being deleted must be before the sweep removes them
+ * @param docs whether the Swagger UI page is served at {@code /v1/external/docs}
  */
 public record StandaloneConfig(
         String host,
@@ -47,7 +48,8 @@ public record StandaloneConfig(
         Duration jobInterval,
         Duration sweepGrace,
         OutboundPolicy outboundPolicy,
-        List<Duration> webhookRetryDelays) {
+        List<Duration> webhookRetryDelays,
+        boolean docs) {
 
     static final String USAGE = """
             Usage: java -jar uploadkit-standalone.jar [options]
@@ -67,6 +69,7 @@ public record StandaloneConfig(
             Crash sweeps: UPLOADKIT_INTERRUPTED_AFTER (no heartbeat for this long = crashed, default 1m),
               UPLOADKIT_JOB_INTERVAL (sweep and trash purge, default and at most 1m), UPLOADKIT_SWEEP_GRACE
               (age of leftover temporary files the sweep removes, default 10m).
+            UPLOADKIT_DOCS=false turns off the Swagger UI page at /v1/external/docs (openapi.json stays).
             """;
 
     public StandaloneConfig {
@@ -91,6 +94,11 @@ public record StandaloneConfig(
         if (value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException(variable + ": must be positive, was " + value);
         }
+    }
+
+    /** Returns true if the arguments ask for the usage text ({@code --help} or {@code -h}, anywhere). */
+    public static boolean asksForHelp(String[] args) {
+        return java.util.Arrays.stream(args).anyMatch(a -> a.equals("--help") || a.equals("-h"));
     }
 
     /**
@@ -144,7 +152,8 @@ public record StandaloneConfig(
                 s.duration("UPLOADKIT_SWEEP_GRACE", Duration.ofMinutes(10)),
                 outboundPolicy(s.get(null, "UPLOADKIT_OUTBOUND_ALLOW").orElse(null)),
                 s.get(null, "UPLOADKIT_WEBHOOK_RETRY_DELAYS").map(StandaloneConfig::delays)
-                        .orElse(WEBHOOK_RETRY_DELAYS));
+                        .orElse(WEBHOOK_RETRY_DELAYS),
+                s.bool("UPLOADKIT_DOCS", true));
     }
 
     /** 30 s, 2 min, 15 min, 1 h, 3 h, 6 h, 12 h: eight attempts over about 22 hours. */
@@ -183,6 +192,14 @@ public record StandaloneConfig(
 
         Duration duration(String variable, Duration fallback) {
             return get(null, variable).map(v -> Durations.parse(variable, v)).orElse(fallback);
+        }
+
+        boolean bool(String variable, boolean fallback) {
+            return get(null, variable).map(v -> switch (v.toLowerCase(java.util.Locale.ROOT)) {
+                case "true", "1" -> true;
+                case "false", "0" -> false;
+                default -> throw new IllegalArgumentException(variable + ": must be true or false, was '" + v + "'");
+            }).orElse(fallback);
         }
 
         int integer(String flag, String variable, int fallback) {

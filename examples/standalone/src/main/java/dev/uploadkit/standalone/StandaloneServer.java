@@ -12,6 +12,8 @@ import dev.uploadkit.servlet.SignedDownloadLinks;
 import dev.uploadkit.servlet.UploadServlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -61,6 +63,11 @@ public final class StandaloneServer implements AutoCloseable {
     }
 
     public static void main(String[] args) throws Exception {
+        if (StandaloneConfig.asksForHelp(args)) {
+            System.out.print(StandaloneConfig.USAGE);
+            System.out.flush();
+            return;
+        }
         StandaloneConfig config;
         try {
             config = StandaloneConfig.from(args, System.getenv());
@@ -105,16 +112,22 @@ public final class StandaloneServer implements AutoCloseable {
             AdminBootstrap.run(access, config.adminKey(), out);
 
             UploadServlet.Builder servlet = UploadServlet.builder().uploadService(uploads).accessService(access)
-                    .webhookService(webhooks).signingKey(signingKey).downloadTokenTtl(DOWNLOAD_LINK_TTL);
+                    .webhookService(webhooks).signingKey(signingKey).downloadTokenTtl(DOWNLOAD_LINK_TTL)
+                    .docs(config.docs());
             config.publicBaseUrl().ifPresent(servlet::publicBaseUrl);
 
             Server server = new Server();
-            ServerConnector connector = new ServerConnector(server);
+            HttpConfiguration http = new HttpConfiguration();
+            http.setSendServerVersion(false);
+            http.setSendXPoweredBy(false);
+            server.setErrorHandler(new JsonErrorHandler());
+            ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
             connector.setHost(config.host());
             connector.setPort(config.port());
             server.addConnector(connector);
             ServletContextHandler context = new ServletContextHandler();
             context.setContextPath("/");
+            context.setErrorHandler(new JsonErrorHandler());
             context.addServlet(new ServletHolder("uploadkit", servlet.build()), MOUNT + "/*");
             server.setHandler(new GracefulHandler(context));
             server.setStopTimeout(STOP_TIMEOUT.toMillis());

@@ -25,6 +25,13 @@ class StandaloneConfigTest {
     }
 
     @Test
+    void helpIsAskedForAnywhereInTheArguments() {
+        assertTrue(StandaloneConfig.asksForHelp(new String[] {"--help"}));
+        assertTrue(StandaloneConfig.asksForHelp(new String[] {"--port", "1", "-h"}));
+        assertEquals(false, StandaloneConfig.asksForHelp(new String[] {"--port", "1"}));
+    }
+
+    @Test
     void flagsWinOverEnvironment() {
         StandaloneConfig c = StandaloneConfig.from(new String[] {"--port", "9000", "--data-dir=/tmp/x"},
                 Map.of("UPLOADKIT_PORT", "7000", "UPLOADKIT_DATABASE_URL", "jdbc:postgresql://127.0.0.1/test",

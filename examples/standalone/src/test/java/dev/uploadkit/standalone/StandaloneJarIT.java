@@ -83,6 +83,16 @@ class StandaloneJarIT {
         assertEquals(1, curl(base + "/files/deduplication-stats", "-H", "X-API-Key: " + key)
                 .path("data").path("duplicate_files").asInt());
 
+        JsonNode copy = curl("-X", "POST", base + "/files/" + uuid + "/copy", "-H", "X-API-Key: " + key);
+        assertEquals(uuid.length(), copy.path("data").path("uuid").asText().length());
+        assertEquals("42", curl("-X", "PUT", base + "/files/" + uuid + "/metadata/order_id", "-H", "X-API-Key: " + key,
+                "-H", "Content-Type: application/json", "-d", "\"42\"").path("data").asText());
+        assertTrue(curl("-X", "POST", base + "/files/bulk-delete", "-H", "X-API-Key: " + key, "-d",
+                "{\"uuids\":[\"" + copy.path("data").path("uuid").asText() + "\"]}").path("data").path("problems").isEmpty());
+        assertEquals("3.1.0", json.readTree(curlBytes(base + "/openapi.json")).path("openapi").asText());
+        assertTrue(new String(curlBytes(base + "/docs"), StandardCharsets.UTF_8).contains("swagger-ui-bundle.js"));
+        assertTrue(curlBytes(base + "/docs/swagger-ui-bundle.js").length > 100_000, "Swagger UI is in the jar");
+
         curl("-X", "DELETE", base + "/files/" + uuid + "/force", "-H", "X-API-Key: " + key);
         assertEquals(1, curl(base + "/files", "-H", "X-API-Key: " + key).path("meta").path("total").asInt());
         stop(server);
@@ -153,6 +163,16 @@ class StandaloneJarIT {
             assertEquals(1, regular.size(), "exactly the completed file, no partial or temp file: " + regular);
             assertEquals(size, Files.size(regular.get(0)));
         }
+    }
+
+    @Test
+    void helpPrintsTheUsageAlone() throws Exception {
+        Process p = new ProcessBuilder("java", "-jar", JAR.toString(), "--help").redirectErrorStream(true).start();
+        processes.add(p);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        assertTrue(out.startsWith("Usage: java -jar uploadkit-standalone.jar"), out);
+        assertTrue(!out.contains("needs a value"), out);
     }
 
     private Process start() throws Exception {

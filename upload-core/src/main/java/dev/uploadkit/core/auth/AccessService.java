@@ -109,7 +109,8 @@ public final class AccessService {
 
     /**
      * Creates a key with a given plaintext (a configured admin key): any 24–256 printable ASCII characters
-     * without spaces. Re-creating an existing key with the same text is a no-op that returns the stored key.
+     * without spaces. Re-creating an existing key with the same text returns the stored key, made live again if it
+     * had been revoked.
      *
      * @throws UploadException {@code VALIDATION_ERROR} for any other text
      */
@@ -122,6 +123,11 @@ public final class AccessService {
         if (existing.isPresent()) {
             if (!MessageDigest.isEqual(existing.get().keyHash(), hash(plaintext))) {
                 throw new UploadException(ErrorCode.CONFLICT, "Another key with the same prefix exists.");
+            }
+            if (existing.get().isRevoked()) {
+                // A configured key always works after start, even if someone revoked it meanwhile.
+                store.reinstateKey(existing.get().id());
+                return store.findKeyByPrefix(prefix).orElseThrow();
             }
             return existing.get();
         }

@@ -39,4 +39,10 @@ public interface ProjectStore {
 
     /** Marks the project's key revoked; returns false if the project has no such live key. */
     boolean revokeKey(UUID projectId, UUID keyId, java.time.Instant at);
+
+    /**
+     * Makes a revoked key live again (a configured admin key on restart); returns false if there is no such
+     * revoked key.
+     */
+    boolean reinstateKey(UUID keyId);
 }

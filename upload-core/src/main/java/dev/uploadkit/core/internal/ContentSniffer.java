@@ -3,20 +3,18 @@ package dev.uploadkit.core.internal;
 import dev.uploadkit.core.ContentInfo;
 import org.apache.tika.Tika;
 
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.util.Iterator;
+import java.util.Optional;
 
 /**
  * Learns a file's type, and an image's pixel size, from its first bytes. Never looks at a client-sent type;
- * the filename only refines a type the bytes leave open (text formats have no magic bytes).
+ * the filename only refines a type the bytes leave open (text formats have no magic bytes). Image sizes come
+ * from the header alone ({@link ImageHeaders}); when Tika leaves the type open but the header is an image's,
+ * the header's type is taken.
  */
 public final class ContentSniffer {
     /** How many leading bytes are examined. */
     public static final int HEAD_SIZE = 64 * 1024;
+    private static final String UNKNOWN = "application/octet-stream";
 
     private final Tika tika = new Tika();
 
@@ -24,31 +22,13 @@ public final class ContentSniffer {
     public ContentInfo sniff(byte[] head, int length, String filename) {
         byte[] prefix = length == head.length ? head : java.util.Arrays.copyOf(head, length);
         String mime = tika.detect(prefix, filename);
-        ContentInfo.ImageInfo image = mime.startsWith("image/") ? imageSize(prefix) : null;
-        return new ContentInfo(mime, image);
-    }
-
-    private static ContentInfo.ImageInfo imageSize(byte[] prefix) {
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(prefix))) {
-            if (in == null) {
-                return null;
-            }
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                return null;
-            }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                int w = reader.getWidth(0);
-                int h = reader.getHeight(0);
-                return w > 0 && h > 0 ? new ContentInfo.ImageInfo(w, h) : null;
-            } finally {
-                reader.dispose();
-            }
-        } catch (IOException | RuntimeException e) {
-            // A header cut off by HEAD_SIZE or a damaged image: the size is simply unknown.
-            return null;
+        if (!mime.startsWith("image/") && !mime.equals(UNKNOWN)) {
+            return new ContentInfo(mime, null);
         }
+        Optional<ImageHeaders.Found> found = ImageHeaders.read(prefix, length);
+        if (mime.equals(UNKNOWN) && found.isPresent()) {
+            mime = found.get().mime();
+        }
+        return new ContentInfo(mime, found.map(ImageHeaders.Found::image).orElse(null));
     }
 }

@@ -96,4 +96,16 @@ public abstract class AbstractProjectStoreContractTest extends CatalogTestSuppor
         assertEquals(t(9), projects.findKeyByPrefix("uk_rev").orElseThrow().revokedAt());
         assertFalse(projects.revokeKey(project, UUID.randomUUID(), t(11)));
     }
+
+    @Test
+    void aRevokedKeyCanBeReinstated() {
+        ApiKey key = new ApiKey(UUID.randomUUID(), project, "k", "uk_back", keyHash(8), Set.of(Permission.FILES_READ),
+                true, T0, null);
+        projects.insertKey(key);
+        assertFalse(projects.reinstateKey(key.id()));
+        assertTrue(projects.revokeKey(project, key.id(), t(9)));
+        assertTrue(projects.reinstateKey(key.id()));
+        assertFalse(projects.findKeyByPrefix("uk_back").orElseThrow().isRevoked());
+        assertFalse(projects.reinstateKey(UUID.randomUUID()));
+    }
 }

@@ -158,6 +158,14 @@ public final class JdbiProjectStore implements ProjectStore {
                 .execute() == 1));
     }
 
+    @Override
+    public boolean reinstateKey(UUID keyId) {
+        return transactor.inTransaction(tx -> tx.run(h -> h.createUpdate("UPDATE api_keys SET revoked_at = NULL"
+                        + " WHERE id = :id AND revoked_at IS NOT NULL")
+                .bind("id", vendor.uuid(keyId))
+                .execute() == 1));
+    }
+
     private <T> T onUniqueViolation(Supplier<T> statement, String conflictMessage) {
         try {
             return statement.get();

@@ -9,8 +9,6 @@ import dev.uploadkit.core.auth.AccessService;
 import dev.uploadkit.core.auth.Project;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -36,7 +34,7 @@ final class AdminProjectsHandler {
     }
 
     private void list(Exchange ex) throws IOException {
-        Json.list(ex, access.projects().stream().map(AdminProjectsHandler::view).toList());
+        Json.list(ex, access.projects().stream().map(Views.ProjectView::of).toList());
     }
 
     private void create(Exchange ex) throws IOException {
@@ -46,11 +44,11 @@ final class AdminProjectsHandler {
         fields.throwIfInvalid();
         Project project = access.createProject(name.orElseThrow(), plan.orElse(null));
         ex.response().setHeader("Location", ex.baseUrl() + "/admin/projects/" + project.id());
-        Json.success(ex, 201, view(project));
+        Json.success(ex, 201, Views.ProjectView.of(project));
     }
 
     private void get(Exchange ex) throws IOException {
-        Json.success(ex, 200, view(access.project(projectId(ex))));
+        Json.success(ex, 200, Views.ProjectView.of(access.project(projectId(ex))));
     }
 
     private void update(Exchange ex) throws IOException {
@@ -59,7 +57,7 @@ final class AdminProjectsHandler {
         Optional<String> name = fields.string("name");
         Optional<String> plan = fields.string("plan");
         fields.throwIfInvalid();
-        Json.success(ex, 200, view(access.updateProject(id, name.orElse(null), plan.orElse(null))));
+        Json.success(ex, 200, Views.ProjectView.of(access.updateProject(id, name.orElse(null), plan.orElse(null))));
     }
 
     /** Deletes a project and its keys; refused with {@code CONFLICT} while it holds files, trash included. */
@@ -72,10 +70,7 @@ final class AdminProjectsHandler {
                     "The project still holds files; delete them (and empty its trash) first.");
         }
         access.deleteProject(id);
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("id", id.toString());
-        data.put("deleted", true);
-        Json.success(ex, 200, data);
+        Json.success(ex, 200, new Views.DeletedProjectView(id.toString(), true));
     }
 
     private void createKey(Exchange ex) throws IOException {
@@ -86,14 +81,5 @@ final class AdminProjectsHandler {
 
     private static UUID projectId(Exchange ex) {
         return ex.pathUuid("id", "Project");
-    }
-
-    private static Map<String, Object> view(Project p) {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("id", p.id().toString());
-        v.put("name", p.name());
-        v.put("plan", p.plan());
-        v.put("created_at", UploadViews.timestamp(p.createdAt()));
-        return v;
     }
 }

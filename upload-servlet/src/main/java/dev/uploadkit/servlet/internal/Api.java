@@ -24,8 +24,15 @@ public final class Api {
                 settings.maxFileCount(), settings.maxFormFieldSize());
         new FilesHandler(settings.uploads(), views, multipart).register(router);
         new TrashHandler(settings.uploads(), views).register(router);
+        new FileOpsHandler(settings.uploads(), views).register(router);
+        new MetadataHandler(settings.uploads()).register(router);
         new DedupHandler(settings.uploads(), views).register(router);
         new DownloadHandler(settings.uploads(), tokens).register(router);
+        new OpenApiHandler().register(router);
+        if (settings.docs()) {
+            DocsHandler.create().orElseThrow(() -> new IllegalStateException(
+                    "docs: the Swagger UI page needs org.webjars:swagger-ui on the class path")).register(router);
+        }
         if (settings.access() != null) {
             KeysHandler keys = new KeysHandler(settings.access());
             keys.register(router);
@@ -34,6 +41,11 @@ public final class Api {
         if (settings.webhooks() != null) {
             new WebhooksHandler(settings.webhooks()).register(router);
         }
+    }
+
+    /** Returns every route as {@code METHOD pattern}, e.g. {@code GET files/{uuid}}, in registration order. */
+    public java.util.List<String> routes() {
+        return router.routes().stream().map(r -> r.method() + " " + r.pattern()).toList();
     }
 
     public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {

@@ -5,8 +5,6 @@ import dev.uploadkit.core.auth.Permission;
 import dev.uploadkit.core.catalog.DedupStats;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /** {@code files/check-hash} and {@code files/deduplication-stats}. */
@@ -29,23 +27,13 @@ final class DedupHandler {
         JsonFields fields = new JsonFields(Json.readObject(ex));
         Optional<String> hash = fields.requiredString("hash");
         fields.throwIfInvalid();
-        Map<String, Object> data = new LinkedHashMap<>();
         var found = uploads.findByHash(ex.principal().projectId(), hash.orElseThrow());
-        data.put("exists", found.isPresent());
-        data.put("upload", found.map(u -> views.toJson(u, ex.baseUrl())).orElse(null));
-        Json.success(ex, 200, data);
+        Json.success(ex, 200, new Views.HashCheckView(found.isPresent(),
+                found.map(u -> views.toJson(u, ex.baseUrl())).orElse(null)));
     }
 
     private void stats(Exchange ex) throws IOException {
         DedupStats s = uploads.dedupStats(ex.principal().projectId());
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("total_files", s.totalFiles());
-        data.put("unique_blobs", s.uniqueBlobs());
-        data.put("duplicate_files", s.duplicateFiles());
-        data.put("logical_bytes", s.logicalBytes());
-        data.put("stored_bytes", s.storedBytes());
-        data.put("bytes_saved", s.bytesSaved());
-        data.put("savings_percent", s.savingsPercent());
-        Json.success(ex, 200, data);
+        Json.success(ex, 200, Views.DedupStatsView.of(s));
     }
 }

@@ -18,6 +18,7 @@ public final class Exchange {
     private final String configuredBaseUrl;
     private Map<String, String> pathParams = Map.of();
     private Principal principal;
+    private QueryString queryString;
 
     Exchange(HttpServletRequest request, HttpServletResponse response, String requestId, String configuredBaseUrl) {
         this.request = request;
@@ -64,15 +65,35 @@ public final class Exchange {
         return Optional.ofNullable(principal);
     }
 
+    /** Returns a path parameter as the path gave it (decoded by the container). */
+    public String pathParam(String name) {
+        String v = pathParams.get(name);
+        if (v == null) {
+            throw new IllegalStateException("route has no path parameter " + name);
+        }
+        return v;
+    }
+
     /** Returns a path parameter parsed as a UUID; anything else is {@code NOT_FOUND} for {@code what}. */
     public UUID pathUuid(String name, String what) {
         return parseUuid(pathParams.get(name)).orElseThrow(() -> UploadException.notFound(what));
     }
 
-    /** Returns the first value of a query parameter, treating an empty value as absent. */
+    /**
+     * Returns the first value of a query parameter, treating an empty value as absent.
+     *
+     * @throws UploadException {@code PAYLOAD_MALFORMED} if the query string is not percent-encoded UTF-8
+     */
     public Optional<String> query(String name) {
-        String v = request.getParameter(name);
-        return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v);
+        if (queryString == null) {
+            queryString = QueryString.parse(request.getQueryString());
+        }
+        return queryString.get(name).filter(v -> !v.isEmpty());
+    }
+
+    /** Returns the request's {@code Content-Type} header as sent, without the container's charset checks. */
+    public static String contentType(HttpServletRequest request) {
+        return request.getHeader("Content-Type");
     }
 
     /** Returns the absolute URL of the mount, without a trailing slash. */

@@ -1,6 +1,5 @@
 package dev.uploadkit.servlet.internal;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.uploadkit.core.ContentDisposition;
 import dev.uploadkit.core.Metadata;
 import dev.uploadkit.core.Page;
@@ -86,7 +85,6 @@ final class FilesHandler {
     /** Moves the file to trash and answers the trashed upload object, {@code deleted_at} set. */
     private void trash(Exchange ex) throws IOException {
         Upload trashed = uploads.trash(ex.principal().projectId(), ex.pathUuid("uuid", "File"));
-        ObjectNode json = views.toJson(trashed, ex.baseUrl());
-        Json.success(ex, 200, json);
+        Json.success(ex, 200, views.toJson(trashed, ex.baseUrl()));
     }
 }

@@ -56,6 +56,15 @@ public final class InitParams {
                 .ifPresent(v -> builder.maxFormFieldSize(size(UploadServlet.MAX_FORM_FIELD_SIZE_PARAM, v)));
         value(UploadServlet.MAX_FILE_COUNT_PARAM)
                 .ifPresent(v -> builder.maxFileCount(integer(UploadServlet.MAX_FILE_COUNT_PARAM, v)));
+        value(UploadServlet.DOCS_PARAM).ifPresent(v -> builder.docs(bool(UploadServlet.DOCS_PARAM, v)));
+    }
+
+    private static boolean bool(String name, String value) {
+        return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(name + ": must be true or false, was '" + value + "'");
+        };
     }
 
     /** Returns the components named by the factory init-param, else the single {@link ServiceLoader} provider. */

@@ -1,6 +1,7 @@
 package dev.uploadkit.servlet.internal;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -20,7 +21,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -47,22 +47,40 @@ public final class Json {
     }
 
     /**
-     * Reads the request body as a JSON object, whatever its {@code Content-Type}. Malformed JSON surfaces as
-     * Jackson's exception; a body that is JSON but not an object is {@code VALIDATION_ERROR}.
+     * Reads the request body as a JSON object, whatever its {@code Content-Type}. Malformed JSON, and JSON past the
+     * parser's limits (nesting deeper than 64, numbers over 1,000 digits, names over 50,000 characters), is
+     * {@code PAYLOAD_MALFORMED}; a body that is JSON but not an object is {@code VALIDATION_ERROR}.
      */
     public static ObjectNode readObject(Exchange exchange) throws IOException {
-        byte[] body = readBody(exchange);
-        if (body.length == 0) {
-            throw new UploadException(ErrorCode.PAYLOAD_MALFORMED, "The request body is empty; send a JSON object.");
-        }
-        JsonNode node = MAPPER.readTree(body);
+        return parseObject(readBody(exchange));
+    }
+
+    /** Parses a JSON object as {@link #readObject} does. */
+    static ObjectNode parseObject(byte[] body) {
+        JsonNode node = parse(body);
         if (!(node instanceof ObjectNode object)) {
             throw UploadException.validation("body", "The request body must be a JSON object.");
         }
         return object;
     }
 
-    private static byte[] readBody(Exchange exchange) {
+    /** Parses any JSON document; an empty body, malformed JSON or JSON past the parser's limits is malformed. */
+    static JsonNode parse(byte[] body) {
+        if (body.length == 0) {
+            throw new UploadException(ErrorCode.PAYLOAD_MALFORMED, "The request body is empty; send a JSON document.");
+        }
+        try {
+            return MAPPER.readTree(body);
+        } catch (JacksonException e) {
+            // StreamConstraintsException (depth, number or name length) is not a StreamReadException.
+            throw new UploadException(ErrorCode.PAYLOAD_MALFORMED, "The request body is not valid JSON.", e);
+        } catch (IOException e) {
+            throw new UploadException(ErrorCode.PAYLOAD_MALFORMED, "The request body could not be read.", e);
+        }
+    }
+
+    /** Reads the whole request body, at most {@link #MAX_BODY_BYTES}. */
+    static byte[] readBody(Exchange exchange) {
         try (InputStream in = exchange.request().getInputStream()) {
             byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
             if (body.length > MAX_BODY_BYTES) {
@@ -77,25 +95,19 @@ public final class Json {
 
     /** Writes {@code {"success": true, "data": data}}. */
     public static void success(Exchange exchange, int status, Object data) throws IOException {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("success", true);
-        body.put("data", data);
-        write(exchange.response(), exchange.isHead(), status, body);
+        write(exchange.response(), exchange.isHead(), status, new Views.Success(true, data));
+    }
+
+    /** Writes a JSON document as it is, without the envelope. */
+    static void raw(Exchange exchange, Object document) throws IOException {
+        write(exchange.response(), exchange.isHead(), 200, document);
     }
 
     /** Writes a page of a list with its {@code meta} block. */
     public static void page(Exchange exchange, Page<?> page) throws IOException {
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("current_page", page.currentPage());
-        meta.put("per_page", page.perPage());
-        meta.put("total", page.total());
-        meta.put("last_page", page.lastPage());
-        meta.put("next_cursor", page.nextCursor());
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("success", true);
-        body.put("data", page.items());
-        body.put("meta", meta);
-        write(exchange.response(), exchange.isHead(), 200, body);
+        Views.Meta meta = new Views.Meta(page.currentPage(), page.perPage(), page.total(), page.lastPage(),
+                page.nextCursor());
+        write(exchange.response(), exchange.isHead(), 200, new Views.PageBody(true, page.items(), meta));
     }
 
     /** Writes a whole, unpaged list as one page. */
@@ -107,14 +119,7 @@ public final class Json {
     /** Writes the error envelope. */
     static void error(HttpServletResponse response, boolean head, int status, ErrorCode code, String message,
                       Map<String, List<String>> details) throws IOException {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("code", code.name());
-        error.put("message", message);
-        error.put("details", details);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("success", false);
-        body.put("error", error);
-        write(response, head, status, body);
+        write(response, head, status, new Views.ErrorBody(false, new Views.ErrorDetail(code.name(), message, details)));
     }
 
     private static void write(HttpServletResponse response, boolean head, int status, Object body) throws IOException {

@@ -10,9 +10,7 @@ import dev.uploadkit.core.auth.Principal;
 
 import java.io.IOException;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -36,7 +34,7 @@ final class KeysHandler {
     }
 
     private void list(Exchange ex) throws IOException {
-        Json.list(ex, access.keys(ex.principal().projectId()).stream().map(KeysHandler::view).toList());
+        Json.list(ex, access.keys(ex.principal().projectId()).stream().map(Views.KeyView::of).toList());
     }
 
     private void create(Exchange ex) throws IOException {
@@ -59,29 +57,20 @@ final class KeysHandler {
             throw new UploadException(ErrorCode.FORBIDDEN, "A key may only grant permissions it holds itself.");
         }
         CreatedKey created = access.createKey(projectId, name.orElseThrow(), permissions, false);
-        Map<String, Object> data = view(created.key());
-        data.remove("revoked_at");
-        data.put("key", created.plaintext());
-        Json.success(ex, 201, data);
+        Json.success(ex, 201, Views.CreatedKeyView.of(created.key(), created.plaintext()));
     }
 
     private void revoke(Exchange ex) throws IOException {
         UUID projectId = ex.principal().projectId();
         UUID id = ex.pathUuid("id", "API key");
+        ApiKey target = access.keys(projectId).stream().filter(k -> k.id().equals(id)).findFirst()
+                .orElseThrow(() -> UploadException.notFound("API key"));
+        if (target.admin() && !ex.principal().admin()) {
+            throw new UploadException(ErrorCode.FORBIDDEN, "Only a server-admin key may revoke a server-admin key.");
+        }
         access.revokeKey(projectId, id);
         ApiKey revoked = access.keys(projectId).stream().filter(k -> k.id().equals(id)).findFirst()
                 .orElseThrow(() -> UploadException.notFound("API key"));
-        Json.success(ex, 200, view(revoked));
-    }
-
-    static Map<String, Object> view(ApiKey key) {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("id", key.id().toString());
-        v.put("name", key.name());
-        v.put("prefix", key.prefix());
-        v.put("permissions", key.permissions().stream().sorted().map(Permission::wireName).toList());
-        v.put("created_at", UploadViews.timestamp(key.createdAt()));
-        v.put("revoked_at", UploadViews.timestamp(key.revokedAt()));
-        return v;
+        Json.success(ex, 200, Views.KeyView.of(revoked));
     }
 }

@@ -15,6 +15,10 @@ import org.slf4j.LoggerFactory;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -52,7 +56,7 @@ final class MultipartUpload {
         if (request.getContentLengthLong() > maxRequestSize) {
             throw tooLarge(maxRequestSize, null);
         }
-        String boundary = MultipartParser.boundary(request.getContentType()).orElseThrow(() -> new UploadException(
+        String boundary = MultipartParser.boundary(Exchange.contentType(request)).orElseThrow(() -> new UploadException(
                 ErrorCode.PAYLOAD_MALFORMED, "The multipart Content-Type has no valid boundary parameter."));
         UploadForm form = new UploadForm(projectId);
         ReceivedUpload received = null;
@@ -100,12 +104,25 @@ final class MultipartUpload {
     }
 
     private static void requireMultipart(HttpServletRequest request) {
-        String contentType = request.getContentType();
+        String contentType = Exchange.contentType(request);
         // Any multipart type, as commons-fileupload accepted: only form-data dispositions are read from it.
         if (contentType == null
                 || !PartHeaders.type(contentType).toLowerCase(Locale.ROOT).startsWith("multipart/")) {
             throw new UploadException(ErrorCode.PAYLOAD_MALFORMED,
                     "The request must be multipart/form-data with a file field.");
+        }
+        // Fields are read as UTF-8 whatever the charset says, but a charset no one knows means a broken client.
+        String charset = PartHeaders.parameters(contentType).get("charset");
+        if (charset != null && !isKnownCharset(charset)) {
+            throw new UploadException(ErrorCode.PAYLOAD_MALFORMED, "The Content-Type names an unknown charset.");
+        }
+    }
+
+    private static boolean isKnownCharset(String name) {
+        try {
+            return Charset.isSupported(name);
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 
@@ -128,7 +145,12 @@ final class MultipartUpload {
                 throw UploadException.validation(name, "The " + name + " field may be at most "
                         + DataSize.ofBytes(maxFieldSize).format() + ".");
             }
-            return new String(value, StandardCharsets.UTF_8);
+            try {
+                return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(value)).toString();
+            } catch (CharacterCodingException e) {
+                throw UploadException.validation(name, "The " + name + " field must be UTF-8 text.");
+            }
         }
     }
 

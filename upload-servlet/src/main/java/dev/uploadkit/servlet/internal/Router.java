@@ -48,6 +48,13 @@ public final class Router {
         return this;
     }
 
+    /** Returns every route, in the order the paths were first added. */
+    public List<Route> routes() {
+        List<Route> all = new ArrayList<>();
+        paths.forEach(p -> all.addAll(p.byMethod.values()));
+        return List.copyOf(all);
+    }
+
     public Match match(String method, String path) {
         String[] segments = split(path == null ? "" : path);
         PathRoutes best = null;

@@ -15,10 +15,12 @@ import java.util.Objects;
  * @param access {@code null} when the host authenticates on its own and has no key management
  * @param webhooks {@code null} when the host has no webhooks (the routes answer 404)
  * @param publicBaseUrl {@code null} to derive the base of links from each request
+ * @param docs whether the Swagger UI page is served at {@code docs}
  */
 public record Settings(UploadService uploads, AccessService access, Authenticator authenticator, byte[] signingKey,
                        Duration downloadTokenTtl, String publicBaseUrl, long maxRequestSize, int maxFileCount,
-                       long maxFormFieldSize, Clock clock, WebhookService webhooks) {
+                       long maxFormFieldSize, Clock clock, WebhookService webhooks,
+                       boolean docs) {
     public Settings {
         Objects.requireNonNull(uploads, "uploads");
         Objects.requireNonNull(authenticator, "authenticator");

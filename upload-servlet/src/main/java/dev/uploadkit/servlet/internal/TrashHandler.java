@@ -8,8 +8,6 @@ import dev.uploadkit.core.UploadService;
 import dev.uploadkit.core.auth.Permission;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 
 /** {@code files/trash}, {@code files/{uuid}/restore} and {@code files/{uuid}/force}. */
@@ -38,10 +36,7 @@ final class TrashHandler {
 
     private void empty(Exchange ex) throws IOException {
         EmptyTrashResult result = uploads.emptyTrash(ex.principal().projectId());
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("deleted", result.deleted());
-        data.put("bytes_freed", result.bytesFreed());
-        Json.success(ex, 200, data);
+        Json.success(ex, 200, Views.EmptyTrashView.of(result));
     }
 
     private void restore(Exchange ex) throws IOException {
@@ -52,9 +47,6 @@ final class TrashHandler {
     private void forceDelete(Exchange ex) throws IOException {
         UUID uuid = ex.pathUuid("uuid", "File");
         uploads.forceDelete(ex.principal().projectId(), uuid);
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("uuid", uuid.toString());
-        data.put("deleted", true);
-        Json.success(ex, 200, data);
+        Json.success(ex, 200, new Views.DeletedFileView(uuid.toString(), true));
     }
 }

@@ -1,6 +1,5 @@
 package dev.uploadkit.servlet.internal;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.uploadkit.core.ContentInfo;
 import dev.uploadkit.core.DataSize;
 import dev.uploadkit.core.Upload;
@@ -18,49 +17,24 @@ public final class UploadViews {
         this.tokens = tokens;
     }
 
-    public ObjectNode toJson(Upload u, String baseUrl) {
-        ObjectNode n = Json.MAPPER.createObjectNode();
-        n.put("uuid", u.uuid().toString());
-        n.put("filename", u.filename());
-        n.put("folder", u.folder());
-        n.put("object_key", u.objectKey());
-        n.put("download_url", downloadUrl(u, baseUrl));
-        n.put("size_bytes", u.sizeBytes());
-        n.put("size_formatted", DataSize.ofBytes(u.sizeBytes()).format());
-        n.put("mime_type", u.mimeType());
-        n.put("file_hash", u.fileHash().orElse(null));
-        n.put("is_public", u.isPublic());
-        n.put("content_disposition", u.contentDisposition().wireName());
-        n.put("status", u.status().wireName());
-        n.put("storage_id", u.storageId());
-        n.put("is_stored", u.isStored());
-        ObjectNode metadata = n.putObject("metadata");
-        u.metadata().entries().forEach(metadata::put);
-        if (u.contentInfo() == null) {
-            n.putNull("content_info");
-        } else {
-            ContentInfo info = u.contentInfo();
-            ObjectNode c = n.putObject("content_info");
-            c.put("mime", info.mime());
-            if (info.image() != null) {
-                ObjectNode image = c.putObject("image");
-                image.put("width", info.image().width());
-                image.put("height", info.image().height());
-            }
+    public Views.UploadView toJson(Upload u, String baseUrl) {
+        Views.UploadErrorView error = u.error() == null ? null
+                : new Views.UploadErrorView(u.error().code(), u.error().message());
+        return new Views.UploadView(u.uuid().toString(), u.filename(), u.folder(), u.objectKey(),
+                downloadUrl(u, baseUrl), u.sizeBytes(), DataSize.ofBytes(u.sizeBytes()).format(), u.mimeType(),
+                u.fileHash().orElse(null), u.isPublic(), u.contentDisposition().wireName(), u.status().wireName(),
+                u.storageId(), u.isStored(), u.metadata().entries(), contentInfo(u.contentInfo()), u.deduplicated(),
+                u.uploadTimeMs(), null, error, timestamp(u.createdAt()), timestamp(u.updatedAt()),
+                timestamp(u.deletedAt()));
+    }
+
+    private static Views.ContentInfoView contentInfo(ContentInfo info) {
+        if (info == null) {
+            return null;
         }
-        n.put("deduplicated", u.deduplicated());
-        n.put("upload_time_ms", u.uploadTimeMs());
-        if (u.error() == null) {
-            n.putNull("error");
-        } else {
-            ObjectNode error = n.putObject("error");
-            error.put("code", u.error().code());
-            error.put("message", u.error().message());
-        }
-        n.put("created_at", timestamp(u.createdAt()));
-        n.put("updated_at", timestamp(u.updatedAt()));
-        n.put("deleted_at", timestamp(u.deletedAt()));
-        return n;
+        Views.ImageView image = info.image() == null ? null : new Views.ImageView(info.image().width(),
+                info.image().height(), info.imageFormat().orElse(null));
+        return new Views.ContentInfoView(info.mime(), image);
     }
 
     /**

@@ -5,15 +5,11 @@ import dev.uploadkit.core.event.EventType;
 import dev.uploadkit.core.webhook.CreatedWebhook;
 import dev.uploadkit.core.webhook.Webhook;
 import dev.uploadkit.core.webhook.WebhookChange;
-import dev.uploadkit.core.webhook.WebhookDelivery;
 import dev.uploadkit.core.webhook.WebhookService;
-import dev.uploadkit.core.webhook.WebhookTestResult;
 
 import java.io.IOException;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -43,7 +39,7 @@ final class WebhooksHandler {
     }
 
     private void list(Exchange ex) throws IOException {
-        Json.list(ex, webhooks.list(ex.principal().projectId()).stream().map(WebhooksHandler::view).toList());
+        Json.list(ex, webhooks.list(ex.principal().projectId()).stream().map(Views.WebhookView::of).toList());
     }
 
     private void create(Exchange ex) throws IOException {
@@ -54,13 +50,11 @@ final class WebhooksHandler {
         fields.throwIfInvalid();
         CreatedWebhook created = webhooks.create(ex.principal().projectId(), url.orElseThrow(), events,
                 active.orElse(true));
-        Map<String, Object> data = view(created.webhook());
-        data.put("secret", created.secret());
-        Json.success(ex, 201, data);
+        Json.success(ex, 201, Views.CreatedWebhookView.of(created.webhook(), created.secret()));
     }
 
     private void get(Exchange ex) throws IOException {
-        Json.success(ex, 200, view(webhooks.get(ex.principal().projectId(), id(ex))));
+        Json.success(ex, 200, Views.WebhookView.of(webhooks.get(ex.principal().projectId(), id(ex))));
     }
 
     private void update(Exchange ex) throws IOException {
@@ -71,38 +65,29 @@ final class WebhooksHandler {
         fields.throwIfInvalid();
         Webhook updated = webhooks.update(ex.principal().projectId(), id(ex),
                 new WebhookChange(url.orElse(null), events, active.orElse(null)));
-        Json.success(ex, 200, view(updated));
+        Json.success(ex, 200, Views.WebhookView.of(updated));
     }
 
     private void delete(Exchange ex) throws IOException {
         UUID id = id(ex);
         webhooks.delete(ex.principal().projectId(), id);
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("id", id.toString());
-        data.put("deleted", true);
-        Json.success(ex, 200, data);
+        Json.success(ex, 200, new Views.DeletedWebhookView(id.toString(), true));
     }
 
     private void deliveries(Exchange ex) throws IOException {
         UUID id = id(ex);
         Json.page(ex, webhooks.deliveries(ex.principal().projectId(), id, ListParams.pageOnly(ex))
-                .map(WebhooksHandler::view));
+                .map(Views.WebhookDeliveryView::of));
     }
 
     private void redeliver(Exchange ex) throws IOException {
         UUID id = id(ex);
         UUID delivery = ex.pathUuid("delivery_id", "Delivery");
-        Json.success(ex, 200, view(webhooks.redeliver(ex.principal().projectId(), id, delivery)));
+        Json.success(ex, 200, Views.WebhookDeliveryView.of(webhooks.redeliver(ex.principal().projectId(), id, delivery)));
     }
 
     private void test(Exchange ex) throws IOException {
-        WebhookTestResult r = webhooks.test(ex.principal().projectId(), id(ex));
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("success", r.success());
-        data.put("status_code", r.statusCode());
-        data.put("latency_ms", r.latencyMs());
-        data.put("error", r.error());
-        Json.success(ex, 200, data);
+        Json.success(ex, 200, Views.WebhookTestView.of(webhooks.test(ex.principal().projectId(), id(ex))));
     }
 
     private static UUID id(Exchange ex) {
@@ -120,36 +105,5 @@ final class WebhooksHandler {
             fields.problems().add("events", "The events must list at least one event type, such as upload.completed.");
         }
         return events;
-    }
-
-    static Map<String, Object> view(Webhook w) {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("id", w.id().toString());
-        v.put("url", w.url().toString());
-        v.put("events", w.events().stream().map(EventType::wireName).sorted().toList());
-        v.put("is_active", w.active());
-        v.put("disabled_reason", w.disabledReason());
-        v.put("consecutive_failures", w.consecutiveFailures());
-        v.put("created_at", UploadViews.timestamp(w.createdAt()));
-        v.put("updated_at", UploadViews.timestamp(w.updatedAt()));
-        return v;
-    }
-
-    static Map<String, Object> view(WebhookDelivery d) {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("id", d.id().toString());
-        v.put("webhook_id", d.webhookId().toString());
-        v.put("event", d.eventType().wireName());
-        v.put("event_id", d.eventId() == null ? null : d.eventId().toString());
-        v.put("status", d.status().wireName());
-        v.put("attempt", d.attempts());
-        v.put("status_code", d.lastStatusCode());
-        v.put("latency_ms", d.lastLatencyMs());
-        v.put("error", d.lastError());
-        v.put("next_retry_at", UploadViews.timestamp(d.nextAttemptAt()));
-        v.put("created_at", UploadViews.timestamp(d.createdAt()));
-        v.put("updated_at", UploadViews.timestamp(d.updatedAt()));
-        v.put("delivered_at", UploadViews.timestamp(d.deliveredAt()));
-        return v;
     }
 }
