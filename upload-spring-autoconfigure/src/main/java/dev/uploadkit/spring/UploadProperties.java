@@ -26,17 +26,47 @@ public class UploadProperties {
     public static final String DEFAULT_SERVLET_PATH = "/v1/external/*";
 
     private static final int MIN_SIGNING_KEY_LENGTH = 32;
+    private static final int MIN_ADMIN_KEY_LENGTH = 24;
+    private static final int MAX_ADMIN_KEY_LENGTH = 256;
 
+    /** Whether Uploadkit is configured at all. */
     private boolean enabled = true;
+    /** The servlet mapping the REST API is served at: a path starting with '/' and ending with '/*'. */
     private String servletPath = DEFAULT_SERVLET_PATH;
+    /** The largest file accepted (5GB means 5 × 1024³ bytes). */
     private DataSize maxFileSize = DataSize.ofGigabytes(5);
+    /** The detected types uploads are restricted to, exact (application/pdf) or a family (image/*); empty allows every type. */
     private List<String> allowedTypes = List.of();
+    /**
+     * The secret signed download links are made with, at least 32 characters; every instance serving the same files
+     * needs the same one. Unset, a random key is made per start and links stop working on restart.
+     */
     private String signingKey;
+    /**
+     * The admin API key to install (24-256 printable ASCII characters without spaces), with every permission, in the
+     * first project. Unset, a key is generated on first start (no project yet) and logged once as "Admin API key: ...".
+     */
+    private String adminKey;
+    /** The absolute http(s) URL the API is reachable at, such as https://files.example.com/v1/external; unset, it is taken from each request. */
     private String publicBaseUrl;
+    /** How long a signed download link stays valid: between 1s and 365d. */
     private Duration downloadTokenTtl = Duration.ofHours(1);
+    /** How long uploads stay in trash before the background purge deletes them for good. */
     private Duration trashRetention = Duration.ofDays(30);
+    /**
+     * Whether this application runs Uploadkit's background work (heartbeats, crash sweeps, trash purge, event
+     * relay). Every instance that takes uploads on a shared database should.
+     */
     private boolean backgroundWork = true;
+    /** How long an instance may miss its heartbeat before it counts as crashed and its unfinished uploads are swept. */
+    private Duration interruptedAfter = Duration.ofMinutes(1);
+    /** The pause between runs of the crash sweep and of the trash purge: at most 1m. */
+    private Duration jobInterval = Duration.ofMinutes(1);
+    /** The age of leftover temporary files and half-deleted blobs the crash sweep removes. */
+    private Duration sweepGrace = Duration.ofMinutes(10);
+    /** Where file contents are kept. */
     private final Store store = new Store();
+    /** The database Uploadkit opens a pool of its own to when the application has no DataSource. */
     private final Database database = new Database();
 
     /** Returns whether Uploadkit is configured at all; default {@code true}. */
@@ -116,6 +146,26 @@ public class UploadProperties {
         this.signingKey = signingKey;
     }
 
+    /** Returns the admin API key to install, or {@code null} to generate and log one on first start. */
+    public String getAdminKey() {
+        return adminKey;
+    }
+
+    /**
+     * Sets the admin API key installed, with every permission, in the first project: 24 to 256 printable ASCII
+     * characters without spaces. Without it, a key is generated on first start and logged once.
+     */
+    public void setAdminKey(String adminKey) {
+        String key = blankToNull(adminKey);
+        if (key != null && (key.length() < MIN_ADMIN_KEY_LENGTH || key.length() > MAX_ADMIN_KEY_LENGTH
+                || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
+            throw new IllegalArgumentException("upload.admin-key: must be " + MIN_ADMIN_KEY_LENGTH + " to "
+                    + MAX_ADMIN_KEY_LENGTH + " printable ASCII characters without spaces, was " + key.length()
+                    + " characters; use a long random secret, e.g. the output of `openssl rand -hex 24`");
+        }
+        this.adminKey = key;
+    }
+
     /** Returns the absolute URL the API is reachable at, or {@code null} to take it from each request. */
     public String getPublicBaseUrl() {
         return publicBaseUrl;
@@ -172,6 +222,49 @@ public class UploadProperties {
         this.backgroundWork = backgroundWork;
     }
 
+    /** Returns how long an instance may miss its heartbeat before it counts as crashed; default 1 minute. */
+    public Duration getInterruptedAfter() {
+        return interruptedAfter;
+    }
+
+    /** Sets how long an instance may miss its heartbeat before its unfinished uploads are swept: at least 1 second. */
+    public void setInterruptedAfter(Duration interruptedAfter) {
+        this.interruptedAfter = atLeast("upload.interrupted-after", interruptedAfter, Duration.ofSeconds(1), "1m");
+    }
+
+    /** Returns the pause between runs of the crash sweep and of the trash purge; default 1 minute. */
+    public Duration getJobInterval() {
+        return jobInterval;
+    }
+
+    /** Sets the pause between runs of the crash sweep and of the trash purge: between 1 second and 1 minute. */
+    public void setJobInterval(Duration jobInterval) {
+        Duration checked = atLeast("upload.job-interval", jobInterval, Duration.ofSeconds(1), "1m");
+        if (checked.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new IllegalArgumentException("upload.job-interval: '" + jobInterval + "' is too long; use a "
+                    + "duration of at most 1m, such as 1m");
+        }
+        this.jobInterval = checked;
+    }
+
+    /** Returns the age of leftover temporary files and half-deleted blobs the crash sweep removes; default 10 minutes. */
+    public Duration getSweepGrace() {
+        return sweepGrace;
+    }
+
+    /** Sets the age of leftovers the crash sweep removes: at least 1 second. */
+    public void setSweepGrace(Duration sweepGrace) {
+        this.sweepGrace = atLeast("upload.sweep-grace", sweepGrace, Duration.ofSeconds(1), "10m");
+    }
+
+    private static Duration atLeast(String property, Duration value, Duration min, String example) {
+        if (value == null || value.compareTo(min) < 0) {
+            throw new IllegalArgumentException(property + ": '" + value + "' is too short; use a duration of at "
+                    + "least 1s, such as " + example);
+        }
+        return value;
+    }
+
     /** Returns where file contents are kept ({@code upload.store.*}). */
     public Store getStore() {
         return store;
@@ -212,8 +305,11 @@ public class UploadProperties {
 
     /** Where file contents are kept: {@code upload.store.*}. */
     public static class Store {
+        /** The store kind: filesystem, transient (in memory, lost on shutdown) or s3. */
         private StoreType type = StoreType.FILESYSTEM;
+        /** The folder a filesystem store writes under. */
         private String path = "./data/files";
+        /** The bucket used when the type is s3. */
         private final S3 s3 = new S3();
 
         /** Returns the store kind: {@code filesystem} (the default), {@code transient} or {@code s3}. */
@@ -259,11 +355,17 @@ public class UploadProperties {
 
     /** An S3-compatible bucket: {@code upload.store.s3.*}. */
     public static class S3 {
+        /** The service URL, such as http://127.0.0.1:9000; unset for AWS S3 itself. */
         private String endpoint;
+        /** The signing region; unset for us-east-1. */
         private String region;
+        /** The bucket files are kept in; required for an s3 store, created if missing. */
         private String bucket;
+        /** The access key id of the bucket's credentials; required for an s3 store. */
         private String accessKey;
+        /** The secret access key of the bucket's credentials; required for an s3 store. */
         private String secretKey;
+        /** Whether the bucket is addressed as endpoint/bucket rather than bucket.endpoint; needed for IP endpoints and MinIO. */
         private boolean pathStyle;
 
         /** Returns the service URL, or {@code null} for AWS S3 itself. */
@@ -361,8 +463,11 @@ public class UploadProperties {
         /** The embedded H2 database used when no URL is set. */
         public static final String DEFAULT_URL = "jdbc:h2:file:./data/db/uploadkit";
 
+        /** The JDBC URL, such as jdbc:postgresql://db/uploads; unset, an embedded H2 database under ./data/db. */
         private String url;
+        /** The user to connect as; unset, sa for H2 and none otherwise. */
         private String username;
+        /** The password to connect with. */
         private String password;
 
         /** Returns the JDBC URL set, or {@code null} when none is; see {@link #determineUrl()}. */

@@ -3,6 +3,7 @@ package dev.uploadkit.spring;
 import dev.uploadkit.core.DataSize;
 import dev.uploadkit.core.UploadService;
 import dev.uploadkit.core.auth.AccessService;
+import dev.uploadkit.core.auth.AdminBootstrap;
 import dev.uploadkit.core.event.WebhookSink;
 import dev.uploadkit.core.jobs.BackgroundWork;
 import dev.uploadkit.core.store.FileStore;
@@ -25,6 +26,7 @@ import org.springframework.context.annotation.Configuration;
 
 import javax.sql.DataSource;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Auto-configuration of Uploadkit from {@link UploadProperties} ({@code upload.*}).
@@ -37,7 +39,8 @@ import java.nio.file.Path;
  *   <li>a {@link FileStore} of {@code upload.store.type}: {@code filesystem} (default, under
  *       {@code upload.store.path}), {@code transient} or {@code s3};</li>
  *   <li>an {@link UploadService} on those two, sending events to the application's {@link WebhookSink} if any;</li>
- *   <li>an {@link AccessService} for projects and API keys;</li>
+ *   <li>an {@link AccessService} for projects and API keys, and a first admin key: {@code upload.admin-key}
+ *       installed, or, on first start without it, one generated and logged once ({@link AdminBootstrap});</li>
  *   <li>the {@link BackgroundWork} of that service (heartbeats, crash sweeps, purging trash older than
  *       {@code upload.trash-retention}), started with the context and closed before the service, unless
  *       {@code upload.background-work} is {@code false};</li>
@@ -63,6 +66,8 @@ public final class UploadkitAutoConfiguration {
     public static final String S3_STORE_ID = "s3";
 
     private static final Logger LOG = LoggerFactory.getLogger(UploadkitAutoConfiguration.class);
+    private static final Duration HEARTBEAT = Duration.ofSeconds(10);
+    private static final Duration JOB_POLLING = Duration.ofSeconds(10);
 
     UploadkitAutoConfiguration() {
     }
@@ -100,6 +105,7 @@ public final class UploadkitAutoConfiguration {
                                          ObjectProvider<WebhookSink> webhookSink) {
         return UploadService.builder()
                 .catalog(database.catalog())
+                .interruptedAfter(properties.getInterruptedAfter())
                 .store(store)
                 .maxFileSize(DataSize.ofBytes(properties.getMaxFileSize().toBytes()))
                 .allowedTypes(properties.getAllowedTypes())
@@ -113,8 +119,12 @@ public final class UploadkitAutoConfiguration {
     @ConditionalOnProperty(prefix = "upload", name = "background-work", havingValue = "true", matchIfMissing = true)
     BackgroundWork uploadkitBackgroundWork(UploadProperties properties, UploadService uploads,
                                            UploadkitDatabase database) {
+        // The same cadence as the standalone server: polls and heartbeats at least as often as the settings need.
         return BackgroundWork.builder().uploadService(uploads)
-                .jobRunner(database.jobRunner(uploads.instanceId()))
+                .jobRunner(database.jobRunner(uploads.instanceId(), min(JOB_POLLING, properties.getJobInterval())))
+                .heartbeatInterval(min(HEARTBEAT, properties.getInterruptedAfter().dividedBy(6)))
+                .jobInterval(properties.getJobInterval())
+                .gracePeriod(properties.getSweepGrace())
                 .trashRetention(properties.getTrashRetention())
                 .build();
     }
@@ -123,6 +133,16 @@ public final class UploadkitAutoConfiguration {
     @ConditionalOnMissingBean
     AccessService uploadkitAccessService(UploadkitDatabase database) {
         return AccessService.create(database.projects());
+    }
+
+    // Runs once every singleton exists, before the web server takes requests.
+    @Bean
+    AdminKeyBootstrap uploadkitAdminKeyBootstrap(UploadProperties properties, AccessService access) {
+        return new AdminKeyBootstrap(access, properties.getAdminKey());
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** Mounts the REST API; only in a servlet web application, so other applications still get the services. */
