@@ -81,7 +81,7 @@ public final class UploadServlet extends HttpServlet {
     }
 
     private UploadServlet(Builder builder) {
-        this.api = new Api(builder.settings());
+        this.api = new Api(builder.settings(), builder.observer);
         this.resources = List.copyOf(builder.resources);
     }
 
@@ -110,7 +110,7 @@ public final class UploadServlet extends HttpServlet {
                     .configure(builder, params.asMap());
             Settings settings = builder.settings();
             resources = List.copyOf(builder.resources);
-            api = new Api(settings);
+            api = new Api(settings, builder.observer);
         } catch (RuntimeException e) {
             closeAll(builder.resources);
             throw unavailable(e);
@@ -168,6 +168,7 @@ public final class UploadServlet extends HttpServlet {
         private int maxFileCount = 100;
         private DataSize maxFormFieldSize = DataSize.ofKibibytes(64);
         private Clock clock = Clock.systemUTC();
+        private RequestObserver observer = RequestObserver.NONE;
         private final List<AutoCloseable> resources = new ArrayList<>();
 
         private Builder() {
@@ -303,6 +304,12 @@ public final class UploadServlet extends HttpServlet {
         /** Sets the clock download tokens are issued and checked with (default: the system UTC clock). */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Sets who is told about each answered request (metrics, accounting); default {@link RequestObserver#NONE}. */
+        public Builder observer(RequestObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
             return this;
         }
 

@@ -71,6 +71,17 @@ public final class ErrorResponder {
         Json.error(response, "HEAD".equals(request.getMethod()), f.code.httpStatus(), f.code, f.message, f.details);
     }
 
+    /** Returns the contract's code {@link #respond} answers {@code failure} with. */
+    public static ErrorCode codeOf(Exception failure) {
+        if (failure instanceof UploadException ue) {
+            return ue.code();
+        }
+        if (failure instanceof StreamReadException || failure instanceof MismatchedInputException) {
+            return ErrorCode.PAYLOAD_MALFORMED;
+        }
+        return ErrorCode.INTERNAL_ERROR;
+    }
+
     private static Failure classify(Exception failure, String requestId) {
         if (failure instanceof UploadException ue) {
             boolean serverSide = ue.code().httpStatus() >= 500;
