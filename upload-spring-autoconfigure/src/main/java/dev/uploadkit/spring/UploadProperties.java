@@ -69,7 +69,6 @@ public class UploadProperties {
     /** The database Uploadkit opens a pool of its own to when the application has no DataSource. */
     private final Database database = new Database();
 
-    /** Returns whether Uploadkit is configured at all; default {@code true}. */
     public boolean isEnabled() {
         return enabled;
     }
@@ -180,7 +179,6 @@ public class UploadProperties {
         this.publicBaseUrl = publicBaseUrl;
     }
 
-    /** Returns how long a signed download link stays valid; default 1 hour. */
     public Duration getDownloadTokenTtl() {
         return downloadTokenTtl;
     }
@@ -195,7 +193,6 @@ public class UploadProperties {
         this.downloadTokenTtl = downloadTokenTtl;
     }
 
-    /** Returns how long uploads stay in trash before the background purge deletes them; default 30 days. */
     public Duration getTrashRetention() {
         return trashRetention;
     }
@@ -209,7 +206,6 @@ public class UploadProperties {
         this.trashRetention = trashRetention;
     }
 
-    /** Returns whether this application runs Uploadkit's background work (crash sweeps, trash purge); default true. */
     public boolean isBackgroundWork() {
         return backgroundWork;
     }
@@ -222,55 +218,49 @@ public class UploadProperties {
         this.backgroundWork = backgroundWork;
     }
 
-    /** Returns how long an instance may miss its heartbeat before it counts as crashed; default 1 minute. */
     public Duration getInterruptedAfter() {
         return interruptedAfter;
     }
 
     /** Sets how long an instance may miss its heartbeat before its unfinished uploads are swept: at least 1 second. */
     public void setInterruptedAfter(Duration interruptedAfter) {
-        this.interruptedAfter = atLeast("upload.interrupted-after", interruptedAfter, Duration.ofSeconds(1), "1m");
+        this.interruptedAfter = atLeastASecond("upload.interrupted-after", interruptedAfter, "1m");
     }
 
-    /** Returns the pause between runs of the crash sweep and of the trash purge; default 1 minute. */
     public Duration getJobInterval() {
         return jobInterval;
     }
 
     /** Sets the pause between runs of the crash sweep and of the trash purge: between 1 second and 1 minute. */
     public void setJobInterval(Duration jobInterval) {
-        Duration checked = atLeast("upload.job-interval", jobInterval, Duration.ofSeconds(1), "1m");
-        if (checked.compareTo(Duration.ofMinutes(1)) > 0) {
+        if (atLeastASecond("upload.job-interval", jobInterval, "1m").compareTo(Duration.ofMinutes(1)) > 0) {
             throw new IllegalArgumentException("upload.job-interval: '" + jobInterval + "' is too long; use a "
                     + "duration of at most 1m, such as 1m");
         }
-        this.jobInterval = checked;
+        this.jobInterval = jobInterval;
     }
 
-    /** Returns the age of leftover temporary files and half-deleted blobs the crash sweep removes; default 10 minutes. */
     public Duration getSweepGrace() {
         return sweepGrace;
     }
 
     /** Sets the age of leftovers the crash sweep removes: at least 1 second. */
     public void setSweepGrace(Duration sweepGrace) {
-        this.sweepGrace = atLeast("upload.sweep-grace", sweepGrace, Duration.ofSeconds(1), "10m");
+        this.sweepGrace = atLeastASecond("upload.sweep-grace", sweepGrace, "10m");
     }
 
-    private static Duration atLeast(String property, Duration value, Duration min, String example) {
-        if (value == null || value.compareTo(min) < 0) {
+    private static Duration atLeastASecond(String property, Duration value, String example) {
+        if (value == null || value.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException(property + ": '" + value + "' is too short; use a duration of at "
                     + "least 1s, such as " + example);
         }
         return value;
     }
 
-    /** Returns where file contents are kept ({@code upload.store.*}). */
     public Store getStore() {
         return store;
     }
 
-    /** Returns the database used when the application has no {@code DataSource} ({@code upload.database.*}). */
     public Database getDatabase() {
         return database;
     }
@@ -334,7 +324,6 @@ public class UploadProperties {
             return type;
         }
 
-        /** Returns the folder a {@code filesystem} store writes under; default {@code ./data/files}. */
         public String getPath() {
             return path;
         }
@@ -347,7 +336,6 @@ public class UploadProperties {
             this.path = path;
         }
 
-        /** Returns the bucket settings used when the type is {@code s3}. */
         public S3 getS3() {
             return s3;
         }
@@ -368,7 +356,6 @@ public class UploadProperties {
         /** Whether the bucket is addressed as endpoint/bucket rather than bucket.endpoint; needed for IP endpoints and MinIO. */
         private boolean pathStyle;
 
-        /** Returns the service URL, or {@code null} for AWS S3 itself. */
         public String getEndpoint() {
             return endpoint;
         }
@@ -377,7 +364,6 @@ public class UploadProperties {
             this.endpoint = blankToNull(endpoint);
         }
 
-        /** Returns the signing region, or {@code null} for {@value S3Settings#DEFAULT_REGION}. */
         public String getRegion() {
             return region;
         }
@@ -386,7 +372,6 @@ public class UploadProperties {
             this.region = blankToNull(region);
         }
 
-        /** Returns the bucket name; required for an {@code s3} store, created if missing. */
         public String getBucket() {
             return bucket;
         }
@@ -395,7 +380,6 @@ public class UploadProperties {
             this.bucket = blankToNull(bucket);
         }
 
-        /** Returns the access key id; required for an {@code s3} store. */
         public String getAccessKey() {
             return accessKey;
         }
@@ -404,7 +388,6 @@ public class UploadProperties {
             this.accessKey = blankToNull(accessKey);
         }
 
-        /** Returns the secret access key; required for an {@code s3} store. */
         public String getSecretKey() {
             return secretKey;
         }
@@ -413,7 +396,6 @@ public class UploadProperties {
             this.secretKey = blankToNull(secretKey);
         }
 
-        /** Returns whether the bucket is addressed as {@code endpoint/bucket}; needed for IP endpoints and MinIO. */
         public boolean isPathStyle() {
             return pathStyle;
         }
@@ -506,7 +488,6 @@ public class UploadProperties {
             return determineUrl().startsWith("jdbc:h2:") ? "sa" : null;
         }
 
-        /** Returns the password, or {@code null} for none. */
         public String getPassword() {
             return password;
         }

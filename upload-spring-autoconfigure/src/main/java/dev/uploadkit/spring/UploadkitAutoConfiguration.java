@@ -9,6 +9,7 @@ import dev.uploadkit.core.jobs.BackgroundWork;
 import dev.uploadkit.core.store.FileStore;
 import dev.uploadkit.core.store.JcloudsFileStore;
 import dev.uploadkit.jdbc.UploadkitDatabase;
+import dev.uploadkit.servlet.RequestObserver;
 import dev.uploadkit.servlet.UploadServlet;
 import jakarta.servlet.Servlet;
 import org.slf4j.Logger;
@@ -17,6 +18,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -27,6 +29,8 @@ import org.springframework.context.annotation.Configuration;
 import javax.sql.DataSource;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Auto-configuration of Uploadkit from {@link UploadProperties} ({@code upload.*}).
@@ -45,7 +49,12 @@ import java.time.Duration;
  *       {@code upload.trash-retention}), started with the context and closed before the service, unless
  *       {@code upload.background-work} is {@code false};</li>
  *   <li>in a servlet web application, a {@link ServletRegistrationBean} mounting the {@link UploadServlet} at
- *       {@code upload.servlet-path}, unless the application registers an {@code UploadServlet} itself.</li>
+ *       {@code upload.servlet-path}, telling every {@link RequestObserver} bean about each request, unless the
+ *       application registers an {@code UploadServlet} itself;</li>
+ *   <li>with Micrometer, meters {@code uploadkit.*} bound to the application's registry;</li>
+ *   <li>with Actuator (Boot 3.5's {@code spring-boot-actuator} or Boot 4's {@code spring-boot-health}), a health
+ *       indicator {@code uploadkit}: down, with a reason and no secret, when the catalog or the store is
+ *       unreachable.</li>
  * </ul>
  *
  * <p>Nothing is defined when {@code upload.enabled} is {@code false}. Invalid properties stop the application at
@@ -141,8 +150,56 @@ public final class UploadkitAutoConfiguration {
         return new AdminKeyBootstrap(access, properties.getAdminKey());
     }
 
+    private static UploadkitHealth health(UploadProperties properties, UploadkitDatabase database, FileStore store) {
+        UploadProperties.S3 s3 = properties.getStore().getS3();
+        List<String> secrets = Arrays.asList(properties.getSigningKey(), properties.getAdminKey(),
+                properties.getDatabase().getPassword(), s3.getSecretKey(), s3.getAccessKey());
+        return new UploadkitHealth(database.dataSource(), store, secrets);
+    }
+
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** Health under Spring Boot 3 Actuator; {@code management.health.uploadkit.enabled=false} turns it off. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")
+    @ConditionalOnMissingClass("org.springframework.boot.health.contributor.HealthIndicator")
+    @ConditionalOnProperty(prefix = "management.health.uploadkit", name = "enabled", matchIfMissing = true)
+    static class Boot3HealthConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "uploadkitHealthIndicator")
+        UploadkitHealthIndicator uploadkitHealthIndicator(UploadProperties properties, UploadkitDatabase database,
+                                                          FileStore store) {
+            return new UploadkitHealthIndicator(health(properties, database, store));
+        }
+    }
+
+    /** Health under Spring Boot 4 ({@code spring-boot-health}); the same switch turns it off. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+    @ConditionalOnProperty(prefix = "management.health.uploadkit", name = "enabled", matchIfMissing = true)
+    static class Boot4HealthConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "uploadkitHealthIndicator")
+        UploadkitBoot4HealthIndicator uploadkitHealthIndicator(UploadProperties properties,
+                                                               UploadkitDatabase database, FileStore store) {
+            return new UploadkitBoot4HealthIndicator(health(properties, database, store));
+        }
+    }
+
+    /** Micrometer meters, bound by Boot to the application's registry when it has one (Actuator brings it). */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+    static class MetricsConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        UploadkitMetrics uploadkitMetrics() {
+            return new UploadkitMetrics();
+        }
     }
 
     /** Mounts the REST API; only in a servlet web application, so other applications still get the services. */
@@ -155,11 +212,13 @@ public final class UploadkitAutoConfiguration {
         @ConditionalOnMissingBean(value = UploadServlet.class, parameterizedContainer = ServletRegistrationBean.class)
         ServletRegistrationBean<UploadServlet> uploadkitServletRegistration(UploadProperties properties,
                                                                             UploadService uploadService,
-                                                                            AccessService accessService) {
+                                                                            AccessService accessService,
+                                                                            ObjectProvider<RequestObserver> observers) {
             UploadServlet.Builder servlet = UploadServlet.builder()
                     .uploadService(uploadService)
                     .accessService(accessService)
                     .downloadTokenTtl(properties.getDownloadTokenTtl());
+            observers.orderedStream().reduce(RequestObserver::andThen).ifPresent(servlet::observer);
             // Without a key the servlet makes a random one per start, and logs a warning saying so.
             if (properties.getSigningKey() != null) {
                 servlet.signingKey(properties.getSigningKey());

@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Starts the example application on a random port, as {@code java -jar} would, and runs the README's Spring Boot
- * curl tour against it with the key it logged or was given.
+ * curl tour against it with the key it logged or was given, then reads Uploadkit's health and metrics from Actuator.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ReadmeTourTest {
@@ -88,6 +88,16 @@ class ReadmeTourTest {
             assertThat(curl("-X", "POST", uk + "/admin/projects", "-H", "X-API-Key: " + key,
                     "-H", "Content-Type: application/json", "-d", "{\"name\":\"shop\",\"plan\":\"starter\"}")
                     .path("data").path("name").asText()).isEqualTo("shop");
+
+            String actuator = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port") + "/actuator";
+            JsonNode health = json.readTree(curlBytes(actuator + "/health"));
+            assertThat(health.path("components").path("uploadkit").path("status").asText()).isEqualTo("UP");
+            assertThat(health.path("components").path("uploadkit").path("details").path("store").asText())
+                    .isEqualTo("local");
+            JsonNode uploads = json.readTree(curlBytes(actuator + "/metrics/uploadkit.uploads?tag=outcome:success"));
+            assertThat(uploads.path("measurements").get(0).path("value").asDouble()).as("COUNT").isEqualTo(2);
+            JsonNode bytes = json.readTree(curlBytes(actuator + "/metrics/uploadkit.downloads.bytes"));
+            assertThat(bytes.path("measurements").findValuesAsText("statistic")).contains("TOTAL");
         }
     }
 
