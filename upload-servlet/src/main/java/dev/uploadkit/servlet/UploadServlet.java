@@ -84,7 +84,7 @@ public final class UploadServlet extends HttpServlet {
     }
 
     private UploadServlet(Builder builder) {
-        this.api = new Api(builder.settings());
+        this.api = new Api(builder.settings(), builder.observer);
         this.resources = List.copyOf(builder.resources);
     }
 
@@ -113,7 +113,7 @@ public final class UploadServlet extends HttpServlet {
                     .configure(builder, params.asMap());
             Settings settings = builder.settings();
             resources = List.copyOf(builder.resources);
-            api = new Api(settings);
+            api = new Api(settings, builder.observer);
         } catch (RuntimeException e) {
             closeAll(builder.resources);
             throw unavailable(e);
@@ -179,6 +179,7 @@ public final class UploadServlet extends HttpServlet {
         private DataSize maxFormFieldSize = DataSize.ofKibibytes(64);
         private Clock clock = Clock.systemUTC();
         private boolean docs;
+        private RequestObserver observer = RequestObserver.NONE;
         private final List<AutoCloseable> resources = new ArrayList<>();
 
         private Builder() {
@@ -331,6 +332,12 @@ public final class UploadServlet extends HttpServlet {
          */
         public Builder docs(boolean enabled) {
             this.docs = enabled;
+            return this;
+        }
+
+        /** Sets who is told about each answered request (metrics, accounting); default {@link RequestObserver#NONE}. */
+        public Builder observer(RequestObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
             return this;
         }
 

@@ -121,7 +121,9 @@ class BadInputTest {
         String answer = server.raw(sent, true);
 
         assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
-        assertTrue(answer.contains("\"PAYLOAD_MALFORMED\""), answer);
+        if (server.container().servletAnswersBrokenBodies()) {
+            assertTrue(answer.contains("\"PAYLOAD_MALFORMED\""), answer);
+        }
         assertNothingLeft();
     }
 

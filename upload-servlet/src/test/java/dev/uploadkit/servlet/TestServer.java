@@ -15,10 +15,6 @@ import dev.uploadkit.core.auth.Project;
 import dev.uploadkit.core.store.FileStore;
 import dev.uploadkit.core.store.JcloudsFileStore;
 import dev.uploadkit.jdbc.UploadkitDatabase;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -50,7 +46,8 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
- * The servlet in embedded Jetty 12 on 127.0.0.1 with a random port, mounted at {@value #MOUNT}, over the real
+ * The servlet in a {@link TestContainer} (embedded Jetty 12, or Tomcat) on 127.0.0.1 with a random port, mounted at
+ * {@value #MOUNT}, over the real
  * services: an H2 in-memory catalog through upload-jdbc and a jclouds filesystem store in a test folder. Starts
  * with one project holding a key with every permission and a server-admin key.
  */
@@ -69,8 +66,7 @@ final class TestServer implements AutoCloseable {
     final String key;
     final String adminKey;
     final UploadServlet servlet;
-    private final Server jetty;
-    private final ServerConnector connector;
+    private final TestContainer container;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -139,19 +135,16 @@ final class TestServer implements AutoCloseable {
         b.customizer.accept(servlet);
         this.servlet = servlet.build();
 
-        jetty = new Server();
-        connector = new ServerConnector(jetty);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        jetty.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler("/");
-        context.addServlet(new ServletHolder(this.servlet), MOUNT + "/*");
-        jetty.setHandler(context);
-        jetty.start();
+        container = TestContainer.start(this.servlet, MOUNT + "/*");
     }
 
     int port() {
-        return connector.getLocalPort();
+        return container.port();
+    }
+
+    /** Returns the container the servlet runs in. */
+    TestContainer container() {
+        return container;
     }
 
     /** Returns the servlet's base URL, e.g. {@code http://127.0.0.1:1234/v1/external}. */
@@ -308,7 +301,7 @@ final class TestServer implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try {
-            jetty.stop();
+            container.close();
         } finally {
             try {
                 store.close();

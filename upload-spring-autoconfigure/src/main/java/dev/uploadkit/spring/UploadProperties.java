@@ -1,5 +1,6 @@
 package dev.uploadkit.spring;
 
+import dev.uploadkit.core.net.OutboundPolicy;
 import dev.uploadkit.core.UploadService;
 import dev.uploadkit.core.store.S3Settings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -26,20 +27,54 @@ public class UploadProperties {
     public static final String DEFAULT_SERVLET_PATH = "/v1/external/*";
 
     private static final int MIN_SIGNING_KEY_LENGTH = 32;
+    private static final int MIN_ADMIN_KEY_LENGTH = 24;
+    private static final int MAX_ADMIN_KEY_LENGTH = 256;
 
+    /** Whether Uploadkit is configured at all. */
     private boolean enabled = true;
+    /** The servlet mapping the REST API is served at: a path starting with '/' and ending with '/*'. */
     private String servletPath = DEFAULT_SERVLET_PATH;
+    /** The largest file accepted (5GB means 5 × 1024³ bytes). */
     private DataSize maxFileSize = DataSize.ofGigabytes(5);
+    /** The detected types uploads are restricted to, exact (application/pdf) or a family (image/*); empty allows every type. */
     private List<String> allowedTypes = List.of();
+    /**
+     * The secret signed download links are made with, at least 32 characters; every instance serving the same files
+     * needs the same one. Unset, a random key is made per start and links stop working on restart.
+     */
     private String signingKey;
+    /**
+     * The admin API key to install (24-256 printable ASCII characters without spaces), with every permission, in the
+     * first project. Unset, a key is generated on first start (no project yet) and logged once as "Admin API key: ...".
+     */
+    private String adminKey;
+    /** The absolute http(s) URL the API is reachable at, such as https://files.example.com/v1/external; unset, it is taken from each request. */
     private String publicBaseUrl;
+    /**
+     * Addresses and CIDR ranges webhooks may reach besides public ones, comma-separated (127.0.0.1/32,10.0.0.0/8);
+     * unset, only public addresses are reachable.
+     */
+    private String outboundAllow;
+    /** How long a signed download link stays valid: between 1s and 365d. */
     private Duration downloadTokenTtl = Duration.ofHours(1);
+    /** How long uploads stay in trash before the background purge deletes them for good. */
     private Duration trashRetention = Duration.ofDays(30);
+    /**
+     * Whether this application runs Uploadkit's background work (heartbeats, crash sweeps, trash purge, event
+     * relay). Every instance that takes uploads on a shared database should.
+     */
     private boolean backgroundWork = true;
+    /** How long an instance may miss its heartbeat before it counts as crashed and its unfinished uploads are swept. */
+    private Duration interruptedAfter = Duration.ofMinutes(1);
+    /** The pause between runs of the crash sweep and of the trash purge: at most 1m. */
+    private Duration jobInterval = Duration.ofMinutes(1);
+    /** The age of leftover temporary files and half-deleted blobs the crash sweep removes. */
+    private Duration sweepGrace = Duration.ofMinutes(10);
+    /** Where file contents are kept. */
     private final Store store = new Store();
+    /** The database Uploadkit opens a pool of its own to when the application has no DataSource. */
     private final Database database = new Database();
 
-    /** Returns whether Uploadkit is configured at all; default {@code true}. */
     public boolean isEnabled() {
         return enabled;
     }
@@ -116,6 +151,41 @@ public class UploadProperties {
         this.signingKey = signingKey;
     }
 
+    /** Returns the admin API key to install, or {@code null} to generate and log one on first start. */
+    public String getAdminKey() {
+        return adminKey;
+    }
+
+    /**
+     * Sets the admin API key installed, with every permission, in the first project: 24 to 256 printable ASCII
+     * characters without spaces. Without it, a key is generated on first start and logged once.
+     */
+    public void setAdminKey(String adminKey) {
+        String key = blankToNull(adminKey);
+        if (key != null && (key.length() < MIN_ADMIN_KEY_LENGTH || key.length() > MAX_ADMIN_KEY_LENGTH
+                || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
+            throw new IllegalArgumentException("upload.admin-key: must be " + MIN_ADMIN_KEY_LENGTH + " to "
+                    + MAX_ADMIN_KEY_LENGTH + " printable ASCII characters without spaces, was " + key.length()
+                    + " characters; use a long random secret, e.g. the output of `openssl rand -hex 24`");
+        }
+        this.adminKey = key;
+    }
+
+    /** Returns the extra addresses webhooks may reach, or {@code null} for public ones only. */
+    public String getOutboundAllow() {
+        return outboundAllow;
+    }
+
+    /** Sets the extra addresses and CIDR ranges webhooks may reach, e.g. {@code 127.0.0.1/32,10.0.0.0/8}. */
+    public void setOutboundAllow(String outboundAllow) {
+        try {
+            OutboundPolicy.parse(outboundAllow);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("upload.outbound-allow: " + e.getMessage(), e);
+        }
+        this.outboundAllow = outboundAllow;
+    }
+
     /** Returns the absolute URL the API is reachable at, or {@code null} to take it from each request. */
     public String getPublicBaseUrl() {
         return publicBaseUrl;
@@ -130,7 +200,6 @@ public class UploadProperties {
         this.publicBaseUrl = publicBaseUrl;
     }
 
-    /** Returns how long a signed download link stays valid; default 1 hour. */
     public Duration getDownloadTokenTtl() {
         return downloadTokenTtl;
     }
@@ -145,7 +214,6 @@ public class UploadProperties {
         this.downloadTokenTtl = downloadTokenTtl;
     }
 
-    /** Returns how long uploads stay in trash before the background purge deletes them; default 30 days. */
     public Duration getTrashRetention() {
         return trashRetention;
     }
@@ -159,7 +227,6 @@ public class UploadProperties {
         this.trashRetention = trashRetention;
     }
 
-    /** Returns whether this application runs Uploadkit's background work (crash sweeps, trash purge); default true. */
     public boolean isBackgroundWork() {
         return backgroundWork;
     }
@@ -172,12 +239,49 @@ public class UploadProperties {
         this.backgroundWork = backgroundWork;
     }
 
-    /** Returns where file contents are kept ({@code upload.store.*}). */
+    public Duration getInterruptedAfter() {
+        return interruptedAfter;
+    }
+
+    /** Sets how long an instance may miss its heartbeat before its unfinished uploads are swept: at least 1 second. */
+    public void setInterruptedAfter(Duration interruptedAfter) {
+        this.interruptedAfter = atLeastASecond("upload.interrupted-after", interruptedAfter, "1m");
+    }
+
+    public Duration getJobInterval() {
+        return jobInterval;
+    }
+
+    /** Sets the pause between runs of the crash sweep and of the trash purge: between 1 second and 1 minute. */
+    public void setJobInterval(Duration jobInterval) {
+        if (atLeastASecond("upload.job-interval", jobInterval, "1m").compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new IllegalArgumentException("upload.job-interval: '" + jobInterval + "' is too long; use a "
+                    + "duration of at most 1m, such as 1m");
+        }
+        this.jobInterval = jobInterval;
+    }
+
+    public Duration getSweepGrace() {
+        return sweepGrace;
+    }
+
+    /** Sets the age of leftovers the crash sweep removes: at least 1 second. */
+    public void setSweepGrace(Duration sweepGrace) {
+        this.sweepGrace = atLeastASecond("upload.sweep-grace", sweepGrace, "10m");
+    }
+
+    private static Duration atLeastASecond(String property, Duration value, String example) {
+        if (value == null || value.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException(property + ": '" + value + "' is too short; use a duration of at "
+                    + "least 1s, such as " + example);
+        }
+        return value;
+    }
+
     public Store getStore() {
         return store;
     }
 
-    /** Returns the database used when the application has no {@code DataSource} ({@code upload.database.*}). */
     public Database getDatabase() {
         return database;
     }
@@ -212,8 +316,11 @@ public class UploadProperties {
 
     /** Where file contents are kept: {@code upload.store.*}. */
     public static class Store {
+        /** The store kind: filesystem, transient (in memory, lost on shutdown) or s3. */
         private StoreType type = StoreType.FILESYSTEM;
+        /** The folder a filesystem store writes under. */
         private String path = "./data/files";
+        /** The bucket used when the type is s3. */
         private final S3 s3 = new S3();
 
         /** Returns the store kind: {@code filesystem} (the default), {@code transient} or {@code s3}. */
@@ -238,7 +345,6 @@ public class UploadProperties {
             return type;
         }
 
-        /** Returns the folder a {@code filesystem} store writes under; default {@code ./data/files}. */
         public String getPath() {
             return path;
         }
@@ -251,7 +357,6 @@ public class UploadProperties {
             this.path = path;
         }
 
-        /** Returns the bucket settings used when the type is {@code s3}. */
         public S3 getS3() {
             return s3;
         }
@@ -259,14 +364,19 @@ public class UploadProperties {
 
     /** An S3-compatible bucket: {@code upload.store.s3.*}. */
     public static class S3 {
+        /** The service URL, such as http://127.0.0.1:9000; unset for AWS S3 itself. */
         private String endpoint;
+        /** The signing region; unset for us-east-1. */
         private String region;
+        /** The bucket files are kept in; required for an s3 store, created if missing. */
         private String bucket;
+        /** The access key id of the bucket's credentials; required for an s3 store. */
         private String accessKey;
+        /** The secret access key of the bucket's credentials; required for an s3 store. */
         private String secretKey;
+        /** Whether the bucket is addressed as endpoint/bucket rather than bucket.endpoint; needed for IP endpoints and MinIO. */
         private boolean pathStyle;
 
-        /** Returns the service URL, or {@code null} for AWS S3 itself. */
         public String getEndpoint() {
             return endpoint;
         }
@@ -275,7 +385,6 @@ public class UploadProperties {
             this.endpoint = blankToNull(endpoint);
         }
 
-        /** Returns the signing region, or {@code null} for {@value S3Settings#DEFAULT_REGION}. */
         public String getRegion() {
             return region;
         }
@@ -284,7 +393,6 @@ public class UploadProperties {
             this.region = blankToNull(region);
         }
 
-        /** Returns the bucket name; required for an {@code s3} store, created if missing. */
         public String getBucket() {
             return bucket;
         }
@@ -293,7 +401,6 @@ public class UploadProperties {
             this.bucket = blankToNull(bucket);
         }
 
-        /** Returns the access key id; required for an {@code s3} store. */
         public String getAccessKey() {
             return accessKey;
         }
@@ -302,7 +409,6 @@ public class UploadProperties {
             this.accessKey = blankToNull(accessKey);
         }
 
-        /** Returns the secret access key; required for an {@code s3} store. */
         public String getSecretKey() {
             return secretKey;
         }
@@ -311,7 +417,6 @@ public class UploadProperties {
             this.secretKey = blankToNull(secretKey);
         }
 
-        /** Returns whether the bucket is addressed as {@code endpoint/bucket}; needed for IP endpoints and MinIO. */
         public boolean isPathStyle() {
             return pathStyle;
         }
@@ -361,8 +466,11 @@ public class UploadProperties {
         /** The embedded H2 database used when no URL is set. */
         public static final String DEFAULT_URL = "jdbc:h2:file:./data/db/uploadkit";
 
+        /** The JDBC URL, such as jdbc:postgresql://db/uploads; unset, an embedded H2 database under ./data/db. */
         private String url;
+        /** The user to connect as; unset, sa for H2 and none otherwise. */
         private String username;
+        /** The password to connect with. */
         private String password;
 
         /** Returns the JDBC URL set, or {@code null} when none is; see {@link #determineUrl()}. */
@@ -401,7 +509,6 @@ public class UploadProperties {
             return determineUrl().startsWith("jdbc:h2:") ? "sa" : null;
         }
 
-        /** Returns the password, or {@code null} for none. */
         public String getPassword() {
             return password;
         }

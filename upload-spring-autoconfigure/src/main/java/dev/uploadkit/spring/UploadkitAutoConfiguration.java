@@ -1,13 +1,20 @@
 package dev.uploadkit.spring;
 
+import java.nio.charset.StandardCharsets;
+import dev.uploadkit.servlet.SignedDownloadLinks;
+import dev.uploadkit.core.webhook.WebhookService;
+import dev.uploadkit.core.net.OutboundPolicy;
+import dev.uploadkit.core.UploadServiceBuilder;
 import dev.uploadkit.core.DataSize;
 import dev.uploadkit.core.UploadService;
 import dev.uploadkit.core.auth.AccessService;
+import dev.uploadkit.core.auth.AdminBootstrap;
 import dev.uploadkit.core.event.WebhookSink;
 import dev.uploadkit.core.jobs.BackgroundWork;
 import dev.uploadkit.core.store.FileStore;
 import dev.uploadkit.core.store.JcloudsFileStore;
 import dev.uploadkit.jdbc.UploadkitDatabase;
+import dev.uploadkit.servlet.RequestObserver;
 import dev.uploadkit.servlet.UploadServlet;
 import jakarta.servlet.Servlet;
 import org.slf4j.Logger;
@@ -16,6 +23,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -25,6 +33,9 @@ import org.springframework.context.annotation.Configuration;
 
 import javax.sql.DataSource;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Auto-configuration of Uploadkit from {@link UploadProperties} ({@code upload.*}).
@@ -37,12 +48,18 @@ import java.nio.file.Path;
  *   <li>a {@link FileStore} of {@code upload.store.type}: {@code filesystem} (default, under
  *       {@code upload.store.path}), {@code transient} or {@code s3};</li>
  *   <li>an {@link UploadService} on those two, sending events to the application's {@link WebhookSink} if any;</li>
- *   <li>an {@link AccessService} for projects and API keys;</li>
+ *   <li>an {@link AccessService} for projects and API keys, and a first admin key: {@code upload.admin-key}
+ *       installed, or, on first start without it, one generated and logged once ({@link AdminBootstrap});</li>
  *   <li>the {@link BackgroundWork} of that service (heartbeats, crash sweeps, purging trash older than
  *       {@code upload.trash-retention}), started with the context and closed before the service, unless
  *       {@code upload.background-work} is {@code false};</li>
  *   <li>in a servlet web application, a {@link ServletRegistrationBean} mounting the {@link UploadServlet} at
- *       {@code upload.servlet-path}, unless the application registers an {@code UploadServlet} itself.</li>
+ *       {@code upload.servlet-path}, telling every {@link RequestObserver} bean about each request, unless the
+ *       application registers an {@code UploadServlet} itself;</li>
+ *   <li>with Micrometer, meters {@code uploadkit.*} bound to the application's registry;</li>
+ *   <li>with Actuator (Boot 3.5's {@code spring-boot-actuator} or Boot 4's {@code spring-boot-health}), a health
+ *       indicator {@code uploadkit}: down, with a reason and no secret, when the catalog or the store is
+ *       unreachable.</li>
  * </ul>
  *
  * <p>Nothing is defined when {@code upload.enabled} is {@code false}. Invalid properties stop the application at
@@ -63,6 +80,8 @@ public final class UploadkitAutoConfiguration {
     public static final String S3_STORE_ID = "s3";
 
     private static final Logger LOG = LoggerFactory.getLogger(UploadkitAutoConfiguration.class);
+    private static final Duration HEARTBEAT = Duration.ofSeconds(10);
+    private static final Duration JOB_POLLING = Duration.ofSeconds(10);
 
     UploadkitAutoConfiguration() {
     }
@@ -98,8 +117,17 @@ public final class UploadkitAutoConfiguration {
     @ConditionalOnMissingBean
     UploadService uploadkitUploadService(UploadProperties properties, UploadkitDatabase database, FileStore store,
                                          ObjectProvider<WebhookSink> webhookSink) {
-        return UploadService.builder()
+        UploadServiceBuilder builder = UploadService.builder();
+        // Webhook payloads carry the API's download links when they can be made outside a request: with a fixed
+        // signing key (so the servlet accepts them) and a public base URL.
+        if (properties.getSigningKey() != null && properties.getPublicBaseUrl() != null) {
+            String base = properties.getPublicBaseUrl();
+            builder.downloadLinks(new SignedDownloadLinks(properties.getSigningKey().getBytes(StandardCharsets.UTF_8),
+                    properties.getDownloadTokenTtl(), () -> base));
+        }
+        return builder
                 .catalog(database.catalog())
+                .interruptedAfter(properties.getInterruptedAfter())
                 .store(store)
                 .maxFileSize(DataSize.ofBytes(properties.getMaxFileSize().toBytes()))
                 .allowedTypes(properties.getAllowedTypes())
@@ -107,14 +135,25 @@ public final class UploadkitAutoConfiguration {
                 .build();
     }
 
+    @Bean
+    @ConditionalOnMissingBean
+    WebhookService uploadkitWebhookService(UploadProperties properties, UploadkitDatabase database) {
+        return WebhookService.builder().catalog(database.catalog())
+                .policy(OutboundPolicy.parse(properties.getOutboundAllow())).build();
+    }
+
     // Started when created, closed before the service and the database it uses (Spring destroys dependents first).
     @Bean(initMethod = "start", destroyMethod = "close")
     @ConditionalOnMissingBean
     @ConditionalOnProperty(prefix = "upload", name = "background-work", havingValue = "true", matchIfMissing = true)
     BackgroundWork uploadkitBackgroundWork(UploadProperties properties, UploadService uploads,
-                                           UploadkitDatabase database) {
-        return BackgroundWork.builder().uploadService(uploads)
-                .jobRunner(database.jobRunner(uploads.instanceId()))
+                                           UploadkitDatabase database, WebhookService webhooks) {
+        // The same cadence as the standalone server: polls and heartbeats at least as often as the settings need.
+        return BackgroundWork.builder().uploadService(uploads).webhooks(webhooks)
+                .jobRunner(database.jobRunner(uploads.instanceId(), min(JOB_POLLING, properties.getJobInterval())))
+                .heartbeatInterval(min(HEARTBEAT, properties.getInterruptedAfter().dividedBy(6)))
+                .jobInterval(properties.getJobInterval())
+                .gracePeriod(properties.getSweepGrace())
                 .trashRetention(properties.getTrashRetention())
                 .build();
     }
@@ -123,6 +162,64 @@ public final class UploadkitAutoConfiguration {
     @ConditionalOnMissingBean
     AccessService uploadkitAccessService(UploadkitDatabase database) {
         return AccessService.create(database.projects());
+    }
+
+    // Runs once every singleton exists, before the web server takes requests.
+    @Bean
+    AdminKeyBootstrap uploadkitAdminKeyBootstrap(UploadProperties properties, AccessService access) {
+        return new AdminKeyBootstrap(access, properties.getAdminKey());
+    }
+
+    private static UploadkitHealth health(UploadProperties properties, UploadkitDatabase database, FileStore store) {
+        UploadProperties.S3 s3 = properties.getStore().getS3();
+        List<String> secrets = Arrays.asList(properties.getSigningKey(), properties.getAdminKey(),
+                properties.getDatabase().getPassword(), s3.getSecretKey(), s3.getAccessKey());
+        return new UploadkitHealth(database.dataSource(), store, secrets);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** Health under Spring Boot 3 Actuator; {@code management.health.uploadkit.enabled=false} turns it off. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")
+    @ConditionalOnMissingClass("org.springframework.boot.health.contributor.HealthIndicator")
+    @ConditionalOnProperty(prefix = "management.health.uploadkit", name = "enabled", matchIfMissing = true)
+    static class Boot3HealthConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "uploadkitHealthIndicator")
+        UploadkitHealthIndicator uploadkitHealthIndicator(UploadProperties properties, UploadkitDatabase database,
+                                                          FileStore store) {
+            return new UploadkitHealthIndicator(health(properties, database, store));
+        }
+    }
+
+    /** Health under Spring Boot 4 ({@code spring-boot-health}); the same switch turns it off. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+    @ConditionalOnProperty(prefix = "management.health.uploadkit", name = "enabled", matchIfMissing = true)
+    static class Boot4HealthConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "uploadkitHealthIndicator")
+        UploadkitBoot4HealthIndicator uploadkitHealthIndicator(UploadProperties properties,
+                                                               UploadkitDatabase database, FileStore store) {
+            return new UploadkitBoot4HealthIndicator(health(properties, database, store));
+        }
+    }
+
+    /** Micrometer meters, bound by Boot to the application's registry when it has one (Actuator brings it). */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+    static class MetricsConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        UploadkitMetrics uploadkitMetrics() {
+            return new UploadkitMetrics();
+        }
     }
 
     /** Mounts the REST API; only in a servlet web application, so other applications still get the services. */
@@ -135,11 +232,15 @@ public final class UploadkitAutoConfiguration {
         @ConditionalOnMissingBean(value = UploadServlet.class, parameterizedContainer = ServletRegistrationBean.class)
         ServletRegistrationBean<UploadServlet> uploadkitServletRegistration(UploadProperties properties,
                                                                             UploadService uploadService,
-                                                                            AccessService accessService) {
+                                                                            AccessService accessService,
+                                                                            WebhookService webhookService,
+                                                                            ObjectProvider<RequestObserver> observers) {
             UploadServlet.Builder servlet = UploadServlet.builder()
                     .uploadService(uploadService)
                     .accessService(accessService)
+                    .webhookService(webhookService)
                     .downloadTokenTtl(properties.getDownloadTokenTtl());
+            observers.orderedStream().reduce(RequestObserver::andThen).ifPresent(servlet::observer);
             // Without a key the servlet makes a random one per start, and logs a warning saying so.
             if (properties.getSigningKey() != null) {
                 servlet.signingKey(properties.getSigningKey());

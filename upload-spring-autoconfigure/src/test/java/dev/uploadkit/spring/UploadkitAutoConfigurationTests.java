@@ -207,6 +207,8 @@ class UploadkitAutoConfigurationTests {
             "upload.allowed-types=pdf                                  | upload.allowed-types",
             "upload.database.url=postgres://db/uploads                 | upload.database.url",
             "upload.download-token-ttl=0s                              | upload.download-token-ttl",
+            "upload.job-interval=2m                                    | upload.job-interval",
+            "upload.interrupted-after=0s                               | upload.interrupted-after",
     })
     void aBadPropertyFailsBindingAndNamesTheProperty(String setting, String property) {
         runner().withPropertyValues(setting).run(context -> {

@@ -3,6 +3,7 @@ package dev.uploadkit.standalone;
 import dev.uploadkit.core.UploadService;
 import dev.uploadkit.core.webhook.WebhookService;
 import dev.uploadkit.core.auth.AccessService;
+import dev.uploadkit.core.auth.AdminBootstrap;
 import dev.uploadkit.core.jobs.BackgroundWork;
 import dev.uploadkit.core.store.FileStore;
 import dev.uploadkit.core.store.JcloudsFileStore;
@@ -109,7 +110,10 @@ public final class StandaloneServer implements AutoCloseable {
                     .trashRetention(config.trashRetention()).build();
             background.start();
             AccessService access = AccessService.create(database.projects());
-            AdminBootstrap.run(access, config.adminKey(), out);
+            AdminBootstrap.ensureAdminKey(access, config.adminKey()).ifPresent(key -> {
+                out.println("Admin API key: " + key.plaintext());
+                out.flush();
+            });
 
             UploadServlet.Builder servlet = UploadServlet.builder().uploadService(uploads).accessService(access)
                     .webhookService(webhooks).signingKey(signingKey).downloadTokenTtl(DOWNLOAD_LINK_TTL)

@@ -3,21 +3,35 @@ package dev.uploadkit.servlet.internal;
 import dev.uploadkit.core.ErrorCode;
 import dev.uploadkit.core.UploadException;
 import dev.uploadkit.core.auth.Principal;
+import dev.uploadkit.servlet.RequestObserver;
+import dev.uploadkit.servlet.RequestOutcome;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** The servlet's request pipeline: route, authenticate, authorise, handle; failures go to {@link ErrorResponder}. */
 public final class Api {
+    private static final Logger LOG = LoggerFactory.getLogger(Api.class);
+
     private final Settings settings;
+    private final RequestObserver observer;
     private final Router router = new Router();
 
     public Api(Settings settings) {
+        this(settings, RequestObserver.NONE);
+    }
+
+    public Api(Settings settings, RequestObserver observer) {
         this.settings = settings;
+        this.observer = Objects.requireNonNull(observer, "observer");
         DownloadTokens tokens = new DownloadTokens(settings.signingKey(), settings.clock(), settings.downloadTokenTtl());
         UploadViews views = new UploadViews(tokens);
         MultipartUpload multipart = new MultipartUpload(settings.uploads(), settings.maxRequestSize(),
@@ -49,25 +63,45 @@ public final class Api {
     }
 
     public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        long started = System.nanoTime();
         String requestId = newRequestId();
         response.setHeader("X-Request-Id", requestId);
         Exchange exchange = new Exchange(request, response, requestId, settings.publicBaseUrl());
+        ErrorCode error = null;
         try {
-            Router.Match match = router.match(request.getMethod(), exchange.path());
-            if (!match.found()) {
-                if (match.allowed().isEmpty()) {
-                    throw new UploadException(ErrorCode.NOT_FOUND, "No such endpoint.");
-                }
-                response.setHeader("Allow", String.join(", ", match.allowed()));
-                throw new UploadException(ErrorCode.METHOD_NOT_ALLOWED,
-                        "The method " + request.getMethod() + " is not allowed here; use " + match.allowed() + ".");
-            }
-            exchange.pathParams(match.params());
-            authorize(exchange, match.route().access());
-            match.route().handler().handle(exchange);
+            route(exchange);
         } catch (Exception e) {
+            error = ErrorResponder.codeOf(e);
             ErrorResponder.respond(request, response, requestId, e);
+        } finally {
+            observe(new RequestOutcome(request.getMethod(), exchange.routePattern(), response.getStatus(),
+                    Optional.ofNullable(error), exchange.transferred(), Duration.ofNanos(System.nanoTime() - started)));
         }
+    }
+
+    private void observe(RequestOutcome outcome) {
+        try {
+            observer.completed(outcome);
+        } catch (RuntimeException e) {
+            LOG.warn("The request observer failed on {}", outcome, e);
+        }
+    }
+
+    private void route(Exchange exchange) throws IOException {
+        HttpServletRequest request = exchange.request();
+        Router.Match match = router.match(request.getMethod(), exchange.path());
+        if (!match.found()) {
+            if (match.allowed().isEmpty()) {
+                throw new UploadException(ErrorCode.NOT_FOUND, "No such endpoint.");
+            }
+            exchange.response().setHeader("Allow", String.join(", ", match.allowed()));
+            throw new UploadException(ErrorCode.METHOD_NOT_ALLOWED,
+                    "The method " + request.getMethod() + " is not allowed here; use " + match.allowed() + ".");
+        }
+        exchange.pathParams(match.params());
+        exchange.routePattern(match.route().pattern());
+        authorize(exchange, match.route().access());
+        match.route().handler().handle(exchange);
     }
 
     private void authorize(Exchange exchange, Access access) {

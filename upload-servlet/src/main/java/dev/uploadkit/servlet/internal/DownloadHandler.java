@@ -118,6 +118,7 @@ final class DownloadHandler {
             resp.setContentLengthLong(content.contentLength());
             if (!ex.isHead()) {
                 copy(content.content(), resp.getOutputStream());
+                ex.transferred(content.contentLength());
             }
         }
     }

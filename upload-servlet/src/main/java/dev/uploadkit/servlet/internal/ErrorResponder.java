@@ -36,11 +36,18 @@ public final class ErrorResponder {
 
     /**
      * Answers {@code failure}. If the response is already committed nothing can be answered: the failure is
-     * logged and rethrown so the container aborts the connection rather than end a truncated body normally.
+     * logged and rethrown so the container aborts the connection rather than end a truncated body normally —
+     * unless the container has already taken the answer over with an error status of its own (Tomcat answers
+     * {@code 400} itself when reading the request body fails), which is then left to finish.
      */
     public static void respond(HttpServletRequest request, HttpServletResponse response, String requestId,
                                Exception failure) throws IOException {
         Failure f = classify(failure, requestId);
+        if (response.isCommitted() && response.getStatus() >= 400 && !f.serverSide) {
+            LOG.debug("Request {} {} [{}] refused with {} by the container: {}", request.getMethod(),
+                    request.getRequestURI(), requestId, response.getStatus(), f.message);
+            return;
+        }
         if (response.isCommitted()) {
             if (failure instanceof IOException io) {
                 LOG.debug("Request {} {} [{}] aborted after the response started: {}", request.getMethod(),
@@ -69,6 +76,17 @@ public final class ErrorResponder {
             response.setHeader("Retry-After", Integer.toString(UNAVAILABLE_RETRY_AFTER));
         }
         Json.error(response, "HEAD".equals(request.getMethod()), f.code.httpStatus(), f.code, f.message, f.details);
+    }
+
+    /** Returns the contract's code {@link #respond} answers {@code failure} with. */
+    public static ErrorCode codeOf(Exception failure) {
+        if (failure instanceof UploadException ue) {
+            return ue.code();
+        }
+        if (failure instanceof StreamReadException || failure instanceof MismatchedInputException) {
+            return ErrorCode.PAYLOAD_MALFORMED;
+        }
+        return ErrorCode.INTERNAL_ERROR;
     }
 
     private static Failure classify(Exception failure, String requestId) {

@@ -19,6 +19,8 @@ public final class Exchange {
     private Map<String, String> pathParams = Map.of();
     private Principal principal;
     private QueryString queryString;
+    private String routePattern = "";
+    private long transferred;
 
     Exchange(HttpServletRequest request, HttpServletResponse response, String requestId, String configuredBaseUrl) {
         this.request = request;
@@ -46,6 +48,24 @@ public final class Exchange {
 
     void pathParams(Map<String, String> params) {
         this.pathParams = params;
+    }
+
+    void routePattern(String pattern) {
+        this.routePattern = pattern;
+    }
+
+    /** Returns the pattern of the route answering this request, or empty before one matched. */
+    String routePattern() {
+        return routePattern;
+    }
+
+    /** Records the file bytes this request moved (an upload's size, a download's body), for the request observer. */
+    void transferred(long bytes) {
+        this.transferred = bytes;
+    }
+
+    long transferred() {
+        return transferred;
     }
 
     void principal(Principal principal) {
