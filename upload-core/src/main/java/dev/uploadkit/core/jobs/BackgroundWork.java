@@ -1,13 +1,17 @@
 package dev.uploadkit.core.jobs;
 
 import dev.uploadkit.core.UploadService;
+import dev.uploadkit.core.catalog.ImportJobs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +46,8 @@ public final class BackgroundWork implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundWork.class);
     /** The trash purge's job name. */
     public static final String TRASH_PURGE_JOB = "uploadkit-trash-purge";
+    /** The unstored removal's job name. */
+    public static final String UNSTORED_REMOVAL_JOB = "uploadkit-unstored-removal";
 
     private final UploadService uploads;
     private final JobRunner runner;
@@ -57,6 +63,11 @@ public final class BackgroundWork implements AutoCloseable {
     private volatile ScheduledFuture<?> sweeps;
     private final ScheduledExecutorService relay;
     private final Duration eventInterval;
+    /** Claims pending imports and watches for cancels of this instance's streams. */
+    private final ScheduledExecutorService watcher;
+    private final ExecutorService importers;
+    private final Semaphore importSlots;
+    private final Duration watchInterval;
 
     private BackgroundWork(Builder b) {
         this.uploads = b.uploads;
@@ -75,11 +86,25 @@ public final class BackgroundWork implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.watchInterval = b.watchInterval;
+        this.watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "uploadkit-import-watcher");
+            t.setDaemon(true);
+            return t;
+        });
+        this.importSlots = new Semaphore(b.importConcurrency);
+        this.importers = Executors.newFixedThreadPool(b.importConcurrency, r -> {
+            Thread t = new Thread(r, "uploadkit-import");
+            t.setDaemon(true);
+            return t;
+        });
         Duration retention = b.trashRetention;
+        Duration unstoredTtl = b.unstoredTtl;
         Duration grace = b.gracePeriod;
         this.jobInterval = b.jobInterval;
         this.sweep = () -> uploads.sweepInterrupted(grace);
-        this.jobs = List.of(RecurringJob.of(TRASH_PURGE_JOB, b.jobInterval, () -> uploads.purgeTrash(retention)));
+        this.jobs = List.of(RecurringJob.of(TRASH_PURGE_JOB, b.jobInterval, () -> uploads.purgeTrash(retention)),
+                RecurringJob.of(UNSTORED_REMOVAL_JOB, b.jobInterval, () -> uploads.removeUnstored(unstoredTtl)));
     }
 
     public static Builder builder() {
@@ -109,6 +134,53 @@ public final class BackgroundWork implements AutoCloseable {
         runner.start(jobs);
         long relayPeriod = eventInterval.toMillis();
         relay.scheduleWithFixedDelay(this::relayEvents, 0, relayPeriod, TimeUnit.MILLISECONDS);
+        long watch = watchInterval.toMillis();
+        watcher.scheduleWithFixedDelay(this::watch, 0, watch, TimeUnit.MILLISECONDS);
+    }
+
+    private void watch() {
+        try {
+            uploads.abortCancelledStreams();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not look for cancelled uploads; retrying in {}", watchInterval, e);
+        }
+        pollImports();
+    }
+
+    /** Claims as many pending imports as there are free import threads and starts them. */
+    private void pollImports() {
+        try {
+            int free = importSlots.availablePermits();
+            if (free == 0 || closed.get()) {
+                return;
+            }
+            for (ImportJobs.Job job : uploads.claimImports(free)) {
+                importSlots.acquireUninterruptibly();
+                try {
+                    importers.execute(() -> runImport(job));
+                } catch (RejectedExecutionException e) {
+                    // Closing: the claimed import is given back by a crash sweep once this instance's heartbeats stop.
+                    importSlots.release();
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not claim pending imports; retrying in {}", watchInterval, e);
+        }
+    }
+
+    private void runImport(ImportJobs.Job job) {
+        try {
+            uploads.runImport(job);
+        } catch (RuntimeException e) {
+            LOG.warn("The import of upload {} failed", job.upload().uuid(), e);
+        } finally {
+            importSlots.release();
+            try {
+                watcher.execute(this::pollImports);
+            } catch (RejectedExecutionException closing) {
+                // no more imports are claimed once closed
+            }
+        }
     }
 
     private void relayEvents() {
@@ -145,7 +217,9 @@ public final class BackgroundWork implements AutoCloseable {
             return;
         }
         try {
+            watcher.shutdownNow();
             stopRelay();
+            stopImports();
             runner.close();
         } finally {
             for (ScheduledFuture<?> f : new ScheduledFuture<?>[] {sweeps, heartbeats}) {
@@ -156,6 +230,19 @@ public final class BackgroundWork implements AutoCloseable {
             if (ownsScheduler) {
                 scheduler.shutdownNow();
             }
+        }
+    }
+
+    /** Lets imports in progress finish for a while; those still running after it are given back by a crash sweep. */
+    private void stopImports() {
+        importers.shutdown();
+        try {
+            if (!importers.awaitTermination(5, TimeUnit.SECONDS)) {
+                importers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            importers.shutdownNow();
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -182,8 +269,44 @@ public final class BackgroundWork implements AutoCloseable {
         private Duration trashRetention = Duration.ofDays(30);
         private Duration gracePeriod = Duration.ofMinutes(10);
         private Duration eventInterval = Duration.ofMillis(500);
+        private Duration watchInterval = Duration.ofMillis(250);
+        private int importConcurrency = 8;
+        private Duration unstoredTtl = Duration.ofHours(24);
 
         private Builder() {
+        }
+
+        /**
+         * The pause between looks for pending URL imports to claim and for cancelled uploads whose streams this
+         * instance holds (aborted within about this long); default 250 ms, at least 10 ms.
+         */
+        public Builder watchInterval(Duration value) {
+            positive("watchInterval", value, "Duration.ofMillis(250)");
+            if (value.toMillis() < 10) {
+                throw new IllegalArgumentException("watchInterval: must be at least 10 ms, was " + value
+                        + "; use for example Duration.ofMillis(250)");
+            }
+            watchInterval = value;
+            return this;
+        }
+
+        /** How many URL imports this instance runs at once, each on a thread of its own; default 8, 1 to 256. */
+        public Builder importConcurrency(int value) {
+            if (value < 1 || value > 256) {
+                throw new IllegalArgumentException("importConcurrency: must be 1 to 256, was " + value
+                        + "; use for example 8");
+            }
+            importConcurrency = value;
+            return this;
+        }
+
+        /**
+         * How long unstored uploads ({@code store=false}), and failed and cancelled ones, are kept after they were
+         * created before a job removes them; default 24 hours.
+         */
+        public Builder unstoredTtl(Duration value) {
+            unstoredTtl = positive("unstoredTtl", value, "Duration.ofHours(24)");
+            return this;
         }
 
         public Builder uploadService(UploadService value) {

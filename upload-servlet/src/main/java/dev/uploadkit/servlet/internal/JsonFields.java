@@ -29,6 +29,11 @@ final class JsonFields {
         return body.has(field);
     }
 
+    /** Returns a field's JSON value as sent, or null when absent. */
+    JsonNode raw(String field) {
+        return body.get(field);
+    }
+
     boolean isNull(String field) {
         return body.has(field) && body.get(field).isNull();
     }

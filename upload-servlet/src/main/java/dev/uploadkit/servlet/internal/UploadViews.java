@@ -50,6 +50,7 @@ public final class UploadViews {
         }
         n.put("deduplicated", u.deduplicated());
         n.put("upload_time_ms", u.uploadTimeMs());
+        n.put("source_url", u.sourceUrl());
         if (u.error() == null) {
             n.putNull("error");
         } else {
