@@ -25,6 +25,7 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class UploadkitDatabaseTest {
     @TempDir
@@ -60,7 +61,7 @@ class UploadkitDatabaseTest {
                     applied.add(rs.getString(1));
                 }
             }
-            assertEquals(List.of("1", "2", "3", "4", "5"), applied);
+            assertTrue(applied.containsAll(List.of("1", "2", "3", "4", "5", "8")), applied::toString);
             try (ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM host_table")) {
                 rs.next();
                 assertEquals(0, rs.getInt(1));

@@ -2,6 +2,7 @@ package dev.uploadkit.standalone;
 
 import dev.uploadkit.core.DataSize;
 import dev.uploadkit.core.Durations;
+import dev.uploadkit.core.net.OutboundPolicy;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,10 @@ import java.util.Optional;
  * @param interruptedAfter how long an instance may go without a heartbeat before its uploads count as interrupted
  * @param jobInterval the pause between runs of the crash sweep and of the trash purge (at most a minute)
  * @param sweepGrace how old leftover temporary files and blobs being deleted must be before the sweep removes them
+ * @param outboundPolicy which addresses URL imports may reach: public ones, plus {@code UPLOADKIT_OUTBOUND_ALLOW}'s
+ * @param unstoredTtl how long unstored, failed and cancelled uploads are kept
+ * @param importTimeout the longest a URL import may take
+ * @param importConcurrency how many URL imports this instance runs at once
  */
 public record StandaloneConfig(
         String host,
@@ -40,7 +45,11 @@ public record StandaloneConfig(
         Duration trashRetention,
         Duration interruptedAfter,
         Duration jobInterval,
-        Duration sweepGrace) {
+        Duration sweepGrace,
+        OutboundPolicy outboundPolicy,
+        Duration unstoredTtl,
+        Duration importTimeout,
+        int importConcurrency) {
 
     static final String USAGE = """
             Usage: java -jar uploadkit-standalone.jar [options]
@@ -58,6 +67,10 @@ public record StandaloneConfig(
             Crash sweeps: UPLOADKIT_INTERRUPTED_AFTER (no heartbeat for this long = crashed, default 1m),
               UPLOADKIT_JOB_INTERVAL (sweep and trash purge, default and at most 1m), UPLOADKIT_SWEEP_GRACE
               (age of leftover temporary files the sweep removes, default 10m).
+            URL imports: UPLOADKIT_OUTBOUND_ALLOW (addresses or CIDR ranges they may reach besides public ones,
+              e.g. 127.0.0.1/32,10.0.0.0/8), UPLOADKIT_IMPORT_TIMEOUT (default 10m), UPLOADKIT_IMPORT_CONCURRENCY
+              (async imports run at once per instance, default 8).
+            UPLOADKIT_UNSTORED_TTL: how long store=false, failed and cancelled uploads are kept (default 24h).
             """;
 
     public StandaloneConfig {
@@ -68,6 +81,11 @@ public record StandaloneConfig(
         positive("UPLOADKIT_INTERRUPTED_AFTER", interruptedAfter);
         positive("UPLOADKIT_JOB_INTERVAL", jobInterval);
         positive("UPLOADKIT_SWEEP_GRACE", sweepGrace);
+        positive("UPLOADKIT_UNSTORED_TTL", unstoredTtl);
+        positive("UPLOADKIT_IMPORT_TIMEOUT", importTimeout);
+        if (importConcurrency < 1 || importConcurrency > 256) {
+            throw new IllegalArgumentException("UPLOADKIT_IMPORT_CONCURRENCY: must be 1-256, was " + importConcurrency);
+        }
         if (jobInterval.compareTo(Duration.ofMinutes(1)) > 0) {
             throw new IllegalArgumentException("UPLOADKIT_JOB_INTERVAL: must be at most 1m (lifecycle jobs run at "
                     + "least once a minute), was " + jobInterval);
@@ -132,7 +150,11 @@ public record StandaloneConfig(
                 s.duration("UPLOADKIT_TRASH_RETENTION", Duration.ofDays(30)),
                 s.duration("UPLOADKIT_INTERRUPTED_AFTER", Duration.ofMinutes(1)),
                 s.duration("UPLOADKIT_JOB_INTERVAL", Duration.ofMinutes(1)),
-                s.duration("UPLOADKIT_SWEEP_GRACE", Duration.ofMinutes(10)));
+                s.duration("UPLOADKIT_SWEEP_GRACE", Duration.ofMinutes(10)),
+                OutboundPolicy.parse(s.get(null, "UPLOADKIT_OUTBOUND_ALLOW").orElse(null)),
+                s.duration("UPLOADKIT_UNSTORED_TTL", Duration.ofHours(24)),
+                s.duration("UPLOADKIT_IMPORT_TIMEOUT", Duration.ofMinutes(10)),
+                s.integer(null, "UPLOADKIT_IMPORT_CONCURRENCY", 8));
     }
 
     private static final java.util.Set<String> KNOWN_FLAGS = java.util.Set.of("host", "port", "data-dir",
@@ -156,8 +178,8 @@ public record StandaloneConfig(
             try {
                 return v.map(Integer::parseInt).orElse(fallback);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--" + flag + " / " + variable + ": '" + v.get()
-                        + "' is not a whole number");
+                throw new IllegalArgumentException((flag == null ? "" : "--" + flag + " / ") + variable + ": '"
+                        + v.get() + "' is not a whole number");
             }
         }
     }

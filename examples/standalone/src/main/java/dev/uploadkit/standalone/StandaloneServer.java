@@ -85,12 +85,14 @@ public final class StandaloneServer implements AutoCloseable {
             store = openStore(config);
             uploads = UploadService.builder().catalog(database.catalog()).store(store)
                     .interruptedAfter(config.interruptedAfter())
+                    .outboundPolicy(config.outboundPolicy()).importTimeout(config.importTimeout())
                     .maxFileSize(config.maxFileSize()).build();
             background = BackgroundWork.builder().uploadService(uploads)
                     .jobRunner(database.jobRunner(uploads.instanceId(), min(JOB_POLLING, config.jobInterval())))
                     .heartbeatInterval(min(HEARTBEAT, config.interruptedAfter().dividedBy(6)))
                     .jobInterval(config.jobInterval()).gracePeriod(config.sweepGrace())
-                    .trashRetention(config.trashRetention()).build();
+                    .trashRetention(config.trashRetention()).unstoredTtl(config.unstoredTtl())
+                    .importConcurrency(config.importConcurrency()).build();
             background.start();
             AccessService access = AccessService.create(database.projects());
             AdminBootstrap.run(access, config.adminKey(), out);

@@ -23,7 +23,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * shared by every instance, the trash purge ({@link UploadService#purgeTrash}); and the event relay, which every
  * {@link Builder#eventInterval} hands the outbox's pending events to the webhook sink
  * ({@link UploadService#deliverEvents}) on a thread of its own. Relays of several instances share the outbox: each
- * pending event goes to one of them at a time.
+ * pending event goes to one of them at a time. Every {@link Builder#watchInterval} a watcher thread aborts this
+ * instance's streams whose uploads were cancelled elsewhere ({@link UploadService#abortCancelledStreams}) and claims
+ * as many pending URL imports as there are free import threads ({@link Builder#importConcurrency}), which run them
+ * ({@link UploadService#runImport}); the unstored removal ({@link UploadService#removeUnstored}) is a second shared
+ * job beside the trash purge.
  *
  * <p>The crash sweep runs on every instance rather than as a shared job: it is safe to run concurrently, and a
  * shared job whose run a crash cut off stays claimed by the dead instance until the job runner declares the run

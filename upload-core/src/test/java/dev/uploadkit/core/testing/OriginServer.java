@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code /files/<name>}: bytes put with {@link #put}, with a {@code Content-Length};</li>
  *   <li>{@code /named/<name>}: the same bytes with {@code Content-Disposition: attachment; filename="<name>"} under
  *       a URL path that names nothing ({@code /named/x} serves file {@code x} as {@code x});</li>
- *   <li>{@code /drip}: one byte every 200 ms, for ever (chunked); {@code /endless}: random bytes as fast as they go
+ *   <li>{@code /drip}: one byte every 100 ms, for ever (chunked); {@code /endless}: random bytes as fast as they go
  *       (chunked, no length);</li>
  *   <li>{@code /redirect/<n>/<path>}: {@code n} redirects, then {@code /<path>}; {@code /loop}: redirects to itself;
  *       {@code /to?url}: redirects to the given URL;</li>
@@ -43,6 +43,7 @@ public final class OriginServer implements AutoCloseable {
     });
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger drips = new AtomicInteger();
     private final ServerSocket raw;
     private volatile boolean closed;
 
@@ -82,6 +83,11 @@ public final class OriginServer implements AutoCloseable {
         return "http://127.0.0.1:" + raw.getLocalPort() + "/lying/" + announced + "/" + sent;
     }
 
+    /** Returns how many {@code /drip} responses are still being sent (their client has not gone away). */
+    public int activeDrips() {
+        return drips.get();
+    }
+
     /** Returns how many requests reached the origin. */
     public int requests() {
         return requests.get();
@@ -104,12 +110,17 @@ public final class OriginServer implements AutoCloseable {
                 ex.sendResponseHeaders(200, bytes.length == 0 ? -1 : bytes.length);
                 ex.getResponseBody().write(bytes);
             } else if (path.equals("/drip")) {
-                ex.sendResponseHeaders(200, 0);
-                OutputStream out = ex.getResponseBody();
-                while (!closed) {
-                    out.write('x');
-                    out.flush();
-                    sleep(200);
+                drips.incrementAndGet();
+                try {
+                    ex.sendResponseHeaders(200, 0);
+                    OutputStream out = ex.getResponseBody();
+                    while (!closed) {
+                        out.write('x');
+                        out.flush();
+                        sleep(100);
+                    }
+                } finally {
+                    drips.decrementAndGet();
                 }
             } else if (path.equals("/endless")) {
                 ex.sendResponseHeaders(200, 0);
