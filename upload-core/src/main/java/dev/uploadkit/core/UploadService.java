@@ -89,7 +89,7 @@ public final class UploadService implements AutoCloseable {
         OutboundHttp http = OutboundHttp.builder().policy(b.outboundPolicy).connectTimeout(b.importConnectTimeout)
                 .totalTimeout(b.importTimeout).maxResponseBytes(maxFileSize.bytes()).build();
         this.imports = new UrlImports(catalog, ingest, http, this::uploadStore, this::now, ids, events, instanceId,
-                maxFileSize.bytes());
+                maxFileSize.bytes(), inFlight);
         this.lifecycle = new Lifecycle(catalog, reaper, this::now, events, inFlight);
         this.deletions = new Deletions(catalog, reaper, events);
         this.sweep = new CrashSweep(catalog, reaper, this::now, instanceId, stores::values, events);

@@ -175,15 +175,17 @@ class AsyncImportApiTest {
 
     @Test
     void cancellingAnImportInFlightAbortsItWithinASecond() {
+        await(() -> origin.activeDrips() == 0 ? Boolean.TRUE : null, "earlier drips to end");
         JsonNode pending = enqueueUrl(origin.url("/drip"));
         String uuid = pending.get("uuid").asText();
         awaitStatus(uuid, "processing");
+        await(() -> origin.activeDrips() == 1 ? Boolean.TRUE : null, "the source to drip");
         long started = System.nanoTime();
         TestServer.Response r = server.send("POST", "files/" + uuid + "/cancel", server.key, null);
         assertEquals(200, r.status(), r.text());
         assertEquals("cancelled", r.data().get("status").asText());
         assertEquals("CANCELLED", r.data().get("error").get("code").asText());
-        await(() -> server.uploads.abortCancelledStreams() == 0 ? Boolean.TRUE : null, "the stream to end");
+        await(() -> origin.activeDrips() == 0 ? Boolean.TRUE : null, "the source to be let go");
         assertTrue(System.nanoTime() - started < Duration.ofSeconds(1).toNanos(), "aborted within a second");
         JsonNode after = server.get("files/" + uuid).data();
         assertEquals("cancelled", after.get("status").asText());

@@ -57,9 +57,12 @@ public final class UrlImports {
     private final Events events;
     private final String instanceId;
     private final long maxSize;
+    private final InFlight inFlight;
 
     public UrlImports(Catalog catalog, Ingest ingest, OutboundHttp http, Function<String, FileStore> stores,
-                      Supplier<Instant> clock, IdSource ids, Events events, String instanceId, long maxSize) {
+                      Supplier<Instant> clock, IdSource ids, Events events, String instanceId, long maxSize,
+                      InFlight inFlight) {
+        this.inFlight = inFlight;
         this.catalog = catalog;
         this.ingest = ingest;
         this.http = http;
@@ -180,7 +183,10 @@ public final class UrlImports {
         } catch (RuntimeException e) {
             return markFailed(claimed, unexpected(claimed, e));
         }
-        try (download) {
+        // Registered before the first bytes are read: a source too slow to fill the type sniffer's buffer is
+        // still let go when the upload is cancelled.
+        try (download; InFlight.Registration registration = inFlight.register(claimed.uuid(),
+                () -> closeQuietly(download))) {
             String name = job.filenameGiven() ? claimed.filename() : chooseName(null, download, uri);
             UploadRequest request = new UploadRequest(claimed.projectId(), name, claimed.folder(), claimed.isPublic(),
                     claimed.contentDisposition(), claimed.metadata(), claimed.storageId(), claimed.isStored(), null);
