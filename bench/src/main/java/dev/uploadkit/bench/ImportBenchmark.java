@@ -40,6 +40,7 @@ import java.util.regex.Pattern;
  *   <li>{@code count} asynchronous imports of 1 MiB each (distinct bytes), at most {@code parallel} outstanding
  *       (submitted, not yet completed) at a time, with {@code UPLOADKIT_IMPORT_CONCURRENCY=parallel}: imports/s and
  *       peak heap;</li>
+ *   <li>as a yardstick, {@code count} direct multipart uploads of other 1 MiB files from {@code parallel} clients;</li>
  *   <li>one synchronous import of a {@code large} MiB file vs {@code curl} downloading the same URL to a file:
  *       MiB/s of each and their ratio, and the peak heap of the import.</li>
  * </ol>
@@ -85,6 +86,16 @@ public final class ImportBenchmark {
             long asyncPeak = HeapMeter.peak();
             System.out.printf("               %.1f imports/s (%.1f MiB/s), %.1f s, peak heap %s%n", count / seconds,
                     count * (SMALL / 1048576.0) / seconds, seconds, DataSize.ofBytes(asyncPeak).format());
+
+            HeapMeter.reset();
+            long d0 = System.nanoTime();
+            directUploads(client, dir.resolve("direct"), count, parallel);
+            double directSeconds = (System.nanoTime() - d0) / 1e9;
+            System.out.printf("direct uploads %.1f uploads/s, %.1f s, peak heap %s (curl -F of 1 MiB files, "
+                    + "%d at a time)%n", count / directSeconds, directSeconds,
+                    DataSize.ofBytes(HeapMeter.peak()).format(), parallel);
+            System.out.printf("ratio          %.2f (async imports / direct uploads)%n",
+                    (count / seconds) / (count / directSeconds));
 
             Path curled = dir.resolve("curled.bin");
             double curlSpeed = curlDownload(originBase + "/big", curled);
@@ -135,7 +146,37 @@ public final class ImportBenchmark {
                     throw new IllegalStateException("import " + uuid + " ended " + status);
                 }
             }
-            LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+        }
+    }
+
+    /**
+     * Uploads {@code count} distinct 1 MiB files (other seeds than the imports), written to {@code dir} first, with
+     * {@code curl -F} from {@code parallel} threads, so that the clients' memory is not the server's.
+     */
+    private static void directUploads(Client client, Path dir, int count, int parallel) throws Exception {
+        Files.createDirectories(dir);
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            byte[] bytes = new byte[SMALL];
+            new Random(1_000_000 + i).nextBytes(bytes);
+            files.add(Files.write(dir.resolve("direct-" + i + ".bin"), bytes));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(parallel);
+        try {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (Path file : files) {
+                done.add(pool.submit(() -> {
+                    ServerBenchmark.curl("-H", "X-API-Key: " + client.key(), "-F", "file=@" + file,
+                            client.base() + "/files/upload");
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 

@@ -227,6 +227,9 @@ public final class Ingest {
             DedupIndex.CommitResult result = tx.blobs().commit(holder, staged.hash(), staged.size(),
                     staged.info().mime());
             reservations.stream().skip(1).forEach(moved -> tx.blobs().forget(moved.id()));
+            if (staged.keepOnFailure()) {
+                tx.imports().remove(named.projectId(), named.uuid()); // the durable job of an async import is done
+            }
             Upload next = named.toBuilder()
                     .blobId(result.blob().id()).objectKey(result.blob().objectKey()).sizeBytes(staged.size())
                     .sha256(staged.hash()).mimeType(staged.info().mime()).status(UploadStatus.COMPLETED)

@@ -194,12 +194,7 @@ public final class UrlImports {
                     () -> closeQuietly(download));
             Ingest.Staged staged = ingest.stage(request, store(claimed.storageId()), maxSize,
                     new SourceBody(download.body()), origin);
-            Upload done = ingest.complete(staged, request);
-            catalog.inTransaction(tx -> {
-                tx.imports().remove(done.projectId(), done.uuid());
-                return null;
-            });
-            return done;
+            return ingest.complete(staged, request);
         } catch (UploadException e) {
             if (e.code() == ErrorCode.CONFLICT) {
                 return current(claimed);
