@@ -19,6 +19,7 @@ public enum ErrorCode {
     METHOD_NOT_ALLOWED(405),
     PAYLOAD_MALFORMED(400),
     SERVICE_UNAVAILABLE(503),
+    SOURCE_ERROR(502),
     INTERNAL_ERROR(500);
 
     private final int httpStatus;

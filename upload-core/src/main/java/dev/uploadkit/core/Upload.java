@@ -14,6 +14,7 @@ import java.util.UUID;
  * @param blobId the catalog id of the referenced blob, or {@code null} while nothing is stored yet
  * @param deletedAt when the upload was moved to trash, or {@code null}
  * @param error why a {@code failed} or {@code cancelled} upload did not complete, or {@code null}
+ * @param sourceUrl the URL an import came from, or {@code null} for a direct upload
  */
 public record Upload(
         UUID uuid,
@@ -37,7 +38,8 @@ public record Upload(
         Instant createdAt,
         Instant updatedAt,
         Instant deletedAt,
-        UploadError error) {
+        UploadError error,
+        String sourceUrl) {
 
     public Upload {
         Objects.requireNonNull(uuid, "uuid");
@@ -94,6 +96,7 @@ public record Upload(
         private Instant updatedAt;
         private Instant deletedAt;
         private UploadError error;
+        private String sourceUrl;
 
         public Builder() {
             this.contentDisposition = ContentDisposition.ATTACHMENT;
@@ -126,6 +129,7 @@ public record Upload(
             updatedAt = u.updatedAt;
             deletedAt = u.deletedAt;
             error = u.error;
+            sourceUrl = u.sourceUrl;
         }
 
         public Builder uuid(UUID v) { uuid = v; return this; }
@@ -150,11 +154,12 @@ public record Upload(
         public Builder updatedAt(Instant v) { updatedAt = v; return this; }
         public Builder deletedAt(Instant v) { deletedAt = v; return this; }
         public Builder error(UploadError v) { error = v; return this; }
+        public Builder sourceUrl(String v) { sourceUrl = v; return this; }
 
         public Upload build() {
             return new Upload(uuid, projectId, filename, folder, objectKey, blobId, sizeBytes, mimeType, sha256,
                     isPublic, contentDisposition, status, storageId, isStored, metadata, contentInfo, deduplicated,
-                    uploadTimeMs, createdAt, updatedAt, deletedAt, error);
+                    uploadTimeMs, createdAt, updatedAt, deletedAt, error, sourceUrl);
         }
     }
 }

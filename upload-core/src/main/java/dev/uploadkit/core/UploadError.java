@@ -25,8 +25,18 @@ public record UploadError(String code, String message) {
     public static final String CANCELLED = "CANCELLED";
     /** An import whose source could not be reached. */
     public static final String SOURCE_UNREACHABLE = "SOURCE_UNREACHABLE";
+    /** An import whose source (or a redirect) is an address the outbound policy refuses, or not http(s). */
+    public static final String SOURCE_FORBIDDEN = "SOURCE_FORBIDDEN";
+    /** An import whose source did not answer in time. */
+    public static final String SOURCE_TIMEOUT = "SOURCE_TIMEOUT";
+    /** An import whose source answered an HTTP error (the message names the status) or redirected too often. */
+    public static final String SOURCE_HTTP_ERROR = "SOURCE_HTTP_ERROR";
     /** An upload larger than allowed. */
     public static final String FILE_TOO_LARGE = "FILE_TOO_LARGE";
+    /** An upload whose detected type is not allowed. */
+    public static final String INVALID_FILE_TYPE = "INVALID_FILE_TYPE";
+    /** An upload the store could not keep. */
+    public static final String STORAGE_ERROR = "STORAGE_ERROR";
 
     private static final Pattern CODE = Pattern.compile("[A-Z][A-Z0-9_]*");
 
@@ -41,6 +51,11 @@ public record UploadError(String code, String message) {
             throw new IllegalArgumentException("message must be non-blank and at most " + MAX_MESSAGE_LENGTH
                     + " characters, was " + message.length() + " characters");
         }
+    }
+
+    /** The error of a cancelled upload. */
+    public static UploadError cancelled() {
+        return new UploadError(CANCELLED, "The upload was cancelled.");
     }
 
     /** The error of an upload cut off by a crash or restart of the server that received it. */

@@ -8,10 +8,15 @@ import dev.uploadkit.core.internal.CrashSweep;
 import dev.uploadkit.core.internal.Deletions;
 import dev.uploadkit.core.internal.EventRelay;
 import dev.uploadkit.core.internal.Events;
+import dev.uploadkit.core.internal.InFlight;
 import dev.uploadkit.core.internal.Ingest;
 import dev.uploadkit.core.internal.MetadataOps;
 import dev.uploadkit.core.internal.Copies;
 import dev.uploadkit.core.internal.Trashing;
+import dev.uploadkit.core.internal.Lifecycle;
+import dev.uploadkit.core.internal.UrlImports;
+import dev.uploadkit.core.catalog.ImportJobs;
+import dev.uploadkit.core.net.OutboundHttp;
 import dev.uploadkit.core.internal.TypePolicy;
 import dev.uploadkit.core.store.ByteRange;
 import dev.uploadkit.core.store.FileStore;
@@ -67,6 +72,9 @@ public final class UploadService implements AutoCloseable {
     private final Trashing trashing;
     private final Copies copies;
     private final MetadataOps metadataOps;
+    private final InFlight inFlight = new InFlight();
+    private final UrlImports imports;
+    private final Lifecycle lifecycle;
 
     UploadService(UploadServiceBuilder b) {
         this.instanceId = b.instanceId == null ? UUID.randomUUID().toString() : b.instanceId;
@@ -82,8 +90,13 @@ public final class UploadService implements AutoCloseable {
         this.reaper = new BlobReaper(catalog, this::store);
         this.events = new Events(ids, this::now);
         this.ingest = new Ingest(catalog, reaper, this::now, ids, new TypePolicy(b.allowedTypes), events,
-                readAhead, instanceId);
+                readAhead, instanceId, inFlight);
         this.interruptedAfter = b.interruptedAfter;
+        OutboundHttp http = OutboundHttp.builder().policy(b.outboundPolicy).connectTimeout(b.importConnectTimeout)
+                .totalTimeout(b.importTimeout).maxResponseBytes(maxFileSize.bytes()).build();
+        this.imports = new UrlImports(catalog, ingest, http, this::uploadStore, this::now, ids, events, instanceId,
+                maxFileSize.bytes(), inFlight);
+        this.lifecycle = new Lifecycle(catalog, reaper, this::now, events, inFlight);
         this.deletions = new Deletions(catalog, reaper, events);
         this.trashing = new Trashing(catalog, events, this::now);
         this.copies = new Copies(catalog, stores::get, this::upload, events, ids, this::now);
@@ -171,6 +184,111 @@ public final class UploadService implements AutoCloseable {
             throw new UploadException(ErrorCode.SERVICE_UNAVAILABLE, "The upload service has been closed.");
         }
         return new ReceivedUpload(ingest, ingest.stage(request, store, limit, content));
+    }
+
+    /**
+     * Fetches {@code request}'s URL and stores it as a completed upload, like {@link #upload} (hashed, deduplicated,
+     * type-checked and size-capped while it streams), with {@code source_url} set. Only addresses the outbound policy
+     * allows are reached ({@link UploadServiceBuilder#outboundPolicy}); redirects are re-checked. Blocks until done.
+     *
+     * @throws UploadException {@code VALIDATION_ERROR} on field {@code url} for a malformed or refused URL (or
+     *     redirect); {@code SOURCE_ERROR} if the source is unreachable, too slow or answers an HTTP error;
+     *     {@code FILE_TOO_LARGE}, {@code INVALID_FILE_TYPE}, {@code STORAGE_ERROR}. Nothing is left behind.
+     */
+    public Upload importFromUrl(ImportRequest request) {
+        Objects.requireNonNull(request, "request");
+        requireOpen();
+        return imports.importNow(request.toUploadRequest(placeholderName(request)), request.filename(), request.url());
+    }
+
+    /**
+     * Records an asynchronous import and returns its {@code pending} upload at once. The import is a durable job,
+     * run by the {@code BackgroundWork} of any instance sharing the catalog ({@link #runPendingImports}); it ends
+     * {@code completed} or {@code failed} with an {@code error} ({@code SOURCE_FORBIDDEN}, {@code SOURCE_UNREACHABLE},
+     * {@code SOURCE_TIMEOUT}, {@code SOURCE_HTTP_ERROR}, {@code FILE_TOO_LARGE}, {@code INVALID_FILE_TYPE}, ...) and an
+     * {@code upload.failed} event. One cut off by a crash is run again (at most {@value #IMPORT_ATTEMPTS} runs in all),
+     * then failed {@code INTERRUPTED}.
+     *
+     * @throws UploadException {@code VALIDATION_ERROR} on field {@code url} for a malformed URL
+     */
+    public Upload enqueueImport(ImportRequest request) {
+        Objects.requireNonNull(request, "request");
+        requireOpen();
+        return imports.enqueue(request.toUploadRequest(placeholderName(request)), request.filename(), request.url());
+    }
+
+    /** How many runs an asynchronous import gets when crashes cut it off. */
+    public static final int IMPORT_ATTEMPTS = 3;
+
+    private static String placeholderName(ImportRequest request) {
+        return request.filename() != null ? request.filename() : "download";
+    }
+
+    /** Claims up to {@code max} pending imports of any project for this instance; run each with {@link #runImport}. */
+    public List<ImportJobs.Job> claimImports(int max) {
+        return imports.claim(max);
+    }
+
+    /** Runs a claimed import to its end and returns the upload as it ended; its failures are recorded, not thrown. */
+    public Upload runImport(ImportJobs.Job job) {
+        return imports.run(job);
+    }
+
+    /** Claims and runs, one after the other on this thread, up to {@code max} pending imports; returns how many. */
+    public int runPendingImports(int max) {
+        List<ImportJobs.Job> jobs = claimImports(max);
+        jobs.forEach(this::runImport);
+        return jobs.size();
+    }
+
+    /**
+     * Cancels a {@code pending} or {@code processing} upload: it becomes {@code cancelled} (error {@code CANCELLED})
+     * and holds no bytes. A stream this instance receives is aborted at once (its client gets {@code CONFLICT});
+     * one on another instance is aborted by that instance's {@code BackgroundWork} within its cancel-watch interval.
+     *
+     * @throws UploadException {@code NOT_FOUND}; {@code CONFLICT} if completed, failed or already cancelled
+     */
+    public Upload cancel(UUID projectId, UUID uuid) {
+        return lifecycle.cancel(projectId, uuid);
+    }
+
+    /** Aborts the streams of this instance whose uploads were cancelled elsewhere; returns how many. */
+    public int abortCancelledStreams() {
+        return lifecycle.abortCancelledStreams();
+    }
+
+    /**
+     * Marks an upload stored ({@code is_stored: true}) so that the unstored lifecycle keeps it; emits
+     * {@code upload.stored} when it changed. Idempotent.
+     *
+     * @throws UploadException {@code NOT_FOUND}; {@code CONFLICT} for a failed or cancelled upload
+     */
+    public Upload store(UUID projectId, UUID uuid) {
+        return lifecycle.store(projectId, uuid);
+    }
+
+    /**
+     * Deletes for good, in every project, unstored completed uploads (with {@code upload.deleted}) and failed and
+     * cancelled ones, created more than {@code ttl} ago. A background job calls this (see {@code BackgroundWork}).
+     */
+    public long removeUnstored(Duration ttl) {
+        Objects.requireNonNull(ttl, "ttl");
+        return lifecycle.removeExpired(ttl);
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new UploadException(ErrorCode.SERVICE_UNAVAILABLE, "The upload service has been closed.");
+        }
+    }
+
+    private FileStore uploadStore(String storageId) {
+        String id = storageId == null ? defaultStoreId : storageId;
+        FileStore store = stores.get(id);
+        if (store == null) {
+            throw UploadException.validation("store", "Unknown store: " + id);
+        }
+        return store;
     }
 
     /**

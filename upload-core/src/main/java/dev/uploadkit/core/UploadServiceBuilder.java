@@ -2,6 +2,8 @@ package dev.uploadkit.core;
 
 import dev.uploadkit.core.catalog.Catalog;
 import dev.uploadkit.core.event.WebhookSink;
+import dev.uploadkit.core.net.OutboundHttp;
+import dev.uploadkit.core.net.OutboundPolicy;
 import dev.uploadkit.core.store.FileStore;
 import dev.uploadkit.core.webhook.DownloadLinks;
 
@@ -30,6 +32,9 @@ public final class UploadServiceBuilder {
     ExecutorService readAhead;
     String instanceId;
     Duration interruptedAfter = Duration.ofMinutes(1);
+    OutboundPolicy outboundPolicy = OutboundPolicy.defaults();
+    Duration importConnectTimeout = OutboundHttp.DEFAULT_CONNECT_TIMEOUT;
+    Duration importTimeout = OutboundHttp.DEFAULT_TOTAL_TIMEOUT;
 
     UploadServiceBuilder() {
     }
@@ -68,6 +73,35 @@ public final class UploadServiceBuilder {
         }
         this.instanceId = id;
         return this;
+    }
+
+    /**
+     * Which addresses uploads from a URL may reach (SPEC §5); default {@link OutboundPolicy#defaults()}: public
+     * addresses only. {@code OutboundPolicy.parse("127.0.0.1/32")} lets a test reach loopback.
+     */
+    public UploadServiceBuilder outboundPolicy(OutboundPolicy policy) {
+        this.outboundPolicy = Objects.requireNonNull(policy, "outboundPolicy");
+        return this;
+    }
+
+    /** The longest wait for a URL import's connection; default 10 s. */
+    public UploadServiceBuilder importConnectTimeout(Duration value) {
+        this.importConnectTimeout = positive("importConnectTimeout", value, "Duration.ofSeconds(10)");
+        return this;
+    }
+
+    /** The longest time a URL import may take, redirects and body included; default 10 minutes. */
+    public UploadServiceBuilder importTimeout(Duration value) {
+        this.importTimeout = positive("importTimeout", value, "Duration.ofMinutes(10)");
+        return this;
+    }
+
+    private static Duration positive(String property, Duration value, String example) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(property + ": must be a positive duration, was " + value
+                    + "; use for example " + example);
+        }
+        return value;
     }
 
     public UploadServiceBuilder catalog(Catalog catalog) {

@@ -5,6 +5,7 @@ import dev.uploadkit.core.catalog.AbstractCatalogContractTest;
 import dev.uploadkit.core.catalog.AbstractDedupIndexContractTest;
 import dev.uploadkit.core.catalog.AbstractEventOutboxContractTest;
 import dev.uploadkit.core.catalog.AbstractWebhookRecordsContractTest;
+import dev.uploadkit.core.catalog.AbstractImportJobsContractTest;
 import dev.uploadkit.core.testing.CatalogFixture;
 import dev.uploadkit.jdbc.testing.TestDatabases;
 import org.junit.jupiter.api.Nested;
@@ -46,6 +47,14 @@ class PostgresCatalogTest {
 
     @Nested
     class WebhookRecordsContract extends AbstractWebhookRecordsContractTest {
+        @Override
+        protected CatalogFixture openFixture() {
+            return TestDatabases.postgres();
+        }
+    }
+
+    @Nested
+    class ImportJobsContract extends AbstractImportJobsContractTest {
         @Override
         protected CatalogFixture openFixture() {
             return TestDatabases.postgres();

@@ -3,6 +3,7 @@ package dev.uploadkit.servlet;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.uploadkit.core.DataSize;
 import dev.uploadkit.core.ErrorCode;
+import dev.uploadkit.core.net.OutboundPolicy;
 import dev.uploadkit.core.UploadException;
 import dev.uploadkit.core.auth.Permission;
 import dev.uploadkit.core.store.JcloudsFileStore;
@@ -44,6 +45,7 @@ class ErrorCodesTest {
                 .maxFileSize(DataSize.ofKibibytes(1))
                 .allowedTypes(List.of("image/*", "text/plain", "application/octet-stream"))
                 .extraStore(new FailingFileStore(broken, 100))
+                .service(b -> b.outboundPolicy(OutboundPolicy.parse("127.0.0.1/32")))
                 .authenticator(access -> request -> {
                     String fail = request.getHeader("X-Test-Fail");
                     if ("UNEXPECTED".equals(fail)) {
@@ -88,9 +90,19 @@ class ErrorCodesTest {
             case METHOD_NOT_ALLOWED -> server.send("PUT", "files", server.key, "{}");
             case PAYLOAD_MALFORMED -> server.send("POST", "files/check-hash", server.key, "{\"hash\":");
             case RATE_LIMITED, QUOTA_EXCEEDED, SERVICE_UNAVAILABLE -> injected(code);
+            case SOURCE_ERROR -> server.send("POST", "files/upload-from-url", server.key,
+                    "{\"url\":\"http://127.0.0.1:" + closedPort() + "/gone.txt\"}");
             case INTERNAL_ERROR -> server.send(server.request("files", server.key)
                     .header("X-Test-Fail", "UNEXPECTED").GET());
         };
+    }
+
+    private static int closedPort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @ParameterizedTest

@@ -119,6 +119,7 @@ final class TestServer implements AutoCloseable {
         if (!b.allowedTypes.isEmpty()) {
             service.allowedTypes(b.allowedTypes);
         }
+        b.serviceCustomizer.accept(service);
         b.extraStores.forEach(service::store);
         this.uploads = service.build();
         this.access = AccessService.create(database.projects());
@@ -319,6 +320,7 @@ final class TestServer implements AutoCloseable {
         private final List<FileStore> extraStores = new ArrayList<>();
         private Function<AccessService, Authenticator> authenticator;
         private Consumer<UploadServlet.Builder> customizer = b -> { };
+        private Consumer<UploadServiceBuilder> serviceCustomizer = b -> { };
 
         private Builder(Path storeDir) {
             this.storeDir = storeDir;
@@ -347,6 +349,12 @@ final class TestServer implements AutoCloseable {
 
         Builder servlet(Consumer<UploadServlet.Builder> customizer) {
             this.customizer = customizer;
+            return this;
+        }
+
+        /** Configures the upload service further, e.g. its outbound policy. */
+        Builder service(Consumer<UploadServiceBuilder> customizer) {
+            this.serviceCustomizer = customizer;
             return this;
         }
 

@@ -26,6 +26,9 @@ import java.util.Optional;
  * @param webhookRetryDelays the pauses before each retry of a failed webhook delivery
  * @param sweepGrace how old leftover temporary files and blobs being deleted must be before the sweep removes them
  * @param docs whether the Swagger UI page is served at {@code /v1/external/docs}
+ * @param unstoredTtl how long unstored, failed and cancelled uploads are kept
+ * @param importTimeout the longest a URL import may take
+ * @param importConcurrency how many URL imports this instance runs at once
  */
 public record StandaloneConfig(
         String host,
@@ -49,7 +52,10 @@ public record StandaloneConfig(
         Duration sweepGrace,
         OutboundPolicy outboundPolicy,
         List<Duration> webhookRetryDelays,
-        boolean docs) {
+        boolean docs,
+        Duration unstoredTtl,
+        Duration importTimeout,
+        int importConcurrency) {
 
     static final String USAGE = """
             Usage: java -jar uploadkit-standalone.jar [options]
@@ -63,13 +69,16 @@ public record StandaloneConfig(
             S3-compatible storage instead of local files: UPLOADKIT_S3_ENDPOINT, UPLOADKIT_S3_BUCKET,
               UPLOADKIT_S3_ACCESS_KEY, UPLOADKIT_S3_SECRET_KEY, UPLOADKIT_S3_REGION (default us-east-1)
             UPLOADKIT_ADMIN_KEY sets the admin key; UPLOADKIT_SIGNING_KEY the download-link secret (>= 32 chars).
-            UPLOADKIT_OUTBOUND_ALLOW: addresses/CIDR ranges webhooks may reach besides public ones (127.0.0.1/32,10.0.0.0/8).
             UPLOADKIT_WEBHOOK_RETRY_DELAYS: pauses before each webhook retry (default 30s,2m,15m,1h,3h,6h,12h).
             UPLOADKIT_TRASH_RETENTION: how long trashed files are kept (default 30d; 90s, 10m, 24h, 30d or PT24H).
             Crash sweeps: UPLOADKIT_INTERRUPTED_AFTER (no heartbeat for this long = crashed, default 1m),
               UPLOADKIT_JOB_INTERVAL (sweep and trash purge, default and at most 1m), UPLOADKIT_SWEEP_GRACE
               (age of leftover temporary files the sweep removes, default 10m).
             UPLOADKIT_DOCS=false turns off the Swagger UI page at /v1/external/docs (openapi.json stays).
+            Webhooks and URL imports: UPLOADKIT_OUTBOUND_ALLOW (addresses or CIDR ranges they may reach besides public ones,
+              e.g. 127.0.0.1/32,10.0.0.0/8), UPLOADKIT_IMPORT_TIMEOUT (default 10m), UPLOADKIT_IMPORT_CONCURRENCY
+              (async imports run at once per instance, default 8).
+            UPLOADKIT_UNSTORED_TTL: how long store=false, failed and cancelled uploads are kept (default 24h).
             """;
 
     public StandaloneConfig {
@@ -80,6 +89,11 @@ public record StandaloneConfig(
         positive("UPLOADKIT_INTERRUPTED_AFTER", interruptedAfter);
         positive("UPLOADKIT_JOB_INTERVAL", jobInterval);
         positive("UPLOADKIT_SWEEP_GRACE", sweepGrace);
+        positive("UPLOADKIT_UNSTORED_TTL", unstoredTtl);
+        positive("UPLOADKIT_IMPORT_TIMEOUT", importTimeout);
+        if (importConcurrency < 1 || importConcurrency > 256) {
+            throw new IllegalArgumentException("UPLOADKIT_IMPORT_CONCURRENCY: must be 1-256, was " + importConcurrency);
+        }
         if (jobInterval.compareTo(Duration.ofMinutes(1)) > 0) {
             throw new IllegalArgumentException("UPLOADKIT_JOB_INTERVAL: must be at most 1m (lifecycle jobs run at "
                     + "least once a minute), was " + jobInterval);
@@ -153,7 +167,10 @@ public record StandaloneConfig(
                 outboundPolicy(s.get(null, "UPLOADKIT_OUTBOUND_ALLOW").orElse(null)),
                 s.get(null, "UPLOADKIT_WEBHOOK_RETRY_DELAYS").map(StandaloneConfig::delays)
                         .orElse(WEBHOOK_RETRY_DELAYS),
-                s.bool("UPLOADKIT_DOCS", true));
+                s.bool("UPLOADKIT_DOCS", true),
+                s.duration("UPLOADKIT_UNSTORED_TTL", Duration.ofHours(24)),
+                s.duration("UPLOADKIT_IMPORT_TIMEOUT", Duration.ofMinutes(10)),
+                s.integer(null, "UPLOADKIT_IMPORT_CONCURRENCY", 8));
     }
 
     /** 30 s, 2 min, 15 min, 1 h, 3 h, 6 h, 12 h: eight attempts over about 22 hours. */
@@ -207,8 +224,8 @@ public record StandaloneConfig(
             try {
                 return v.map(Integer::parseInt).orElse(fallback);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--" + flag + " / " + variable + ": '" + v.get()
-                        + "' is not a whole number");
+                throw new IllegalArgumentException((flag == null ? "" : "--" + flag + " / ") + variable + ": '"
+                        + v.get() + "' is not a whole number");
             }
         }
     }

@@ -100,6 +100,7 @@ public final class StandaloneServer implements AutoCloseable {
             uploads = UploadService.builder().catalog(database.catalog()).store(store)
                     .interruptedAfter(config.interruptedAfter())
                     .downloadLinks(new SignedDownloadLinks(signingKey, DOWNLOAD_LINK_TTL, apiBase::get))
+                    .outboundPolicy(config.outboundPolicy()).importTimeout(config.importTimeout())
                     .maxFileSize(config.maxFileSize()).build();
             WebhookService webhooks = WebhookService.builder().catalog(database.catalog())
                     .policy(config.outboundPolicy()).retryDelays(config.webhookRetryDelays()).build();
@@ -107,7 +108,8 @@ public final class StandaloneServer implements AutoCloseable {
                     .jobRunner(database.jobRunner(uploads.instanceId(), min(JOB_POLLING, config.jobInterval())))
                     .heartbeatInterval(min(HEARTBEAT, config.interruptedAfter().dividedBy(6)))
                     .jobInterval(config.jobInterval()).gracePeriod(config.sweepGrace())
-                    .trashRetention(config.trashRetention()).build();
+                    .trashRetention(config.trashRetention()).unstoredTtl(config.unstoredTtl())
+                    .importConcurrency(config.importConcurrency()).build();
             background.start();
             AccessService access = AccessService.create(database.projects());
             AdminBootstrap.ensureAdminKey(access, config.adminKey()).ifPresent(key -> {

@@ -44,6 +44,17 @@ final class ApiClient {
                 HttpResponse.BodyHandlers.ofString()));
     }
 
+    /** Sends {@code json} (or no body when null) with {@code method} to {@code path}. */
+    Answer send(String method, String path, String json) throws IOException, InterruptedException {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(baseUrl + path)).header("X-API-Key", key)
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            r.header("Content-Type", "application/json");
+        }
+        return answer(http.send(r.build(), HttpResponse.BodyHandlers.ofString()));
+    }
+
     /** GETs {@code path} as bytes. */
     HttpResponse<byte[]> bytes(String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("X-API-Key", key).build(),

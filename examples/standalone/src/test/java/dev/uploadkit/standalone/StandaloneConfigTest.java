@@ -55,6 +55,23 @@ class StandaloneConfigTest {
     }
 
     @Test
+    void readsTheOutboundAllowListAndImportSettings() {
+        StandaloneConfig defaults = StandaloneConfig.from(new String[0], Map.of());
+        assertEquals(dev.uploadkit.core.net.OutboundPolicy.defaults(), defaults.outboundPolicy());
+        assertEquals(java.time.Duration.ofHours(24), defaults.unstoredTtl());
+        assertEquals(java.time.Duration.ofMinutes(10), defaults.importTimeout());
+        StandaloneConfig c = StandaloneConfig.from(new String[0], Map.of("UPLOADKIT_OUTBOUND_ALLOW",
+                "127.0.0.1/32, 10.0.0.0/8,::1/128", "UPLOADKIT_UNSTORED_TTL", "90s", "UPLOADKIT_IMPORT_TIMEOUT", "30s"));
+        assertEquals(java.util.List.of("127.0.0.1/32", "10.0.0.0/8", "::1/128"), c.outboundPolicy().allowList());
+        assertEquals(java.time.Duration.ofSeconds(90), c.unstoredTtl());
+        assertEquals(java.time.Duration.ofSeconds(30), c.importTimeout());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> StandaloneConfig.from(new String[0],
+                Map.of("UPLOADKIT_OUTBOUND_ALLOW", "127.0.0.1/33"))).getMessage().startsWith("UPLOADKIT_OUTBOUND_ALLOW"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> StandaloneConfig.from(new String[0],
+                Map.of("UPLOADKIT_UNSTORED_TTL", "0s"))).getMessage().startsWith("UPLOADKIT_UNSTORED_TTL"));
+    }
+
+    @Test
     void refusesBadInputNamingTheSetting() {
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> StandaloneConfig.from(new String[] {"--port", "http"}, Map.of())).getMessage().contains("--port"));

@@ -175,10 +175,58 @@ class StandaloneJarIT {
         assertTrue(!out.contains("needs a value"), out);
     }
 
+    /** The tour's URL imports, cancel and storage, against an origin on 127.0.0.1 let through by the allow-list. */
+    @Test
+    void urlImportsCancelAndStorageThroughTheJar() throws Exception {
+        try (dev.uploadkit.core.testing.OriginServer origin = new dev.uploadkit.core.testing.OriginServer()) {
+            origin.put("hello.txt", "hello from the origin\n".getBytes(StandardCharsets.UTF_8));
+            Process server = start(Map.of("UPLOADKIT_OUTBOUND_ALLOW", "127.0.0.1/32"));
+            String[] auth = {"-H", "X-API-Key: " + key, "-H", "Content-Type: application/json"};
+            JsonNode sync = curl(concat(new String[] {"-X", "POST", base + "/files/upload-from-url"}, auth,
+                    "-d", "{\"url\":\"" + origin.url("/files/hello.txt") + "\",\"folder\":\"imports\"}"));
+            assertEquals("completed", sync.path("data").path("status").asText());
+            assertEquals("hello.txt", sync.path("data").path("filename").asText());
+
+            JsonNode async = curl(concat(new String[] {"-X", "POST", base + "/files/upload-from-url"}, auth,
+                    "-d", "{\"url\":\"" + origin.url("/named/hello.txt") + "\",\"async\":true,\"store\":false}"));
+            String job = async.path("data").path("uuid").asText();
+            assertEquals("pending", async.path("data").path("status").asText());
+            JsonNode done = null;
+            for (int i = 0; i < 200 && (done == null || !done.path("data").path("status").asText().equals("completed")); i++) {
+                pause();
+                done = curl(base + "/files/" + job, "-H", "X-API-Key: " + key);
+            }
+            assertEquals("completed", done.path("data").path("status").asText(), done.toString());
+            assertTrue(done.path("data").path("deduplicated").asBoolean());
+            assertEquals(false, done.path("data").path("is_stored").asBoolean());
+            assertEquals(1, curl(base + "/files?is_stored=false", "-H", "X-API-Key: " + key).path("meta").path("total")
+                    .asInt());
+            assertTrue(curl("-X", "PUT", base + "/files/" + job + "/storage", "-H", "X-API-Key: " + key)
+                    .path("data").path("is_stored").asBoolean());
+
+            JsonNode drip = curl(concat(new String[] {"-X", "POST", base + "/files/upload-from-url"}, auth,
+                    "-d", "{\"url\":\"" + origin.url("/drip") + "\",\"async\":true}"));
+            assertEquals("cancelled", curl("-X", "POST", base + "/files/" + drip.path("data").path("uuid").asText()
+                    + "/cancel", "-H", "X-API-Key: " + key).path("data").path("status").asText());
+            stop(server);
+        }
+    }
+
+    private static String[] concat(String[] head, String[] middle, String... tail) {
+        List<String> all = new ArrayList<>(List.of(head));
+        all.addAll(List.of(middle));
+        all.addAll(List.of(tail));
+        return all.toArray(String[]::new);
+    }
+
     private Process start() throws Exception {
+        return start(Map.of());
+    }
+
+    private Process start(Map<String, String> env) throws Exception {
         assertTrue(Files.exists(JAR), "run after package: " + JAR.toAbsolutePath());
         ForkedServer server = ForkedServer.start(List.of("-Xmx128m"), List.of("-jar", JAR.toString()),
-                work.resolve("data"), Map.of());
+                work.resolve("data"), env);
         processes.add(server.process());
         base = server.baseUrl();
         key = server.printedKey();

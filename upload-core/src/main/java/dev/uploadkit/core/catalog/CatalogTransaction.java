@@ -20,4 +20,7 @@ public interface CatalogTransaction {
 
     /** Returns the webhooks and their deliveries. */
     WebhookRecords webhooks();
+
+    /** Returns the durable jobs of asynchronous URL imports. */
+    ImportJobs imports();
 }

@@ -80,4 +80,22 @@ public interface UploadRecords {
 
     /** Returns the most recent live, completed upload of the project with these bytes. */
     Optional<Upload> findByHash(UUID projectId, String sha256);
+
+    /**
+     * Makes an existing {@code pending} or {@code processing} record {@code processing} on {@code instanceId}, writing
+     * {@code reservationBlobId} (may be null) and the mutable fields of {@code upload}: the start of an import.
+     *
+     * @return false, changing nothing, if there is no such record or it is neither pending nor processing (cancelled)
+     */
+    boolean markProcessing(Upload upload, String instanceId, Long reservationBlobId);
+
+    /** Returns those of {@code uuids}, of any project, whose upload is {@code cancelled}. */
+    List<UUID> cancelledAmong(java.util.Collection<UUID> uuids);
+
+    /**
+     * Returns up to {@code limit} uploads of any project, locked, created before {@code createdBefore}, that are
+     * {@code failed} or {@code cancelled}, or {@code completed} with {@code is_stored} false: those the unstored
+     * lifecycle removes.
+     */
+    List<Upload> lockExpired(java.time.Instant createdBefore, int limit);
 }

@@ -110,11 +110,17 @@ public final class CrashSweep {
             if (interrupted.isEmpty()) {
                 return Optional.empty();
             }
+            Optional<Blob> reservation = reservation(tx.blobs(), interrupted.get());
+            // An import cut off by a crash starts over on any instance, a few times at most.
+            if (current.get().sourceUrl() != null && tx.imports().requeue(candidate.projectId(), candidate.uuid(),
+                    dev.uploadkit.core.UploadService.IMPORT_ATTEMPTS - 1, now)) {
+                return Optional.of(new Failed(current.get(), reservation));
+            }
             Upload next = current.get().toBuilder().status(UploadStatus.FAILED).error(UploadError.interrupted())
                     .updatedAt(now).build();
             tx.uploads().update(next);
             events.append(tx, UploadEvent.FAILED, next);
-            return Optional.of(new Failed(next, reservation(tx.blobs(), interrupted.get())));
+            return Optional.of(new Failed(next, reservation));
         });
         failed.ifPresent(f -> reaper.removeObjects(f.reservation().stream().toList()));
         return failed.isPresent();

@@ -50,14 +50,16 @@ public final class Ingest {
     private final ContentSniffer sniffer = new ContentSniffer();
     private final Executor readAhead;
     private final String instanceId;
+    private final InFlight inFlight;
 
     // 4 x 256 KiB in flight per upload: enough to keep both cores busy, small enough to stay flat.
     private static final int READ_AHEAD_CHUNK = 256 * 1024;
     private static final int READ_AHEAD_DEPTH = 4;
 
     public Ingest(Catalog catalog, BlobReaper reaper, Supplier<Instant> clock, IdSource ids, TypePolicy types,
-                  Events events, Executor readAhead, String instanceId) {
+                  Events events, Executor readAhead, String instanceId, InFlight inFlight) {
         this.readAhead = readAhead;
+        this.inFlight = inFlight;
         this.instanceId = instanceId;
         this.catalog = catalog;
         this.reaper = reaper;
@@ -73,16 +75,38 @@ public final class Ingest {
      * {@link #abort}. A failure here leaves nothing behind.
      */
     public Staged stage(UploadRequest request, FileStore store, long limit, InputStream content) {
+        return stage(request, store, limit, content, Origin.DIRECT);
+    }
+
+    /**
+     * Where the bytes of a staged upload come from: a URL ({@code sourceUrl}, recorded on the upload), and for an
+     * asynchronous import the {@code claimed} upload they go to, which is kept on failure (its caller marks it
+     * failed) rather than removed; {@code onCancel} also runs when the upload is cancelled (it closes the source).
+     */
+    public record Origin(String sourceUrl, Upload claimed, Runnable onCancel) {
+        static final Origin DIRECT = new Origin(null, null, () -> { });
+    }
+
+    /**
+     * Like {@link #stage(UploadRequest, FileStore, long, InputStream)}, for an import. A cancel while the bytes
+     * stream aborts them within about 100 ms: the stage then throws {@code CONFLICT}, leaving the upload cancelled.
+     */
+    public Staged stage(UploadRequest request, FileStore store, long limit, InputStream content, Origin origin) {
         ReadAheadInputStream ahead = new ReadAheadInputStream(new SourceInputStream(content), readAhead,
                 READ_AHEAD_CHUNK, READ_AHEAD_DEPTH);
         try (ahead) {
-            return stage(request, store, limit, ahead, System.nanoTime());
+            return stage(request, store, limit, ahead, System.nanoTime(), origin);
         } catch (IOException e) {
             throw new UploadException(ErrorCode.PAYLOAD_MALFORMED, "The upload body could not be read.", e);
         }
     }
 
-    private Staged stage(UploadRequest request, FileStore store, long limit, InputStream content, long started) {
+    private static UploadException cancelled() {
+        return new UploadException(ErrorCode.CONFLICT, "The upload was cancelled.");
+    }
+
+    private Staged stage(UploadRequest request, FileStore store, long limit, ReadAheadInputStream content,
+                         long started, Origin origin) {
         MessageDigest sha256 = sha256();
         SizeLimitedInputStream counted = new SizeLimitedInputStream(content, limit);
         BufferedInputStream in = new BufferedInputStream(new DigestInputStream(counted, sha256),
@@ -94,29 +118,41 @@ public final class Ingest {
         }
 
         Instant now = clock.get();
+        Upload claimed = origin.claimed();
         Upload processing = new Upload.Builder()
-                .uuid(ids.next()).projectId(request.projectId()).filename(request.filename()).folder(request.folder())
+                .uuid(claimed == null ? ids.next() : claimed.uuid()).projectId(request.projectId())
+                .filename(request.filename()).folder(request.folder()).sourceUrl(origin.sourceUrl())
                 .mimeType(info.mime()).isPublic(request.isPublic()).contentDisposition(request.contentDisposition())
                 .status(UploadStatus.PROCESSING).storageId(store.id()).isStored(request.isStored())
-                .metadata(request.metadata()).contentInfo(info).createdAt(now).updatedAt(now)
+                .metadata(request.metadata()).contentInfo(info)
+                .createdAt(claimed == null ? now : claimed.createdAt()).updatedAt(now)
                 .build();
         String preferredKey = BlobKeys.preferred(request.folder(), request.filename());
         Blob reservation = catalog.inTransaction(tx -> {
             Blob blob = tx.blobs().reserve(request.projectId(), store.id(), preferredKey, now);
-            tx.uploads().insertProcessing(processing, instanceId, blob.id());
+            if (claimed == null) {
+                tx.uploads().insertProcessing(processing, instanceId, blob.id());
+            } else if (!tx.uploads().markProcessing(processing, instanceId, blob.id())) {
+                throw cancelled();
+            }
             return blob;
         });
 
         long size;
-        try {
+        try (InFlight.Registration registration = inFlight.register(processing.uuid(), () -> {
+            content.abort(cancelled());
+            origin.onCancel().run();
+        })) {
             size = store.put(reservation.objectKey(), in, info.mime());
         } catch (RuntimeException e) {
-            fail(processing, List.of(reservation));
+            if (fail(processing, List.of(reservation), claimed != null)) {
+                throw cancelled();
+            }
             throw e instanceof UploadException ue ? ue
                     : new UploadException(ErrorCode.STORAGE_ERROR, "The file could not be stored.", e);
         }
         String hash = HexFormat.of().formatHex(sha256.digest());
-        return new Staged(processing, store, preferredKey, reservation, size, hash, info, started);
+        return new Staged(processing, store, preferredKey, reservation, size, hash, info, started, claimed != null);
     }
 
     /**
@@ -146,14 +182,16 @@ public final class Ingest {
             }
             return commit(staged, named, reservations);
         } catch (RuntimeException e) {
-            fail(processing, reservations);
+            if (fail(processing, reservations, staged.keepOnFailure())) {
+                throw cancelled();
+            }
             throw e;
         }
     }
 
     /** Discards a staged upload: its record, bytes and reservation. */
     public void abort(Staged staged) {
-        fail(staged.processing(), List.of(staged.reservation()));
+        fail(staged.processing(), List.of(staged.reservation()), staged.keepOnFailure());
     }
 
     private boolean isStored(Upload processing, String hash) {
@@ -189,6 +227,9 @@ public final class Ingest {
             DedupIndex.CommitResult result = tx.blobs().commit(holder, staged.hash(), staged.size(),
                     staged.info().mime());
             reservations.stream().skip(1).forEach(moved -> tx.blobs().forget(moved.id()));
+            if (staged.keepOnFailure()) {
+                tx.imports().remove(named.projectId(), named.uuid()); // the durable job of an async import is done
+            }
             Upload next = named.toBuilder()
                     .blobId(result.blob().id()).objectKey(result.blob().objectKey()).sizeBytes(staged.size())
                     .sha256(staged.hash()).mimeType(staged.info().mime()).status(UploadStatus.COMPLETED)
@@ -215,9 +256,10 @@ public final class Ingest {
      * An upload whose bytes are in the store under its reservation and whose record is {@code processing}.
      *
      * @param preferredKey the key asked for when the bytes were reserved (the reservation may hold a variant)
+     * @param keepOnFailure whether a failure leaves the record to its caller (an asynchronous import) or removes it
      */
     public record Staged(Upload processing, FileStore store, String preferredKey, Blob reservation, long size,
-                         String hash, ContentInfo info, long startedNanos) {
+                         String hash, ContentInfo info, long startedNanos, boolean keepOnFailure) {
     }
 
     private record Completed(Upload upload, Optional<Blob> discarded) {
@@ -236,20 +278,29 @@ public final class Ingest {
     }
 
     /**
-     * Removes the record of a failed upload and reports the failure in the same transaction, then removes its
-     * bytes and key reservations.
+     * Removes the record of a failed upload and reports the failure in the same transaction (unless
+     * {@code keepRecord}: the caller records the failure), then removes its bytes and key reservations. A cancelled
+     * upload keeps its record. Returns whether the upload was cancelled.
      */
-    private void fail(Upload processing, List<Blob> reservations) {
+    private boolean fail(Upload processing, List<Blob> reservations, boolean keepRecord) {
+        boolean cancelled = false;
         try {
-            catalog.inTransaction(tx -> {
-                tx.uploads().delete(processing.projectId(), processing.uuid());
-                events.append(tx, UploadEvent.FAILED, processing.toBuilder().status(UploadStatus.FAILED).build());
-                return null;
+            cancelled = catalog.inTransaction(tx -> {
+                Optional<Upload> current = tx.uploads().lock(processing.projectId(), processing.uuid());
+                if (current.isPresent() && current.get().status() == UploadStatus.CANCELLED) {
+                    return true;
+                }
+                if (!keepRecord && current.isPresent()) {
+                    tx.uploads().delete(processing.projectId(), processing.uuid());
+                    events.append(tx, UploadEvent.FAILED, processing.toBuilder().status(UploadStatus.FAILED).build());
+                }
+                return false;
             });
         } catch (RuntimeException cleanup) {
             LOG.warn("Could not remove the record of failed upload {}", processing.uuid(), cleanup);
         }
         reaper.removeObjects(reservations);
+        return cancelled;
     }
 
     private static MessageDigest sha256() {

@@ -36,6 +36,7 @@ public final class ReadAheadInputStream extends InputStream {
     private final BlockingQueue<byte[]> free;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean cancelled;
+    private volatile RuntimeException aborted;
     private boolean started;
     private boolean firstRead;
     private Chunk current;
@@ -134,6 +135,7 @@ public final class ReadAheadInputStream extends InputStream {
         if (len == 0) {
             return 0;
         }
+        throwIfAborted();
         if (!fill()) {
             return -1;
         }
@@ -157,7 +159,11 @@ public final class ReadAheadInputStream extends InputStream {
                 if (current != null && current.bytes != null && current.bytes.length == chunkSize) {
                     free.offer(current.bytes);
                 }
-                current = queue.take();
+                current = null;
+                while (current == null) {
+                    throwIfAborted();
+                    current = queue.poll(100, TimeUnit.MILLISECONDS);
+                }
                 position = 0;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -172,6 +178,23 @@ public final class ReadAheadInputStream extends InputStream {
             }
         }
         return !done;
+    }
+
+    /**
+     * Makes the consumer's reads throw {@code failure} from now on, within 100 ms if one is waiting for bytes, and
+     * stops reading ahead: how a cancel ends an upload whose source is slow or stalled. Any thread may call it.
+     */
+    public void abort(RuntimeException failure) {
+        aborted = failure;
+        cancelled = true;
+    }
+
+    private void throwIfAborted() {
+        RuntimeException failure = aborted;
+        if (failure != null) {
+            done = true;
+            throw failure;
+        }
     }
 
     private static void rethrow(Throwable failure) throws IOException {

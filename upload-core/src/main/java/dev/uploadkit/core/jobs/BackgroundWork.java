@@ -3,6 +3,7 @@ package dev.uploadkit.core.jobs;
 import dev.uploadkit.core.UploadService;
 import dev.uploadkit.core.internal.webhook.WebhookDispatcher;
 import dev.uploadkit.core.webhook.WebhookService;
+import dev.uploadkit.core.catalog.ImportJobs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,7 +11,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +26,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * shared by every instance, the trash purge ({@link UploadService#purgeTrash}); and the event relay, which every
  * {@link Builder#eventInterval} hands the outbox's pending events to the webhook sink
  * ({@link UploadService#deliverEvents}) on a thread of its own. Relays of several instances share the outbox: each
- * pending event goes to one of them at a time.
+ * pending event goes to one of them at a time. Every {@link Builder#watchInterval} a watcher thread aborts this
+ * instance's streams whose uploads were cancelled elsewhere ({@link UploadService#abortCancelledStreams}) and claims
+ * as many pending URL imports as there are free import threads ({@link Builder#importConcurrency}), which run them
+ * ({@link UploadService#runImport}); the unstored removal ({@link UploadService#removeUnstored}) is a second shared
+ * job beside the trash purge.
  *
  * <p>The crash sweep runs on every instance rather than as a shared job: it is safe to run concurrently, and a
  * shared job whose run a crash cut off stays claimed by the dead instance until the job runner declares the run
@@ -51,6 +59,8 @@ public final class BackgroundWork implements AutoCloseable {
     public static final Duration OUTBOX_RETENTION = Duration.ofDays(1);
     /** The job name of the purge of webhook deliveries past their retention. */
     public static final String DELIVERY_PURGE_JOB = "uploadkit-webhook-delivery-purge";
+    /** The unstored removal's job name. */
+    public static final String UNSTORED_REMOVAL_JOB = "uploadkit-unstored-removal";
 
     private final UploadService uploads;
     private final JobRunner runner;
@@ -67,6 +77,11 @@ public final class BackgroundWork implements AutoCloseable {
     private final ScheduledExecutorService relay;
     private final Duration eventInterval;
     private final WebhookDispatcher dispatcher;
+    /** Claims pending imports and watches for cancels of this instance's streams. */
+    private final ScheduledExecutorService watcher;
+    private final ExecutorService importers;
+    private final Semaphore importSlots;
+    private final Duration watchInterval;
 
     private BackgroundWork(Builder b) {
         this.uploads = b.uploads;
@@ -85,7 +100,20 @@ public final class BackgroundWork implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.watchInterval = b.watchInterval;
+        this.watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "uploadkit-import-watcher");
+            t.setDaemon(true);
+            return t;
+        });
+        this.importSlots = new Semaphore(b.importConcurrency);
+        this.importers = Executors.newFixedThreadPool(b.importConcurrency, r -> {
+            Thread t = new Thread(r, "uploadkit-import");
+            t.setDaemon(true);
+            return t;
+        });
         Duration retention = b.trashRetention;
+        Duration unstoredTtl = b.unstoredTtl;
         Duration grace = b.gracePeriod;
         this.jobInterval = b.jobInterval;
         this.sweep = () -> uploads.sweepInterrupted(grace);
@@ -96,6 +124,7 @@ public final class BackgroundWork implements AutoCloseable {
             WebhookService webhooks = b.webhooks;
             all.add(RecurringJob.of(DELIVERY_PURGE_JOB, b.jobInterval, webhooks::purgeDeliveries));
         }
+        all.add(RecurringJob.of(UNSTORED_REMOVAL_JOB, b.jobInterval, () -> uploads.removeUnstored(unstoredTtl)));
         this.jobs = List.copyOf(all);
         this.dispatcher = b.webhooks == null ? null : b.webhooks.newDispatcher();
     }
@@ -130,6 +159,53 @@ public final class BackgroundWork implements AutoCloseable {
         }
         long relayPeriod = eventInterval.toMillis();
         relay.scheduleWithFixedDelay(this::relayEvents, 0, relayPeriod, TimeUnit.MILLISECONDS);
+        long watch = watchInterval.toMillis();
+        watcher.scheduleWithFixedDelay(this::watch, 0, watch, TimeUnit.MILLISECONDS);
+    }
+
+    private void watch() {
+        try {
+            uploads.abortCancelledStreams();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not look for cancelled uploads; retrying in {}", watchInterval, e);
+        }
+        pollImports();
+    }
+
+    /** Claims as many pending imports as there are free import threads and starts them. */
+    private void pollImports() {
+        try {
+            int free = importSlots.availablePermits();
+            if (free == 0 || closed.get()) {
+                return;
+            }
+            for (ImportJobs.Job job : uploads.claimImports(free)) {
+                importSlots.acquireUninterruptibly();
+                try {
+                    importers.execute(() -> runImport(job));
+                } catch (RejectedExecutionException e) {
+                    // Closing: the claimed import is given back by a crash sweep once this instance's heartbeats stop.
+                    importSlots.release();
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not claim pending imports; retrying in {}", watchInterval, e);
+        }
+    }
+
+    private void runImport(ImportJobs.Job job) {
+        try {
+            uploads.runImport(job);
+        } catch (RuntimeException e) {
+            LOG.warn("The import of upload {} failed", job.upload().uuid(), e);
+        } finally {
+            importSlots.release();
+            try {
+                watcher.execute(this::pollImports);
+            } catch (RejectedExecutionException closing) {
+                // no more imports are claimed once closed
+            }
+        }
     }
 
     private void relayEvents() {
@@ -168,7 +244,9 @@ public final class BackgroundWork implements AutoCloseable {
             return;
         }
         try {
+            watcher.shutdownNow();
             stopRelay();
+            stopImports();
             if (dispatcher != null) {
                 dispatcher.close();
             }
@@ -182,6 +260,19 @@ public final class BackgroundWork implements AutoCloseable {
             if (ownsScheduler) {
                 scheduler.shutdownNow();
             }
+        }
+    }
+
+    /** Lets imports in progress finish for a while; those still running after it are given back by a crash sweep. */
+    private void stopImports() {
+        importers.shutdown();
+        try {
+            if (!importers.awaitTermination(5, TimeUnit.SECONDS)) {
+                importers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            importers.shutdownNow();
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -209,8 +300,44 @@ public final class BackgroundWork implements AutoCloseable {
         private Duration gracePeriod = Duration.ofMinutes(10);
         private Duration eventInterval = Duration.ofMillis(100);
         private WebhookService webhooks;
+        private Duration watchInterval = Duration.ofMillis(250);
+        private int importConcurrency = 8;
+        private Duration unstoredTtl = Duration.ofHours(24);
 
         private Builder() {
+        }
+
+        /**
+         * The pause between looks for pending URL imports to claim and for cancelled uploads whose streams this
+         * instance holds (aborted within about this long); default 250 ms, at least 10 ms.
+         */
+        public Builder watchInterval(Duration value) {
+            positive("watchInterval", value, "Duration.ofMillis(250)");
+            if (value.toMillis() < 10) {
+                throw new IllegalArgumentException("watchInterval: must be at least 10 ms, was " + value
+                        + "; use for example Duration.ofMillis(250)");
+            }
+            watchInterval = value;
+            return this;
+        }
+
+        /** How many URL imports this instance runs at once, each on a thread of its own; default 8, 1 to 256. */
+        public Builder importConcurrency(int value) {
+            if (value < 1 || value > 256) {
+                throw new IllegalArgumentException("importConcurrency: must be 1 to 256, was " + value
+                        + "; use for example 8");
+            }
+            importConcurrency = value;
+            return this;
+        }
+
+        /**
+         * How long unstored uploads ({@code store=false}), and failed and cancelled ones, are kept after they were
+         * created before a job removes them; default 24 hours.
+         */
+        public Builder unstoredTtl(Duration value) {
+            unstoredTtl = positive("unstoredTtl", value, "Duration.ofHours(24)");
+            return this;
         }
 
         public Builder uploadService(UploadService value) {

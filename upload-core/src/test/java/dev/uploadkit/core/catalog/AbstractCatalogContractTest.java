@@ -90,6 +90,7 @@ public abstract class AbstractCatalogContractTest extends CatalogTestSupport {
                 .blobId(blob.id()).objectKey(blob.objectKey()).sizeBytes(1234).mimeType("application/pdf")
                 .sha256(sha(1)).isPublic(true).contentDisposition(ContentDisposition.INLINE)
                 .status(UploadStatus.PROCESSING).storageId("default").isStored(false).metadata(metadata)
+                .sourceUrl("https://example.com/Grüße%20report.pdf?x=1&y=2")
                 .contentInfo(new ContentInfo("image/png", new ContentInfo.ImageInfo(800, 600))).deduplicated(true)
                 .uploadTimeMs(150).createdAt(t(1)).updatedAt(t(2)).deletedAt(t(3)).build());
         assertEquals(Optional.of(upload), find(project, upload.uuid()));

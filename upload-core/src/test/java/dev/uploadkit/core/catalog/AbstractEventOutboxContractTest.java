@@ -48,7 +48,8 @@ public abstract class AbstractEventOutboxContractTest extends CatalogTestSupport
         Upload full = upload(project).blobId(null).status(UploadStatus.FAILED).sha256(sha(3)).sizeBytes(42)
                 .metadata(new Metadata(Map.of("k", "v", "a", "b"))).contentInfo(new ContentInfo("image/png",
                         new ContentInfo.ImageInfo(3, 4))).deletedAt(t(9)).error(UploadError.interrupted())
-                .uploadTimeMs(17).deduplicated(true).isPublic(true).objectKey("a/b.png").build();
+                .uploadTimeMs(17).deduplicated(true).isPublic(true).objectKey("a/b.png")
+                .sourceUrl("https://example.com/b.png").build();
         UploadEvent event = new UploadEvent(UUID.randomUUID(), EventType.UPLOAD_FAILED, t(5), full);
         UploadEvent bare = event(EventType.UPLOAD_COMPLETED, 1);
         append(event, bare);

@@ -66,6 +66,7 @@ final class EventJson {
         up.put("created_at", u.createdAt().toString());
         up.put("updated_at", u.updatedAt().toString());
         up.put("deleted_at", u.deletedAt() == null ? null : u.deletedAt().toString());
+        up.put("source_url", u.sourceUrl());
         if (u.error() != null) {
             ObjectNode error = up.putObject("error");
             error.put("code", u.error().code());
@@ -105,6 +106,7 @@ final class EventJson {
                     .deletedAt(instant(u, "deleted_at"))
                     .error(error == null || error.isNull() ? null
                             : new UploadError(error.get("code").asText(), error.get("message").asText()))
+                    .sourceUrl(u.hasNonNull("source_url") ? u.get("source_url").asText() : null)
                     .build();
             return new UploadEvent(UUID.fromString(root.get("id").asText()),
                     EventType.parse("type", root.get("type").asText()), instant(root, "occurred_at"), upload);

@@ -4,6 +4,7 @@ import dev.uploadkit.core.catalog.Catalog;
 import dev.uploadkit.core.catalog.CatalogTransaction;
 import dev.uploadkit.core.catalog.DedupIndex;
 import dev.uploadkit.core.catalog.EventOutbox;
+import dev.uploadkit.core.catalog.ImportJobs;
 import dev.uploadkit.core.catalog.Instances;
 import dev.uploadkit.core.catalog.UploadRecords;
 import dev.uploadkit.core.catalog.WebhookRecords;
@@ -23,11 +24,12 @@ public final class JdbiCatalog implements Catalog {
     public <T> T inTransaction(Function<CatalogTransaction, T> work) {
         Objects.requireNonNull(work, "work");
         return transactor.inTransaction(tx -> work.apply(new Transaction(new JdbiUploadRecords(tx), new JdbiDedupIndex(tx),
-                new JdbiInstances(tx), new JdbiEventOutbox(tx), new JdbiWebhookRecords(tx))));
+                new JdbiInstances(tx), new JdbiEventOutbox(tx), new JdbiWebhookRecords(tx),
+                new JdbiImportJobs(tx))));
     }
 
     private record Transaction(UploadRecords uploads, DedupIndex blobs, Instances instances, EventOutbox events,
-                               WebhookRecords webhooks)
+                               WebhookRecords webhooks, ImportJobs imports)
             implements CatalogTransaction {
     }
 }

@@ -54,11 +54,11 @@ final class JdbiUploadRecords implements UploadRecords {
                             + " blob_id, size_bytes, mime_type, sha256, is_public, content_disposition, status,"
                             + " storage_id, is_stored, metadata, content_mime, image_width, image_height, deduplicated,"
                             + " upload_time_ms, created_at, updated_at, deleted_at, instance_id, reservation_blob_id,"
-                            + " error_code, error_message) VALUES (:uuid, :project_id,"
+                            + " error_code, error_message, source_url) VALUES (:uuid, :project_id,"
                             + " :filename, :search_name, :folder, :blob_id, :size_bytes, :mime_type, :sha256, :is_public,"
                             + " :content_disposition, :status, :storage_id, :is_stored, :metadata, :content_mime,"
                             + " :image_width, :image_height, :deduplicated, :upload_time_ms, :created_at, :updated_at,"
-                            + " :deleted_at, :instance_id, :reservation_blob_id, :error_code, :error_message)")
+                            + " :deleted_at, :instance_id, :reservation_blob_id, :error_code, :error_message, :source_url)")
                     .bind("uuid", vendor.uuid(upload.uuid()))
                     .bind("created_at", vendor.instant(upload.createdAt()))
                     .bind("instance_id", instanceId)
@@ -111,7 +111,7 @@ final class JdbiUploadRecords implements UploadRecords {
                     + " status = :status, storage_id = :storage_id, is_stored = :is_stored, metadata = :metadata,"
                     + " content_mime = :content_mime, image_width = :image_width, image_height = :image_height,"
                     + " deduplicated = :deduplicated, upload_time_ms = :upload_time_ms, updated_at = :updated_at,"
-                    + " error_code = :error_code, error_message = :error_message" + rest)
+                    + " error_code = :error_code, error_message = :error_message, source_url = :source_url" + rest)
                     .bind("uuid", vendor.uuid(upload.uuid()));
             return bindMutable(update, upload).execute() == 1;
         });
@@ -303,7 +303,72 @@ final class JdbiUploadRecords implements UploadRecords {
                 .bind("updated_at", vendor.instant(upload.updatedAt()))
                 .bind("deleted_at", vendor.instant(upload.deletedAt()))
                 .bind("error_code", Where.nullableText(error == null ? null : error.code()))
-                .bind("error_message", Where.nullableText(error == null ? null : error.message()));
+                .bind("error_message", Where.nullableText(error == null ? null : error.message()))
+                .bind("source_url", Where.nullableText(upload.sourceUrl()));
+    }
+
+    @Override
+    public boolean markProcessing(Upload upload, String instanceId, Long reservationBlobId) {
+        Objects.requireNonNull(instanceId, "instanceId");
+        return tx.run(h -> {
+            Update update = h.createUpdate("UPDATE uploads SET filename = :filename, search_name = :search_name,"
+                    + " folder = :folder, blob_id = :blob_id, size_bytes = :size_bytes, mime_type = :mime_type,"
+                    + " sha256 = :sha256, is_public = :is_public, content_disposition = :content_disposition,"
+                    + " status = :status, storage_id = :storage_id, is_stored = :is_stored, metadata = :metadata,"
+                    + " content_mime = :content_mime, image_width = :image_width, image_height = :image_height,"
+                    + " deduplicated = :deduplicated, upload_time_ms = :upload_time_ms, updated_at = :updated_at,"
+                    + " error_code = :error_code, error_message = :error_message, source_url = :source_url,"
+                    + " instance_id = :instance_id, reservation_blob_id = :reservation_blob_id"
+                    + " WHERE project_id = :project_id AND uuid = :uuid AND status IN ('pending', 'processing')")
+                    .bind("uuid", vendor.uuid(upload.uuid()))
+                    .bind("instance_id", instanceId)
+                    .bindByType("reservation_blob_id", reservationBlobId, Long.class);
+            return bindMutable(update, upload).execute() == 1;
+        });
+    }
+
+    @Override
+    public List<UUID> cancelledAmong(java.util.Collection<UUID> uuids) {
+        if (uuids.isEmpty()) {
+            return List.of();
+        }
+        return tx.run(h -> {
+            Where where = new Where().and("u.status = 'cancelled'");
+            List<String> names = new ArrayList<>();
+            int i = 0;
+            for (UUID uuid : uuids) {
+                names.add(":c" + i);
+                where.bind("c" + i++, vendor.uuid(uuid));
+            }
+            where.and("u.uuid IN (" + String.join(", ", names) + ")");
+            return where.bindTo(h.createQuery("SELECT u.uuid FROM uploads u" + where.sql()))
+                    .map((rs, ctx) -> vendor.uuid(rs, "uuid"))
+                    .list();
+        });
+    }
+
+    @Override
+    public List<Upload> lockExpired(Instant createdBefore, int limit) {
+        Objects.requireNonNull(createdBefore, "createdBefore");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        }
+        return tx.run(h -> {
+            record Key(UUID projectId, UUID uuid) {
+            }
+            List<Key> locked = h.createQuery("SELECT project_id, uuid FROM uploads WHERE created_at < :before"
+                            + " AND (status IN ('failed', 'cancelled') OR (is_stored = FALSE AND status = 'completed'))"
+                            + " ORDER BY created_at, uuid LIMIT :limit " + vendor.lockForUpdate())
+                    .bind("before", vendor.instant(createdBefore))
+                    .bind("limit", limit)
+                    .map((rs, ctx) -> new Key(vendor.uuid(rs, "project_id"), vendor.uuid(rs, "uuid")))
+                    .list();
+            List<Upload> result = new ArrayList<>();
+            for (Key key : locked) {
+                find(h, key.projectId(), key.uuid()).ifPresent(result::add);
+            }
+            return result;
+        });
     }
 
     private Where filters(UUID projectId, UploadQuery query) {

@@ -24,7 +24,7 @@ final class Rows {
     static final String UPLOAD_COLUMNS = "u.uuid, u.project_id, u.filename, u.folder, u.blob_id, u.size_bytes,"
             + " u.mime_type, u.sha256, u.is_public, u.content_disposition, u.status, u.storage_id, u.is_stored,"
             + " u.metadata, u.content_mime, u.image_width, u.image_height, u.deduplicated, u.upload_time_ms,"
-            + " u.created_at, u.updated_at, u.deleted_at, u.error_code, u.error_message, b.object_key";
+            + " u.created_at, u.updated_at, u.deleted_at, u.error_code, u.error_message, u.source_url, b.object_key";
     static final String UPLOADS_WITH_KEY = "uploads u LEFT JOIN blobs b ON b.id = u.blob_id";
     static final String BLOB_COLUMNS =
             "id, project_id, storage_id, object_key, sha256, size_bytes, mime_type, ref_count, state, created_at";
@@ -67,7 +67,8 @@ final class Rows {
                     vendor.instant(rs, "created_at"),
                     vendor.instant(rs, "updated_at"),
                     vendor.instant(rs, "deleted_at"),
-                    error);
+                    error,
+                    rs.getString("source_url"));
         };
     }
 

@@ -42,6 +42,8 @@ public final class Api {
         new MetadataHandler(settings.uploads()).register(router);
         new DedupHandler(settings.uploads(), views).register(router);
         new DownloadHandler(settings.uploads(), tokens).register(router);
+        new ImportsHandler(settings.uploads(), views).register(router);
+        new LifecycleHandler(settings.uploads(), views).register(router);
         new OpenApiHandler().register(router);
         if (settings.docs()) {
             DocsHandler.create().orElseThrow(() -> new IllegalStateException(

@@ -24,7 +24,7 @@ public final class UploadViews {
                 downloadUrl(u, baseUrl), u.sizeBytes(), DataSize.ofBytes(u.sizeBytes()).format(), u.mimeType(),
                 u.fileHash().orElse(null), u.isPublic(), u.contentDisposition().wireName(), u.status().wireName(),
                 u.storageId(), u.isStored(), u.metadata().entries(), contentInfo(u.contentInfo()), u.deduplicated(),
-                u.uploadTimeMs(), null, error, timestamp(u.createdAt()), timestamp(u.updatedAt()),
+                u.uploadTimeMs(), u.sourceUrl(), error, timestamp(u.createdAt()), timestamp(u.updatedAt()),
                 timestamp(u.deletedAt()));
     }
 

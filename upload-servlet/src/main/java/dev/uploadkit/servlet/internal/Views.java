@@ -108,6 +108,16 @@ final class Views {
         }
     }
 
+    /** The answer to {@code files/bulk-upload-from-urls}: one pending upload per accepted item, item index → reasons. */
+    record BulkImportView(List<UploadView> uploads, Map<String, List<String>> problems) {
+    }
+
+    record BulkCancelView(List<String> cancelled, Map<String, String> problems) {
+    }
+
+    record BulkStoreView(List<String> stored, Map<String, String> problems) {
+    }
+
     /** A webhook as listed: never its secret. */
     record WebhookView(String id, String url, List<String> events, boolean isActive, String disabledReason,
                        int consecutiveFailures, String createdAt, String updatedAt) {

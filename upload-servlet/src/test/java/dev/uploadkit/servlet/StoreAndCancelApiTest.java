@@ -1,0 +1,155 @@
+package dev.uploadkit.servlet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.uploadkit.core.DataSize;
+import dev.uploadkit.core.event.UploadEvent;
+import dev.uploadkit.core.testing.MutableClock;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code store=false} and storing ({@code PUT files/{uuid}/storage}, {@code PUT files/storage}), the removal of
+ * unstored, failed and cancelled uploads after their time to live, and cancelling a direct upload while it streams.
+ */
+class StoreAndCancelApiTest {
+    @TempDir
+    static Path dir;
+    static final MutableClock CLOCK = new MutableClock(Instant.now());
+    static final Queue<UploadEvent> EVENTS = new ConcurrentLinkedQueue<>();
+    static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.builder(dir).maxFileSize(DataSize.ofGibibytes(1))
+                .service(b -> b.clock(CLOCK).webhookSink(EVENTS::add)).start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    private static JsonNode upload(String name, boolean store) {
+        return server.uploaded(server.key, Multipart.form().field("store", Boolean.toString(store))
+                .file(name, (name + " content").getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void unstoredUploadsAreListedStoredOnRequestAndRemovedAfterTheirTimeToLive() {
+        JsonNode kept = upload("kept.txt", false);
+        JsonNode dropped = upload("dropped.txt", false);
+        JsonNode bulk = upload("bulk.txt", false);
+        JsonNode stored = upload("stored.txt", true);
+        assertEquals(false, kept.get("is_stored").asBoolean());
+        assertEquals(true, stored.get("is_stored").asBoolean());
+        JsonNode unstored = server.get("files?is_stored=false&per_page=100").json();
+        assertTrue(unstored.get("data").size() >= 3);
+        unstored.get("data").forEach(u -> assertEquals(false, u.get("is_stored").asBoolean()));
+
+        TestServer.Response one = server.send("PUT", "files/" + kept.get("uuid").asText() + "/storage", server.key, null);
+        assertEquals(200, one.status(), one.text());
+        assertEquals(true, one.data().get("is_stored").asBoolean());
+        TestServer.Response many = server.send("PUT", "files/storage", server.key, "{\"uuids\":[\""
+                + bulk.get("uuid").asText() + "\",\"" + java.util.UUID.randomUUID() + "\"]}");
+        assertEquals(200, many.status(), many.text());
+        assertEquals(bulk.get("uuid").asText(), many.data().get("stored").get(0).asText());
+        assertEquals(1, many.data().get("problems").size());
+        assertEquals(422, server.send("PUT", "files/storage", server.key, "{\"uuids\":[]}").status());
+        String keptUuid = kept.get("uuid").asText();
+        server.uploads.deliverEvents();
+        assertTrue(EVENTS.stream().anyMatch(e -> e.type().wireName().equals("upload.stored")
+                && e.upload().uuid().toString().equals(keptUuid)));
+
+        CLOCK.advance(Duration.ofHours(23));
+        server.uploads.removeUnstored(Duration.ofHours(24));
+        assertEquals(200, server.get("files/" + dropped.get("uuid").asText()).status(), "kept for 24 h");
+        CLOCK.advance(Duration.ofHours(2));
+        assertTrue(server.uploads.removeUnstored(Duration.ofHours(24)) >= 1);
+        assertEquals(404, server.get("files/" + dropped.get("uuid").asText()).status());
+        for (JsonNode alive : new JsonNode[] {kept, bulk, stored}) {
+            assertEquals(200, server.get("files/" + alive.get("uuid").asText()).status());
+        }
+        server.uploads.deliverEvents();
+        assertTrue(EVENTS.stream().anyMatch(e -> e.type().wireName().equals("upload.deleted")
+                && e.upload().uuid().toString().equals(dropped.get("uuid").asText())));
+    }
+
+    @Test
+    void cancellingADirectUploadMidStreamAnswersItsClientConflictAndKeepsNoBytes() throws Exception {
+        long declared = 200L << 20;
+        String head = Multipart.BOUNDARY;
+        byte[] partHead = ("--" + head + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.bin\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] close = ("\r\n--" + head + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        long length = partHead.length + declared + close.length;
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(server.rawHead("POST", "files/upload", Multipart.contentType(), length)
+                    .replace("Connection: close\r\n", "").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(partHead);
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread writer = new Thread(() -> {
+                byte[] chunk = dev.uploadkit.core.testing.TestContent.random(5, 64 * 1024);
+                try {
+                    for (long sent = 0; sent < declared && !stop.get(); sent += chunk.length) {
+                        out.write(chunk);
+                    }
+                } catch (IOException e) {
+                    // the server stopped reading: expected once it answered
+                }
+            }, "slow-client");
+            writer.start();
+            String uuid = AsyncImportApiTest.await(() -> {
+                JsonNode list = server.get("files?status=processing").data();
+                return list.size() == 0 ? null : list.get(0).get("uuid").asText();
+            }, "the upload to be processing");
+
+            long cancelled = System.nanoTime();
+            TestServer.Response r = server.send("POST", "files/" + uuid + "/cancel", server.key, null);
+            assertEquals(200, r.status(), r.text());
+            String answer = readStatusLine(socket.getInputStream());
+            long took = System.nanoTime() - cancelled;
+            stop.set(true);
+            assertTrue(answer.startsWith("HTTP/1.1 409"), answer);
+            assertTrue(took < Duration.ofSeconds(1).toNanos(), "answered within a second, took " + took / 1_000_000
+                    + " ms");
+            JsonNode after = server.get("files/" + uuid).data();
+            assertEquals("cancelled", after.get("status").asText());
+            assertEquals("CANCELLED", after.get("error").get("code").asText());
+            socket.close();
+            writer.join(10_000);
+        }
+        AsyncImportApiTest.await(() -> server.storedFiles().stream()
+                .noneMatch(p -> p.getFileName().toString().startsWith("big")
+                        || p.getFileName().toString().endsWith(".part")) ? Boolean.TRUE : null, "no bytes left");
+    }
+
+    private static String readStatusLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int c;
+        while ((c = in.read()) >= 0 && c != '\n') {
+            line.write(c);
+        }
+        return line.toString(StandardCharsets.ISO_8859_1);
+    }
+}

@@ -1,0 +1,194 @@
+package dev.uploadkit.servlet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.uploadkit.core.DataSize;
+import dev.uploadkit.core.net.OutboundPolicy;
+import dev.uploadkit.core.testing.OriginServer;
+import dev.uploadkit.core.testing.TestContent;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Synchronous {@code files/upload-from-url} over real sockets: a loopback origin (JDK HttpServer) reached through an
+ * allow-list of 127.0.0.1/32 only, and a second server with the default policy, which refuses every private target
+ * in every spelling before connecting anywhere.
+ */
+class UrlImportApiTest {
+    @TempDir
+    static Path dir;
+    static OriginServer origin;
+    static TestServer server;
+    static TestServer defaults;
+
+    @BeforeAll
+    static void start() {
+        origin = new OriginServer()
+                .put("hello.txt", "hello from the origin\n".getBytes(StandardCharsets.UTF_8))
+                .put("doc.pdf", TestContent.pdf())
+                .put("big.bin", TestContent.random(3, 300_000));
+        server = TestServer.builder(dir.resolve("allowed")).maxFileSize(DataSize.ofKibibytes(512))
+                .allowedTypes(List.of("text/plain", "application/octet-stream", "image/*"))
+                .service(b -> b.outboundPolicy(OutboundPolicy.parse("127.0.0.1/32"))
+                        .importTimeout(Duration.ofSeconds(2)))
+                .start();
+        defaults = TestServer.start(dir.resolve("defaults"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            server.close();
+            defaults.close();
+        } finally {
+            origin.close();
+        }
+    }
+
+    private static TestServer.Response importUrl(TestServer s, String json) {
+        return s.send("POST", "files/upload-from-url", s.key, json);
+    }
+
+    private static TestServer.Response importUrl(String url) {
+        return importUrl(server, "{\"url\":\"" + url + "\"}");
+    }
+
+    @Test
+    void importsAFileCompletedWithItsHashAndSourceUrl() {
+        String url = origin.url("/files/hello.txt");
+        TestServer.Response r = importUrl(server, "{\"url\":\"" + url + "\",\"folder\":\"imports\","
+                + "\"metadata\":{\"k\":\"v\"},\"is_public\":true}");
+
+        assertEquals(201, r.status(), r.text());
+        JsonNode u = r.data();
+        assertEquals("completed", u.get("status").asText());
+        assertEquals("hello.txt", u.get("filename").asText());
+        assertEquals("imports", u.get("folder").asText());
+        assertEquals(url, u.get("source_url").asText());
+        assertEquals("text/plain", u.get("mime_type").asText());
+        assertEquals("v", u.get("metadata").get("k").asText());
+        byte[] bytes = "hello from the origin\n".getBytes(StandardCharsets.UTF_8);
+        assertEquals("sha256:" + TestContent.sha256(bytes), u.get("file_hash").asText());
+        TestServer.Response download = server.get("files/" + u.get("uuid").asText() + "/download");
+        assertArrayEquals(bytes, download.body());
+
+        JsonNode again = importUrl(url).data();
+        assertTrue(again.get("deduplicated").asBoolean(), "the same bytes again are deduplicated");
+    }
+
+    @Test
+    void theNameComesFromTheRequestThenContentDispositionThenThePath() {
+        assertEquals("given.txt", importUrl(server, "{\"url\":\"" + origin.url("/named/hello.txt")
+                + "\",\"filename\":\"given.txt\"}").data().get("filename").asText());
+        origin.put("x", "named by disposition".getBytes(StandardCharsets.UTF_8));
+        assertEquals("x", importUrl(origin.url("/named/x")).data().get("filename").asText());
+        assertEquals("hello.txt", importUrl(origin.url("/redirect/2/files/hello.txt")).data().get("filename").asText());
+    }
+
+    @Test
+    void storeFalseGivesAnUnstoredUpload() {
+        JsonNode u = importUrl(server, "{\"url\":\"" + origin.url("/files/big.bin") + "\",\"store\":false}").data();
+        assertEquals(false, u.get("is_stored").asBoolean());
+        assertEquals(300_000, u.get("size_bytes").asLong());
+    }
+
+    @Test
+    void sourceFailuresAnswerSourceErrorAndLeaveNothing() {
+        long before = server.uploadCount(server.project.id());
+        int files = server.storedFiles().size();
+        for (String path : List.of("/status/404", "/status/500", "/files/missing", "/loop", "/drip")) {
+            TestServer.Response r = importUrl(origin.url(path));
+            assertEquals(502, r.status(), path + ": " + r.text());
+            assertEquals("SOURCE_ERROR", r.errorCode());
+            assertTrue(r.json().get("error").get("details").has("url"), r.text());
+        }
+        assertTrue(importUrl(origin.url("/status/404")).json().get("error").get("details").get("url").get(0)
+                .asText().contains("404"));
+        TestServer.Response cutShort = importUrl(origin.lyingUrl(100_000, 1000));
+        assertEquals(502, cutShort.status(), "a body shorter than its Content-Length: " + cutShort.text());
+        assertEquals(before, server.uploadCount(server.project.id()));
+        assertEquals(files, server.storedFiles().size());
+    }
+
+    @Test
+    void sizeIsCappedWhileStreamingWhateverContentLengthSays() {
+        long before = server.uploadCount(server.project.id());
+        assertEquals(413, importUrl(origin.url("/endless")).status(), "no length, endless body");
+        assertEquals(413, importUrl(origin.lyingUrl(10L << 30, -1)).status(), "announces 10 GiB");
+        assertEquals(before, server.uploadCount(server.project.id()));
+    }
+
+    @Test
+    void theTypeIsCheckedFromTheBytes() {
+        TestServer.Response r = importUrl(origin.url("/files/doc.pdf"));
+        assertEquals(415, r.status(), r.text());
+        assertEquals("INVALID_FILE_TYPE", r.errorCode());
+    }
+
+    @Test
+    void malformedUrlsAreValidationErrors() {
+        for (String body : List.of("{}", "{\"url\":\"\"}", "{\"url\":\"not a url\"}", "{\"url\":\"ftp://example.com/x\"}",
+                "{\"url\":\"file:///etc/passwd\"}", "{\"url\":\"http://user:pw@127.0.0.1/x\"}", "{\"url\":42}",
+                "{\"url\":\"http:///nohost\"}")) {
+            TestServer.Response r = importUrl(server, body);
+            assertEquals(422, r.status(), body + ": " + r.text());
+            assertTrue(r.json().get("error").get("details").has("url"), r.text());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"169.254.169.254/latest/meta-data/", "[fd00:ec2::254]/", "10.0.0.1/x", "[::1]/x",
+            "192.168.0.1/", "0x7f.2/"})
+    void redirectsIntoRefusedAddressesAreRefused(String target) {
+        int before = origin.requests();
+        TestServer.Response r = importUrl(origin.url("/to?http://" + target));
+        assertEquals(422, r.status(), r.text());
+        assertEquals("VALIDATION_ERROR", r.errorCode());
+        assertTrue(r.json().get("error").get("details").has("url"));
+        assertEquals(before + 1, origin.requests(), "only the redirecting origin was reached");
+    }
+
+    /** The default policy refuses each of these before any connection; the origin on 127.0.0.1 sees nothing. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "http://127.0.0.1:PORT/files/hello.txt",   // loopback
+            "http://127.8.9.10/",                      // loopback /8
+            "http://localhost:PORT/files/hello.txt",   // a name resolving to loopback
+            "http://10.1.2.3/", "http://172.16.0.1/", "http://172.31.255.255/", "http://192.168.1.1/", // RFC 1918
+            "http://169.254.1.1/",                     // link-local
+            "http://169.254.169.254/latest/meta-data/", // cloud metadata
+            "http://100.64.0.1/", "http://100.127.255.254/", // CGNAT 100.64/10
+            "http://224.0.0.1/", "http://239.255.255.250/", // multicast
+            "http://0.0.0.0/", "http://0/",            // unspecified
+            "http://255.255.255.255/",                 // broadcast
+            "http://[::1]/", "http://[::]/",           // IPv6 loopback, unspecified
+            "http://[fd00:ec2::254]/", "http://[fc00::1]/", "http://[fd12:3456::1]/", // ULA, AWS metadata
+            "http://[fe80::1]/", "http://[ff02::1]/",  // IPv6 link-local, multicast
+            "http://[::ffff:127.0.0.1]/", "http://[::ffff:7f00:1]/", "http://[::ffff:10.0.0.1]/",
+            "http://[::ffff:169.254.169.254]/",        // IPv4-mapped IPv6
+            "http://2130706433/", "http://0177.0.0.1/", "http://0x7f.1/", "http://0x7f000001/", "http://127.1/",
+            "http://017700000001/", "http://0xA9FEA9FE/", // decimal / octal / hex spellings (the last is metadata)
+            "ftp://example.com/x", "gopher://127.0.0.1/", "file:///etc/passwd", "javascript:alert(1)"})
+    void theDefaultPolicyRefusesEveryPrivateTarget(String url) {
+        int before = origin.requests();
+        String target = url.replace("PORT", Integer.toString(java.net.URI.create(origin.base()).getPort()));
+        TestServer.Response r = importUrl(defaults, "{\"url\":\"" + target + "\"}");
+        assertEquals(422, r.status(), target + ": " + r.text());
+        assertEquals("VALIDATION_ERROR", r.errorCode());
+        assertTrue(r.json().get("error").get("details").has("url"), r.text());
+        assertEquals(before, origin.requests(), "nothing reached the origin");
+        assertEquals(0, defaults.uploadCount(defaults.project.id()));
+    }
+}
