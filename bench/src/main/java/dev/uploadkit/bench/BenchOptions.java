@@ -36,7 +36,8 @@ final class BenchOptions {
 
     static final String USAGE = """
             Usage: java -cp bench/target/uploadkit-bench.jar dev.uploadkit.bench.UploadSpeedBenchmark [options]
-              --rows 1,2,3,4            which rows to run (1 small uploads, 2 large upload, 3 kill -9, 4 seed curl)
+              --rows 1,2,3,4            which rows to run (1 small uploads, 2 large upload, 3 kill -9, 4 seed curl,
+                                        5 the rate limiter's cost on small uploads; not in the default)
               --warmup S --duration S   row 1: seconds of warm-up and of measurement per run (5, 15)
               --clients N               row 1: concurrent clients of the side-by-side comparison (32)
               --scaling 1,4,32          row 1: client counts of the Uploadkit-only runs

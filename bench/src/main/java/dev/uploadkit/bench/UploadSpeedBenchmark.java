@@ -104,6 +104,9 @@ public final class UploadSpeedBenchmark {
             if (options.row(4)) {
                 bench.seedCurl();
             }
+            if (options.row(5)) {
+                bench.limiterCost();
+            }
             bench.reportServerLogs();
         } finally {
             if (!options.keep()) {
@@ -226,6 +229,61 @@ public final class UploadSpeedBenchmark {
             String key = m.find() ? m.group(1) : "(none; HTTP " + r.status() + ": " + r.body() + ")";
             System.out.printf("object_key %s   (target uploads/x.pdf: %s)%n", key,
                     key.equals("uploads/x.pdf") ? "met" : "not met");
+        }
+    }
+
+    /**
+     * Row 5: the small-upload load on one server, alternately with the admin key (plan {@code unlimited}: nothing
+     * counted) and with a key of a project on plan {@code bench}, whose limits are too high to trip (so every
+     * request goes through the Bucket4j limiter, the plan lookup and the headers). Pairs alternate so both sides
+     * see the same machine load.
+     */
+    private void limiterCost() throws Exception {
+        int size = options.integer("small-kib") * 1024;
+        int clients = options.integer("clients");
+        var warmup = options.seconds("warmup");
+        var duration = options.seconds("duration");
+        System.out.printf("%n== 5. Rate limiter cost: %d KiB uploads, %d clients, %d s warm-up + %d s measured, "
+                + "3 alternating pairs%n", size / 1024, clients, warmup.toSeconds(), duration.toSeconds());
+        try (UploadkitProcess uploadkit = UploadkitProcess.start("uploadkit (limiter cost)", jar, List.of("-Xmx256m"),
+                work.resolve("limiter-uploadkit"), List.of(),
+                Map.of("UPLOADKIT_PLANS", "bench:1000000000000:1000000000"), Optional.empty(),
+                log("uploadkit (limiter cost)", "limiter-uploadkit.log"))) {
+            String base = "http://127.0.0.1:" + uploadkit.port() + uploadkit.mount();
+            Curl.Result project = Curl.run("-X", "POST", "-H", "X-API-Key: " + uploadkit.adminKey(), "-H",
+                    "Content-Type: application/json", "-d", "{\"name\":\"bench\",\"plan\":\"bench\"}",
+                    base + "/admin/projects");
+            Matcher id = Pattern.compile("\"id\":\"([^\"]+)\"").matcher(project.body());
+            if (!id.find()) {
+                throw new IllegalStateException("could not create the bench project: " + project.body());
+            }
+            Curl.Result key = Curl.run("-X", "POST", "-H", "X-API-Key: " + uploadkit.adminKey(), "-H",
+                    "Content-Type: application/json", "-d", "{\"name\":\"bench\",\"permissions\":[\"files:write\"]}",
+                    base + "/admin/projects/" + id.group(1) + "/api-keys");
+            Matcher k = Pattern.compile("\"key\":\"([^\"]+)\"").matcher(key.body());
+            if (!k.find()) {
+                throw new IllegalStateException("could not create the bench key: " + key.body());
+            }
+            RequestTemplate unlimited = RequestTemplate.multipart(uploadkit.port(), uploadkit.mount() + "/files/upload",
+                    uploadkit.adminKey(), size);
+            RequestTemplate limited = RequestTemplate.multipart(uploadkit.port(), uploadkit.mount() + "/files/upload",
+                    k.group(1), size);
+            double sumWithout = 0;
+            double sumWith = 0;
+            for (int pair = 1; pair <= 3; pair++) {
+                LoadGenerator.Result without = LoadGenerator.run(uploadkit.port(), unlimited, clients, warmup, duration);
+                LoadGenerator.Result with = LoadGenerator.run(uploadkit.port(), limited, clients, warmup, duration);
+                sumWithout += without.perSecond();
+                sumWith += with.perSecond();
+                System.out.printf("pair %d  no limits (plan unlimited)  %s%n", pair, without.describe());
+                System.out.printf("pair %d  limited (plan bench)        %s%n", pair, with.describe());
+                System.out.printf("pair %d  ratio limited/unlimited uploads/s %.3f%n", pair,
+                        with.perSecond() / without.perSecond());
+                printFailures("no limits", without);
+                printFailures("limited", with);
+            }
+            System.out.printf("mean ratio limited/unlimited uploads/s %.3f (limiter cost %.1f %%)%n",
+                    sumWith / sumWithout, 100 * (1 - sumWith / sumWithout));
         }
     }
 

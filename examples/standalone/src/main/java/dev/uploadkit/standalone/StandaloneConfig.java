@@ -2,9 +2,11 @@ package dev.uploadkit.standalone;
 
 import dev.uploadkit.core.DataSize;
 import dev.uploadkit.core.Durations;
+import dev.uploadkit.core.limits.Plans;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -20,6 +22,9 @@ import java.util.Optional;
  * @param interruptedAfter how long an instance may go without a heartbeat before its uploads count as interrupted
  * @param jobInterval the pause between runs of the crash sweep and of the trash purge (at most a minute)
  * @param sweepGrace how old leftover temporary files and blobs being deleted must be before the sweep removes them
+ * @param plans the plans projects may be on: the defaults plus {@code UPLOADKIT_PLANS}
+ * @param logRetention how long request-log entries are kept
+ * @param trustedProxies proxies whose {@code X-Forwarded-For} the request log believes
  */
 public record StandaloneConfig(
         String host,
@@ -40,7 +45,10 @@ public record StandaloneConfig(
         Duration trashRetention,
         Duration interruptedAfter,
         Duration jobInterval,
-        Duration sweepGrace) {
+        Duration sweepGrace,
+        Plans plans,
+        Duration logRetention,
+        List<String> trustedProxies) {
 
     static final String USAGE = """
             Usage: java -jar uploadkit-standalone.jar [options]
@@ -58,6 +66,9 @@ public record StandaloneConfig(
             Crash sweeps: UPLOADKIT_INTERRUPTED_AFTER (no heartbeat for this long = crashed, default 1m),
               UPLOADKIT_JOB_INTERVAL (sweep and trash purge, default and at most 1m), UPLOADKIT_SWEEP_GRACE
               (age of leftover temporary files the sweep removes, default 10m).
+            Limits and logs: UPLOADKIT_PLANS (extra or changed plans, name:monthly:burst,... with 0 = no limit),
+              UPLOADKIT_LOG_RETENTION (request log, default 30d), UPLOADKIT_TRUSTED_PROXIES (addresses or CIDR
+              ranges whose X-Forwarded-For is believed, default none).
             """;
 
     public StandaloneConfig {
@@ -68,6 +79,8 @@ public record StandaloneConfig(
         positive("UPLOADKIT_INTERRUPTED_AFTER", interruptedAfter);
         positive("UPLOADKIT_JOB_INTERVAL", jobInterval);
         positive("UPLOADKIT_SWEEP_GRACE", sweepGrace);
+        positive("UPLOADKIT_LOG_RETENTION", logRetention);
+        trustedProxies = List.copyOf(trustedProxies);
         if (jobInterval.compareTo(Duration.ofMinutes(1)) > 0) {
             throw new IllegalArgumentException("UPLOADKIT_JOB_INTERVAL: must be at most 1m (lifecycle jobs run at "
                     + "least once a minute), was " + jobInterval);
@@ -132,7 +145,18 @@ public record StandaloneConfig(
                 s.duration("UPLOADKIT_TRASH_RETENTION", Duration.ofDays(30)),
                 s.duration("UPLOADKIT_INTERRUPTED_AFTER", Duration.ofMinutes(1)),
                 s.duration("UPLOADKIT_JOB_INTERVAL", Duration.ofMinutes(1)),
-                s.duration("UPLOADKIT_SWEEP_GRACE", Duration.ofMinutes(10)));
+                s.duration("UPLOADKIT_SWEEP_GRACE", Duration.ofMinutes(10)),
+                plans(s.get(null, "UPLOADKIT_PLANS").orElse("")),
+                s.duration("UPLOADKIT_LOG_RETENTION", Duration.ofDays(30)),
+                s.get(null, "UPLOADKIT_TRUSTED_PROXIES").map(v -> List.of(v.split(","))).orElse(List.of()));
+    }
+
+    private static Plans plans(String text) {
+        try {
+            return Plans.defaultsWith(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("UPLOADKIT_PLANS: " + e.getMessage(), e);
+        }
     }
 
     private static final java.util.Set<String> KNOWN_FLAGS = java.util.Set.of("host", "port", "data-dir",

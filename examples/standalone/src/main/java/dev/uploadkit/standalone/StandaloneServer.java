@@ -3,9 +3,11 @@ package dev.uploadkit.standalone;
 import dev.uploadkit.core.UploadService;
 import dev.uploadkit.core.auth.AccessService;
 import dev.uploadkit.core.jobs.BackgroundWork;
+import dev.uploadkit.core.limits.RequestLimits;
 import dev.uploadkit.core.store.FileStore;
 import dev.uploadkit.core.store.JcloudsFileStore;
 import dev.uploadkit.core.store.S3Settings;
+import dev.uploadkit.core.usage.RequestLogWriter;
 import dev.uploadkit.jdbc.UploadkitDatabase;
 import dev.uploadkit.servlet.UploadServlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -46,10 +48,12 @@ public final class StandaloneServer implements AutoCloseable {
     private final FileStore store;
     private final UploadService uploads;
     private final BackgroundWork background;
+    private final RequestLogWriter requestLog;
 
     private StandaloneServer(Server server, UploadkitDatabase database, FileStore store, UploadService uploads,
-                             BackgroundWork background) {
+                             BackgroundWork background, RequestLogWriter requestLog) {
         this.server = server;
+        this.requestLog = requestLog;
         this.uploads = uploads;
         this.background = background;
         this.database = database;
@@ -81,22 +85,29 @@ public final class StandaloneServer implements AutoCloseable {
         FileStore store = null;
         UploadService uploads = null;
         BackgroundWork background = null;
+        RequestLogWriter requestLog = null;
         try {
             store = openStore(config);
             uploads = UploadService.builder().catalog(database.catalog()).store(store)
                     .interruptedAfter(config.interruptedAfter())
                     .maxFileSize(config.maxFileSize()).build();
+            requestLog = RequestLogWriter.builder().store(database.requestLog()).storageProbe(uploads::dedupStats)
+                    .build();
+            requestLog.start();
             background = BackgroundWork.builder().uploadService(uploads)
+                    .job(requestLog.purgeJob(config.logRetention(), config.jobInterval()))
                     .jobRunner(database.jobRunner(uploads.instanceId(), min(JOB_POLLING, config.jobInterval())))
                     .heartbeatInterval(min(HEARTBEAT, config.interruptedAfter().dividedBy(6)))
                     .jobInterval(config.jobInterval()).gracePeriod(config.sweepGrace())
                     .trashRetention(config.trashRetention()).build();
             background.start();
-            AccessService access = AccessService.create(database.projects());
+            AccessService access = AccessService.create(database.projects(), config.plans());
             AdminBootstrap.run(access, config.adminKey(), out);
 
             UploadServlet.Builder servlet = UploadServlet.builder().uploadService(uploads).accessService(access)
-                    .signingKey(signingKey(config));
+                    .signingKey(signingKey(config))
+                    .limits(RequestLimits.create(database.rateLimiter(), access))
+                    .requestLog(requestLog).trustedProxies(config.trustedProxies());
             config.publicBaseUrl().ifPresent(servlet::publicBaseUrl);
 
             Server server = new Server();
@@ -110,13 +121,16 @@ public final class StandaloneServer implements AutoCloseable {
             server.setHandler(new GracefulHandler(context));
             server.setStopTimeout(STOP_TIMEOUT.toMillis());
             server.start();
-            StandaloneServer running = new StandaloneServer(server, database, store, uploads, background);
+            StandaloneServer running = new StandaloneServer(server, database, store, uploads, background, requestLog);
             out.println("Uploadkit listening on " + running.baseUrl());
             out.flush();
             return running;
         } catch (Exception | Error e) {
             if (background != null) {
                 background.close();
+            }
+            if (requestLog != null) {
+                requestLog.close();
             }
             if (uploads != null) {
                 uploads.close();
@@ -150,6 +164,7 @@ public final class StandaloneServer implements AutoCloseable {
             LOG.warn("Jetty did not stop cleanly", e);
         } finally {
             background.close();
+            requestLog.close();
             uploads.close();
             store.close();
             database.close();

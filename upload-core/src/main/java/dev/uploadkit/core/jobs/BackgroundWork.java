@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -79,7 +80,10 @@ public final class BackgroundWork implements AutoCloseable {
         Duration grace = b.gracePeriod;
         this.jobInterval = b.jobInterval;
         this.sweep = () -> uploads.sweepInterrupted(grace);
-        this.jobs = List.of(RecurringJob.of(TRASH_PURGE_JOB, b.jobInterval, () -> uploads.purgeTrash(retention)));
+        List<RecurringJob> all = new ArrayList<>();
+        all.add(RecurringJob.of(TRASH_PURGE_JOB, b.jobInterval, () -> uploads.purgeTrash(retention)));
+        all.addAll(b.extraJobs);
+        this.jobs = List.copyOf(all);
     }
 
     public static Builder builder() {
@@ -182,8 +186,15 @@ public final class BackgroundWork implements AutoCloseable {
         private Duration trashRetention = Duration.ofDays(30);
         private Duration gracePeriod = Duration.ofMinutes(10);
         private Duration eventInterval = Duration.ofMillis(500);
+        private final List<RecurringJob> extraJobs = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /** Runs another recurring job on the job runner beside the built-in ones, e.g. the request log's purge. */
+        public Builder job(RecurringJob value) {
+            extraJobs.add(Objects.requireNonNull(value, "job"));
+            return this;
         }
 
         public Builder uploadService(UploadService value) {

@@ -7,14 +7,20 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** The servlet's request pipeline: route, authenticate, authorise, handle; failures go to {@link ErrorResponder}. */
+/**
+ * The servlet's request pipeline, as steps around the handlers: record (the request log, when configured) →
+ * answer failures ({@link ErrorResponder}) → route → authenticate and authorise → limit (when configured) → handle.
+ */
 public final class Api {
     private final Settings settings;
     private final Router router = new Router();
+    private final List<Step> steps = new ArrayList<>();
 
     public Api(Settings settings) {
         this.settings = settings;
@@ -31,36 +37,69 @@ public final class Api {
             keys.register(router);
             new AdminProjectsHandler(settings.access(), settings.uploads(), keys).register(router);
         }
+        if (settings.requestLog() != null) {
+            steps.add(new RecordStep(settings.requestLog(), settings.trustedProxies(), tokens, settings.clock()));
+            new UsageHandler(settings.requestLog().store(), settings.uploads(), settings.clock()).register(router);
+        }
+        steps.add(this::answerFailures);
+        steps.add(this::route);
+        steps.add(this::authorize);
+        if (settings.limits() != null) {
+            steps.add(new LimitStep(settings.limits()));
+        }
     }
 
     public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String requestId = newRequestId();
         response.setHeader("X-Request-Id", requestId);
         Exchange exchange = new Exchange(request, response, requestId, settings.publicBaseUrl());
-        try {
-            Router.Match match = router.match(request.getMethod(), exchange.path());
-            if (!match.found()) {
-                if (match.allowed().isEmpty()) {
-                    throw new UploadException(ErrorCode.NOT_FOUND, "No such endpoint.");
-                }
-                response.setHeader("Allow", String.join(", ", match.allowed()));
-                throw new UploadException(ErrorCode.METHOD_NOT_ALLOWED,
-                        "The method " + request.getMethod() + " is not allowed here; use " + match.allowed() + ".");
-            }
-            exchange.pathParams(match.params());
-            authorize(exchange, match.route().access());
-            match.route().handler().handle(exchange);
-        } catch (Exception e) {
-            ErrorResponder.respond(request, response, requestId, e);
+        proceed(0, exchange);
+    }
+
+    private void proceed(int step, Exchange exchange) throws IOException {
+        if (step == steps.size()) {
+            exchange.route().handler().handle(exchange);
+        } else {
+            steps.get(step).apply(exchange, ex -> proceed(step + 1, ex));
         }
     }
 
-    private void authorize(Exchange exchange, Access access) {
+    private void answerFailures(Exchange exchange, Step.Chain next) throws IOException {
+        try {
+            next.proceed(exchange);
+        } catch (Exception e) {
+            exchange.errorCode(ErrorResponder.codeOf(e).name());
+            ErrorResponder.respond(exchange.request(), exchange.response(), exchange.requestId(), e);
+        }
+    }
+
+    private void route(Exchange exchange, Step.Chain next) throws IOException {
+        HttpServletRequest request = exchange.request();
+        Router.Match match = router.match(request.getMethod(), exchange.path());
+        if (!match.found()) {
+            if (match.allowed().isEmpty()) {
+                throw new UploadException(ErrorCode.NOT_FOUND, "No such endpoint.");
+            }
+            exchange.response().setHeader("Allow", String.join(", ", match.allowed()));
+            throw new UploadException(ErrorCode.METHOD_NOT_ALLOWED,
+                    "The method " + request.getMethod() + " is not allowed here; use " + match.allowed() + ".");
+        }
+        exchange.pathParams(match.params());
+        exchange.route(match.route());
+        next.proceed(exchange);
+    }
+
+    private void authorize(Exchange exchange, Step.Chain next) throws IOException {
+        Access access = exchange.route().access();
         Optional<Principal> principal = settings.authenticator().authenticate(exchange.request());
         principal.ifPresent(exchange::principal);
-        if (!access.authenticated()) {
-            return;
+        if (access.authenticated()) {
+            check(principal, access);
         }
+        next.proceed(exchange);
+    }
+
+    private static void check(Optional<Principal> principal, Access access) {
         Principal p = principal.orElseThrow(() -> new UploadException(ErrorCode.UNAUTHENTICATED,
                 "Authentication is required: send an API key in the X-API-Key header."));
         if (access.admin() && !p.admin()) {

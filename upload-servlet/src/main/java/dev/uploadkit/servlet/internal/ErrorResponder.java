@@ -71,6 +71,11 @@ public final class ErrorResponder {
         Json.error(response, "HEAD".equals(request.getMethod()), f.code.httpStatus(), f.code, f.message, f.details);
     }
 
+    /** Returns the code {@link #respond} answers {@code failure} with. */
+    static ErrorCode codeOf(Exception failure) {
+        return classify(failure, "").code();
+    }
+
     private static Failure classify(Exception failure, String requestId) {
         if (failure instanceof UploadException ue) {
             boolean serverSide = ue.code().httpStatus() >= 500;

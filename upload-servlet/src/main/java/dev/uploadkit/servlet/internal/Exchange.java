@@ -13,11 +13,13 @@ import java.util.UUID;
 /** One request being answered: the servlet request and response, its id, route parameters and caller. */
 public final class Exchange {
     private final HttpServletRequest request;
-    private final HttpServletResponse response;
+    private HttpServletResponse response;
     private final String requestId;
     private final String configuredBaseUrl;
     private Map<String, String> pathParams = Map.of();
     private Principal principal;
+    private Router.Route route;
+    private String errorCode;
 
     Exchange(HttpServletRequest request, HttpServletResponse response, String requestId, String configuredBaseUrl) {
         this.request = request;
@@ -45,6 +47,29 @@ public final class Exchange {
 
     void pathParams(Map<String, String> params) {
         this.pathParams = params;
+    }
+
+    /** Replaces the response a step wraps (to count what the handler writes). */
+    void response(HttpServletResponse wrapped) {
+        this.response = wrapped;
+    }
+
+    void route(Router.Route matched) {
+        this.route = matched;
+    }
+
+    /** Returns the matched route; only after routing. */
+    Router.Route route() {
+        return route;
+    }
+
+    void errorCode(String code) {
+        this.errorCode = code;
+    }
+
+    /** Returns the error code the request was answered with, or {@code null} if it succeeded. */
+    String errorCode() {
+        return errorCode;
     }
 
     void principal(Principal principal) {

@@ -98,6 +98,21 @@ public final class Json {
         write(exchange.response(), exchange.isHead(), 200, body);
     }
 
+    /**
+     * Writes a page of a list paged by cursor only, whose total is not counted: {@code meta} has {@code per_page}
+     * and {@code next_cursor}.
+     */
+    public static void cursorPage(Exchange exchange, List<?> items, int perPage, String nextCursor) throws IOException {
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("per_page", perPage);
+        meta.put("next_cursor", nextCursor);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("success", true);
+        body.put("data", items);
+        body.put("meta", meta);
+        write(exchange.response(), exchange.isHead(), 200, body);
+    }
+
     /** Writes a whole, unpaged list as one page. */
     public static void list(Exchange exchange, List<?> items) throws IOException {
         int perPage = Math.max(1, items.size());

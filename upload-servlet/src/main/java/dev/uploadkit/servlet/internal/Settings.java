@@ -2,6 +2,8 @@ package dev.uploadkit.servlet.internal;
 
 import dev.uploadkit.core.UploadService;
 import dev.uploadkit.core.auth.AccessService;
+import dev.uploadkit.core.limits.RequestLimits;
+import dev.uploadkit.core.usage.RequestLogWriter;
 import dev.uploadkit.servlet.Authenticator;
 
 import java.time.Clock;
@@ -13,16 +15,20 @@ import java.util.Objects;
  *
  * @param access {@code null} when the host authenticates on its own and has no key management
  * @param publicBaseUrl {@code null} to derive the base of links from each request
+ * @param limits {@code null} for no rate limits
+ * @param requestLog {@code null} for no request log (and no {@code usage} and {@code logs} routes)
  */
 public record Settings(UploadService uploads, AccessService access, Authenticator authenticator, byte[] signingKey,
                        Duration downloadTokenTtl, String publicBaseUrl, long maxRequestSize, int maxFileCount,
-                       long maxFormFieldSize, Clock clock) {
+                       long maxFormFieldSize, Clock clock, RequestLimits limits, RequestLogWriter requestLog,
+                       AddressRanges trustedProxies) {
     public Settings {
         Objects.requireNonNull(uploads, "uploads");
         Objects.requireNonNull(authenticator, "authenticator");
         signingKey = signingKey.clone();
         Objects.requireNonNull(downloadTokenTtl, "downloadTokenTtl");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(trustedProxies, "trustedProxies");
     }
 
     @Override
