@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,8 +35,9 @@ import java.util.function.Function;
  * it is dropped and counted ({@link #dropped()}). Usage counts (requests, uploads, downloads and their bytes) are
  * added up in memory apart from the queue, so an overflow of the log loses log lines, never usage. Each batch is
  * one transaction: up to {@link Builder#batchSize} entries and the counts gathered since the last one. After a
- * batch, the storage of each project that made a successful change is measured with the storage probe and kept as
- * that day's snapshot. A batch the store refuses is logged and counted as {@link #lost()}.
+ * batch, the storage of each project that made a successful change is measured with the storage probe (at most once
+ * per {@link Builder#storageInterval}, since measuring may cost a query over the project's files) and kept as that
+ * day's snapshot. A batch the store refuses is logged and counted as {@link #lost()}.
  *
  * <p>The loop runs on the host's {@link Builder#executor} if given (it occupies one thread until closed), else on
  * a daemon thread of its own.
@@ -55,6 +57,9 @@ public final class RequestLogWriter implements AutoCloseable {
     private final Function<UUID, DedupStats> storageProbe;
     private final Map<DayKey, long[]> counts = new ConcurrentHashMap<>();
     private final Set<UUID> changed = ConcurrentHashMap.newKeySet();
+    /** When each project's storage was last measured; only the loop's thread touches it. */
+    private final Map<UUID, Instant> measured = new HashMap<>();
+    private final Duration storageInterval;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong lost = new AtomicLong();
     private final AtomicLong accepted = new AtomicLong();
@@ -75,6 +80,7 @@ public final class RequestLogWriter implements AutoCloseable {
         this.flushInterval = b.flushInterval;
         this.executor = b.executor;
         this.storageProbe = b.storageProbe;
+        this.storageInterval = b.storageInterval;
     }
 
     public static Builder builder() {
@@ -201,6 +207,8 @@ public final class RequestLogWriter implements AutoCloseable {
                     batch.clear();
                 } else if (stopping) {
                     return;
+                } else {
+                    measureStorage();
                 }
             }
         } catch (InterruptedException e) {
@@ -236,9 +244,15 @@ public final class RequestLogWriter implements AutoCloseable {
         if (storageProbe == null || changed.isEmpty()) {
             return;
         }
-        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        Instant now = clock.instant();
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
         for (UUID project : List.copyOf(changed)) {
+            Instant last = measured.get(project);
+            if (last != null && now.isBefore(last.plus(storageInterval)) && !closed.get()) {
+                continue;
+            }
             changed.remove(project);
+            measured.put(project, now);
             try {
                 DedupStats stats = storageProbe.apply(project);
                 store.recordStorage(project, today, stats.totalFiles(), stats.storedBytes());
@@ -274,8 +288,19 @@ public final class RequestLogWriter implements AutoCloseable {
         private Duration flushInterval = Duration.ofMillis(200);
         private Executor executor;
         private Function<UUID, DedupStats> storageProbe;
+        private Duration storageInterval = Duration.ofMinutes(1);
 
         private Builder() {
+        }
+
+        /** The least time between two storage measurements of one project; default 1 minute. */
+        public Builder storageInterval(Duration value) {
+            if (value == null || value.isNegative()) {
+                throw new IllegalArgumentException("storageInterval: must be zero or positive, was " + value
+                        + "; use e.g. Duration.ofMinutes(1)");
+            }
+            storageInterval = value;
+            return this;
         }
 
         public Builder store(RequestLogStore value) {
