@@ -32,6 +32,7 @@ final class BenchOptions {
         DEFAULTS.put("standalone-jar", "examples/standalone/target/uploadkit-standalone.jar");
         DEFAULTS.put("work-dir", "");
         DEFAULTS.put("keep", "false");
+        DEFAULTS.put("pairs", "3");
     }
 
     static final String USAGE = """
@@ -44,7 +45,9 @@ final class BenchOptions {
               --small-kib N             rows 1 and 3: upload size (4)
               --large-mib N             row 2: file size (1024)
               --durability-uploads N --durability-clients N   row 3 (150, 6)
-              --database-url URL        row 3: default H2; jdbc:postgresql:/jdbc:mariadb: get a fresh schema/database
+              --pairs N                 row 5: alternating runs without and with limits (3)
+              --database-url URL        rows 3 and 5: default H2; jdbc:postgresql:/jdbc:mariadb: get a fresh
+                                        schema/database
               --database-user U --database-password P
               --standalone-jar PATH     (examples/standalone/target/uploadkit-standalone.jar)
               --work-dir DIR            files, data dirs and server logs (a new temporary directory)

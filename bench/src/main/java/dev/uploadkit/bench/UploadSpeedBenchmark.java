@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -243,10 +244,20 @@ public final class UploadSpeedBenchmark {
         int clients = options.integer("clients");
         var warmup = options.seconds("warmup");
         var duration = options.seconds("duration");
-        System.out.printf("%n== 5. Rate limiter cost: %d KiB uploads, %d clients, %d s warm-up + %d s measured, "
-                + "3 alternating pairs%n", size / 1024, clients, warmup.toSeconds(), duration.toSeconds());
+        int pairs = options.integer("pairs");
+        try (BenchDatabase database = BenchDatabase.prepare(options.text("database-url"),
+                options.text("database-user"), options.text("database-password"))) {
+            System.out.printf("%n== 5. Rate limiter cost: %d KiB uploads, %d clients, %d s warm-up + %d s measured, "
+                    + "%d alternating pairs, %s%n", size / 1024, clients, warmup.toSeconds(), duration.toSeconds(),
+                    pairs, database.description());
+            limiterCost(database, size, clients, warmup, duration, pairs);
+        }
+    }
+
+    private void limiterCost(BenchDatabase database, int size, int clients, Duration warmup, Duration duration,
+                             int pairs) throws Exception {
         try (UploadkitProcess uploadkit = UploadkitProcess.start("uploadkit (limiter cost)", jar, List.of("-Xmx256m"),
-                work.resolve("limiter-uploadkit"), List.of(),
+                work.resolve("limiter-uploadkit"), database.serverArgs(),
                 Map.of("UPLOADKIT_PLANS", "bench:1000000000000:1000000000"), Optional.empty(),
                 log("uploadkit (limiter cost)", "limiter-uploadkit.log"))) {
             String base = "http://127.0.0.1:" + uploadkit.port() + uploadkit.mount();
@@ -270,7 +281,7 @@ public final class UploadSpeedBenchmark {
                     k.group(1), size);
             double sumWithout = 0;
             double sumWith = 0;
-            for (int pair = 1; pair <= 3; pair++) {
+            for (int pair = 1; pair <= pairs; pair++) {
                 LoadGenerator.Result without = LoadGenerator.run(uploadkit.port(), unlimited, clients, warmup, duration);
                 LoadGenerator.Result with = LoadGenerator.run(uploadkit.port(), limited, clients, warmup, duration);
                 sumWithout += without.perSecond();
