@@ -72,6 +72,10 @@ public final class RequestLogWriter implements AutoCloseable {
     private record DayKey(UUID projectId, LocalDate day) {
     }
 
+    /** Queued by {@link #close()} to wake a loop waiting for entries; never written. */
+    private static final RequestLogEntry WAKE_UP = new RequestLogEntry(0, new UUID(0, 0), Instant.EPOCH, "-", "-", 0,
+            null, 0, null, null, null, -1, -1);
+
     private RequestLogWriter(Builder b) {
         this.store = b.store;
         this.clock = b.clock;
@@ -201,6 +205,7 @@ public final class RequestLogWriter implements AutoCloseable {
                 if (first != null) {
                     batch.add(first);
                     queue.drainTo(batch, batchSize - 1);
+                    batch.removeIf(e -> e == WAKE_UP);
                 }
                 if (!batch.isEmpty() || !counts.isEmpty()) {
                     write(batch);
@@ -270,6 +275,7 @@ public final class RequestLogWriter implements AutoCloseable {
         if (!closed.compareAndSet(false, true) || !started.get()) {
             return;
         }
+        queue.offer(WAKE_UP);
         try {
             if (!finished.await(10, TimeUnit.SECONDS)) {
                 LOG.warn("The request log did not finish writing within 10 s; {} entries stay unwritten", queue.size());

@@ -71,8 +71,10 @@ class RequestLogWriterTest {
     void aFullQueueDropsAndCountsWithoutBlockingAndKeepsUsage() throws Exception {
         GatedStore store = new GatedStore();
         UUID project = UUID.randomUUID();
+        // A long flush interval: the loop wakes only for an entry, so the first one is taken off the queue before
+        // the store blocks (a timed wake-up could block on the usage counts alone, leaving the entry queued).
         try (RequestLogWriter writer = RequestLogWriter.builder().store(store).capacity(5).batchSize(3)
-                .flushInterval(Duration.ofMillis(5)).build()) {
+                .flushInterval(Duration.ofSeconds(30)).build()) {
             writer.start();
             assertTrue(writer.record(entry(project, 10)));
             assertTrue(store.entered.await(10, TimeUnit.SECONDS), "the loop took the first entry and is stuck");
