@@ -32,18 +32,22 @@ final class BenchOptions {
         DEFAULTS.put("standalone-jar", "examples/standalone/target/uploadkit-standalone.jar");
         DEFAULTS.put("work-dir", "");
         DEFAULTS.put("keep", "false");
+        DEFAULTS.put("pairs", "3");
     }
 
     static final String USAGE = """
             Usage: java -cp bench/target/uploadkit-bench.jar dev.uploadkit.bench.UploadSpeedBenchmark [options]
-              --rows 1,2,3,4            which rows to run (1 small uploads, 2 large upload, 3 kill -9, 4 seed curl)
+              --rows 1,2,3,4            which rows to run (1 small uploads, 2 large upload, 3 kill -9, 4 seed curl,
+                                        5 the rate limiter's cost on small uploads; not in the default)
               --warmup S --duration S   row 1: seconds of warm-up and of measurement per run (5, 15)
               --clients N               row 1: concurrent clients of the side-by-side comparison (32)
               --scaling 1,4,32          row 1: client counts of the Uploadkit-only runs
               --small-kib N             rows 1 and 3: upload size (4)
               --large-mib N             row 2: file size (1024)
               --durability-uploads N --durability-clients N   row 3 (150, 6)
-              --database-url URL        row 3: default H2; jdbc:postgresql:/jdbc:mariadb: get a fresh schema/database
+              --pairs N                 row 5: alternating runs without and with limits (3)
+              --database-url URL        rows 3 and 5: default H2; jdbc:postgresql:/jdbc:mariadb: get a fresh
+                                        schema/database
               --database-user U --database-password P
               --standalone-jar PATH     (examples/standalone/target/uploadkit-standalone.jar)
               --work-dir DIR            files, data dirs and server logs (a new temporary directory)

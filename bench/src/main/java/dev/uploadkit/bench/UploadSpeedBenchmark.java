@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -103,6 +104,9 @@ public final class UploadSpeedBenchmark {
             }
             if (options.row(4)) {
                 bench.seedCurl();
+            }
+            if (options.row(5)) {
+                bench.limiterCost();
             }
             bench.reportServerLogs();
         } finally {
@@ -227,6 +231,91 @@ public final class UploadSpeedBenchmark {
             System.out.printf("object_key %s   (target uploads/x.pdf: %s)%n", key,
                     key.equals("uploads/x.pdf") ? "met" : "not met");
         }
+    }
+
+    /**
+     * Row 5: the small-upload load on one server, alternately with the admin key (plan {@code unlimited}: nothing
+     * counted) and with a key of a project on plan {@code bench}, whose limits are too high to trip (so every
+     * request goes through the Bucket4j limiter, the plan lookup and the headers). Pairs alternate so both sides
+     * see the same machine load.
+     */
+    private void limiterCost() throws Exception {
+        int size = options.integer("small-kib") * 1024;
+        int clients = options.integer("clients");
+        var warmup = options.seconds("warmup");
+        var duration = options.seconds("duration");
+        int pairs = options.integer("pairs");
+        try (BenchDatabase database = BenchDatabase.prepare(options.text("database-url"),
+                options.text("database-user"), options.text("database-password"))) {
+            System.out.printf("%n== 5. Rate limiter cost: %d KiB uploads, %d clients, %d s warm-up + %d s measured, "
+                    + "%d alternating pairs, %s%n", size / 1024, clients, warmup.toSeconds(), duration.toSeconds(),
+                    pairs, database.description());
+            limiterCost(database, size, clients, warmup, duration, pairs);
+        }
+    }
+
+    private void limiterCost(BenchDatabase database, int size, int clients, Duration warmup, Duration duration,
+                             int pairs) throws Exception {
+        try (UploadkitProcess uploadkit = UploadkitProcess.start("uploadkit (limiter cost)", jar, List.of("-Xmx256m"),
+                work.resolve("limiter-uploadkit"), database.serverArgs(),
+                Map.of("UPLOADKIT_PLANS", "bench:1000000000000:1000000000"), Optional.empty(),
+                log("uploadkit (limiter cost)", "limiter-uploadkit.log"))) {
+            String base = "http://127.0.0.1:" + uploadkit.port() + uploadkit.mount();
+            Curl.Result project = Curl.run("-X", "POST", "-H", "X-API-Key: " + uploadkit.adminKey(), "-H",
+                    "Content-Type: application/json", "-d", "{\"name\":\"bench\",\"plan\":\"bench\"}",
+                    base + "/admin/projects");
+            Matcher id = Pattern.compile("\"id\":\"([^\"]+)\"").matcher(project.body());
+            if (!id.find()) {
+                throw new IllegalStateException("could not create the bench project: " + project.body());
+            }
+            Curl.Result key = Curl.run("-X", "POST", "-H", "X-API-Key: " + uploadkit.adminKey(), "-H",
+                    "Content-Type: application/json", "-d", "{\"name\":\"bench\",\"permissions\":[\"files:write\"]}",
+                    base + "/admin/projects/" + id.group(1) + "/api-keys");
+            Matcher k = Pattern.compile("\"key\":\"([^\"]+)\"").matcher(key.body());
+            if (!k.find()) {
+                throw new IllegalStateException("could not create the bench key: " + key.body());
+            }
+            RequestTemplate unlimited = RequestTemplate.multipart(uploadkit.port(), uploadkit.mount() + "/files/upload",
+                    uploadkit.adminKey(), size);
+            RequestTemplate limited = RequestTemplate.multipart(uploadkit.port(), uploadkit.mount() + "/files/upload",
+                    k.group(1), size);
+            double sumWithout = 0;
+            double sumWith = 0;
+            double cpuWithout = 0;
+            double cpuWith = 0;
+            double runSeconds = warmup.toMillis() / 1000.0 + duration.toMillis() / 1000.0;
+            for (int pair = 1; pair <= pairs; pair++) {
+                Duration c0 = cpu(uploadkit);
+                LoadGenerator.Result without = LoadGenerator.run(uploadkit.port(), unlimited, clients, warmup, duration);
+                Duration c1 = cpu(uploadkit);
+                LoadGenerator.Result with = LoadGenerator.run(uploadkit.port(), limited, clients, warmup, duration);
+                Duration c2 = cpu(uploadkit);
+                sumWithout += without.perSecond();
+                sumWith += with.perSecond();
+                // The server's CPU per upload is steadier than throughput on a machine shared with other jobs: it
+                // does not count time spent waiting for a core or the disk. Uploads of the warm-up are estimated at
+                // the measured rate.
+                double msWithout = c1.minus(c0).toNanos() / 1e6 / (without.perSecond() * runSeconds);
+                double msWith = c2.minus(c1).toNanos() / 1e6 / (with.perSecond() * runSeconds);
+                cpuWithout += msWithout;
+                cpuWith += msWith;
+                System.out.printf("pair %d  no limits (plan unlimited)  %s  server CPU %.2f ms/upload%n", pair,
+                        without.describe(), msWithout);
+                System.out.printf("pair %d  limited (plan bench)        %s  server CPU %.2f ms/upload%n", pair,
+                        with.describe(), msWith);
+                System.out.printf("pair %d  ratio limited/unlimited uploads/s %.3f, CPU per upload %.3f%n", pair,
+                        with.perSecond() / without.perSecond(), msWith / msWithout);
+                printFailures("no limits", without);
+                printFailures("limited", with);
+            }
+            System.out.printf("mean ratio limited/unlimited: uploads/s %.3f (limiter cost %.1f %%), server CPU per "
+                    + "upload %.3f%n", sumWith / sumWithout, 100 * (1 - sumWith / sumWithout), cpuWith / cpuWithout);
+        }
+    }
+
+    /** The CPU time the server's process has used so far. */
+    private static Duration cpu(UploadkitProcess server) {
+        return ProcessHandle.of(server.jvm().pid()).flatMap(h -> h.info().totalCpuDuration()).orElse(Duration.ZERO);
     }
 
     private UploadkitProcess startUploadkit(String name, String xmx, String dir) throws IOException {

@@ -7,6 +7,10 @@ import dev.uploadkit.core.UploadException;
 import dev.uploadkit.core.auth.ProjectStore;
 import dev.uploadkit.core.catalog.Catalog;
 import dev.uploadkit.core.jobs.JobRunner;
+import dev.uploadkit.core.limits.RateLimiter;
+import dev.uploadkit.core.usage.RequestLogStore;
+import dev.uploadkit.jdbc.internal.BucketRateLimiter;
+import dev.uploadkit.jdbc.internal.JdbiRequestLogStore;
 import dev.uploadkit.jdbc.internal.DbSchedulerJobRunner;
 import dev.uploadkit.jdbc.internal.Durability;
 import dev.uploadkit.jdbc.internal.JdbiCatalog;
@@ -21,6 +25,7 @@ import org.jdbi.v3.core.Jdbi;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
@@ -54,6 +59,8 @@ public final class UploadkitDatabase implements AutoCloseable {
     private final HikariDataSource ownedPool;
     private final Catalog catalog;
     private final ProjectStore projects;
+    private final RequestLogStore requestLog;
+    private final Vendor vendor;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private UploadkitDatabase(DataSource dataSource, HikariDataSource ownedPool, Vendor vendor, boolean setIsolation,
@@ -64,6 +71,8 @@ public final class UploadkitDatabase implements AutoCloseable {
                 durability);
         this.catalog = new JdbiCatalog(transactor);
         this.projects = new JdbiProjectStore(transactor);
+        this.requestLog = new JdbiRequestLogStore(transactor);
+        this.vendor = vendor;
     }
 
     /**
@@ -103,6 +112,24 @@ public final class UploadkitDatabase implements AutoCloseable {
     /** Returns the store of projects and API keys. */
     public ProjectStore projects() {
         return projects;
+    }
+
+    /** Returns the store of request logs and daily usage roll-ups (tables {@code request_log}, {@code usage_daily}). */
+    public RequestLogStore requestLog() {
+        return requestLog;
+    }
+
+    /**
+     * Returns a rate limiter on this database (Bucket4j, table {@code rate_limit_buckets}): every instance using the
+     * same database shares each project's limits. Each call returns a new limiter; keep one per instance.
+     */
+    public RateLimiter rateLimiter() {
+        return rateLimiter(Clock.systemUTC());
+    }
+
+    /** Like {@link #rateLimiter()}, telling minutes and months by {@code clock} (tests use a movable one). */
+    public RateLimiter rateLimiter(Clock clock) {
+        return new BucketRateLimiter(dataSource, vendor, clock);
     }
 
     /** Returns the data source in use, for other components sharing the database (such as a job scheduler). */

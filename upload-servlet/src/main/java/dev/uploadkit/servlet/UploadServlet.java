@@ -4,6 +4,9 @@ import dev.uploadkit.core.DataSize;
 import dev.uploadkit.core.UploadService;
 import dev.uploadkit.core.auth.AccessService;
 import dev.uploadkit.core.webhook.WebhookService;
+import dev.uploadkit.core.limits.RequestLimits;
+import dev.uploadkit.core.usage.RequestLogWriter;
+import dev.uploadkit.servlet.internal.AddressRanges;
 import dev.uploadkit.servlet.internal.Api;
 import dev.uploadkit.servlet.internal.InitParams;
 import dev.uploadkit.servlet.internal.Settings;
@@ -180,6 +183,9 @@ public final class UploadServlet extends HttpServlet {
         private Clock clock = Clock.systemUTC();
         private boolean docs;
         private RequestObserver observer = RequestObserver.NONE;
+        private RequestLimits limits;
+        private RequestLogWriter requestLog;
+        private List<String> trustedProxies = List.of();
         private final List<AutoCloseable> resources = new ArrayList<>();
 
         private Builder() {
@@ -327,6 +333,17 @@ public final class UploadServlet extends HttpServlet {
         }
 
         /**
+         * Counts every request of an authenticated caller against its project's plan, e.g.
+         * {@code RequestLimits.create(database.rateLimiter(), access)}: {@code X-RateLimit-*} headers on every
+         * response of a limited plan, {@code 429 RATE_LIMITED} or {@code 403 QUOTA_EXCEEDED} with {@code Retry-After}
+         * when spent. Without it nothing is limited.
+         */
+        public Builder limits(RequestLimits value) {
+            this.limits = Objects.requireNonNull(value, "limits");
+            return this;
+        }
+
+        /**
          * Serves a Swagger UI page over {@code openapi.json} at {@code docs} (default off). Its files come from
          * {@code org.webjars:swagger-ui}, an optional dependency the host then adds; {@link #build()} fails without it.
          */
@@ -338,6 +355,28 @@ public final class UploadServlet extends HttpServlet {
         /** Sets who is told about each answered request (metrics, accounting); default {@link RequestObserver#NONE}. */
         public Builder observer(RequestObserver observer) {
             this.observer = Objects.requireNonNull(observer, "observer");
+            return this;
+        }
+
+        /**
+         * Logs every request of a known project to this writer (which the host starts and closes) and serves the
+         * {@code usage} and {@code logs} routes from its store. Without it there is no request log and those routes
+         * answer {@code 404}.
+         */
+        public Builder requestLog(RequestLogWriter value) {
+            this.requestLog = Objects.requireNonNull(value, "requestLog");
+            return this;
+        }
+
+        /**
+         * Sets the proxies (addresses or CIDR ranges such as {@code 10.0.0.0/8}) whose {@code X-Forwarded-For} the
+         * request log believes for the client address; default none, so the connection's peer is logged.
+         *
+         * @throws IllegalArgumentException for an entry that is not an IP address or range
+         */
+        public Builder trustedProxies(List<String> value) {
+            AddressRanges.parse(value);
+            this.trustedProxies = List.copyOf(value);
             return this;
         }
 
@@ -377,7 +416,8 @@ public final class UploadServlet extends HttpServlet {
                     : saturatedAdd(uploadService.maxFileSize().bytes(), DataSize.ofMebibytes(16).bytes());
             Authenticator auth = authenticator != null ? authenticator : Authenticator.apiKeys(accessService);
             return new Settings(uploadService, accessService, auth, key, downloadTokenTtl, publicBaseUrl, requestSize,
-                    maxFileCount, maxFormFieldSize.bytes(), clock, webhookService, docs);
+                    maxFileCount, maxFormFieldSize.bytes(), clock, webhookService, docs, limits, requestLog,
+                    AddressRanges.parse(trustedProxies));
         }
 
         private static long saturatedAdd(long a, long b) {

@@ -34,7 +34,7 @@ class OpenApiTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.builder(dir).servlet(b -> b.docs(true)).start();
+        server = TestServer.builder(dir).servlet(b -> b.docs(true)).limitsAndLog().start();
     }
 
     @AfterAll

@@ -1,5 +1,8 @@
 package dev.uploadkit.servlet;
 
+import dev.uploadkit.core.limits.RequestLimits;
+import dev.uploadkit.core.usage.RequestLogWriter;
+
 import dev.uploadkit.core.testing.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -67,6 +70,8 @@ final class TestServer implements AutoCloseable {
     final String adminKey;
     final UploadServlet servlet;
     private final TestContainer container;
+    /** The request log, when started {@link Builder#limitsAndLog() with limits and a log}; else {@code null}. */
+    final RequestLogWriter requestLog;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -132,6 +137,15 @@ final class TestServer implements AutoCloseable {
                 .signingKey(SIGNING_KEY).clock(clock);
         if (b.authenticator != null) {
             servlet.authenticator(b.authenticator.apply(access));
+        }
+        if (b.limitsAndLog) {
+            requestLog = RequestLogWriter.builder().store(database.requestLog()).storageProbe(uploads::dedupStats)
+                    .flushInterval(Duration.ofMillis(20)).clock(clock).build();
+            requestLog.start();
+            servlet.limits(RequestLimits.create(database.rateLimiter(clock), access)).requestLog(requestLog)
+                    .trustedProxies(List.of("127.0.0.1/32"));
+        } else {
+            requestLog = null;
         }
         b.customizer.accept(servlet);
         this.servlet = servlet.build();
@@ -305,6 +319,9 @@ final class TestServer implements AutoCloseable {
             container.close();
         } finally {
             try {
+                if (requestLog != null) {
+                    requestLog.close();
+                }
                 store.close();
             } finally {
                 // The in-memory database lives as long as the pool's connections: closing the pool drops it.
@@ -321,9 +338,16 @@ final class TestServer implements AutoCloseable {
         private Function<AccessService, Authenticator> authenticator;
         private Consumer<UploadServlet.Builder> customizer = b -> { };
         private Consumer<UploadServiceBuilder> serviceCustomizer = b -> { };
+        private boolean limitsAndLog;
 
         private Builder(Path storeDir) {
             this.storeDir = storeDir;
+        }
+
+        /** Limits requests by plan (a rate limiter on the test clock) and logs them; X-Forwarded-For from 127.0.0.1. */
+        Builder limitsAndLog() {
+            this.limitsAndLog = true;
+            return this;
         }
 
         Builder maxFileSize(DataSize size) {

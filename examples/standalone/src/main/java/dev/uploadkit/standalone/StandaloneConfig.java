@@ -2,6 +2,7 @@ package dev.uploadkit.standalone;
 
 import dev.uploadkit.core.DataSize;
 import dev.uploadkit.core.Durations;
+import dev.uploadkit.core.limits.Plans;
 import dev.uploadkit.core.net.OutboundPolicy;
 
 import java.nio.file.Path;
@@ -29,6 +30,9 @@ import java.util.Optional;
  * @param unstoredTtl how long unstored, failed and cancelled uploads are kept
  * @param importTimeout the longest a URL import may take
  * @param importConcurrency how many URL imports this instance runs at once
+ * @param plans the plans projects may be on: the defaults plus {@code UPLOADKIT_PLANS}
+ * @param logRetention how long request-log entries are kept
+ * @param trustedProxies proxies whose {@code X-Forwarded-For} the request log believes
  */
 public record StandaloneConfig(
         String host,
@@ -55,7 +59,10 @@ public record StandaloneConfig(
         boolean docs,
         Duration unstoredTtl,
         Duration importTimeout,
-        int importConcurrency) {
+        int importConcurrency,
+        Plans plans,
+        Duration logRetention,
+        List<String> trustedProxies) {
 
     static final String USAGE = """
             Usage: java -jar uploadkit-standalone.jar [options]
@@ -79,6 +86,9 @@ public record StandaloneConfig(
               e.g. 127.0.0.1/32,10.0.0.0/8), UPLOADKIT_IMPORT_TIMEOUT (default 10m), UPLOADKIT_IMPORT_CONCURRENCY
               (async imports run at once per instance, default 8).
             UPLOADKIT_UNSTORED_TTL: how long store=false, failed and cancelled uploads are kept (default 24h).
+            Limits and logs: UPLOADKIT_PLANS (extra or changed plans, name:monthly:burst,... with 0 = no limit),
+              UPLOADKIT_LOG_RETENTION (request log, default 30d), UPLOADKIT_TRUSTED_PROXIES (addresses or CIDR
+              ranges whose X-Forwarded-For is believed, default none).
             """;
 
     public StandaloneConfig {
@@ -94,6 +104,8 @@ public record StandaloneConfig(
         if (importConcurrency < 1 || importConcurrency > 256) {
             throw new IllegalArgumentException("UPLOADKIT_IMPORT_CONCURRENCY: must be 1-256, was " + importConcurrency);
         }
+        positive("UPLOADKIT_LOG_RETENTION", logRetention);
+        trustedProxies = List.copyOf(trustedProxies);
         if (jobInterval.compareTo(Duration.ofMinutes(1)) > 0) {
             throw new IllegalArgumentException("UPLOADKIT_JOB_INTERVAL: must be at most 1m (lifecycle jobs run at "
                     + "least once a minute), was " + jobInterval);
@@ -170,7 +182,10 @@ public record StandaloneConfig(
                 s.bool("UPLOADKIT_DOCS", true),
                 s.duration("UPLOADKIT_UNSTORED_TTL", Duration.ofHours(24)),
                 s.duration("UPLOADKIT_IMPORT_TIMEOUT", Duration.ofMinutes(10)),
-                s.integer(null, "UPLOADKIT_IMPORT_CONCURRENCY", 8));
+                s.integer(null, "UPLOADKIT_IMPORT_CONCURRENCY", 8),
+                plans(s.get(null, "UPLOADKIT_PLANS").orElse("")),
+                s.duration("UPLOADKIT_LOG_RETENTION", Duration.ofDays(30)),
+                s.get(null, "UPLOADKIT_TRUSTED_PROXIES").map(v -> List.of(v.split(","))).orElse(List.of()));
     }
 
     /** 30 s, 2 min, 15 min, 1 h, 3 h, 6 h, 12 h: eight attempts over about 22 hours. */
@@ -193,6 +208,14 @@ public record StandaloneConfig(
             }
         }
         return List.copyOf(delays);
+    }
+
+    private static Plans plans(String text) {
+        try {
+            return Plans.defaultsWith(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("UPLOADKIT_PLANS: " + e.getMessage(), e);
+        }
     }
 
     private static final java.util.Set<String> KNOWN_FLAGS = java.util.Set.of("host", "port", "data-dir",

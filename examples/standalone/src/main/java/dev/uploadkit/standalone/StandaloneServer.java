@@ -5,9 +5,11 @@ import dev.uploadkit.core.webhook.WebhookService;
 import dev.uploadkit.core.auth.AccessService;
 import dev.uploadkit.core.auth.AdminBootstrap;
 import dev.uploadkit.core.jobs.BackgroundWork;
+import dev.uploadkit.core.limits.RequestLimits;
 import dev.uploadkit.core.store.FileStore;
 import dev.uploadkit.core.store.JcloudsFileStore;
 import dev.uploadkit.core.store.S3Settings;
+import dev.uploadkit.core.usage.RequestLogWriter;
 import dev.uploadkit.jdbc.UploadkitDatabase;
 import dev.uploadkit.servlet.SignedDownloadLinks;
 import dev.uploadkit.servlet.UploadServlet;
@@ -53,10 +55,12 @@ public final class StandaloneServer implements AutoCloseable {
     private final FileStore store;
     private final UploadService uploads;
     private final BackgroundWork background;
+    private final RequestLogWriter requestLog;
 
     private StandaloneServer(Server server, UploadkitDatabase database, FileStore store, UploadService uploads,
-                             BackgroundWork background) {
+                             BackgroundWork background, RequestLogWriter requestLog) {
         this.server = server;
+        this.requestLog = requestLog;
         this.uploads = uploads;
         this.background = background;
         this.database = database;
@@ -93,6 +97,7 @@ public final class StandaloneServer implements AutoCloseable {
         FileStore store = null;
         UploadService uploads = null;
         BackgroundWork background = null;
+        RequestLogWriter requestLog = null;
         try {
             store = openStore(config);
             byte[] signingKey = signingKey(config);
@@ -104,14 +109,18 @@ public final class StandaloneServer implements AutoCloseable {
                     .maxFileSize(config.maxFileSize()).build();
             WebhookService webhooks = WebhookService.builder().catalog(database.catalog())
                     .policy(config.outboundPolicy()).retryDelays(config.webhookRetryDelays()).build();
+            requestLog = RequestLogWriter.builder().store(database.requestLog()).storageProbe(uploads::dedupStats)
+                    .build();
+            requestLog.start();
             background = BackgroundWork.builder().uploadService(uploads).webhooks(webhooks)
+                    .job(requestLog.purgeJob(config.logRetention(), config.jobInterval()))
                     .jobRunner(database.jobRunner(uploads.instanceId(), min(JOB_POLLING, config.jobInterval())))
                     .heartbeatInterval(min(HEARTBEAT, config.interruptedAfter().dividedBy(6)))
                     .jobInterval(config.jobInterval()).gracePeriod(config.sweepGrace())
                     .trashRetention(config.trashRetention()).unstoredTtl(config.unstoredTtl())
                     .importConcurrency(config.importConcurrency()).build();
             background.start();
-            AccessService access = AccessService.create(database.projects());
+            AccessService access = AccessService.create(database.projects(), config.plans());
             AdminBootstrap.ensureAdminKey(access, config.adminKey()).ifPresent(key -> {
                 out.println("Admin API key: " + key.plaintext());
                 out.flush();
@@ -119,7 +128,9 @@ public final class StandaloneServer implements AutoCloseable {
 
             UploadServlet.Builder servlet = UploadServlet.builder().uploadService(uploads).accessService(access)
                     .webhookService(webhooks).signingKey(signingKey).downloadTokenTtl(DOWNLOAD_LINK_TTL)
-                    .docs(config.docs());
+                    .docs(config.docs())
+                    .limits(RequestLimits.create(database.rateLimiter(), access))
+                    .requestLog(requestLog).trustedProxies(config.trustedProxies());
             config.publicBaseUrl().ifPresent(servlet::publicBaseUrl);
 
             Server server = new Server();
@@ -138,7 +149,7 @@ public final class StandaloneServer implements AutoCloseable {
             server.setHandler(new GracefulHandler(context));
             server.setStopTimeout(STOP_TIMEOUT.toMillis());
             server.start();
-            StandaloneServer running = new StandaloneServer(server, database, store, uploads, background);
+            StandaloneServer running = new StandaloneServer(server, database, store, uploads, background, requestLog);
             apiBase.compareAndSet(null, running.baseUrl());
             out.println("Uploadkit listening on " + running.baseUrl());
             out.flush();
@@ -146,6 +157,9 @@ public final class StandaloneServer implements AutoCloseable {
         } catch (Exception | Error e) {
             if (background != null) {
                 background.close();
+            }
+            if (requestLog != null) {
+                requestLog.close();
             }
             if (uploads != null) {
                 uploads.close();
@@ -179,6 +193,7 @@ public final class StandaloneServer implements AutoCloseable {
             LOG.warn("Jetty did not stop cleanly", e);
         } finally {
             background.close();
+            requestLog.close();
             uploads.close();
             store.close();
             database.close();

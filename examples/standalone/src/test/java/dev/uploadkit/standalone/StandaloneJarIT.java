@@ -95,6 +95,32 @@ class StandaloneJarIT {
 
         curl("-X", "DELETE", base + "/files/" + uuid + "/force", "-H", "X-API-Key: " + key);
         assertEquals(1, curl(base + "/files", "-H", "X-API-Key: " + key).path("meta").path("total").asInt());
+
+        // Plans and limits: a project created without a plan is free, and its answers carry the limit headers
+        String project = curl("-X", "POST", base + "/admin/projects", "-H", "X-API-Key: " + key, "-H",
+                "Content-Type: application/json", "-d", "{\"name\":\"shop\"}").path("data").path("id").asText();
+        String shopKey = curl("-X", "POST", base + "/admin/projects/" + project + "/api-keys", "-H", "X-API-Key: " + key,
+                "-H", "Content-Type: application/json", "-d", "{\"name\":\"r\",\"permissions\":[\"files:read\"]}")
+                .path("data").path("key").asText();
+        String headers = new String(curlBytes("-o", "/dev/null", "-D", "-", base + "/files", "-H", "X-API-Key: " + shopKey),
+                StandardCharsets.UTF_8).toLowerCase(java.util.Locale.ROOT);
+        assertTrue(headers.contains("x-ratelimit-limit: 10"), headers);
+        assertTrue(headers.contains("x-ratelimit-remaining: 9"), headers);
+        assertTrue(headers.contains("x-ratelimit-reset: "), headers);
+
+        // Usage and the request log of the admin's project, written asynchronously
+        JsonNode logs = null;
+        for (int i = 0; i < 100; i++) {
+            logs = curl(base + "/logs?method=POST&path=/files/upload", "-H", "X-API-Key: " + key);
+            if (logs.path("data").size() >= 2) {
+                break;
+            }
+            pause();
+        }
+        assertEquals(2, logs.path("data").size(), logs::toString);
+        assertTrue(!logs.toString().contains(key), "the log holds no key");
+        JsonNode usage = curl(base + "/usage", "-H", "X-API-Key: " + key).path("data").path("totals");
+        assertEquals(2, usage.path("uploads").path("count").asInt(), usage::toString);
         stop(server);
     }
 

@@ -3,6 +3,8 @@ package dev.uploadkit.core.auth;
 import dev.uploadkit.core.ErrorCode;
 import dev.uploadkit.core.IdSource;
 import dev.uploadkit.core.UploadException;
+import dev.uploadkit.core.limits.Plan;
+import dev.uploadkit.core.limits.Plans;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -26,8 +28,8 @@ import java.util.UUID;
  * constant time. Thread-safe.
  */
 public final class AccessService {
-    /** Plans every service knows; hosts may configure more. */
-    public static final Set<String> DEFAULT_PLANS = Set.of("free", "starter", "pro");
+    /** Plans every service knows; hosts may configure more ({@link Plans}). */
+    public static final Set<String> DEFAULT_PLANS = Plans.defaults().names();
 
     private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     private static final int PREFIX_RANDOM = 12;
@@ -39,19 +41,46 @@ public final class AccessService {
     private final ProjectStore store;
     private final Clock clock;
     private final IdSource ids;
-    private final Set<String> plans;
+    private final Plans plans;
     private final SecureRandom random = new SecureRandom();
 
+    /** Knows the plans named; those that are not default plans have no limits. */
     public AccessService(ProjectStore store, Clock clock, IdSource ids, Set<String> plans) {
+        this(store, clock, ids, Plans.of(plans.stream()
+                .map(n -> Plans.defaults().find(n).orElseGet(() -> new Plan(n, 0, 0))).toList()));
+    }
+
+    public AccessService(ProjectStore store, Clock clock, IdSource ids, Plans plans) {
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.ids = Objects.requireNonNull(ids, "ids");
-        this.plans = Set.copyOf(plans);
+        this.plans = Objects.requireNonNull(plans, "plans");
     }
 
     public static AccessService create(ProjectStore store) {
+        return create(store, Plans.defaults());
+    }
+
+    /** Returns a service that knows {@code plans}, for example {@code Plans.defaultsWith("business:5000000:5000")}. */
+    public static AccessService create(ProjectStore store, Plans plans) {
         Clock clock = Clock.systemUTC();
-        return new AccessService(store, clock, IdSource.timeOrdered(clock), DEFAULT_PLANS);
+        return new AccessService(store, clock, IdSource.timeOrdered(clock), plans);
+    }
+
+    /** Returns the plans projects may be on. */
+    public Plans plans() {
+        return plans;
+    }
+
+    /**
+     * Returns the plan the project is on now, read from the store on every call so that a change applies at once.
+     * A project whose plan is no longer configured has no limits.
+     *
+     * @throws UploadException {@code NOT_FOUND} for an unknown project
+     */
+    public Plan planOf(UUID projectId) {
+        String name = project(projectId).plan();
+        return plans.find(name).orElseGet(() -> new Plan(name, 0, 0));
     }
 
     /** Creates a project; throws {@code VALIDATION_ERROR} for a blank name or an unknown plan. */
@@ -164,6 +193,14 @@ public final class AccessService {
     }
 
     /**
+     * Returns the public prefix a presented key is stored and listed under (what request logs show of it), or empty
+     * if it is not shaped like a key. Never returns any secret part of the key.
+     */
+    public static Optional<String> publicPrefix(String presented) {
+        return presented == null ? Optional.empty() : prefixOf(presented);
+    }
+
+    /**
      * Returns the stored prefix of a key: its first part for generated keys; for an imported key of another
      * shape, a name derived from its hash (so it can still be looked up without being stored).
      */
@@ -193,8 +230,9 @@ public final class AccessService {
     }
 
     private String checkPlan(String plan) {
-        if (!plans.contains(plan)) {
-            throw UploadException.validation("plan", "The plan must be one of " + plans.stream().sorted().toList() + ".");
+        if (plans.find(plan).isEmpty()) {
+            throw UploadException.validation("plan", "The plan must be one of " + plans.names().stream().sorted().toList()
+                    + ".");
         }
         return plan;
     }

@@ -21,7 +21,7 @@ public final class AdminBootstrap {
     /** The name of the project made on first start. */
     public static final String DEFAULT_PROJECT = "default";
     /** The plan of the project made on first start. */
-    public static final String DEFAULT_PLAN = "pro";
+    public static final String DEFAULT_PLAN = "unlimited";
     /** The name the admin key is stored under. */
     public static final String KEY_NAME = "admin";
 

@@ -125,6 +125,7 @@ public final class BackgroundWork implements AutoCloseable {
             all.add(RecurringJob.of(DELIVERY_PURGE_JOB, b.jobInterval, webhooks::purgeDeliveries));
         }
         all.add(RecurringJob.of(UNSTORED_REMOVAL_JOB, b.jobInterval, () -> uploads.removeUnstored(unstoredTtl)));
+        all.addAll(b.extraJobs);
         this.jobs = List.copyOf(all);
         this.dispatcher = b.webhooks == null ? null : b.webhooks.newDispatcher();
     }
@@ -303,6 +304,7 @@ public final class BackgroundWork implements AutoCloseable {
         private Duration watchInterval = Duration.ofMillis(250);
         private int importConcurrency = 8;
         private Duration unstoredTtl = Duration.ofHours(24);
+        private final List<RecurringJob> extraJobs = new ArrayList<>();
 
         private Builder() {
         }
@@ -337,6 +339,12 @@ public final class BackgroundWork implements AutoCloseable {
          */
         public Builder unstoredTtl(Duration value) {
             unstoredTtl = positive("unstoredTtl", value, "Duration.ofHours(24)");
+            return this;
+        }
+
+        /** Runs another recurring job on the job runner beside the built-in ones, e.g. the request log's purge. */
+        public Builder job(RecurringJob value) {
+            extraJobs.add(Objects.requireNonNull(value, "job"));
             return this;
         }
 

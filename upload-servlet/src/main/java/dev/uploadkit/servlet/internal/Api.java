@@ -12,18 +12,24 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** The servlet's request pipeline: route, authenticate, authorise, handle; failures go to {@link ErrorResponder}. */
+/**
+ * The servlet's request pipeline, as steps around the handlers: record (the request log, when configured) →
+ * answer failures ({@link ErrorResponder}) → route → authenticate and authorise → limit (when configured) → handle.
+ */
 public final class Api {
     private static final Logger LOG = LoggerFactory.getLogger(Api.class);
 
     private final Settings settings;
     private final RequestObserver observer;
     private final Router router = new Router();
+    private final List<Step> steps = new ArrayList<>();
 
     public Api(Settings settings) {
         this(settings, RequestObserver.NONE);
@@ -57,6 +63,17 @@ public final class Api {
         if (settings.webhooks() != null) {
             new WebhooksHandler(settings.webhooks()).register(router);
         }
+        steps.add(this::observe);
+        if (settings.requestLog() != null) {
+            steps.add(new RecordStep(settings.requestLog(), settings.trustedProxies(), tokens, settings.clock()));
+            new UsageHandler(settings.requestLog().store(), settings.uploads(), settings.clock()).register(router);
+        }
+        steps.add(this::answerFailures);
+        steps.add(this::route);
+        steps.add(this::authorize);
+        if (settings.limits() != null) {
+            steps.add(new LimitStep(settings.limits()));
+        }
     }
 
     /** Returns every route as {@code METHOD pattern}, e.g. {@code GET files/{uuid}}, in registration order. */
@@ -65,31 +82,49 @@ public final class Api {
     }
 
     public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        long started = System.nanoTime();
         String requestId = newRequestId();
         response.setHeader("X-Request-Id", requestId);
         Exchange exchange = new Exchange(request, response, requestId, settings.publicBaseUrl());
-        ErrorCode error = null;
+        proceed(0, exchange);
+    }
+
+    private void proceed(int step, Exchange exchange) throws IOException {
+        if (step == steps.size()) {
+            exchange.route().handler().handle(exchange);
+        } else {
+            steps.get(step).apply(exchange, ex -> proceed(step + 1, ex));
+        }
+    }
+
+    /** Tells the observer about the request once it is answered, whatever happened (the outermost step). */
+    private void observe(Exchange exchange, Step.Chain next) throws IOException {
+        long started = System.nanoTime();
         try {
-            route(exchange);
-        } catch (Exception e) {
-            error = ErrorResponder.codeOf(e);
-            ErrorResponder.respond(request, response, requestId, e);
+            next.proceed(exchange);
         } finally {
-            observe(new RequestOutcome(request.getMethod(), exchange.routePattern(), response.getStatus(),
-                    Optional.ofNullable(error), exchange.transferred(), Duration.ofNanos(System.nanoTime() - started)));
+            String code = exchange.errorCode();
+            RequestOutcome outcome = new RequestOutcome(exchange.request().getMethod(),
+                    exchange.route() == null ? "" : exchange.route().pattern(), exchange.response().getStatus(),
+                    Optional.ofNullable(code).map(ErrorCode::valueOf), exchange.transferred(),
+                    Duration.ofNanos(System.nanoTime() - started));
+            try {
+                observer.completed(outcome);
+            } catch (RuntimeException e) {
+                LOG.warn("The request observer failed on {}", outcome, e);
+            }
         }
     }
 
-    private void observe(RequestOutcome outcome) {
+    private void answerFailures(Exchange exchange, Step.Chain next) throws IOException {
         try {
-            observer.completed(outcome);
-        } catch (RuntimeException e) {
-            LOG.warn("The request observer failed on {}", outcome, e);
+            next.proceed(exchange);
+        } catch (Exception e) {
+            exchange.errorCode(ErrorResponder.codeOf(e).name());
+            ErrorResponder.respond(exchange.request(), exchange.response(), exchange.requestId(), e);
         }
     }
 
-    private void route(Exchange exchange) throws IOException {
+    private void route(Exchange exchange, Step.Chain next) throws IOException {
         HttpServletRequest request = exchange.request();
         Router.Match match = router.match(request.getMethod(), exchange.path());
         if (!match.found()) {
@@ -101,17 +136,21 @@ public final class Api {
                     "The method " + request.getMethod() + " is not allowed here; use " + match.allowed() + ".");
         }
         exchange.pathParams(match.params());
-        exchange.routePattern(match.route().pattern());
-        authorize(exchange, match.route().access());
-        match.route().handler().handle(exchange);
+        exchange.route(match.route());
+        next.proceed(exchange);
     }
 
-    private void authorize(Exchange exchange, Access access) {
+    private void authorize(Exchange exchange, Step.Chain next) throws IOException {
+        Access access = exchange.route().access();
         Optional<Principal> principal = settings.authenticator().authenticate(exchange.request());
         principal.ifPresent(exchange::principal);
-        if (!access.authenticated()) {
-            return;
+        if (access.authenticated()) {
+            check(principal, access);
         }
+        next.proceed(exchange);
+    }
+
+    private static void check(Optional<Principal> principal, Access access) {
         Principal p = principal.orElseThrow(() -> new UploadException(ErrorCode.UNAUTHENTICATED,
                 "Authentication is required: send an API key in the X-API-Key header."));
         if (access.admin() && !p.admin()) {

@@ -78,15 +78,9 @@ public final class ErrorResponder {
         Json.error(response, "HEAD".equals(request.getMethod()), f.code.httpStatus(), f.code, f.message, f.details);
     }
 
-    /** Returns the contract's code {@link #respond} answers {@code failure} with. */
+    /** Returns the code {@link #respond} answers {@code failure} with. */
     public static ErrorCode codeOf(Exception failure) {
-        if (failure instanceof UploadException ue) {
-            return ue.code();
-        }
-        if (failure instanceof StreamReadException || failure instanceof MismatchedInputException) {
-            return ErrorCode.PAYLOAD_MALFORMED;
-        }
-        return ErrorCode.INTERNAL_ERROR;
+        return classify(failure, "").code();
     }
 
     private static Failure classify(Exception failure, String requestId) {

@@ -13,14 +13,15 @@ import java.util.UUID;
 /** One request being answered: the servlet request and response, its id, route parameters and caller. */
 public final class Exchange {
     private final HttpServletRequest request;
-    private final HttpServletResponse response;
+    private HttpServletResponse response;
     private final String requestId;
     private final String configuredBaseUrl;
     private Map<String, String> pathParams = Map.of();
     private Principal principal;
     private QueryString queryString;
-    private String routePattern = "";
     private long transferred;
+    private Router.Route route;
+    private String errorCode;
 
     Exchange(HttpServletRequest request, HttpServletResponse response, String requestId, String configuredBaseUrl) {
         this.request = request;
@@ -50,15 +51,6 @@ public final class Exchange {
         this.pathParams = params;
     }
 
-    void routePattern(String pattern) {
-        this.routePattern = pattern;
-    }
-
-    /** Returns the pattern of the route answering this request, or empty before one matched. */
-    String routePattern() {
-        return routePattern;
-    }
-
     /** Records the file bytes this request moved (an upload's size, a download's body), for the request observer. */
     void transferred(long bytes) {
         this.transferred = bytes;
@@ -66,6 +58,29 @@ public final class Exchange {
 
     long transferred() {
         return transferred;
+    }
+
+    /** Replaces the response a step wraps (to count what the handler writes). */
+    void response(HttpServletResponse wrapped) {
+        this.response = wrapped;
+    }
+
+    void route(Router.Route matched) {
+        this.route = matched;
+    }
+
+    /** Returns the matched route; only after routing. */
+    Router.Route route() {
+        return route;
+    }
+
+    void errorCode(String code) {
+        this.errorCode = code;
+    }
+
+    /** Returns the error code the request was answered with, or {@code null} if it succeeded. */
+    String errorCode() {
+        return errorCode;
     }
 
     void principal(Principal principal) {

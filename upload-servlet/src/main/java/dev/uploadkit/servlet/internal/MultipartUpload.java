@@ -93,7 +93,9 @@ final class MultipartUpload {
             UploadRequest whole = form.finalRequest();
             ReceivedUpload completing = received;
             received = null; // complete cleans up after itself when it fails
-            return completing.complete(whole);
+            Upload stored = completing.complete(whole);
+            request.setAttribute(RecordStep.UPLOADED_BYTES, stored.sizeBytes());
+            return stored;
         } catch (IOException | RuntimeException e) {
             UploadException failure = translate(e);
             if (received != null) {

@@ -33,6 +33,13 @@ final class Views {
     record Meta(int currentPage, int perPage, long total, long lastPage, String nextCursor) {
     }
 
+    /** A page of a list paged by cursor only, whose total is not counted (the request log). */
+    record CursorPageBody(boolean success, List<?> data, CursorMeta meta) {
+    }
+
+    record CursorMeta(int perPage, String nextCursor) {
+    }
+
     /** {@code {"success": false, "error": {...}}}. */
     record ErrorBody(boolean success, ErrorDetail error) {
     }
@@ -116,6 +123,29 @@ final class Views {
     }
 
     record BulkStoreView(List<String> stored, Map<String, String> problems) {
+    }
+
+    /** {@code GET usage}: totals over {@code from}..{@code to} and one row per day. */
+    record UsageView(String from, String to, String granularity, UsageCountsView totals, List<UsageDayView> days) {
+    }
+
+    record UsageCountsView(long requests, CountBytesView uploads, CountBytesView downloads, StorageView storage) {
+    }
+
+    record UsageDayView(String date, long requests, CountBytesView uploads, CountBytesView downloads,
+                        StorageView storage) {
+    }
+
+    record CountBytesView(long count, long bytes) {
+    }
+
+    /** Files and bytes stored at the end of a day; null where not known (days before roll-ups, future days). */
+    record StorageView(Long files, Long bytes) {
+    }
+
+    /** A request-log entry: never a key or a query secret. */
+    record LogEntryView(String id, String time, String method, String path, int status, String errorCode,
+                        long durationMs, String keyId, String keyPrefix, String clientIp) {
     }
 
     /** A webhook as listed: never its secret. */

@@ -1,0 +1,142 @@
+package dev.uploadkit.servlet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.uploadkit.core.auth.Permission;
+import dev.uploadkit.core.auth.Project;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Rate-limit headers and refusals, plan changes, the request log and usage, over HTTP against the servlet. */
+class LimitsAndLogsApiTest {
+    @TempDir
+    Path dir;
+    private TestServer server;
+
+    @BeforeEach
+    void start() {
+        server = TestServer.builder(dir).limitsAndLog().start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.close();
+    }
+
+    @Test
+    void aFreeProjectGetsTenRequestsAMinuteThenRateLimitedAndAPlanChangeAppliesAtOnce() {
+        TestServer.Tenant tenant = server.newTenant("free-tenant");
+        for (int i = 0; i < 10; i++) {
+            TestServer.Response r = server.get("files", tenant.key());
+            assertEquals(200, r.status());
+            assertEquals("10", r.header("X-RateLimit-Limit").orElseThrow());
+            assertEquals(Integer.toString(9 - i), r.header("X-RateLimit-Remaining").orElseThrow());
+            long reset = Long.parseLong(r.header("X-RateLimit-Reset").orElseThrow());
+            assertTrue(reset > server.clock.instant().getEpochSecond() - 1 && reset % 60 == 0, "next whole minute");
+        }
+        TestServer.Response refused = server.get("files", tenant.key());
+        assertEquals(429, refused.status());
+        assertEquals("RATE_LIMITED", refused.errorCode());
+        assertEquals("0", refused.header("X-RateLimit-Remaining").orElseThrow());
+        assertTrue(Long.parseLong(refused.header("Retry-After").orElseThrow()) >= 1);
+
+        TestServer.Response changed = server.send("PATCH", "admin/projects/" + tenant.projectId(), server.adminKey,
+                "{\"plan\":\"starter\"}");
+        assertEquals(200, changed.status());
+        TestServer.Response after = server.get("files", tenant.key());
+        assertEquals(200, after.status(), "the new plan applies to the very next request");
+        assertEquals("100", after.header("X-RateLimit-Limit").orElseThrow());
+
+        TestServer.Response unlimited = server.send("POST", "admin/projects", server.adminKey,
+                "{\"name\":\"big\",\"plan\":\"unlimited\"}");
+        String id = unlimited.data().path("id").asText();
+        TestServer.Response key = server.send("POST", "admin/projects/" + id + "/api-keys", server.adminKey,
+                "{\"name\":\"k\",\"permissions\":[\"files:read\"]}");
+        TestServer.Response free = server.get("files", key.data().path("key").asText());
+        assertEquals(200, free.status());
+        assertTrue(free.header("X-RateLimit-Limit").isEmpty(), "plan unlimited sends no rate-limit headers");
+    }
+
+    @Test
+    void theLogRecordsEveryRequestWithoutSecretsAndUsageEqualsWhatWasDone() throws Exception {
+        Project project = server.access.createProject("logged", "pro");
+        String key = server.access.createKey(project.id(), "all", EnumSet.allOf(Permission.class), false).plaintext();
+        byte[] bytes = "hello request log\n".getBytes(StandardCharsets.UTF_8);
+        JsonNode upload = server.uploaded(key, Multipart.form().file("hello.txt", bytes));
+        String downloadUrl = upload.path("download_url").asText();
+        assertEquals(200, server.get(downloadUrl, null).status(), "a signed download counts for the project");
+        assertEquals(404, server.get("files/" + java.util.UUID.randomUUID() + "?token=s3cr3t-value", key).status());
+        TestServer.Response forwarded = server.send(server.request("files", key)
+                .header("X-Forwarded-For", "198.51.100.7, 203.0.113.9").GET());
+        assertEquals(200, forwarded.status());
+        assertTrue(server.requestLog.awaitWritten(Duration.ofSeconds(10)));
+
+        TestServer.Response logs = server.get("logs?per_page=100", key);
+        assertEquals(200, logs.status(), logs.text());
+        JsonNode items = logs.json().path("data");
+        assertEquals(4, items.size(), logs.text());
+        String all = logs.text();
+        assertFalse(all.contains(key), "the log never holds a key");
+        assertFalse(all.contains("s3cr3t-value"), "query secrets are redacted");
+        assertFalse(all.contains(downloadUrl.substring(downloadUrl.indexOf("token=") + 6)), "tokens are redacted");
+        JsonNode newest = items.get(0);
+        assertEquals("GET", newest.path("method").asText());
+        assertEquals("/files", newest.path("path").asText());
+        assertEquals("203.0.113.9", newest.path("client_ip").asText(), "X-Forwarded-For from a trusted proxy");
+        assertEquals(key.substring(0, 15), newest.path("key_prefix").asText());
+        JsonNode notFound = items.get(1);
+        assertEquals(404, notFound.path("status").asInt());
+        assertEquals("NOT_FOUND", notFound.path("error_code").asText());
+        assertTrue(notFound.path("path").asText().endsWith("?token=REDACTED"));
+        assertTrue(items.get(2).path("key_id").isNull(), "the signed download had no key");
+
+        TestServer.Response posts = server.get("logs?method=POST&path=/files/upload", key);
+        assertEquals(1, posts.json().path("data").size());
+        assertEquals(201, posts.json().path("data").get(0).path("status").asInt());
+        assertEquals(1, server.get("logs?status=404", key).json().path("data").size());
+
+        Set<String> seen = new HashSet<>();
+        String cursor = null;
+        List<Integer> pages = new ArrayList<>();
+        do {
+            TestServer.Response page = server.get("logs?per_page=2" + (cursor == null ? "" : "&cursor=" + cursor), key);
+            page.json().path("data").forEach(e -> seen.add(e.path("id").asText()));
+            pages.add(page.json().path("data").size());
+            cursor = page.json().path("meta").path("next_cursor").asText(null);
+        } while (cursor != null);
+        assertTrue(seen.size() >= 4, "cursor paging reaches every entry: " + pages);
+
+        assertTrue(server.requestLog.awaitWritten(Duration.ofSeconds(10)));
+        JsonNode usage = server.get("usage", key).data();
+        assertNotNull(usage);
+        JsonNode totals = usage.path("totals");
+        assertTrue(totals.path("requests").asLong() >= 4, usage.toString());
+        assertEquals(1, totals.path("uploads").path("count").asLong());
+        assertEquals(bytes.length, totals.path("uploads").path("bytes").asLong());
+        assertEquals(1, totals.path("downloads").path("count").asLong());
+        assertEquals(bytes.length, totals.path("downloads").path("bytes").asLong());
+        assertEquals(1, totals.path("storage").path("files").asLong());
+        assertEquals(bytes.length, totals.path("storage").path("bytes").asLong());
+        assertEquals("day", usage.path("granularity").asText());
+
+        String reader = server.access.createKey(project.id(), "reader", EnumSet.of(Permission.FILES_READ), false)
+                .plaintext();
+        assertEquals("FORBIDDEN", server.get("logs", reader).errorCode(), "logs need stats:read");
+        assertEquals("FORBIDDEN", server.get("usage", reader).errorCode(), "usage needs stats:read");
+    }
+}
