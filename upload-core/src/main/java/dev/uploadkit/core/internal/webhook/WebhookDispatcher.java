@@ -53,7 +53,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final Settings settings;
     private final ExecutorService senders;
     private final boolean ownsSenders;
-    private final Map<UUID, AtomicInteger> outstanding = new ConcurrentHashMap<>();
+    private final Map<UUID, Integer> outstanding = new ConcurrentHashMap<>();
     private final AtomicInteger outstandingTotal = new AtomicInteger();
     private final ConcurrentLinkedQueue<Attempt> results = new ConcurrentLinkedQueue<>();
     private final LinkedBlockingQueue<Object> signals = new LinkedBlockingQueue<>();
@@ -184,15 +184,12 @@ public final class WebhookDispatcher implements AutoCloseable {
             results.addAll(batch);
             throw e;
         }
-        for (Attempt a : batch) {
-            release(a.webhookId());
-        }
         return true;
     }
 
     private void release(UUID webhookId) {
         outstandingTotal.decrementAndGet();
-        outstanding.computeIfPresent(webhookId, (id, n) -> n.decrementAndGet() <= 0 ? null : n);
+        outstanding.computeIfPresent(webhookId, (id, n) -> n <= 1 ? null : n - 1);
     }
 
     /** Claims as many due deliveries as there is room for and hands them to the senders; returns how many. */
@@ -202,13 +199,13 @@ public final class WebhookDispatcher implements AutoCloseable {
             return 0;
         }
         Map<UUID, Integer> perWebhook = new HashMap<>();
-        outstanding.forEach((id, n) -> perWebhook.put(id, Math.max(0, settings.perWebhook() - n.get())));
+        outstanding.forEach((id, n) -> perWebhook.put(id, Math.max(0, settings.perWebhook() - n)));
         Instant now = clock.get();
         List<DueDelivery> due = catalog.inTransaction(tx -> tx.webhooks().claimDue(now,
                 now.plus(settings.lease()), Math.min(room, CLAIM_BATCH), settings.perWebhook(), perWebhook));
         for (DueDelivery d : due) {
             outstandingTotal.incrementAndGet();
-            outstanding.computeIfAbsent(d.webhookId(), id -> new AtomicInteger()).incrementAndGet();
+            outstanding.merge(d.webhookId(), 1, Integer::sum);
             try {
                 senders.execute(() -> send(d));
             } catch (RejectedExecutionException e) {
@@ -225,6 +222,10 @@ public final class WebhookDispatcher implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("Sending {} failed unexpectedly", d, e);
             results.add(attempt(d, new WebhookSender.Result(null, 0, "INTERNAL: " + e), schedule, clock.get()));
+        } finally {
+            // The sender's slot is free once the attempt is over, before its outcome is recorded: the delivery
+            // stays leased until then, so no claim takes it again, and the next claim need not wait for the flush.
+            release(d.webhookId());
         }
         signals.offer(WAKE);
     }
