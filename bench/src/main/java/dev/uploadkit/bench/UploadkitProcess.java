@@ -33,10 +33,16 @@ final class UploadkitProcess implements AutoCloseable {
      */
     static UploadkitProcess start(String name, Path jar, List<String> jvmOptions, Path dataDir, List<String> serverArgs,
                                   Optional<String> knownKey, Path log) throws IOException {
+        return start(name, jar, jvmOptions, dataDir, serverArgs, knownKey, log, Map.of());
+    }
+
+    /** As {@link #start(String, Path, List, Path, List, Optional, Path)}, with extra environment variables. */
+    static UploadkitProcess start(String name, Path jar, List<String> jvmOptions, Path dataDir, List<String> serverArgs,
+                                  Optional<String> knownKey, Path log, Map<String, String> env) throws IOException {
         List<String> program = new ArrayList<>(List.of("-jar", jar.toString(), "--port", "0",
                 "--data-dir", dataDir.toString()));
         program.addAll(serverArgs);
-        SpawnedJvm jvm = SpawnedJvm.start(name, jvmOptions, program, Map.of(), log);
+        SpawnedJvm jvm = SpawnedJvm.start(name, jvmOptions, program, env, log);
         try {
             Matcher listening = jvm.await(LISTENING);
             Matcher key = ADMIN_KEY.matcher(Files.readString(log));
