@@ -272,6 +272,9 @@ public final class WebhookDispatcher implements AutoCloseable {
             }
             WebhookSender.Result result = sender.send(d.id(), d.url(), d.secret(), d.type().wireName(), d.payload());
             results.add(attempt(d, result, schedule, clock.get()));
+            if (result.gone()) {
+                dropQueued(d.webhookId());
+            }
         } catch (RuntimeException e) {
             LOG.warn("Sending {} failed unexpectedly", d, e);
             results.add(attempt(d, new WebhookSender.Result(null, 0, "INTERNAL: " + e), schedule, clock.get()));
@@ -282,6 +285,25 @@ public final class WebhookDispatcher implements AutoCloseable {
             pump(d.webhookId());
         }
         signals.offer(WAKE);
+    }
+
+    /**
+     * After a 410 the webhook is being disabled: its queued deliveries are not sent (nor failed); they stay pending
+     * and are claimed again once their lease runs out, if the webhook is active again by then.
+     */
+    private void dropQueued(UUID webhookId) {
+        int dropped;
+        synchronized (lanes) {
+            Lane lane = lanes.get(webhookId);
+            if (lane == null) {
+                return;
+            }
+            dropped = lane.queue.size();
+            lane.queue.clear();
+        }
+        for (int i = 0; i < dropped; i++) {
+            release(webhookId);
+        }
     }
 
     /** A webhook's claimed deliveries waiting for a sender, and how many of its deliveries are being sent. */
