@@ -58,7 +58,7 @@ class TwoInstanceWebhookTest {
 
     @Test
     void eachEventIsDeliveredOnceByOneOfTwoInstances() throws Exception {
-        try (TestDatabase db = TestDatabases.postgres(); WebhookReceiver receiver = WebhookReceiver.start()) {
+        try (TestDatabase db = TestDatabases.postgres(); RecordingReceiver receiver = RecordingReceiver.start()) {
             Map<String, String> env = new HashMap<>(Map.of("UPLOADKIT_DATABASE_URL", db.jdbcUrl(),
                     "UPLOADKIT_DATABASE_USER", db.username(), "UPLOADKIT_ADMIN_KEY", ADMIN_KEY,
                     "UPLOADKIT_OUTBOUND_ALLOW", "127.0.0.1/32"));
@@ -81,15 +81,15 @@ class TwoInstanceWebhookTest {
                 for (JsonNode d : log) {
                     assertEquals(1, d.path("attempt").asInt(), "sent in one attempt: " + d);
                 }
-                List<WebhookReceiver.Received> all = receiver.received();
-                assertTrue(all.stream().allMatch(WebhookReceiver.Received::signatureValid), "every POST is signed");
-                Map<String, Long> perId = all.stream().collect(Collectors.groupingBy(WebhookReceiver.Received::id,
+                List<RecordingReceiver.Received> all = receiver.received();
+                assertTrue(all.stream().allMatch(RecordingReceiver.Received::signatureValid), "every POST is signed");
+                Map<String, Long> perId = all.stream().collect(Collectors.groupingBy(RecordingReceiver.Received::id,
                         Collectors.counting()));
                 List<String> duplicates = perId.entrySet().stream().filter(e -> e.getValue() > 1)
                         .map(Map.Entry::getKey).toList();
                 assertEquals(List.of(), duplicates, "X-Webhook-IDs received more than once");
                 assertEquals(UPLOADS, all.size(), "one POST per event");
-                assertEquals(acknowledged, all.stream().map(WebhookReceiver.Received::uploadId)
+                assertEquals(acknowledged, all.stream().map(RecordingReceiver.Received::uploadId)
                         .collect(Collectors.toSet()), "an event for every acknowledged upload");
             }
         }

@@ -73,7 +73,7 @@ class WebhookCrashDeliveryForkedTest {
         List<String> refusedUploads = new ArrayList<>();
         List<String> lastUploads = new ArrayList<>();
         String webhookId;
-        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+        try (RecordingReceiver receiver = RecordingReceiver.start()) {
             receiver.answer(503);
             try (ForkedServer server = ForkedServer.fromClassPath(dataDir, env)) {
                 ApiClient api = new ApiClient(server.baseUrl(), ADMIN_KEY);
@@ -92,7 +92,7 @@ class WebhookCrashDeliveryForkedTest {
                 }
                 server.kill();
             }
-            Set<String> refusedBeforeKill = receiver.received().stream().map(WebhookReceiver.Received::uploadId)
+            Set<String> refusedBeforeKill = receiver.received().stream().map(RecordingReceiver.Received::uploadId)
                     .collect(Collectors.toSet());
             assertTrue(refusedBeforeKill.containsAll(refusedUploads), "refused before the kill: " + refusedBeforeKill);
             assertTrue(receiver.received().stream().allMatch(r -> r.answered() == 503), "nothing was accepted yet");
@@ -112,15 +112,15 @@ class WebhookCrashDeliveryForkedTest {
                     assertEquals("succeeded", d.path("status").asText(), d.toString());
                 }
             }
-            List<WebhookReceiver.Received> all = receiver.received();
-            assertTrue(all.stream().allMatch(WebhookReceiver.Received::signatureValid), "every POST is signed");
+            List<RecordingReceiver.Received> all = receiver.received();
+            assertTrue(all.stream().allMatch(RecordingReceiver.Received::signatureValid), "every POST is signed");
             assertTrue(all.stream().allMatch(r -> "upload.completed".equals(r.event())
                     && "upload.completed".equals(r.body().path("event").asText())), "only upload.completed");
-            Map<String, List<WebhookReceiver.Received>> byUpload = all.stream()
-                    .collect(Collectors.groupingBy(WebhookReceiver.Received::uploadId));
+            Map<String, List<RecordingReceiver.Received>> byUpload = all.stream()
+                    .collect(Collectors.groupingBy(RecordingReceiver.Received::uploadId));
             assertEquals(Set.copyOf(acknowledged), byUpload.keySet(), "events of exactly the acknowledged uploads");
             byUpload.forEach((upload, posts) -> {
-                assertEquals(1, posts.stream().map(WebhookReceiver.Received::id).distinct().count(),
+                assertEquals(1, posts.stream().map(RecordingReceiver.Received::id).distinct().count(),
                         "one X-Webhook-ID across the retries of " + upload + ": " + posts);
                 assertEquals(1, posts.stream().filter(r -> r.answered() == 200).count(),
                         "accepted exactly once: " + upload);
@@ -142,9 +142,9 @@ class WebhookCrashDeliveryForkedTest {
     }
 
     /** Returns the accepted POSTs by upload id. */
-    private static Map<String, WebhookReceiver.Received> accepted(WebhookReceiver receiver) {
-        Map<String, WebhookReceiver.Received> accepted = new HashMap<>();
-        for (WebhookReceiver.Received r : receiver.received()) {
+    private static Map<String, RecordingReceiver.Received> accepted(RecordingReceiver receiver) {
+        Map<String, RecordingReceiver.Received> accepted = new HashMap<>();
+        for (RecordingReceiver.Received r : receiver.received()) {
             if (r.answered() == 200) {
                 accepted.put(r.uploadId(), r);
             }

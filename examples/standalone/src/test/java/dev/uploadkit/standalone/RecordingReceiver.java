@@ -23,7 +23,7 @@ import java.util.concurrent.Executors;
  * A webhook receiver on 127.0.0.1 (a JDK HttpServer) that records every POST it gets, checks its signature against
  * the webhook's secret, and answers with the status currently set ({@link #answer(int)}, 200 at first).
  */
-final class WebhookReceiver implements AutoCloseable {
+final class RecordingReceiver implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpServer server;
@@ -44,15 +44,15 @@ final class WebhookReceiver implements AutoCloseable {
         }
     }
 
-    private WebhookReceiver(HttpServer server) {
+    private RecordingReceiver(HttpServer server) {
         this.server = server;
         server.setExecutor(threads);
         server.createContext("/hook", this::handle);
         server.start();
     }
 
-    static WebhookReceiver start() throws IOException {
-        return new WebhookReceiver(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0));
+    static RecordingReceiver start() throws IOException {
+        return new RecordingReceiver(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0));
     }
 
     /** Returns the URL to subscribe. */
