@@ -32,7 +32,9 @@ import java.util.regex.Pattern;
  * <p>Figures: uploads/s and deliveries/s received within the measured window; latency from the upload's
  * acknowledgement (its 201, which follows the commit of the upload and its event) to the receipt of each of its
  * deliveries, p50/p99/max, for uploads acknowledged in the window; after the load, how long the backlog took to
- * drain, deliveries missing, duplicates (POSTs of a delivery id already received) and bad signatures. Optionally
+ * drain, deliveries missing, duplicates (POSTs of a delivery id already received) and bad signatures. Then
+ * {@code --backlog N} copies of the deliveries sent so far are written due at once, and the rate at which the
+ * dispatcher alone (no uploads, no relay competing) delivers them is reported. Optionally
  * thread dumps of the server ({@code --dumps N}, via jcmd, into the work dir) during the measured window.
  *
  * <pre>java -cp bench/target/uploadkit-bench.jar dev.uploadkit.bench.WebhookDeliveryBenchmark [--webhooks 4]
@@ -55,6 +57,7 @@ public final class WebhookDeliveryBenchmark {
         DEFAULTS.put("server-xmx", "512m");
         DEFAULTS.put("drain-timeout", "120");
         DEFAULTS.put("dumps", "0");
+        DEFAULTS.put("backlog", "20000");
         DEFAULTS.put("database-url", "jdbc:postgresql://127.0.0.1:5432/test");
         DEFAULTS.put("database-user", "postgres");
         DEFAULTS.put("database-password", "");
@@ -117,6 +120,9 @@ public final class WebhookDeliveryBenchmark {
                 receiver.secret(n, createWebhook(server, receiver.url(n)));
             }
             measure(server, receiver, webhooks, work);
+            if (integer("backlog") > 0) {
+                backlog(db, receiver, integer("backlog"), work, server.jvm().pid());
+            }
             List<String> problems = SpawnedJvm.problems(server.jvm().log(), 10);
             System.out.printf("server log: %s (%d warning/error lines)%n", server.jvm().log(),
                     SpawnedJvm.problemCount(server.jvm().log()));
@@ -194,6 +200,52 @@ public final class WebhookDeliveryBenchmark {
         System.out.printf("after the load: backlog drained in %.1f s; %d of %d deliveries missing; %d duplicates; "
                 + "%d bad signatures%n", (drained - loadEnded) / 1e9, missing, expected, duplicates,
                 receiver.badSignatures());
+    }
+
+    /**
+     * Pure dispatcher throughput: {@code n} copies of the deliveries sent so far are written as due at once (one
+     * INSERT … SELECT, so neither uploads nor the relay compete), and the time until the receiver got them all is
+     * measured.
+     */
+    private void backlog(BenchDatabase db, LoopbackReceiver receiver, int n, Path work, long pid) throws Exception {
+        String url = db.serverArgs().get(db.serverArgs().indexOf("--database-url") + 1);
+        java.util.Properties credentials = new java.util.Properties();
+        credentials.setProperty("user", options.get("database-user"));
+        if (!options.get("database-password").isEmpty()) {
+            credentials.setProperty("password", options.get("database-password"));
+        }
+        long before = receiver.distinct();
+        long duplicatesBefore = receiver.received() - before;
+        long start;
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, credentials);
+             java.sql.Statement st = c.createStatement()) {
+            int existing = 0;
+            try (java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM webhook_deliveries")) {
+                rs.next();
+                existing = rs.getInt(1);
+            }
+            int copies = (n + existing - 1) / Math.max(1, existing);
+            start = System.nanoTime();
+            st.executeUpdate("INSERT INTO webhook_deliveries (id, webhook_id, project_id, event_id, event_type, payload,"
+                    + " status, attempts, next_attempt_at, created_at, updated_at) SELECT gen_random_uuid(), webhook_id,"
+                    + " project_id, event_id, event_type, payload, 'pending', 0, now(), now(), now()"
+                    + " FROM webhook_deliveries d, generate_series(1, " + copies + ") LIMIT " + n);
+        }
+        long deadline = start + TimeUnit.SECONDS.toNanos(integer("drain-timeout"));
+        boolean dumped = integer("dumps") == 0;
+        while (receiver.distinct() - before < n && System.nanoTime() < deadline) {
+            if (!dumped && receiver.distinct() - before > n / 2) {
+                threadDump(pid, work.resolve("threads-backlog.txt"));
+                dumped = true;
+            }
+            LockSupport.parkNanos(20_000_000);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long got = receiver.distinct() - before;
+        System.out.printf("backlog: %d due deliveries written at once; %d received in %.1f s = %.1f deliveries/s "
+                        + "(target ≥ %.0f: %s); %d duplicates%n", n, got, seconds, got / seconds, TARGET_PER_SECOND,
+                got / seconds >= TARGET_PER_SECOND ? "met" : "NOT met",
+                receiver.received() - receiver.distinct() - duplicatesBefore);
     }
 
     private void upload(int port, RequestTemplate template, long firstId, long until, AtomicLong failures) {
