@@ -262,7 +262,7 @@ public final class WebhookService {
         private List<Duration> retryDelays = RetrySchedule.DEFAULT_DELAYS;
         private int concurrency = 32;
         private int perWebhook = 8;
-        private Duration lease = Duration.ofMinutes(5);
+        private Duration lease = Duration.ofMinutes(1);
         private Duration pollInterval = Duration.ofMillis(200);
         private int maxFailuresInARow = 20;
         private ExecutorService executor;
@@ -329,7 +329,11 @@ public final class WebhookService {
             return this;
         }
 
-        /** How long a claimed delivery stays its sender's before another may take it (default 5 minutes). */
+        /**
+         * How long a claimed delivery stays its sender's before another may take it (default 1 minute, at least
+         * twice the timeout). It is also how long a delivery that was being sent when its instance crashed waits
+         * before an instance sends it again.
+         */
         public Builder lease(Duration value) {
             lease = positive("lease", value);
             return this;

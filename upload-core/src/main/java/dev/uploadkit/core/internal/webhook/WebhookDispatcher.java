@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,14 +28,19 @@ import java.util.function.Supplier;
 
 /**
  * Sends due webhook deliveries, from {@link #start()} to {@link #close()}. One thread claims due deliveries (a
- * lease in the catalog, so several instances share the work and none sends what another holds), hands each to the
- * sender pool, and records the outcomes in batches. A webhook has at most {@code perWebhook} deliveries out at a
- * time, so a slow or dead receiver holds that many senders and never the others' share; API requests never wait
- * on a delivery.
+ * lease in the catalog, so several instances share the work and none sends what another holds) in batches of up to
+ * 200, queues each in its webhook's lane, and records the outcomes in batches. A webhook has at most
+ * {@code perWebhook} deliveries being sent at a time, so a slow or dead receiver holds that many senders and never
+ * the others' share; API requests never wait on a delivery. A claimed delivery that could not start within half its
+ * lease (queued behind a slow receiver) is not sent: it is claimed again when its lease runs out.
  */
 public final class WebhookDispatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
     private static final int CLAIM_BATCH = 200;
+    /** Deliveries claimed (queued or being sent) per sender thread at most. */
+    private static final int CLAIMED_PER_SENDER = 8;
+    /** Deliveries of one webhook claimed per slot of {@code perWebhook} at most. */
+    private static final int CLAIMED_PER_WEBHOOK_SLOT = 16;
     private static final Object WAKE = new Object();
 
     /** The dispatcher's settings. */
@@ -53,8 +59,10 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final Settings settings;
     private final ExecutorService senders;
     private final boolean ownsSenders;
-    private final Map<UUID, AtomicInteger> outstanding = new ConcurrentHashMap<>();
+    private final Map<UUID, Integer> outstanding = new ConcurrentHashMap<>();
     private final AtomicInteger outstandingTotal = new AtomicInteger();
+    /** Guarded by itself. */
+    private final Map<UUID, Lane> lanes = new HashMap<>();
     private final ConcurrentLinkedQueue<Attempt> results = new ConcurrentLinkedQueue<>();
     private final LinkedBlockingQueue<Object> signals = new LinkedBlockingQueue<>();
     private final Thread loop;
@@ -184,49 +192,128 @@ public final class WebhookDispatcher implements AutoCloseable {
             results.addAll(batch);
             throw e;
         }
-        for (Attempt a : batch) {
-            release(a.webhookId());
-        }
         return true;
     }
 
     private void release(UUID webhookId) {
         outstandingTotal.decrementAndGet();
-        outstanding.computeIfPresent(webhookId, (id, n) -> n.decrementAndGet() <= 0 ? null : n);
+        outstanding.computeIfPresent(webhookId, (id, n) -> n <= 1 ? null : n - 1);
     }
 
-    /** Claims as many due deliveries as there is room for and hands them to the senders; returns how many. */
+    /** Claims as many due deliveries as there is room for and queues them in their webhooks' lanes; returns how many. */
     private int claim() {
-        int room = settings.concurrency() * 2 - outstandingTotal.get();
+        int room = settings.concurrency() * CLAIMED_PER_SENDER - outstandingTotal.get();
         if (!running || room <= 0) {
             return 0;
         }
+        int perWebhookClaims = settings.perWebhook() * CLAIMED_PER_WEBHOOK_SLOT;
         Map<UUID, Integer> perWebhook = new HashMap<>();
-        outstanding.forEach((id, n) -> perWebhook.put(id, Math.max(0, settings.perWebhook() - n.get())));
+        outstanding.forEach((id, n) -> perWebhook.put(id, Math.max(0, perWebhookClaims - n)));
         Instant now = clock.get();
         List<DueDelivery> due = catalog.inTransaction(tx -> tx.webhooks().claimDue(now,
-                now.plus(settings.lease()), Math.min(room, CLAIM_BATCH), settings.perWebhook(), perWebhook));
+                now.plus(settings.lease()), Math.min(room, CLAIM_BATCH), perWebhookClaims, perWebhook));
+        // An attempt must end within its lease: it starts in the lease's first half (the timeout is at most half).
+        long startBy = System.nanoTime() + settings.lease().toNanos() / 2;
         for (DueDelivery d : due) {
             outstandingTotal.incrementAndGet();
-            outstanding.computeIfAbsent(d.webhookId(), id -> new AtomicInteger()).incrementAndGet();
-            try {
-                senders.execute(() -> send(d));
-            } catch (RejectedExecutionException e) {
-                release(d.webhookId());
+            outstanding.merge(d.webhookId(), 1, Integer::sum);
+            synchronized (lanes) {
+                lanes.computeIfAbsent(d.webhookId(), id -> new Lane()).queue.add(new Claimed(d, startBy));
             }
         }
+        due.stream().map(DueDelivery::webhookId).distinct().forEach(this::pump);
         return due.size();
     }
 
-    private void send(DueDelivery d) {
+    /** Starts sending the webhook's queued deliveries while it has fewer than {@code perWebhook} being sent. */
+    private void pump(UUID webhookId) {
+        List<Claimed> start = new ArrayList<>();
+        synchronized (lanes) {
+            Lane lane = lanes.get(webhookId);
+            if (lane == null) {
+                return;
+            }
+            while (lane.sending < settings.perWebhook() && !lane.queue.isEmpty()) {
+                lane.sending++;
+                start.add(lane.queue.poll());
+            }
+            if (lane.sending == 0 && lane.queue.isEmpty()) {
+                lanes.remove(webhookId);
+            }
+        }
+        for (Claimed c : start) {
+            try {
+                senders.execute(() -> send(c));
+            } catch (RejectedExecutionException e) {
+                // Closing: the delivery stays leased and is claimed again once the lease runs out.
+                finished(webhookId);
+            }
+        }
+    }
+
+    private void finished(UUID webhookId) {
+        release(webhookId);
+        synchronized (lanes) {
+            Lane lane = lanes.get(webhookId);
+            if (lane != null) {
+                lane.sending--;
+            }
+        }
+    }
+
+    private void send(Claimed c) {
+        DueDelivery d = c.delivery();
         try {
+            if (System.nanoTime() - c.startBy() > 0) {
+                // Queued behind a slow receiver for half the lease: left to be claimed again when the lease ends,
+                // so that no attempt outlives its lease and races another instance's.
+                LOG.debug("{} waited too long for a sender; it is claimed again once its lease runs out", d.id());
+                return;
+            }
             WebhookSender.Result result = sender.send(d.id(), d.url(), d.secret(), d.type().wireName(), d.payload());
             results.add(attempt(d, result, schedule, clock.get()));
+            if (result.gone()) {
+                dropQueued(d.webhookId());
+            }
         } catch (RuntimeException e) {
             LOG.warn("Sending {} failed unexpectedly", d, e);
             results.add(attempt(d, new WebhookSender.Result(null, 0, "INTERNAL: " + e), schedule, clock.get()));
+        } finally {
+            // The sender's slot is free once the attempt is over, before its outcome is recorded: the delivery
+            // stays leased until then, so no claim takes it again, and the next claim need not wait for the flush.
+            finished(d.webhookId());
+            pump(d.webhookId());
         }
         signals.offer(WAKE);
+    }
+
+    /**
+     * After a 410 the webhook is being disabled: its queued deliveries are not sent (nor failed); they stay pending
+     * and are claimed again once their lease runs out, if the webhook is active again by then.
+     */
+    private void dropQueued(UUID webhookId) {
+        int dropped;
+        synchronized (lanes) {
+            Lane lane = lanes.get(webhookId);
+            if (lane == null) {
+                return;
+            }
+            dropped = lane.queue.size();
+            lane.queue.clear();
+        }
+        for (int i = 0; i < dropped; i++) {
+            release(webhookId);
+        }
+    }
+
+    /** A webhook's claimed deliveries waiting for a sender, and how many of its deliveries are being sent. */
+    private static final class Lane {
+        final ArrayDeque<Claimed> queue = new ArrayDeque<>();
+        int sending;
+    }
+
+    /** A claimed delivery and the {@link System#nanoTime()} by which its attempt must start. */
+    private record Claimed(DueDelivery delivery, long startBy) {
     }
 
     /**
