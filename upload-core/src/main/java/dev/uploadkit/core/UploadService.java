@@ -13,6 +13,7 @@ import dev.uploadkit.core.internal.TypePolicy;
 import dev.uploadkit.core.store.ByteRange;
 import dev.uploadkit.core.store.FileStore;
 import dev.uploadkit.core.store.StoredObject;
+import dev.uploadkit.core.store.StoreLocator;
 
 import java.io.InputStream;
 import java.time.Clock;
@@ -20,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -44,7 +44,7 @@ public final class UploadService implements AutoCloseable {
     private static final Pattern HEX_64 = Pattern.compile("[0-9a-fA-F]{64}");
 
     private final Catalog catalog;
-    private final Map<String, FileStore> stores;
+    private final StoreLocator stores;
     private final String defaultStoreId;
     private final Clock clock;
     private final IdSource ids;
@@ -66,19 +66,19 @@ public final class UploadService implements AutoCloseable {
         this.ownReadAhead = b.readAhead == null ? newReadAheadExecutor() : null;
         ExecutorService readAhead = b.readAhead == null ? ownReadAhead : b.readAhead;
         this.catalog = b.catalog;
-        this.stores = Map.copyOf(b.stores);
+        this.stores = b.locator();
         this.defaultStoreId = b.defaultStoreId;
         this.clock = b.clock;
         this.ids = b.ids == null ? IdSource.timeOrdered(b.clock) : b.ids;
         this.relay = new EventRelay(catalog, b.sink, this::now);
         this.maxFileSize = b.maxFileSize;
-        this.reaper = new BlobReaper(catalog, this::store);
+        this.reaper = new BlobReaper(catalog, blob -> store(blob.projectId(), blob.storageId()));
         this.events = new Events(ids, this::now);
         this.ingest = new Ingest(catalog, reaper, this::now, ids, new TypePolicy(b.allowedTypes), events,
                 readAhead, instanceId);
         this.interruptedAfter = b.interruptedAfter;
         this.deletions = new Deletions(catalog, reaper, events);
-        this.sweep = new CrashSweep(catalog, reaper, this::now, instanceId, stores::values, events);
+        this.sweep = new CrashSweep(catalog, reaper, this::now, instanceId, stores::openStores, events);
     }
 
     /** A cached pool of daemon threads; idle threads end after a minute. */
@@ -92,8 +92,10 @@ public final class UploadService implements AutoCloseable {
     }
 
     /**
-     * Shuts down the read-ahead executor if this service created it; a host's executor is left running.
-     * Uploads still streaming fail; new uploads are refused with {@code SERVICE_UNAVAILABLE}. Idempotent.
+     * Shuts down the read-ahead executor if this service created it (a host's executor is left running) and closes
+     * the stores the service opened itself (those of storage connections; stores given to
+     * {@link UploadServiceBuilder#store} stay the host's to close). Uploads still streaming fail; new uploads are
+     * refused with {@code SERVICE_UNAVAILABLE}. Idempotent.
      */
     @Override
     public void close() {
@@ -101,6 +103,7 @@ public final class UploadService implements AutoCloseable {
         if (ownReadAhead != null) {
             ownReadAhead.shutdownNow();
         }
+        stores.close();
     }
 
     /**
@@ -120,7 +123,7 @@ public final class UploadService implements AutoCloseable {
         return maxFileSize;
     }
 
-    /** Returns the id of the store uploads go to unless a request names another. */
+    /** Returns the id of the server's default store: uploads go there unless a request or the project names another. */
     public String defaultStoreId() {
         return defaultStoreId;
     }
@@ -150,11 +153,9 @@ public final class UploadService implements AutoCloseable {
     public ReceivedUpload receive(UploadRequest request, InputStream content) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(content, "content");
-        String storageId = request.storageId() == null ? defaultStoreId : request.storageId();
-        FileStore store = stores.get(storageId);
-        if (store == null) {
-            throw UploadException.validation("store", "Unknown store: " + storageId);
-        }
+        FileStore store = request.storageId() == null ? stores.defaultFor(request.projectId())
+                : stores.locate(request.projectId(), request.storageId()).orElseThrow(() -> UploadException.validation(
+                        "storage_id", "The project has no storage " + request.storageId() + "."));
         long limit = request.maxSize() == null ? maxFileSize.bytes()
                 : Math.min(maxFileSize.bytes(), request.maxSize().bytes());
         if (closed) {
@@ -326,16 +327,13 @@ public final class UploadService implements AutoCloseable {
         if (range.isPresent() && range.get().last() >= upload.sizeBytes()) {
             throw UploadException.validation("range", "The range is beyond the end of the file.");
         }
-        StoredObject object = store(upload.storageId()).get(upload.objectKey(), range);
+        StoredObject object = store(projectId, upload.storageId()).get(upload.objectKey(), range);
         return new Download(upload, object);
     }
 
-    private FileStore store(String storageId) {
-        FileStore store = stores.get(storageId);
-        if (store == null) {
-            throw new UploadException(ErrorCode.STORAGE_ERROR, "The store " + storageId + " is not configured.");
-        }
-        return store;
+    private FileStore store(UUID projectId, String storageId) {
+        return stores.locate(projectId, storageId).orElseThrow(() -> new UploadException(ErrorCode.STORAGE_ERROR,
+                "The store " + storageId + " is not configured."));
     }
 
     private Instant now() {

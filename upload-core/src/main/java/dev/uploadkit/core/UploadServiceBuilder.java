@@ -3,6 +3,7 @@ package dev.uploadkit.core;
 import dev.uploadkit.core.catalog.Catalog;
 import dev.uploadkit.core.event.WebhookSink;
 import dev.uploadkit.core.store.FileStore;
+import dev.uploadkit.core.store.StoreLocator;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -73,7 +74,11 @@ public final class UploadServiceBuilder {
         return this;
     }
 
-    /** Adds a store; the first one added becomes the default. */
+    /**
+     * Adds one of the server's configured stores, usable by every project; the first one added becomes the default
+     * of projects without a default storage connection of their own. The host keeps ownership: the service never
+     * closes it.
+     */
     public UploadServiceBuilder store(FileStore store) {
         Objects.requireNonNull(store, "store");
         if (stores.putIfAbsent(store.id(), store) != null) {
@@ -135,6 +140,11 @@ public final class UploadServiceBuilder {
         }
         this.allowedTypes = List.copyOf(patterns);
         return this;
+    }
+
+    /** Returns the locator of the configured stores; {@link #build()} has checked them. */
+    StoreLocator locator() {
+        return StoreLocator.of(List.copyOf(stores.values()), defaultStoreId);
     }
 
     public UploadService build() {
