@@ -13,7 +13,9 @@ import dev.uploadkit.core.internal.TypePolicy;
 import dev.uploadkit.core.store.ByteRange;
 import dev.uploadkit.core.store.FileStore;
 import dev.uploadkit.core.store.StoredObject;
-import dev.uploadkit.core.store.StoreLocator;
+import dev.uploadkit.core.internal.storage.ConnectionLocator;
+import dev.uploadkit.core.internal.storage.ConnectionStores;
+import dev.uploadkit.core.internal.storage.Connections;
 
 import java.io.InputStream;
 import java.time.Clock;
@@ -44,7 +46,8 @@ public final class UploadService implements AutoCloseable {
     private static final Pattern HEX_64 = Pattern.compile("[0-9a-fA-F]{64}");
 
     private final Catalog catalog;
-    private final StoreLocator stores;
+    private final ConnectionLocator stores;
+    private final StorageService storage;
     private final String defaultStoreId;
     private final Clock clock;
     private final IdSource ids;
@@ -66,7 +69,8 @@ public final class UploadService implements AutoCloseable {
         this.ownReadAhead = b.readAhead == null ? newReadAheadExecutor() : null;
         ExecutorService readAhead = b.readAhead == null ? ownReadAhead : b.readAhead;
         this.catalog = b.catalog;
-        this.stores = b.locator();
+        ConnectionStores connectionStores = new ConnectionStores(b.storageSettings);
+        this.stores = new ConnectionLocator(b.catalog, b.configuredStores(), connectionStores);
         this.defaultStoreId = b.defaultStoreId;
         this.clock = b.clock;
         this.ids = b.ids == null ? IdSource.timeOrdered(b.clock) : b.ids;
@@ -78,6 +82,7 @@ public final class UploadService implements AutoCloseable {
                 readAhead, instanceId);
         this.interruptedAfter = b.interruptedAfter;
         this.deletions = new Deletions(catalog, reaper, events);
+        this.storage = new StorageService(new Connections(catalog, stores, connectionStores, ids, this::now, events));
         this.sweep = new CrashSweep(catalog, reaper, this::now, instanceId, stores::openStores, events);
     }
 
@@ -112,6 +117,11 @@ public final class UploadService implements AutoCloseable {
      */
     public String instanceId() {
         return instanceId;
+    }
+
+    /** Returns the projects' own storage connections, where uploads of a project go when it has a default one. */
+    public StorageService storage() {
+        return storage;
     }
 
     public static UploadServiceBuilder builder() {

@@ -3,7 +3,8 @@ package dev.uploadkit.core;
 import dev.uploadkit.core.catalog.Catalog;
 import dev.uploadkit.core.event.WebhookSink;
 import dev.uploadkit.core.store.FileStore;
-import dev.uploadkit.core.store.StoreLocator;
+import dev.uploadkit.core.internal.store.FixedStores;
+import dev.uploadkit.core.storage.StorageSettings;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -29,6 +30,7 @@ public final class UploadServiceBuilder {
     ExecutorService readAhead;
     String instanceId;
     Duration interruptedAfter = Duration.ofMinutes(1);
+    StorageSettings storageSettings = StorageSettings.defaults();
 
     UploadServiceBuilder() {
     }
@@ -91,6 +93,16 @@ public final class UploadServiceBuilder {
         return this;
     }
 
+    /**
+     * Sets what projects may connect as their own storage ({@link UploadService#storage()}): the master key sealing
+     * their secrets, the outbound policy their endpoints obey, filesystem roots, transient stores. Default
+     * {@link StorageSettings#defaults()}: no master key, so no S3 connections.
+     */
+    public UploadServiceBuilder storageSettings(StorageSettings settings) {
+        this.storageSettings = Objects.requireNonNull(settings, "storageSettings");
+        return this;
+    }
+
     /** Names the store uploads go to by default; it must be added with {@link #store}. */
     public UploadServiceBuilder defaultStore(String storeId) {
         this.defaultStoreId = Objects.requireNonNull(storeId, "storeId");
@@ -143,8 +155,8 @@ public final class UploadServiceBuilder {
     }
 
     /** Returns the locator of the configured stores; {@link #build()} has checked them. */
-    StoreLocator locator() {
-        return StoreLocator.of(List.copyOf(stores.values()), defaultStoreId);
+    FixedStores configuredStores() {
+        return new FixedStores(List.copyOf(stores.values()), defaultStoreId);
     }
 
     public UploadService build() {

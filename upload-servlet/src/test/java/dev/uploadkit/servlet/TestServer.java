@@ -12,6 +12,7 @@ import dev.uploadkit.core.auth.AccessService;
 import dev.uploadkit.core.auth.Permission;
 import dev.uploadkit.core.auth.Project;
 import dev.uploadkit.core.store.FileStore;
+import dev.uploadkit.core.storage.StorageSettings;
 import dev.uploadkit.core.store.JcloudsFileStore;
 import dev.uploadkit.jdbc.UploadkitDatabase;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -122,6 +123,9 @@ final class TestServer implements AutoCloseable {
             service.allowedTypes(b.allowedTypes);
         }
         b.extraStores.forEach(service::store);
+        if (b.storageSettings != null) {
+            service.storageSettings(b.storageSettings);
+        }
         this.uploads = service.build();
         this.access = AccessService.create(database.projects());
         this.project = access.createProject("Test project", "pro");
@@ -306,6 +310,7 @@ final class TestServer implements AutoCloseable {
         try {
             jetty.stop();
         } finally {
+            uploads.close();
             try {
                 store.close();
             } finally {
@@ -322,6 +327,7 @@ final class TestServer implements AutoCloseable {
         private final List<FileStore> extraStores = new ArrayList<>();
         private Function<AccessService, Authenticator> authenticator;
         private Consumer<UploadServlet.Builder> customizer = b -> { };
+        private StorageSettings storageSettings;
 
         private Builder(Path storeDir) {
             this.storeDir = storeDir;
@@ -340,6 +346,11 @@ final class TestServer implements AutoCloseable {
         /** Adds a second store, e.g. a failing one; the caller closes it. */
         Builder extraStore(FileStore store) {
             extraStores.add(store);
+            return this;
+        }
+
+        Builder storageSettings(StorageSettings settings) {
+            this.storageSettings = settings;
             return this;
         }
 

@@ -17,4 +17,7 @@ public interface CatalogTransaction {
 
     /** Returns the outbox of upload events, written with the changes that cause them. */
     EventOutbox events();
+
+    /** Returns the projects' storage connections. */
+    StorageConnections storage();
 }

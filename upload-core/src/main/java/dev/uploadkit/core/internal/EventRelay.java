@@ -47,8 +47,10 @@ public final class EventRelay {
                     try {
                         sink.accept(p.event());
                     } catch (RuntimeException e) {
-                        LOG.warn("The webhook sink refused {} {} of upload {}; it stays pending: {}", p.event().type()
-                                .wireName(), p.event().id(), p.event().upload().uuid(), e.toString());
+                        LOG.warn("The webhook sink refused {} {} of {}; it stays pending: {}", p.event().type()
+                                .wireName(), p.event().id(), p.event().upload() != null
+                                ? "upload " + p.event().upload().uuid() : "storage " + p.event().storage().id(),
+                                e.toString());
                         refused = true;
                         break;
                     }

@@ -5,6 +5,7 @@ import dev.uploadkit.core.catalog.CatalogTransaction;
 import dev.uploadkit.core.catalog.DedupIndex;
 import dev.uploadkit.core.catalog.EventOutbox;
 import dev.uploadkit.core.catalog.Instances;
+import dev.uploadkit.core.catalog.StorageConnections;
 import dev.uploadkit.core.catalog.UploadRecords;
 
 import java.util.Objects;
@@ -22,10 +23,11 @@ public final class JdbiCatalog implements Catalog {
     public <T> T inTransaction(Function<CatalogTransaction, T> work) {
         Objects.requireNonNull(work, "work");
         return transactor.inTransaction(tx -> work.apply(new Transaction(new JdbiUploadRecords(tx), new JdbiDedupIndex(tx),
-                new JdbiInstances(tx), new JdbiEventOutbox(tx))));
+                new JdbiInstances(tx), new JdbiEventOutbox(tx), new JdbiStorageConnections(tx))));
     }
 
-    private record Transaction(UploadRecords uploads, DedupIndex blobs, Instances instances, EventOutbox events)
+    private record Transaction(UploadRecords uploads, DedupIndex blobs, Instances instances, EventOutbox events,
+                               StorageConnections storage)
             implements CatalogTransaction {
     }
 }

@@ -26,6 +26,7 @@ public final class Api {
         new TrashHandler(settings.uploads(), views).register(router);
         new DedupHandler(settings.uploads(), views).register(router);
         new DownloadHandler(settings.uploads(), tokens).register(router);
+        new StorageHandler(settings.uploads().storage()).register(router);
         if (settings.access() != null) {
             KeysHandler keys = new KeysHandler(settings.access());
             keys.register(router);
