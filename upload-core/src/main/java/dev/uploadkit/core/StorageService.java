@@ -1,12 +1,15 @@
 package dev.uploadkit.core;
 
 import dev.uploadkit.core.internal.storage.Connections;
+import dev.uploadkit.core.internal.storage.RemoteCopies;
+import dev.uploadkit.core.storage.RemoteCopy;
 import dev.uploadkit.core.storage.StorageCheck;
 import dev.uploadkit.core.storage.StorageConnection;
 import dev.uploadkit.core.storage.StorageRequest;
 import dev.uploadkit.core.storage.StorageStats;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -22,9 +25,19 @@ import java.util.UUID;
  */
 public final class StorageService {
     private final Connections connections;
+    private final RemoteCopies copies;
 
-    StorageService(Connections connections) {
+    StorageService(Connections connections, RemoteCopies copies) {
         this.connections = connections;
+        this.copies = copies;
+    }
+
+    /**
+     * Returns the public base URL of the project's storage {@code storageId} if it is a connection that has one:
+     * public files there are served at {@code <url>/<object key>}. Answers from a cache of a few seconds.
+     */
+    public Optional<String> publicBaseUrl(UUID projectId, String storageId) {
+        return connections.publicBaseUrl(projectId, storageId);
     }
 
     /** Returns the project's connections, oldest first. */
@@ -97,6 +110,22 @@ public final class StorageService {
      */
     public StorageStats stats(UUID projectId, UUID id) {
         return connections.stats(projectId, id);
+    }
+
+    /**
+     * Copies an upload's bytes into one of the project's connections under a key made from {@code pattern}
+     * ({@code ${folder}}, {@code ${uuid}}, {@code ${filename}}, {@code ${ext}} with its dot; null for
+     * {@link RemoteCopy#DEFAULT_PATTERN}), streaming from store to store in bounded memory; blocks until the copy is
+     * stored. The copy is the bucket owner's: no upload record is made, and an object already under the key is never
+     * replaced.
+     *
+     * @param makePublic whether the answer should carry the copy's public URL (when the storage has a public base URL)
+     * @throws UploadException {@code NOT_FOUND} for an unknown, trashed or incomplete upload or a storage that is not
+     *     one of the project's connections; {@code VALIDATION_ERROR} on {@code pattern}; {@code CONFLICT} if the key
+     *     is taken; {@code STORAGE_ERROR}
+     */
+    public RemoteCopy remoteCopy(UUID projectId, UUID uuid, String storageId, String pattern, boolean makePublic) {
+        return copies.copy(projectId, uuid, storageId, pattern, makePublic);
     }
 
     /**

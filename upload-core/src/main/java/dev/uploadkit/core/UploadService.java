@@ -16,6 +16,7 @@ import dev.uploadkit.core.store.StoredObject;
 import dev.uploadkit.core.internal.storage.ConnectionLocator;
 import dev.uploadkit.core.internal.storage.ConnectionStores;
 import dev.uploadkit.core.internal.storage.Connections;
+import dev.uploadkit.core.internal.storage.RemoteCopies;
 
 import java.io.InputStream;
 import java.time.Clock;
@@ -82,7 +83,8 @@ public final class UploadService implements AutoCloseable {
                 readAhead, instanceId);
         this.interruptedAfter = b.interruptedAfter;
         this.deletions = new Deletions(catalog, reaper, events);
-        this.storage = new StorageService(new Connections(catalog, stores, connectionStores, ids, this::now, events));
+        this.storage = new StorageService(new Connections(catalog, stores, connectionStores, ids, this::now, events),
+                new RemoteCopies(catalog, stores));
         this.sweep = new CrashSweep(catalog, reaper, this::now, instanceId, stores::openStores, events);
     }
 

@@ -4,6 +4,7 @@ import dev.uploadkit.core.auth.AbstractProjectStoreContractTest;
 import dev.uploadkit.core.catalog.AbstractCatalogContractTest;
 import dev.uploadkit.core.catalog.AbstractDedupIndexContractTest;
 import dev.uploadkit.core.catalog.AbstractEventOutboxContractTest;
+import dev.uploadkit.core.catalog.AbstractStorageConnectionsContractTest;
 import dev.uploadkit.core.testing.CatalogFixture;
 import dev.uploadkit.jdbc.testing.TestDatabases;
 import org.junit.jupiter.api.Nested;
@@ -37,6 +38,14 @@ class MariaDbCatalogTest {
 
     @Nested
     class EventOutboxContract extends AbstractEventOutboxContractTest {
+        @Override
+        protected CatalogFixture openFixture() {
+            return TestDatabases.mariadb();
+        }
+    }
+
+    @Nested
+    class StorageConnectionsContract extends AbstractStorageConnectionsContractTest {
         @Override
         protected CatalogFixture openFixture() {
             return TestDatabases.mariadb();

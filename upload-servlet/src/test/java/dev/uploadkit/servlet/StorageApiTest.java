@@ -115,6 +115,59 @@ class StorageApiTest {
     }
 
     @Test
+    void aPublicFileOnAConnectionWithAPublicBaseUrlIsServedThere() {
+        TestServer.Tenant t = server.newTenant("cdn");
+        String id = add(t.key(), s3Body("cdn", "bucket-cdn", ", \"public_base_url\": \"https://cdn.example.com/media/\""))
+                .get("id").asText();
+        JsonNode pub = server.uploaded(t.key(), Multipart.form().field("storage_id", id).field("is_public", "true")
+                .field("folder", "a b").file("x y.txt", "x".getBytes()));
+        assertEquals("https://cdn.example.com/media/a%20b/x%20y.txt", pub.get("download_url").asText());
+        JsonNode priv = server.uploaded(t.key(), Multipart.form().field("storage_id", id).file("p.txt",
+                "p".getBytes()));
+        assertTrue(priv.get("download_url").asText().contains("/download?token="), priv.toString());
+    }
+
+    @Test
+    void aRemoteCopyStreamsTheBytesIntoAnotherConnectionUnderThePattern() {
+        TestServer.Tenant t = server.newTenant("copy");
+        String target = add(t.key(), s3Body("backup", "bucket-copy", ", \"public_base_url\": \"https://b.example.com\""))
+                .get("id").asText();
+        byte[] bytes = TestContent.random(10, 6 * 1024 * 1024 + 5);
+        JsonNode local = server.uploaded(t.key(), Multipart.form().field("folder", "docs").file("report.bin", bytes));
+        String uuid = local.get("uuid").asText();
+        TestServer.Response copied = server.send("POST", "files/" + uuid + "/remote-copy", t.key(),
+                "{\"storage_id\": \"" + target + "\", \"pattern\": \"backup/${folder}/${uuid}${ext}\"}");
+        assertEquals(201, copied.status(), copied.text());
+        String key = "backup/docs/" + uuid + ".bin";
+        assertEquals(key, copied.data().get("object_key").asText());
+        assertEquals(target, copied.data().get("storage_id").asText());
+        assertEquals(bytes.length, copied.data().get("size_bytes").asLong());
+        assertEquals("https://b.example.com/" + key, copied.data().get("url").asText());
+        assertEquals(List.of(key), s3.keys("bucket-copy"));
+
+        assertEquals(409, server.send("POST", "files/" + uuid + "/remote-copy", t.key(),
+                "{\"storage_id\": \"" + target + "\", \"pattern\": \"backup/${folder}/${uuid}${ext}\"}").status());
+        TestServer.Response unknown = server.send("POST", "files/" + uuid + "/remote-copy", t.key(),
+                "{\"storage_id\": \"" + target + "\", \"pattern\": \"${nope}\"}");
+        assertEquals(422, unknown.status());
+        assertEquals(422, server.send("POST", "files/" + uuid + "/remote-copy", t.key(),
+                "{\"storage_id\": \"" + target + "\", \"pattern\": \"../${filename}\"}").status());
+        JsonNode plain = server.send("POST", "files/" + uuid + "/remote-copy", t.key(), "{\"storage_id\": \"" + target
+                + "\", \"make_public\": false}").data();
+        assertEquals(uuid + "/report.bin", plain.get("object_key").asText());
+        assertTrue(plain.get("url").isNull());
+
+        TestServer.Tenant other = server.newTenant("copy thief");
+        assertEquals(404, server.send("POST", "files/" + uuid + "/remote-copy", other.key(),
+                "{\"storage_id\": \"" + target + "\"}").status());
+        String own = server.uploaded(other.key(), Multipart.form().file("mine.bin", TestContent.random(11, 10)))
+                .get("uuid").asText();
+        assertEquals(404, server.send("POST", "files/" + own + "/remote-copy", other.key(),
+                "{\"storage_id\": \"" + target + "\"}").status());
+        assertEquals(2, s3.keys("bucket-copy").size());
+    }
+
+    @Test
     void removingIsRefusedWhileFilesLiveThere() {
         TestServer.Tenant t = server.newTenant("remove");
         String id = add(t.key(), s3Body("to remove", "bucket-r", "")).get("id").asText();

@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param interruptedAfter how long an instance may go without a heartbeat before its uploads count as interrupted
  * @param jobInterval the pause between runs of the crash sweep and of the trash purge (at most a minute)
  * @param sweepGrace how old leftover temporary files and blobs being deleted must be before the sweep removes them
+ * @param storage what projects may connect as their own storage, and the master key sealing their secrets
  */
 public record StandaloneConfig(
         String host,
@@ -40,7 +41,8 @@ public record StandaloneConfig(
         Duration trashRetention,
         Duration interruptedAfter,
         Duration jobInterval,
-        Duration sweepGrace) {
+        Duration sweepGrace,
+        StorageOptions storage) {
 
     static final String USAGE = """
             Usage: java -jar uploadkit-standalone.jar [options]
@@ -58,7 +60,7 @@ public record StandaloneConfig(
             Crash sweeps: UPLOADKIT_INTERRUPTED_AFTER (no heartbeat for this long = crashed, default 1m),
               UPLOADKIT_JOB_INTERVAL (sweep and trash purge, default and at most 1m), UPLOADKIT_SWEEP_GRACE
               (age of leftover temporary files the sweep removes, default 10m).
-            """;
+            """ + StorageOptions.USAGE;
 
     public StandaloneConfig {
         if (port < 0 || port > 65535) {
@@ -132,7 +134,8 @@ public record StandaloneConfig(
                 s.duration("UPLOADKIT_TRASH_RETENTION", Duration.ofDays(30)),
                 s.duration("UPLOADKIT_INTERRUPTED_AFTER", Duration.ofMinutes(1)),
                 s.duration("UPLOADKIT_JOB_INTERVAL", Duration.ofMinutes(1)),
-                s.duration("UPLOADKIT_SWEEP_GRACE", Duration.ofMinutes(10)));
+                s.duration("UPLOADKIT_SWEEP_GRACE", Duration.ofMinutes(10)),
+                StorageOptions.from(env));
     }
 
     private static final java.util.Set<String> KNOWN_FLAGS = java.util.Set.of("host", "port", "data-dir",

@@ -85,7 +85,12 @@ public final class StandaloneServer implements AutoCloseable {
             store = openStore(config);
             uploads = UploadService.builder().catalog(database.catalog()).store(store)
                     .interruptedAfter(config.interruptedAfter())
+                    .storageSettings(config.storage().settings(config.dataDir()))
                     .maxFileSize(config.maxFileSize()).build();
+            int resealed = uploads.storage().resealSecrets();
+            if (resealed > 0) {
+                LOG.info("Sealed {} storage secrets again under the current master key", resealed);
+            }
             background = BackgroundWork.builder().uploadService(uploads)
                     .jobRunner(database.jobRunner(uploads.instanceId(), min(JOB_POLLING, config.jobInterval())))
                     .heartbeatInterval(min(HEARTBEAT, config.interruptedAfter().dividedBy(6)))

@@ -44,6 +44,17 @@ final class ApiClient {
                 HttpResponse.BodyHandlers.ofString()));
     }
 
+    /** Sends {@code method} to {@code path} with a JSON body (or none); returns the status and the JSON answer. */
+    Answer send(String method, String path, String jsonBody) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).header("X-API-Key", key)
+                .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(jsonBody));
+        if (jsonBody != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return answer(http.send(request.build(), HttpResponse.BodyHandlers.ofString()));
+    }
+
     /** GETs {@code path} as bytes. */
     HttpResponse<byte[]> bytes(String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("X-API-Key", key).build(),

@@ -19,7 +19,7 @@ public final class Api {
     public Api(Settings settings) {
         this.settings = settings;
         DownloadTokens tokens = new DownloadTokens(settings.signingKey(), settings.clock(), settings.downloadTokenTtl());
-        UploadViews views = new UploadViews(tokens);
+        UploadViews views = new UploadViews(tokens, settings.uploads().storage()::publicBaseUrl);
         MultipartUpload multipart = new MultipartUpload(settings.uploads(), settings.maxRequestSize(),
                 settings.maxFileCount(), settings.maxFormFieldSize());
         new FilesHandler(settings.uploads(), views, multipart).register(router);

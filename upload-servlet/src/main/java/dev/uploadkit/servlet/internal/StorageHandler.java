@@ -2,6 +2,7 @@ package dev.uploadkit.servlet.internal;
 
 import dev.uploadkit.core.StorageService;
 import dev.uploadkit.core.auth.Permission;
+import dev.uploadkit.core.storage.RemoteCopy;
 import dev.uploadkit.core.storage.StorageCheck;
 import dev.uploadkit.core.storage.StorageConnection;
 import dev.uploadkit.core.storage.StorageRequest;
@@ -11,11 +12,12 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
  * {@code storage}, {@code storage/{id}} and its {@code test}, {@code stats} and {@code default}: a project's own
- * storage connections. Secret keys are accepted, never shown: a connection's view says only whether it has one.
+ * storage connections; and {@code files/{uuid}/remote-copy}, which copies a file into one of them. Secret keys are accepted, never shown: a connection's view says only whether it has one.
  */
 final class StorageHandler {
     private final StorageService storage;
@@ -35,6 +37,24 @@ final class StorageHandler {
         router.add("GET", "storage/{id}/stats", Access.anyOf(Permission.STORAGE_MANAGE, Permission.STATS_READ),
                 this::stats);
         router.add("POST", "storage/{id}/default", manage, this::makeDefault);
+        router.add("POST", "files/{uuid}/remote-copy", Access.permission(Permission.FILES_WRITE), this::remoteCopy);
+    }
+
+    private void remoteCopy(Exchange ex) throws IOException {
+        UUID uuid = ex.pathUuid("uuid", "File");
+        JsonFields f = new JsonFields(Json.readObject(ex));
+        Optional<String> storageId = f.requiredString("storage_id");
+        Optional<String> pattern = f.string("pattern");
+        boolean makePublic = f.bool("make_public").orElse(true);
+        f.throwIfInvalid();
+        RemoteCopy copy = storage.remoteCopy(ex.principal().projectId(), uuid, storageId.orElseThrow(),
+                pattern.orElse(null), makePublic);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("storage_id", copy.storageId());
+        data.put("object_key", copy.objectKey());
+        data.put("size_bytes", copy.sizeBytes());
+        data.put("url", copy.url());
+        Json.success(ex, 201, data);
     }
 
     private void list(Exchange ex) throws IOException {

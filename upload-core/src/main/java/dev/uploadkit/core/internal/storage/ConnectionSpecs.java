@@ -108,8 +108,13 @@ final class ConnectionSpecs {
                 accessKey = r.accessKey();
                 pathStyle = r.pathStyle() != null ? r.pathStyle() : provider.defaultPathStyle();
                 String secret = r.secretKey() != null ? r.secretKey() : keptSecret != null ? KEPT_SECRET : null;
-                if (uri != null) {
+                required("bucket", bucket, problems);
+                required("access_key", accessKey, problems);
+                required("secret_key", secret, problems);
+                if (uri != null && bucket != null && accessKey != null && secret != null) {
                     checkS3(uri, region, bucket, accessKey, secret, pathStyle, problems);
+                }
+                if (uri != null) {
                     String refusal = stores.endpointRefusal(uri);
                     if (refusal != null) {
                         problems.add("endpoint", "The endpoint is refused: " + refusal + ".");
@@ -125,6 +130,12 @@ final class ConnectionSpecs {
         problems.throwIfAny();
         return new StorageConnection(id, projectId, name, provider, endpoint, region, bucket, accessKey, sealed,
                 publicBaseUrl, pathStyle, isDefault, createdAt, now);
+    }
+
+    private static void required(String field, String value, Problems problems) {
+        if (value == null) {
+            problems.add(field, "The " + field + " field is required for this provider.");
+        }
     }
 
     private Path root(String endpoint, Problems problems) {

@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
 
 /**
@@ -46,6 +48,12 @@ public final class Connections {
     private final IdSource ids;
     private final Supplier<Instant> clock;
     private final Events events;
+    /** How long {@link #publicBaseUrl} answers from its cache: 5 s. */
+    static final long PUBLIC_URL_TTL_NANOS = 5_000_000_000L;
+    private final ConcurrentMap<UUID, CachedUrl> publicUrls = new ConcurrentHashMap<>();
+
+    private record CachedUrl(UUID projectId, Optional<String> url, long fetchedNanos) {
+    }
 
     public Connections(Catalog catalog, ConnectionLocator locator, ConnectionStores stores, IdSource ids,
                        Supplier<Instant> clock, Events events) {
@@ -56,6 +64,30 @@ public final class Connections {
         this.ids = ids;
         this.clock = clock;
         this.events = events;
+    }
+
+    /**
+     * Returns the public base URL of the project's connection {@code storageId}, if it is a connection with one.
+     * Answers from a cache of a few seconds, so a change shows on other instances within {@link #PUBLIC_URL_TTL_NANOS}.
+     */
+    public Optional<String> publicBaseUrl(UUID projectId, String storageId) {
+        Optional<UUID> id = parseId(storageId);
+        if (id.isEmpty()) {
+            return Optional.empty();
+        }
+        long now = System.nanoTime();
+        CachedUrl cached = publicUrls.get(id.get());
+        if (cached != null && now - cached.fetchedNanos() < PUBLIC_URL_TTL_NANOS
+                && cached.projectId().equals(projectId)) {
+            return cached.url();
+        }
+        Optional<String> url = catalog.inTransaction(tx -> tx.storage().find(projectId, id.get()))
+                .map(StorageConnection::publicBaseUrl);
+        if (publicUrls.size() > 10_000) {
+            publicUrls.clear();
+        }
+        publicUrls.put(id.get(), new CachedUrl(projectId, url, now));
+        return url;
     }
 
     public List<StorageConnection> list(UUID projectId) {
@@ -105,6 +137,7 @@ public final class Connections {
             return next;
         });
         locator.evict(id);
+        publicUrls.remove(id);
         return saved;
     }
 
@@ -235,6 +268,15 @@ public final class Connections {
             tx.storage().update(locked.get().withSealedSecret(stores.settings().secrets().seal(plain, context)));
             return true;
         });
+    }
+
+    private static Optional<UUID> parseId(String storageId) {
+        try {
+            return storageId != null && storageId.length() == 36 ? Optional.of(UUID.fromString(storageId))
+                    : Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     private static StorageCheck.Step done(String step, long startedNanos) {
