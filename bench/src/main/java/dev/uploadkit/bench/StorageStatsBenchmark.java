@@ -25,8 +25,9 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * {@code GET storage/{id}/stats} at scale on PostgreSQL: a storage connection holding N live files in 200 folders
  * (default 1,000,000), among as many rows of another storage and another project, timed through
- * {@code StorageService.stats} with the covering index {@code idx_uploads_storage_live} of V11, then, in the same run,
- * with that index dropped (the plan before V11: {@code idx_uploads_storage} plus a heap fetch per row).
+ * {@code StorageService.stats} as shipped (the aggregate finds the rows through {@code idx_uploads_storage} and reads
+ * each from the heap), then, in the same run, with a covering index over every column the query reads, to show
+ * whether one would pay for its cost on every upload.
  *
  * <pre>java -cp bench/target/uploadkit-bench.jar dev.uploadkit.bench.StorageStatsBenchmark [files] [jdbc-url]</pre>
  */
@@ -66,19 +67,20 @@ public final class StorageStatsBenchmark {
                     s.execute("VACUUM ANALYZE uploads");
                 }
                 System.out.printf("Inserted %,d rows in %.1f s%n", files * 2, (System.nanoTime() - t) / 1e9);
-                double[] with = time(uploads, project, c);
-                try (Statement s = conn.createStatement()) {
-                    s.execute("DROP INDEX idx_uploads_storage_live");
-                    s.execute("ANALYZE uploads");
-                }
                 double[] without = time(uploads, project, c);
+                try (Statement s = conn.createStatement()) {
+                    s.execute("CREATE INDEX idx_uploads_storage_live ON uploads"
+                            + " (project_id, storage_id, in_trash, status, folder, size_bytes)");
+                    s.execute("VACUUM ANALYZE uploads");
+                }
+                double[] with = time(uploads, project, c);
                 System.out.printf("%-44s %12s %12s%n", "stats of " + String.format("%,d", files) + " files", "median ms",
                         "best ms");
-                System.out.printf("%-44s %12.1f %12.1f%n", "covering index idx_uploads_storage_live (V11)", with[0],
+                System.out.printf("%-44s %12.1f %12.1f%n", "with a covering index (not shipped)", with[0],
                         with[1]);
-                System.out.printf("%-44s %12.1f %12.1f%n", "baseline: idx_uploads_storage + heap", without[0],
+                System.out.printf("%-44s %12.1f %12.1f%n", "as shipped: idx_uploads_storage + heap", without[0],
                         without[1]);
-                System.out.printf("ratio (baseline / V11, median): %.2f%n", without[0] / with[0]);
+                System.out.printf("ratio (as shipped / covering index, median): %.2f%n", without[0] / with[0]);
             }
         } finally {
             try (Connection admin = DriverManager.getConnection(url, "postgres", "");

@@ -18,4 +18,3 @@ CREATE TABLE storage_connections (
     updated_at        TIMESTAMP(6) WITH TIME ZONE NOT NULL
 );
 CREATE INDEX idx_storage_connections_project ON storage_connections (project_id, created_at, id);
-CREATE INDEX idx_uploads_storage_live ON uploads (project_id, storage_id, in_trash, status, folder, size_bytes);

@@ -20,4 +20,3 @@ CREATE TABLE storage_connections (
     INDEX idx_storage_connections_project (project_id, created_at, id),
     CONSTRAINT fk_storage_connections_project FOREIGN KEY (project_id) REFERENCES projects (id)
 ) ENGINE = InnoDB DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
-CREATE INDEX idx_uploads_storage_live ON uploads (project_id, storage_id, in_trash, status, folder, size_bytes);
