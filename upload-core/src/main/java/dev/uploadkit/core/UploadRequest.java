@@ -8,7 +8,8 @@ import java.util.UUID;
  * from the bytes.
  *
  * @param folder the folder, normalised (surrounding slashes removed); {@code null} or empty = root
- * @param storageId the store to write to, or {@code null} for the service's default store
+ * @param storageId the store to write to: a configured store or one of the project's storage connections; {@code null} for
+ *     the project's default connection, else the server's default store
  * @param isStored false for a temporary upload that is removed 24 h after upload unless stored
  * @param maxSize a limit below the service's own for this one upload, or {@code null}
  */

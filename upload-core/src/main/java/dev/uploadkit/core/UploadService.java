@@ -21,6 +21,10 @@ import dev.uploadkit.core.internal.TypePolicy;
 import dev.uploadkit.core.store.ByteRange;
 import dev.uploadkit.core.store.FileStore;
 import dev.uploadkit.core.store.StoredObject;
+import dev.uploadkit.core.internal.storage.ConnectionLocator;
+import dev.uploadkit.core.internal.storage.ConnectionStores;
+import dev.uploadkit.core.internal.storage.Connections;
+import dev.uploadkit.core.internal.storage.RemoteCopies;
 
 import java.io.InputStream;
 import java.time.Clock;
@@ -53,7 +57,8 @@ public final class UploadService implements AutoCloseable {
     private static final Pattern HEX_64 = Pattern.compile("[0-9a-fA-F]{64}");
 
     private final Catalog catalog;
-    private final Map<String, FileStore> stores;
+    private final ConnectionLocator stores;
+    private final StorageService storage;
     private final String defaultStoreId;
     private final Clock clock;
     private final IdSource ids;
@@ -81,13 +86,14 @@ public final class UploadService implements AutoCloseable {
         this.ownReadAhead = b.readAhead == null ? newReadAheadExecutor() : null;
         ExecutorService readAhead = b.readAhead == null ? ownReadAhead : b.readAhead;
         this.catalog = b.catalog;
-        this.stores = Map.copyOf(b.stores);
+        ConnectionStores connectionStores = new ConnectionStores(b.storageSettings);
+        this.stores = new ConnectionLocator(b.catalog, b.configuredStores(), connectionStores);
         this.defaultStoreId = b.defaultStoreId;
         this.clock = b.clock;
         this.ids = b.ids == null ? IdSource.timeOrdered(b.clock) : b.ids;
         this.relay = new EventRelay(catalog, b.sink, this::now, ids, b.downloadLinks);
         this.maxFileSize = b.maxFileSize;
-        this.reaper = new BlobReaper(catalog, this::store);
+        this.reaper = new BlobReaper(catalog, blob -> store(blob.projectId(), blob.storageId()));
         this.events = new Events(ids, this::now);
         this.ingest = new Ingest(catalog, reaper, this::now, ids, new TypePolicy(b.allowedTypes), events,
                 readAhead, instanceId, inFlight);
@@ -99,9 +105,12 @@ public final class UploadService implements AutoCloseable {
         this.lifecycle = new Lifecycle(catalog, reaper, this::now, events, inFlight);
         this.deletions = new Deletions(catalog, reaper, events);
         this.trashing = new Trashing(catalog, events, this::now);
-        this.copies = new Copies(catalog, stores::get, this::upload, events, ids, this::now);
+        this.copies = new Copies(catalog, (project, id) -> stores.locate(project, id).orElse(null), this::upload, events,
+                ids, this::now);
         this.metadataOps = new MetadataOps(catalog, events, this::now);
-        this.sweep = new CrashSweep(catalog, reaper, this::now, instanceId, stores::values, events);
+        this.storage = new StorageService(new Connections(catalog, stores, connectionStores, ids, this::now, events),
+                new RemoteCopies(catalog, stores));
+        this.sweep = new CrashSweep(catalog, reaper, this::now, instanceId, stores::openStores, events);
     }
 
     /** A cached pool of daemon threads; idle threads end after a minute. */
@@ -115,8 +124,10 @@ public final class UploadService implements AutoCloseable {
     }
 
     /**
-     * Shuts down the read-ahead executor if this service created it; a host's executor is left running.
-     * Uploads still streaming fail; new uploads are refused with {@code SERVICE_UNAVAILABLE}. Idempotent.
+     * Shuts down the read-ahead executor if this service created it (a host's executor is left running) and closes
+     * the stores the service opened itself (those of storage connections; stores given to
+     * {@link UploadServiceBuilder#store} stay the host's to close). Uploads still streaming fail; new uploads are
+     * refused with {@code SERVICE_UNAVAILABLE}. Idempotent.
      */
     @Override
     public void close() {
@@ -124,6 +135,7 @@ public final class UploadService implements AutoCloseable {
         if (ownReadAhead != null) {
             ownReadAhead.shutdownNow();
         }
+        stores.close();
     }
 
     /**
@@ -132,6 +144,11 @@ public final class UploadService implements AutoCloseable {
      */
     public String instanceId() {
         return instanceId;
+    }
+
+    /** Returns the projects' own storage connections, where uploads of a project go when it has a default one. */
+    public StorageService storage() {
+        return storage;
     }
 
     public static UploadServiceBuilder builder() {
@@ -143,7 +160,7 @@ public final class UploadService implements AutoCloseable {
         return maxFileSize;
     }
 
-    /** Returns the id of the store uploads go to unless a request names another. */
+    /** Returns the id of the server's default store: uploads go there unless a request or the project names another. */
     public String defaultStoreId() {
         return defaultStoreId;
     }
@@ -173,11 +190,9 @@ public final class UploadService implements AutoCloseable {
     public ReceivedUpload receive(UploadRequest request, InputStream content) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(content, "content");
-        String storageId = request.storageId() == null ? defaultStoreId : request.storageId();
-        FileStore store = stores.get(storageId);
-        if (store == null) {
-            throw UploadException.validation("store", "Unknown store: " + storageId);
-        }
+        FileStore store = request.storageId() == null ? stores.defaultFor(request.projectId())
+                : stores.locate(request.projectId(), request.storageId()).orElseThrow(() -> UploadException.validation(
+                        "storage_id", "The project has no storage " + request.storageId() + "."));
         long limit = request.maxSize() == null ? maxFileSize.bytes()
                 : Math.min(maxFileSize.bytes(), request.maxSize().bytes());
         if (closed) {
@@ -282,13 +297,12 @@ public final class UploadService implements AutoCloseable {
         }
     }
 
-    private FileStore uploadStore(String storageId) {
-        String id = storageId == null ? defaultStoreId : storageId;
-        FileStore store = stores.get(id);
-        if (store == null) {
-            throw UploadException.validation("store", "Unknown store: " + id);
+    private FileStore uploadStore(UUID projectId, String storageId) {
+        if (storageId == null) {
+            return stores.defaultFor(projectId);
         }
-        return store;
+        return stores.locate(projectId, storageId).orElseThrow(
+                () -> UploadException.validation("store", "Unknown store: " + storageId));
     }
 
     /**
@@ -498,16 +512,13 @@ public final class UploadService implements AutoCloseable {
         if (range.isPresent() && range.get().last() >= upload.sizeBytes()) {
             throw UploadException.validation("range", "The range is beyond the end of the file.");
         }
-        StoredObject object = store(upload.storageId()).get(upload.objectKey(), range);
+        StoredObject object = store(projectId, upload.storageId()).get(upload.objectKey(), range);
         return new Download(upload, object);
     }
 
-    private FileStore store(String storageId) {
-        FileStore store = stores.get(storageId);
-        if (store == null) {
-            throw new UploadException(ErrorCode.STORAGE_ERROR, "The store " + storageId + " is not configured.");
-        }
-        return store;
+    private FileStore store(UUID projectId, String storageId) {
+        return stores.locate(projectId, storageId).orElseThrow(() -> new UploadException(ErrorCode.STORAGE_ERROR,
+                "The store " + storageId + " is not configured."));
     }
 
     private Instant now() {

@@ -6,6 +6,8 @@ import dev.uploadkit.core.net.OutboundHttp;
 import dev.uploadkit.core.net.OutboundPolicy;
 import dev.uploadkit.core.store.FileStore;
 import dev.uploadkit.core.webhook.DownloadLinks;
+import dev.uploadkit.core.internal.store.FixedStores;
+import dev.uploadkit.core.storage.StorageSettings;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -35,6 +37,7 @@ public final class UploadServiceBuilder {
     OutboundPolicy outboundPolicy = OutboundPolicy.defaults();
     Duration importConnectTimeout = OutboundHttp.DEFAULT_CONNECT_TIMEOUT;
     Duration importTimeout = OutboundHttp.DEFAULT_TOTAL_TIMEOUT;
+    StorageSettings storageSettings = StorageSettings.defaults();
 
     UploadServiceBuilder() {
     }
@@ -109,7 +112,11 @@ public final class UploadServiceBuilder {
         return this;
     }
 
-    /** Adds a store; the first one added becomes the default. */
+    /**
+     * Adds one of the server's configured stores, usable by every project; the first one added becomes the default
+     * of projects without a default storage connection of their own. The host keeps ownership: the service never
+     * closes it.
+     */
     public UploadServiceBuilder store(FileStore store) {
         Objects.requireNonNull(store, "store");
         if (stores.putIfAbsent(store.id(), store) != null) {
@@ -119,6 +126,16 @@ public final class UploadServiceBuilder {
         if (defaultStoreId == null) {
             defaultStoreId = store.id();
         }
+        return this;
+    }
+
+    /**
+     * Sets what projects may connect as their own storage ({@link UploadService#storage()}): the master key sealing
+     * their secrets, the outbound policy their endpoints obey, filesystem roots, transient stores. Default
+     * {@link StorageSettings#defaults()}: no master key, so no S3 connections.
+     */
+    public UploadServiceBuilder storageSettings(StorageSettings settings) {
+        this.storageSettings = Objects.requireNonNull(settings, "storageSettings");
         return this;
     }
 
@@ -180,6 +197,11 @@ public final class UploadServiceBuilder {
         }
         this.allowedTypes = List.copyOf(patterns);
         return this;
+    }
+
+    /** Returns the locator of the configured stores; {@link #build()} has checked them. */
+    FixedStores configuredStores() {
+        return new FixedStores(List.copyOf(stores.values()), defaultStoreId);
     }
 
     public UploadService build() {

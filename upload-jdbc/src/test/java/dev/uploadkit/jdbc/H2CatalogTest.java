@@ -6,6 +6,7 @@ import dev.uploadkit.core.catalog.AbstractDedupIndexContractTest;
 import dev.uploadkit.core.catalog.AbstractEventOutboxContractTest;
 import dev.uploadkit.core.catalog.AbstractWebhookRecordsContractTest;
 import dev.uploadkit.core.catalog.AbstractImportJobsContractTest;
+import dev.uploadkit.core.catalog.AbstractStorageConnectionsContractTest;
 import dev.uploadkit.core.testing.CatalogFixture;
 import dev.uploadkit.jdbc.testing.TestDatabases;
 import org.junit.jupiter.api.Nested;
@@ -55,6 +56,14 @@ class H2CatalogTest {
 
     @Nested
     class ImportJobsContract extends AbstractImportJobsContractTest {
+        @Override
+        protected CatalogFixture openFixture() {
+            return TestDatabases.h2();
+        }
+    }
+
+    @Nested
+    class StorageConnectionsContract extends AbstractStorageConnectionsContractTest {
         @Override
         protected CatalogFixture openFixture() {
             return TestDatabases.h2();

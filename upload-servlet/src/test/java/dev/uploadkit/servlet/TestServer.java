@@ -16,6 +16,7 @@ import dev.uploadkit.core.auth.AccessService;
 import dev.uploadkit.core.auth.Permission;
 import dev.uploadkit.core.auth.Project;
 import dev.uploadkit.core.store.FileStore;
+import dev.uploadkit.core.storage.StorageSettings;
 import dev.uploadkit.core.store.JcloudsFileStore;
 import dev.uploadkit.jdbc.UploadkitDatabase;
 
@@ -126,6 +127,9 @@ final class TestServer implements AutoCloseable {
         }
         b.serviceCustomizer.accept(service);
         b.extraStores.forEach(service::store);
+        if (b.storageSettings != null) {
+            service.storageSettings(b.storageSettings);
+        }
         this.uploads = service.build();
         this.access = AccessService.create(database.projects());
         this.project = access.createProject("Test project", "pro");
@@ -318,6 +322,7 @@ final class TestServer implements AutoCloseable {
         try {
             container.close();
         } finally {
+            uploads.close();
             try {
                 if (requestLog != null) {
                     requestLog.close();
@@ -339,6 +344,7 @@ final class TestServer implements AutoCloseable {
         private Consumer<UploadServlet.Builder> customizer = b -> { };
         private Consumer<UploadServiceBuilder> serviceCustomizer = b -> { };
         private boolean limitsAndLog;
+        private StorageSettings storageSettings;
 
         private Builder(Path storeDir) {
             this.storeDir = storeDir;
@@ -363,6 +369,11 @@ final class TestServer implements AutoCloseable {
         /** Adds a second store, e.g. a failing one; the caller closes it. */
         Builder extraStore(FileStore store) {
             extraStores.add(store);
+            return this;
+        }
+
+        Builder storageSettings(StorageSettings settings) {
+            this.storageSettings = settings;
             return this;
         }
 

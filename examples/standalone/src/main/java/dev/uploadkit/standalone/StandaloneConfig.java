@@ -33,6 +33,7 @@ import java.util.Optional;
  * @param plans the plans projects may be on: the defaults plus {@code UPLOADKIT_PLANS}
  * @param logRetention how long request-log entries are kept
  * @param trustedProxies proxies whose {@code X-Forwarded-For} the request log believes
+ * @param storage what projects may connect as their own storage, and the master key sealing their secrets
  */
 public record StandaloneConfig(
         String host,
@@ -62,7 +63,8 @@ public record StandaloneConfig(
         int importConcurrency,
         Plans plans,
         Duration logRetention,
-        List<String> trustedProxies) {
+        List<String> trustedProxies,
+        StorageOptions storage) {
 
     static final String USAGE = """
             Usage: java -jar uploadkit-standalone.jar [options]
@@ -89,7 +91,7 @@ public record StandaloneConfig(
             Limits and logs: UPLOADKIT_PLANS (extra or changed plans, name:monthly:burst,... with 0 = no limit),
               UPLOADKIT_LOG_RETENTION (request log, default 30d), UPLOADKIT_TRUSTED_PROXIES (addresses or CIDR
               ranges whose X-Forwarded-For is believed, default none).
-            """;
+            """ + StorageOptions.USAGE;
 
     public StandaloneConfig {
         if (port < 0 || port > 65535) {
@@ -185,7 +187,8 @@ public record StandaloneConfig(
                 s.integer(null, "UPLOADKIT_IMPORT_CONCURRENCY", 8),
                 plans(s.get(null, "UPLOADKIT_PLANS").orElse("")),
                 s.duration("UPLOADKIT_LOG_RETENTION", Duration.ofDays(30)),
-                s.get(null, "UPLOADKIT_TRUSTED_PROXIES").map(v -> List.of(v.split(","))).orElse(List.of()));
+                s.get(null, "UPLOADKIT_TRUSTED_PROXIES").map(v -> List.of(v.split(","))).orElse(List.of()),
+                StorageOptions.from(env));
     }
 
     /** 30 s, 2 min, 15 min, 1 h, 3 h, 6 h, 12 h: eight attempts over about 22 hours. */

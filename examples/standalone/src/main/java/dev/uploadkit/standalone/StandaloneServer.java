@@ -106,7 +106,12 @@ public final class StandaloneServer implements AutoCloseable {
                     .interruptedAfter(config.interruptedAfter())
                     .downloadLinks(new SignedDownloadLinks(signingKey, DOWNLOAD_LINK_TTL, apiBase::get))
                     .outboundPolicy(config.outboundPolicy()).importTimeout(config.importTimeout())
+                    .storageSettings(config.storage().settings(config.dataDir()))
                     .maxFileSize(config.maxFileSize()).build();
+            int resealed = uploads.storage().resealSecrets();
+            if (resealed > 0) {
+                LOG.info("Sealed {} storage secrets again under the current master key", resealed);
+            }
             WebhookService webhooks = WebhookService.builder().catalog(database.catalog())
                     .policy(config.outboundPolicy()).retryDelays(config.webhookRetryDelays()).build();
             requestLog = RequestLogWriter.builder().store(database.requestLog()).storageProbe(uploads::dedupStats)

@@ -51,7 +51,7 @@ class WebhooksTest {
     void start() throws Exception {
         receiver = new WebhookReceiver();
         server = startServer(Map.of("UPLOADKIT_OUTBOUND_ALLOW", "127.0.0.1/32",
-                "UPLOADKIT_WEBHOOK_RETRY_DELAYS", "100ms,100ms,100ms"));
+                "UPLOADKIT_WEBHOOK_RETRY_DELAYS", "100ms,100ms,100ms", "UPLOADKIT_STORAGE_TRANSIENT", "true"));
     }
 
     @AfterEach
@@ -134,6 +134,23 @@ class WebhooksTest {
         assertEquals(1, newest.path("attempt").asInt());
         assertEquals(200, newest.path("status_code").asInt());
         assertTrue(newest.has("latency_ms") && newest.has("next_retry_at") && newest.has("error"), newest.toString());
+    }
+
+    @Test
+    void storageConnectionsAnnounceThemselves() throws Exception {
+        String secret = create(receiver.url("/storage"), "[\"storage.connected\",\"storage.disconnected\"]")
+                .path("secret").asText();
+        JsonNode added = call("POST", "/storage", key, "{\"name\":\"scratch\",\"provider\":\"transient\","
+                + "\"bucket\":\"scratch\"}");
+        assertEquals(201, added.path("status").asInt(), added.toString());
+        String id = added.path("body").path("data").path("id").asText();
+        JsonNode connected = verified(receiver.nextOf("storage.connected", 20), secret, "storage.connected");
+        assertEquals(id, connected.path("data").path("storage").path("id").asText());
+        assertEquals("transient", connected.path("data").path("storage").path("provider").asText());
+        assertFalse(connected.toString().contains("secret_key"));
+        assertEquals(200, call("DELETE", "/storage/" + id, key, null).path("status").asInt());
+        JsonNode disconnected = verified(receiver.nextOf("storage.disconnected", 20), secret, "storage.disconnected");
+        assertEquals(id, disconnected.path("data").path("storage").path("id").asText());
     }
 
     @Test

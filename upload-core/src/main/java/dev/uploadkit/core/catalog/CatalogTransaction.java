@@ -23,4 +23,7 @@ public interface CatalogTransaction {
 
     /** Returns the durable jobs of asynchronous URL imports. */
     ImportJobs imports();
+
+    /** Returns the projects' storage connections. */
+    StorageConnections storage();
 }

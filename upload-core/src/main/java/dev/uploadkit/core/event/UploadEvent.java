@@ -7,13 +7,14 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * Something that happened to an upload, with the upload as it was right after. Written to the outbox
+ * Something that happened to an upload, with the upload as it was right after, or, for {@code storage.*} events, to
+ * a storage connection (then {@link #upload()} is null and {@link #storage()} says which). Written to the outbox
  * ({@link dev.uploadkit.core.catalog.EventOutbox}) in the transaction of the change, and handed to the
  * {@link WebhookSink} after that change committed.
  *
  * @param type what happened; {@link EventType#wireName()} is its name on the wire
  */
-public record UploadEvent(UUID id, EventType type, Instant occurredAt, Upload upload) {
+public record UploadEvent(UUID id, EventType type, Instant occurredAt, Upload upload, StorageSummary storage) {
     /** Shorthand for {@link EventType#UPLOAD_COMPLETED}. */
     public static final EventType COMPLETED = EventType.UPLOAD_COMPLETED;
     /** Shorthand for {@link EventType#UPLOAD_FAILED}. */
@@ -29,6 +30,23 @@ public record UploadEvent(UUID id, EventType type, Instant occurredAt, Upload up
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(occurredAt, "occurredAt");
-        Objects.requireNonNull(upload, "upload");
+        if ((upload == null) == (storage == null)) {
+            throw new IllegalArgumentException("An event is about an upload or a storage connection: give exactly one");
+        }
+    }
+
+    /** An event about an upload. */
+    public UploadEvent(UUID id, EventType type, Instant occurredAt, Upload upload) {
+        this(id, type, occurredAt, Objects.requireNonNull(upload, "upload"), null);
+    }
+
+    /** Returns an event about a storage connection ({@code storage.connected}, {@code storage.disconnected}). */
+    public static UploadEvent ofStorage(UUID id, EventType type, Instant occurredAt, StorageSummary storage) {
+        return new UploadEvent(id, type, occurredAt, null, Objects.requireNonNull(storage, "storage"));
+    }
+
+    /** Returns the project of the upload or storage connection the event is about. */
+    public UUID projectId() {
+        return upload != null ? upload.projectId() : storage.projectId();
     }
 }

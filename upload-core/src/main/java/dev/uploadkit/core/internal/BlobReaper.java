@@ -19,9 +19,9 @@ public final class BlobReaper {
     private static final Logger LOG = LoggerFactory.getLogger(BlobReaper.class);
 
     private final Catalog catalog;
-    private final Function<String, FileStore> stores;
+    private final Function<Blob, FileStore> stores;
 
-    public BlobReaper(Catalog catalog, Function<String, FileStore> stores) {
+    public BlobReaper(Catalog catalog, Function<Blob, FileStore> stores) {
         this.catalog = catalog;
         this.stores = stores;
     }
@@ -30,7 +30,7 @@ public final class BlobReaper {
     public void removeObjects(List<Blob> blobs) {
         for (Blob blob : blobs) {
             try {
-                stores.apply(blob.storageId()).delete(blob.objectKey());
+                stores.apply(blob).delete(blob.objectKey());
                 catalog.inTransaction(tx -> {
                     tx.blobs().forget(blob.id());
                     return null;

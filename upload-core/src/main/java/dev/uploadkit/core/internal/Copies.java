@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -28,13 +27,13 @@ import java.util.function.Supplier;
  */
 public final class Copies {
     private final Catalog catalog;
-    private final Function<String, FileStore> stores;
+    private final BiFunction<UUID, String, FileStore> stores;
     private final BiFunction<UploadRequest, InputStream, Upload> upload;
     private final Events events;
     private final IdSource ids;
     private final Supplier<Instant> clock;
 
-    public Copies(Catalog catalog, Function<String, FileStore> stores,
+    public Copies(Catalog catalog, BiFunction<UUID, String, FileStore> stores,
                   BiFunction<UploadRequest, InputStream, Upload> upload, Events events, IdSource ids,
                   Supplier<Instant> clock) {
         this.catalog = catalog;
@@ -55,14 +54,14 @@ public final class Copies {
         Upload source = catalog.inTransaction(tx -> tx.uploads().find(projectId, uuid))
                 .orElseThrow(() -> UploadException.notFound("File"));
         String target = request.storageId() == null ? source.storageId() : request.storageId();
-        if (stores.apply(target) == null) {
+        if (stores.apply(projectId, target) == null) {
             throw UploadException.validation("storage_id", "Unknown store: " + target);
         }
         if (target.equals(source.storageId())) {
             return referenceCopy(projectId, uuid, request);
         }
         checkCopyable(source);
-        FileStore from = stores.apply(source.storageId());
+        FileStore from = stores.apply(projectId, source.storageId());
         if (from == null) {
             throw new UploadException(ErrorCode.STORAGE_ERROR, "The store " + source.storageId() + " is not configured.");
         }

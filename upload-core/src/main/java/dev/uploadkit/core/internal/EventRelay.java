@@ -63,8 +63,10 @@ public final class EventRelay {
                     try {
                         sink.accept(p.event());
                     } catch (RuntimeException e) {
-                        LOG.warn("The webhook sink refused {} {} of upload {}; it stays pending: {}", p.event().type()
-                                .wireName(), p.event().id(), p.event().upload().uuid(), e.toString());
+                        LOG.warn("The webhook sink refused {} {} of {}; it stays pending: {}", p.event().type()
+                                .wireName(), p.event().id(), p.event().upload() != null
+                                ? "upload " + p.event().upload().uuid() : "storage " + p.event().storage().id(),
+                                e.toString());
                         refused = true;
                         break;
                     }
@@ -90,7 +92,7 @@ public final class EventRelay {
             return;
         }
         Set<UUID> projects = new LinkedHashSet<>();
-        events.forEach(p -> projects.add(p.event().upload().projectId()));
+        events.forEach(p -> projects.add(p.event().projectId()));
         List<Webhook> hooks = tx.webhooks().active(projects);
         if (hooks.isEmpty()) {
             return;
@@ -101,7 +103,7 @@ public final class EventRelay {
             UploadEvent e = p.event();
             String payload = null;
             for (Webhook w : hooks) {
-                if (w.projectId().equals(e.upload().projectId()) && w.wants(e.type())) {
+                if (w.projectId().equals(e.projectId()) && w.wants(e.type())) {
                     payload = payload == null ? WebhookPayloads.event(e, links) : payload;
                     deliveries.add(new WebhookRecords.NewDelivery(ids.next(), w.id(), w.projectId(), e.id(), e.type(),
                             payload, now));

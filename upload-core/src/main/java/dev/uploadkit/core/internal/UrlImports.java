@@ -30,7 +30,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -51,7 +52,7 @@ public final class UrlImports {
     private final Catalog catalog;
     private final Ingest ingest;
     private final OutboundHttp http;
-    private final Function<String, FileStore> stores;
+    private final BiFunction<UUID, String, FileStore> stores;
     private final Supplier<Instant> clock;
     private final IdSource ids;
     private final Events events;
@@ -59,7 +60,7 @@ public final class UrlImports {
     private final long maxSize;
     private final InFlight inFlight;
 
-    public UrlImports(Catalog catalog, Ingest ingest, OutboundHttp http, Function<String, FileStore> stores,
+    public UrlImports(Catalog catalog, Ingest ingest, OutboundHttp http, BiFunction<UUID, String, FileStore> stores,
                       Supplier<Instant> clock, IdSource ids, Events events, String instanceId, long maxSize,
                       InFlight inFlight) {
         this.inFlight = inFlight;
@@ -116,7 +117,7 @@ public final class UrlImports {
      */
     public Upload importNow(UploadRequest request, String filename, String url) {
         URI uri = checkUrl(url);
-        FileStore store = store(request.storageId());
+        FileStore store = store(request.projectId(), request.storageId());
         OutboundDownload download;
         try {
             download = http.open(uri);
@@ -144,7 +145,7 @@ public final class UrlImports {
      */
     public Upload enqueue(UploadRequest request, String filename, String url) {
         URI uri = checkUrl(url);
-        FileStore store = store(request.storageId());
+        FileStore store = store(request.projectId(), request.storageId());
         Instant now = clock.get();
         Upload pending = new Upload.Builder().uuid(ids.next()).projectId(request.projectId())
                 .filename(filename != null ? filename : nameFromPath(uri)).folder(request.folder())
@@ -192,7 +193,7 @@ public final class UrlImports {
                     claimed.contentDisposition(), claimed.metadata(), claimed.storageId(), claimed.isStored(), null);
             Ingest.Origin origin = new Ingest.Origin(uri.toString(), claimed.toBuilder().filename(name).build(),
                     () -> closeQuietly(download));
-            Ingest.Staged staged = ingest.stage(request, store(claimed.storageId()), maxSize,
+            Ingest.Staged staged = ingest.stage(request, store(claimed.projectId(), claimed.storageId()), maxSize,
                     new SourceBody(download.body()), origin);
             return ingest.complete(staged, request);
         } catch (UploadException e) {
@@ -242,8 +243,8 @@ public final class UrlImports {
         });
     }
 
-    private FileStore store(String storageId) {
-        return stores.apply(storageId);
+    private FileStore store(UUID projectId, String storageId) {
+        return stores.apply(projectId, storageId);
     }
 
     private static UploadRequest withFilename(UploadRequest r, String filename) {

@@ -13,6 +13,7 @@ import dev.uploadkit.core.UploadError;
 import dev.uploadkit.core.UploadException;
 import dev.uploadkit.core.UploadStatus;
 import dev.uploadkit.core.event.EventType;
+import dev.uploadkit.core.event.StorageSummary;
 import dev.uploadkit.core.event.UploadEvent;
 
 import java.time.Instant;
@@ -21,7 +22,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * An {@link UploadEvent} as the JSON text of an outbox row's payload: every field of the event and of its upload,
+ * An {@link UploadEvent} as the JSON text of an outbox row's payload: every field of the event and of its upload (or storage connection),
  * instants as ISO-8601 strings, enums by wire name. Reading what {@link #write} wrote gives an equal event.
  */
 final class EventJson {
@@ -35,6 +36,16 @@ final class EventJson {
         root.put("id", event.id().toString());
         root.put("type", event.type().wireName());
         root.put("occurred_at", event.occurredAt().toString());
+        if (event.storage() != null) {
+            StorageSummary st = event.storage();
+            ObjectNode storage = root.putObject("storage");
+            storage.put("id", st.id().toString());
+            storage.put("project_id", st.projectId().toString());
+            storage.put("name", st.name());
+            storage.put("provider", st.provider());
+            storage.put("bucket", st.bucket());
+            return toText(root);
+        }
         Upload u = event.upload();
         ObjectNode up = root.putObject("upload");
         up.put("uuid", u.uuid().toString());
@@ -72,6 +83,10 @@ final class EventJson {
             error.put("code", u.error().code());
             error.put("message", u.error().message());
         }
+        return toText(root);
+    }
+
+    private static String toText(ObjectNode root) {
         try {
             return MAPPER.writeValueAsString(root);
         } catch (JsonProcessingException e) {
@@ -82,6 +97,14 @@ final class EventJson {
     static UploadEvent read(String json) {
         try {
             JsonNode root = MAPPER.readTree(json);
+            if (root.has("storage")) {
+                JsonNode st = root.get("storage");
+                return UploadEvent.ofStorage(UUID.fromString(root.get("id").asText()),
+                        EventType.parse("type", root.get("type").asText()), instant(root, "occurred_at"),
+                        new StorageSummary(UUID.fromString(st.get("id").asText()),
+                                UUID.fromString(st.get("project_id").asText()), text(st, "name"),
+                                text(st, "provider"), text(st, "bucket")));
+            }
             JsonNode u = root.required("upload");
             Map<String, String> metadata = new LinkedHashMap<>();
             u.path("metadata").fields().forEachRemaining(e -> metadata.put(e.getKey(), e.getValue().asText()));

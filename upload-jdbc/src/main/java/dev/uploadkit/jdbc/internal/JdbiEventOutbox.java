@@ -35,7 +35,7 @@ final class JdbiEventOutbox implements EventOutbox {
         String payload = EventJson.write(event);
         tx.run(h -> h.createUpdate("INSERT INTO events (project_id, type, payload, created_at)"
                         + " VALUES (:project_id, :type, :payload, :created_at)")
-                .bind("project_id", vendor.uuid(event.upload().projectId()))
+                .bind("project_id", vendor.uuid(event.projectId()))
                 .bind("type", event.type().wireName())
                 .bind("payload", payload)
                 .bind("created_at", vendor.instant(event.occurredAt()))

@@ -39,7 +39,7 @@ public final class Api {
         this.settings = settings;
         this.observer = Objects.requireNonNull(observer, "observer");
         DownloadTokens tokens = new DownloadTokens(settings.signingKey(), settings.clock(), settings.downloadTokenTtl());
-        UploadViews views = new UploadViews(tokens);
+        UploadViews views = new UploadViews(tokens, settings.uploads().storage()::publicBaseUrl);
         MultipartUpload multipart = new MultipartUpload(settings.uploads(), settings.maxRequestSize(),
                 settings.maxFileCount(), settings.maxFormFieldSize());
         new FilesHandler(settings.uploads(), views, multipart).register(router);
@@ -55,6 +55,7 @@ public final class Api {
             DocsHandler.create().orElseThrow(() -> new IllegalStateException(
                     "docs: the Swagger UI page needs org.webjars:swagger-ui on the class path")).register(router);
         }
+        new StorageHandler(settings.uploads().storage()).register(router);
         if (settings.access() != null) {
             KeysHandler keys = new KeysHandler(settings.access());
             keys.register(router);

@@ -5,16 +5,28 @@ import dev.uploadkit.core.DataSize;
 import dev.uploadkit.core.Upload;
 import dev.uploadkit.core.UploadStatus;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.BiFunction;
 
 /** The upload object of the contract (SPEC §3), with its {@code download_url}. */
 public final class UploadViews {
     private final DownloadTokens tokens;
+    private final BiFunction<UUID, String, Optional<String>> publicBaseUrls;
 
     public UploadViews(DownloadTokens tokens) {
+        this(tokens, (project, storage) -> Optional.empty());
+    }
+
+    /** With {@code publicBaseUrls} giving the public base URL of a project's storage, if it has one. */
+    public UploadViews(DownloadTokens tokens, BiFunction<UUID, String, Optional<String>> publicBaseUrls) {
         this.tokens = tokens;
+        this.publicBaseUrls = publicBaseUrls;
     }
 
     public Views.UploadView toJson(Upload u, String baseUrl) {
@@ -39,18 +51,37 @@ public final class UploadViews {
 
     /**
      * Returns the link the bytes are served at, or {@code null} while there are none to serve (not completed,
-     * or in trash). A public file's link is permanent and names its project; a private file's is signed and
-     * expires.
+     * or in trash). A public file in a storage connection with a public base URL is served there, at
+     * {@code <base>/<object key>}; another public file's link is permanent and names its project; a private file's is
+     * signed and expires.
      */
     public String downloadUrl(Upload u, String baseUrl) {
         if (u.status() != UploadStatus.COMPLETED || u.objectKey() == null || u.isTrashed()) {
             return null;
+        }
+        if (u.isPublic()) {
+            Optional<String> publicBase = publicBaseUrls.apply(u.projectId(), u.storageId());
+            if (publicBase.isPresent()) {
+                return publicBase.get() + "/" + encodeKey(u.objectKey());
+            }
         }
         String url = baseUrl + "/files/" + u.uuid() + "/download";
         if (u.isPublic()) {
             return url + "?project=" + u.projectId();
         }
         return url + "?token=" + tokens.issue(u.projectId(), u.uuid());
+    }
+
+    /** Percent-encodes each segment of an object key for a URL path, keeping the slashes between them. */
+    static String encodeKey(String key) {
+        StringBuilder out = new StringBuilder();
+        for (String segment : key.split("/", -1)) {
+            if (out.length() > 0) {
+                out.append('/');
+            }
+            out.append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        return out.toString();
     }
 
     /** Formats an instant as ISO-8601 UTC without fractional seconds, e.g. {@code 2025-01-15T10:30:00Z}. */

@@ -148,6 +148,33 @@ final class Views {
                         long durationMs, String keyId, String keyPrefix, String clientIp) {
     }
 
+    /** A storage connection: every field but the secret key, of which only its presence shows. */
+    record StorageConnectionView(String id, String name, String provider, String endpoint, String region, String bucket,
+                                 String accessKey, boolean hasSecretKey, String publicBaseUrl, boolean pathStyle,
+                                 boolean isDefault, String createdAt, String updatedAt) {
+    }
+
+    record DeletedStorageView(String id, boolean deleted) {
+    }
+
+    /** The connectivity check: each step's latency, or the step that failed and why. */
+    record StorageCheckView(boolean ok, List<StorageStepView> steps, String failedStep, String error) {
+    }
+
+    record StorageStepView(String step, boolean ok, long latencyMs) {
+    }
+
+    record StorageStatsView(String storageId, long files, long bytes, List<FolderStatsView> folders,
+                            boolean foldersTruncated) {
+    }
+
+    record FolderStatsView(String folder, long files, long bytes) {
+    }
+
+    /** Where {@code files/{uuid}/remote-copy} put the bytes. */
+    record RemoteCopyView(String storageId, String objectKey, long sizeBytes, String url) {
+    }
+
     /** A webhook as listed: never its secret. */
     record WebhookView(String id, String url, List<String> events, boolean isActive, String disabledReason,
                        int consecutiveFailures, String createdAt, String updatedAt) {

@@ -6,6 +6,7 @@ import dev.uploadkit.core.DataSize;
 import dev.uploadkit.core.ErrorCode;
 import dev.uploadkit.core.Upload;
 import dev.uploadkit.core.UploadException;
+import dev.uploadkit.core.event.StorageSummary;
 import dev.uploadkit.core.event.UploadEvent;
 import dev.uploadkit.core.webhook.DownloadLinks;
 
@@ -36,8 +37,20 @@ public final class WebhookPayloads {
     private WebhookPayloads() {
     }
 
-    /** Returns the body announcing {@code event}. */
+    /** Returns the body announcing {@code event}: {@code data.upload}, or {@code data.storage} for storage events. */
     public static String event(UploadEvent event, DownloadLinks links) {
+        if (event.upload() == null) {
+            return write(g -> {
+                StorageSummary s = event.storage();
+                g.writeObjectFieldStart("storage");
+                g.writeStringField("id", s.id().toString());
+                g.writeStringField("project_id", s.projectId().toString());
+                g.writeStringField("name", s.name());
+                g.writeStringField("provider", s.provider());
+                g.writeStringField("bucket", s.bucket());
+                g.writeEndObject();
+            }, event.type().wireName(), event.occurredAt());
+        }
         return write(g -> {
             Upload u = event.upload();
             g.writeObjectFieldStart("upload");

@@ -1,0 +1,145 @@
+package dev.uploadkit.jdbc.service;
+
+import dev.uploadkit.core.ErrorCode;
+import dev.uploadkit.core.StorageService;
+import dev.uploadkit.core.UploadException;
+import dev.uploadkit.core.UploadRequest;
+import dev.uploadkit.core.UploadService;
+import dev.uploadkit.core.auth.Project;
+import dev.uploadkit.core.event.EventType;
+import dev.uploadkit.core.event.UploadEvent;
+import dev.uploadkit.core.net.OutboundPolicy;
+import dev.uploadkit.core.storage.SecretBox;
+import dev.uploadkit.core.storage.StorageConnection;
+import dev.uploadkit.core.storage.StorageRequest;
+import dev.uploadkit.core.storage.StorageSettings;
+import dev.uploadkit.core.store.FileStore;
+import dev.uploadkit.core.store.JcloudsFileStore;
+import dev.uploadkit.jdbc.testing.TestDatabase;
+import dev.uploadkit.jdbc.testing.TestDatabases;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Storage connections through {@link UploadService#storage()} on every database: events through the outbox, uploads
+ * routed to the project's default, and master-key rotation re-sealing every secret.
+ */
+class StorageConnectionsServiceTest {
+    @TempDir
+    Path storeDir;
+    @TempDir
+    Path roots;
+
+    private TestDatabase db;
+    private FileStore store;
+    private final List<UploadService> services = new ArrayList<>();
+    private final List<UploadEvent> received = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void closeAll() {
+        services.forEach(UploadService::close);
+        if (store != null) {
+            store.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    private UploadService service(StorageSettings settings) {
+        UploadService service = UploadService.builder().catalog(db.catalog()).store(store).webhookSink(received::add)
+                .storageSettings(settings).build();
+        services.add(service);
+        return service;
+    }
+
+    private UUID open(TestDatabases.Kind kind) {
+        db = kind.open();
+        store = JcloudsFileStore.filesystem("local", storeDir);
+        UUID project = UUID.randomUUID();
+        db.projects().insertProject(new Project(project, "p", "free", Instant.now()));
+        return project;
+    }
+
+    private static StorageRequest s3(String name, String secret) {
+        return new StorageRequest(name, "minio", "http://127.0.0.1:9", null, "bucket-one", "access", secret, null,
+                null, null);
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void connectingAndDisconnectingFireEventsAndUploadsFollowTheDefault(TestDatabases.Kind kind) {
+        UUID project = open(kind);
+        StorageService storage = service(StorageSettings.defaults().withFilesystemRoots(List.of(roots))).storage();
+        UploadService uploads = services.get(0);
+        StorageConnection fs = storage.add(project, new StorageRequest("disk", "filesystem", null, null, "media",
+                null, null, null, null, true));
+        var up = uploads.upload(UploadRequest.of(project, "b.txt"),
+                new ByteArrayInputStream("b".getBytes()));
+        assertEquals(fs.storageId(), up.storageId(), "the project's default connection");
+        assertTrue(roots.resolve(project.toString()).resolve("media/b.txt").toFile().isFile());
+        var named = uploads.upload(new UploadRequest(project, "c.txt", "", false, null, null, "local", true, null),
+                new ByteArrayInputStream("c".getBytes()));
+        assertEquals("local", named.storageId(), "a configured store by name");
+        assertEquals(ErrorCode.CONFLICT, assertThrows(UploadException.class, () -> storage.remove(project, fs.id()))
+                .code());
+        uploads.deliverEvents();
+        List<UploadEvent> connected = received.stream().filter(e -> e.storage() != null).toList();
+        assertEquals(1, connected.size());
+        assertEquals(EventType.STORAGE_CONNECTED, connected.get(0).type());
+        assertEquals(fs.id(), connected.get(0).storage().id());
+        assertEquals(project, connected.get(0).projectId());
+        assertEquals("filesystem", connected.get(0).storage().provider());
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void aRotatedMasterKeyReSealsEverySecretAndTheOldKeyCanGo(TestDatabases.Kind kind) {
+        UUID project = open(kind);
+        String oldKey = SecretBox.generateKey();
+        String newKey = SecretBox.generateKey();
+        StorageSettings base = StorageSettings.defaults().withOutbound(OutboundPolicy.parse("127.0.0.1/32"));
+        StorageService before = service(base.withSecrets(SecretBox.parse(oldKey, null))).storage();
+        StorageConnection a = before.add(project, s3("a", "secret-of-a"));
+        StorageConnection b = before.add(project, s3("b", "secret-of-b"));
+        before.remove(project, b.id());
+        StorageConnection c = before.add(project, s3("c", "secret-of-c"));
+
+        SecretBox rotated = SecretBox.parse(newKey, oldKey);
+        StorageService after = service(base.withSecrets(rotated)).storage();
+        assertEquals(2, after.resealSecrets());
+        assertEquals(0, after.resealSecrets(), "nothing left to re-seal");
+        SecretBox onlyNew = SecretBox.parse(newKey, null);
+        for (StorageConnection was : List.of(a, c)) {
+            StorageConnection now = after.get(project, was.id());
+            assertNotEquals(was.sealedSecret(), now.sealedSecret());
+            assertTrue(onlyNew.isCurrent(now.sealedSecret()));
+            assertEquals("secret-of-" + was.name(), onlyNew.open(now.sealedSecret(), was.storageId()));
+        }
+        assertThrows(IllegalArgumentException.class, () -> onlyNew.open(a.sealedSecret(), a.storageId()),
+                "the old sealed text needs the old key");
+
+        received.clear();
+        services.get(0).deliverEvents();
+        List<EventType> types = received.stream().filter(e -> e.storage() != null).map(UploadEvent::type).toList();
+        assertEquals(List.of(EventType.STORAGE_CONNECTED, EventType.STORAGE_CONNECTED, EventType.STORAGE_DISCONNECTED,
+                EventType.STORAGE_CONNECTED), types);
+        assertFalse(types.isEmpty());
+    }
+}
