@@ -91,6 +91,7 @@ public final class Json {
         meta.put("total", page.total());
         meta.put("last_page", page.lastPage());
         meta.put("next_cursor", page.nextCursor());
+        meta.put("total_relation", page.totalExact() ? "eq" : "gte");
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("success", true);
         body.put("data", page.items());
