@@ -117,7 +117,7 @@ final class TestServer implements AutoCloseable {
                 "sa", "");
         this.store = JcloudsFileStore.filesystem("local", storeDir);
         UploadServiceBuilder service = UploadService.builder().catalog(database.catalog()).store(store)
-                .maxFileSize(b.maxFileSize).clock(Clock.systemUTC());
+                .maxFileSize(b.maxFileSize).clock(Clock.systemUTC()).listCountLimit(b.listCountLimit);
         if (!b.allowedTypes.isEmpty()) {
             service.allowedTypes(b.allowedTypes);
         }
@@ -319,12 +319,18 @@ final class TestServer implements AutoCloseable {
         private final Path storeDir;
         private DataSize maxFileSize = DataSize.ofMebibytes(64);
         private List<String> allowedTypes = List.of();
+        private long listCountLimit = UploadServiceBuilder.DEFAULT_LIST_COUNT_LIMIT;
         private final List<FileStore> extraStores = new ArrayList<>();
         private Function<AccessService, Authenticator> authenticator;
         private Consumer<UploadServlet.Builder> customizer = b -> { };
 
         private Builder(Path storeDir) {
             this.storeDir = storeDir;
+        }
+
+        Builder listCountLimit(long limit) {
+            this.listCountLimit = limit;
+            return this;
         }
 
         Builder maxFileSize(DataSize size) {

@@ -77,12 +77,15 @@ public final class StandaloneServer implements AutoCloseable {
      */
     public static StandaloneServer start(StandaloneConfig config, PrintStream out) throws Exception {
         Files.createDirectories(config.dataDir());
+        Phases phases = new Phases();
         UploadkitDatabase database = openDatabase(config);
+        phases.done("database");
         FileStore store = null;
         UploadService uploads = null;
         BackgroundWork background = null;
         try {
             store = openStore(config);
+            phases.done("store");
             uploads = UploadService.builder().catalog(database.catalog()).store(store)
                     .interruptedAfter(config.interruptedAfter())
                     .maxFileSize(config.maxFileSize()).build();
@@ -91,9 +94,12 @@ public final class StandaloneServer implements AutoCloseable {
                     .heartbeatInterval(min(HEARTBEAT, config.interruptedAfter().dividedBy(6)))
                     .jobInterval(config.jobInterval()).gracePeriod(config.sweepGrace())
                     .trashRetention(config.trashRetention()).build();
+            phases.done("service");
             background.start();
+            phases.done("background work");
             AccessService access = AccessService.create(database.projects());
             AdminBootstrap.run(access, config.adminKey(), out);
+            phases.done("admin key");
 
             UploadServlet.Builder servlet = UploadServlet.builder().uploadService(uploads).accessService(access)
                     .signingKey(signingKey(config));
@@ -110,7 +116,9 @@ public final class StandaloneServer implements AutoCloseable {
             server.setHandler(new GracefulHandler(context));
             server.setStopTimeout(STOP_TIMEOUT.toMillis());
             server.start();
+            phases.done("jetty");
             StandaloneServer running = new StandaloneServer(server, database, store, uploads, background);
+            LOG.info("Started: {}", phases);
             out.println("Uploadkit listening on " + running.baseUrl());
             out.flush();
             return running;
@@ -200,6 +208,27 @@ public final class StandaloneServer implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new UncheckedIOException(new IOException(file + " does not hold a base64 signing key; delete it "
                     + "to make a new one", e));
+        }
+    }
+
+    /** How long each step of the start took, and the JVM before it, for the log line that ends a start. */
+    private static final class Phases {
+        private final long jvmMillis = System.currentTimeMillis()
+                - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+        private final StringBuilder text = new StringBuilder();
+        private final long first = System.nanoTime();
+        private long last = first;
+
+        void done(String phase) {
+            long now = System.nanoTime();
+            text.append(", ").append(phase).append(' ').append((now - last) / 1_000_000).append(" ms");
+            last = now;
+        }
+
+        @Override
+        public String toString() {
+            return "JVM to main " + jvmMillis + " ms" + text + ", total since JVM start "
+                    + (jvmMillis + (last - first) / 1_000_000) + " ms";
         }
     }
 }
