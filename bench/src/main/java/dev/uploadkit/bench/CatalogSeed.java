@@ -12,7 +12,8 @@ import java.util.Properties;
 /**
  * Bulk-loads a project's catalog in SQL, as a migrated standalone server left it: {@code files} uploads
  * ({@code file-<n>.<ext>}, 100 folders, five types of which two are images, sizes up to 10 MB, one second
- * apart, every 100th in trash), referencing {@code files * 9 / 10} stored blobs (the first tenth twice), then
+ * apart, every 100th in trash since less than 20 minutes, so the trash purge leaves it), referencing
+ * {@code files * 9 / 10} stored blobs (the first tenth twice), then
  * the project's counters recomputed and the tables analysed. PostgreSQL drops the uploads table's secondary
  * indexes for the load and builds them again after it; MariaDB and H2 insert with their indexes in place.
  */
@@ -86,7 +87,7 @@ final class CatalogSeed {
                 + " n % 3 = 0, 'attachment', 'completed', 'local', true, '{}', " + mime("b") + ", n > " + blobs + ", 5,"
                 + " timestamptz '2025-01-01 00:00:00+00' + n * interval '1 second',"
                 + " timestamptz '2025-01-01 00:00:00+00' + n * interval '1 second',"
-                + " CASE WHEN n % 100 = 0 THEN timestamptz '2026-01-01 00:00:00+00' + n * interval '1 second' END"
+                + " CASE WHEN n % 100 = 0 THEN now() - n * interval '1 millisecond' END"
                 + " FROM (SELECT n, 'file-' || n || " + ext("n") + " AS f, (n - 1) % " + blobs + " + 1 AS b"
                 + " FROM generate_series(1, " + files + ") n) rows");
         for (String index : indexes) {
@@ -112,7 +113,7 @@ final class CatalogSeed {
                     + ", SHA2(b, 256), n % 3 = 0, 'attachment', 'completed', 'local', TRUE, '{}', " + mime("b") + ", n > "
                     + blobs + ", 5, TIMESTAMP '2025-01-01 00:00:00' + INTERVAL n SECOND,"
                     + " TIMESTAMP '2025-01-01 00:00:00' + INTERVAL n SECOND,"
-                    + " CASE WHEN n % 100 = 0 THEN TIMESTAMP '2026-01-01 00:00:00' + INTERVAL n SECOND END"
+                    + " CASE WHEN n % 100 = 0 THEN UTC_TIMESTAMP(6) - INTERVAL n * 1000 MICROSECOND END"
                     + " FROM (SELECT seq AS n, CONCAT('file-', seq, " + ext("seq") + ") AS f, (seq - 1) % " + blobs
                     + " + 1 AS b FROM seq_" + from + "_to_" + to + ") r");
         }
@@ -137,8 +138,7 @@ final class CatalogSeed {
                     + " MOD(n, 3) = 0, 'attachment', 'completed', 'local', TRUE, '{}', " + mimeH2("b") + ", n > " + blobs
                     + ", 5, TIMESTAMP WITH TIME ZONE '2025-01-01 00:00:00+00' + n * INTERVAL '1' SECOND,"
                     + " TIMESTAMP WITH TIME ZONE '2025-01-01 00:00:00+00' + n * INTERVAL '1' SECOND,"
-                    + " CASE WHEN MOD(n, 100) = 0 THEN TIMESTAMP WITH TIME ZONE '2026-01-01 00:00:00+00'"
-                    + " + n * INTERVAL '1' SECOND END"
+                    + " CASE WHEN MOD(n, 100) = 0 THEN CURRENT_TIMESTAMP - n * INTERVAL '0.001' SECOND END"
                     + " FROM (SELECT X AS n, CONCAT('file-', X, " + extH2("X") + ") AS f, MOD(X - 1, " + blobs
                     + ") + 1 AS b FROM SYSTEM_RANGE(" + from + ", " + to + ")) r");
         }

@@ -95,8 +95,6 @@ public final class StandaloneServer implements AutoCloseable {
                     .jobInterval(config.jobInterval()).gracePeriod(config.sweepGrace())
                     .trashRetention(config.trashRetention()).build();
             phases.done("service");
-            background.start();
-            phases.done("background work");
             AccessService access = AccessService.create(database.projects());
             AdminBootstrap.run(access, config.adminKey(), out);
             phases.done("admin key");
@@ -117,6 +115,9 @@ public final class StandaloneServer implements AutoCloseable {
             server.setStopTimeout(STOP_TIMEOUT.toMillis());
             server.start();
             phases.done("jetty");
+            // Nothing that answers requests needs the background work, so it starts once the server listens.
+            background.start();
+            phases.done("background work");
             StandaloneServer running = new StandaloneServer(server, database, store, uploads, background);
             LOG.info("Started: {}", phases);
             out.println("Uploadkit listening on " + running.baseUrl());
@@ -177,7 +178,22 @@ public final class StandaloneServer implements AutoCloseable {
                 config.databasePassword().orElse(h2 ? "" : null));
     }
 
+    /** The configured store, opened in the background: no request but an upload or download needs it. */
     private static FileStore openStore(StandaloneConfig config) {
+        LazyStore store = new LazyStore(config.s3Endpoint().isPresent() ? "s3" : "local", () -> createStore(config));
+        Thread opener = new Thread(() -> {
+            try {
+                store.open();
+            } catch (RuntimeException e) {
+                LOG.warn("The store could not be opened yet; the first request that needs it tries again", e);
+            }
+        }, "uploadkit-store-open");
+        opener.setDaemon(true);
+        opener.start();
+        return store;
+    }
+
+    private static FileStore createStore(StandaloneConfig config) {
         if (config.s3Endpoint().isPresent()) {
             S3Settings.Builder s3 = S3Settings.builder().endpoint(config.s3Endpoint().get())
                     .bucket(config.s3Bucket().orElseThrow()).accessKey(config.s3AccessKey().orElseThrow())

@@ -18,12 +18,15 @@ public final class ContentSniffer {
     /** How many leading bytes are examined. */
     public static final int HEAD_SIZE = 64 * 1024;
 
-    private final Tika tika = new Tika();
+    /** Tika loads its ~1,500 magic patterns when created; that waits for the first upload, not the start. */
+    private static final class Detector {
+        static final Tika TIKA = new Tika();
+    }
 
     /** Returns the type and, for images whose header is within {@code head}, their size. */
     public ContentInfo sniff(byte[] head, int length, String filename) {
         byte[] prefix = length == head.length ? head : java.util.Arrays.copyOf(head, length);
-        String mime = tika.detect(prefix, filename);
+        String mime = Detector.TIKA.detect(prefix, filename);
         ContentInfo.ImageInfo image = mime.startsWith("image/") ? imageSize(prefix) : null;
         return new ContentInfo(mime, image);
     }
