@@ -73,8 +73,8 @@ public final class CatalogScaleBenchmark {
         BenchDatabase db = BenchDatabase.prepare(url.equals("h2") ? Optional.empty() : Optional.of(url), user, password);
         try {
             List<String> serverArgs = db.serverArgs();
-            String jdbcUrl = serverArgs.isEmpty() ? "jdbc:h2:file:" + dataDir.resolve("uploadkit").toAbsolutePath()
-                    : serverArgs.get(1);
+            String jdbcUrl = serverArgs.isEmpty()
+                    ? "jdbc:h2:file:" + dataDir.resolve("db").resolve("uploadkit").toAbsolutePath() : serverArgs.get(1);
             List<String> jvm = List.of("-Xmx" + xmx);
             System.out.printf("Catalog at scale: %,d uploads on %s, %d measured requests each (after %d)%n", files,
                     db.description(), iterations, warmup);
@@ -90,8 +90,7 @@ public final class CatalogScaleBenchmark {
                 credentials.setProperty("user", "sa");
                 credentials.setProperty("password", "");
             }
-            CatalogSeed seed = new CatalogSeed(jdbcUrl + (jdbcUrl.startsWith("jdbc:h2:") ? ";MODE=PostgreSQL"
-                    + ";DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH" : ""), credentials);
+            CatalogSeed seed = new CatalogSeed(jdbcUrl, credentials);
             long loadStart = System.nanoTime();
             seed.load(files);
             System.out.printf("bulk load: %.1f s%n", (System.nanoTime() - loadStart) / 1e9);
@@ -130,7 +129,25 @@ public final class CatalogScaleBenchmark {
             }
             table.add(new String[] {"start → first answer", String.format("%.0f (runs: %s)", p(startMs, 50),
                     Arrays.toString(Arrays.stream(startMs).mapToLong(Math::round).toArray())),
-                    BASELINE.get("start → first answer"), TARGET.get("start → first answer"), ""});
+                    BASELINE.get("start → first answer"), TARGET.get("start → first answer"),
+                    phases(dataDir.resolve("start0.log"))});
+            // The same with a class-data-sharing archive of the jar's classes, written by one training run.
+            Path archive = dataDir.resolve("uploadkit.jsa");
+            List<String> training = new ArrayList<>(jvm);
+            training.add("-XX:ArchiveClassesAtExit=" + archive);
+            startToFirstAnswer(jar, training, dataDir, serverArgs, key, dataDir.resolve("cds-training.log"));
+            List<String> shared = new ArrayList<>(jvm);
+            shared.add("-XX:SharedArchiveFile=" + archive);
+            double[] cdsMs = new double[starts];
+            for (int i = 0; i < starts; i++) {
+                cdsMs[i] = startToFirstAnswer(jar, shared, dataDir, serverArgs, key, dataDir.resolve("cds" + i + ".log"));
+            }
+            table.add(new String[] {"start → first answer, CDS archive", String.format("%.0f (runs: %s)", p(cdsMs, 50),
+                    Arrays.toString(Arrays.stream(cdsMs).mapToLong(Math::round).toArray())),
+                    BASELINE.get("start → first answer"), TARGET.get("start → first answer"),
+                    phases(dataDir.resolve("cds0.log"))});
+            System.out.printf("load average at the end: %.1f%n",
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             System.out.printf("%n| request | p50 / p99 ms now | before (issue) | target p99 | meta |%n|---|---|---|---|---|%n");
             for (String[] row : table) {
                 System.out.printf("| %s | %s | %s | %s | %s |%n", (Object[]) row);
@@ -263,6 +280,12 @@ public final class CatalogScaleBenchmark {
         int integer(String name, int fallback) {
             return has(name) ? Integer.parseInt(values.get(name).replace("_", "")) : fallback;
         }
+    }
+
+    /** The server's own account of its start ("Started: …"), from its log. */
+    private static String phases(Path log) throws IOException {
+        return Files.readAllLines(log).stream().filter(l -> l.contains("Started: ")).findFirst()
+                .map(l -> l.substring(l.indexOf("Started: ") + 9)).orElse("");
     }
 
     private static double p(double[] values, int percentile) {

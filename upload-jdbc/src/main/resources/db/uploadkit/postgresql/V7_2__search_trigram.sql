@@ -6,7 +6,13 @@ DO $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
         BEGIN
-            CREATE EXTENSION pg_trgm;
+            -- In public when there is one, not in this connection's schema: dropping an application schema
+            -- (CASCADE) would take the extension, and the indexes of every other schema using it, along.
+            IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'public') THEN
+                CREATE EXTENSION pg_trgm SCHEMA public;
+            ELSE
+                CREATE EXTENSION pg_trgm;
+            END IF;
         EXCEPTION WHEN OTHERS THEN
             RAISE NOTICE 'pg_trgm could not be created (%): filename search will scan', SQLERRM;
         END;

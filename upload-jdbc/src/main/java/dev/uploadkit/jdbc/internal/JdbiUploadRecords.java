@@ -231,6 +231,9 @@ final class JdbiUploadRecords implements UploadRecords {
                     case TRASHED -> totals.trashFiles();
                     case ALL -> totals.liveFiles() + totals.trashFiles();
                 };
+            } else if (cursor == null && !more && (page.offset() == 0 || !rows.isEmpty())) {
+                // The last page, reached by number: the matches are those before it and on it, no count needed.
+                total = page.offset() + rows.size();
             } else if (countLimit == Long.MAX_VALUE) {
                 total = where.bindTo(h.createQuery("SELECT COUNT(*) FROM uploads u" + where.sql())).mapTo(Long.class).one();
             } else {
