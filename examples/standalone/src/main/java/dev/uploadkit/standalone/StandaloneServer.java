@@ -178,9 +178,23 @@ public final class StandaloneServer implements AutoCloseable {
                 config.databasePassword().orElse(h2 ? "" : null));
     }
 
-    /** The configured store, opened in the background: no request but an upload or download needs it. */
+    /**
+     * The configured store, opened in the background: no request but an upload or download needs it. Its settings
+     * are checked now, so a bad one still fails the start.
+     */
     private static FileStore openStore(StandaloneConfig config) {
-        LazyStore store = new LazyStore(config.s3Endpoint().isPresent() ? "s3" : "local", () -> createStore(config));
+        LazyStore store;
+        if (config.s3Endpoint().isPresent()) {
+            S3Settings.Builder s3 = S3Settings.builder().endpoint(config.s3Endpoint().get())
+                    .bucket(config.s3Bucket().orElseThrow()).accessKey(config.s3AccessKey().orElseThrow())
+                    .secretKey(config.s3SecretKey().orElseThrow()).pathStyle(true);
+            config.s3Region().ifPresent(s3::region);
+            S3Settings settings = s3.build();
+            store = new LazyStore("s3", () -> JcloudsFileStore.s3("s3", settings));
+        } else {
+            Path files = config.dataDir().resolve("files");
+            store = new LazyStore("local", () -> JcloudsFileStore.filesystem("local", files));
+        }
         Thread opener = new Thread(() -> {
             try {
                 store.open();
@@ -191,17 +205,6 @@ public final class StandaloneServer implements AutoCloseable {
         opener.setDaemon(true);
         opener.start();
         return store;
-    }
-
-    private static FileStore createStore(StandaloneConfig config) {
-        if (config.s3Endpoint().isPresent()) {
-            S3Settings.Builder s3 = S3Settings.builder().endpoint(config.s3Endpoint().get())
-                    .bucket(config.s3Bucket().orElseThrow()).accessKey(config.s3AccessKey().orElseThrow())
-                    .secretKey(config.s3SecretKey().orElseThrow()).pathStyle(true);
-            config.s3Region().ifPresent(s3::region);
-            return JcloudsFileStore.s3("s3", s3.build());
-        }
-        return JcloudsFileStore.filesystem("local", config.dataDir().resolve("files"));
     }
 
     private static byte[] signingKey(StandaloneConfig config) throws IOException {
