@@ -60,7 +60,7 @@ class UploadkitDatabaseTest {
                     applied.add(rs.getString(1));
                 }
             }
-            assertEquals(List.of("1", "2", "3", "4", "5"), applied);
+            assertEquals(List.of("1", "2", "3", "4", "5", "7.1"), applied);
             try (ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM host_table")) {
                 rs.next();
                 assertEquals(0, rs.getInt(1));
