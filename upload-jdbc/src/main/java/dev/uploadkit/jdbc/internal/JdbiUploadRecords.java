@@ -211,7 +211,9 @@ final class JdbiUploadRecords implements UploadRecords {
                     + paging + ") p JOIN " + Rows.UPLOADS_WITH_KEY.replace("uploads u", "uploads u ON u.uuid = p.uuid")
                     + order;
         } else {
-            sql = "SELECT " + Rows.UPLOAD_COLUMNS + " FROM " + Rows.UPLOADS_WITH_KEY + pageWhere.sql() + order + paging;
+            String from = cursor == null ? Rows.UPLOADS_WITH_KEY
+                    : Rows.UPLOADS_WITH_KEY.replace("uploads u", "uploads u" + keysetIndexHint(query));
+            sql = "SELECT " + Rows.UPLOAD_COLUMNS + " FROM " + from + pageWhere.sql() + order + paging;
         }
         return tx.run(h -> {
             List<Upload> rows = pageWhere.bindTo(h.createQuery(sql)).map(mapper).list();
@@ -250,6 +252,30 @@ final class JdbiUploadRecords implements UploadRecords {
             }
             return new Page<>(rows, page.page(), page.perPage(), total, next, exact);
         });
+    }
+
+    /**
+     * MariaDB reads a keyset page through the (project, trash) prefix of the sort's index, from its first entry,
+     * instead of as a range starting at the cursor (seconds at mid-depth of a million rows): naming the index makes
+     * it a range. Only for the shapes whose index is certain: unfiltered, or the folder filter by creation time.
+     */
+    private String keysetIndexHint(UploadQuery q) {
+        if (vendor != Vendor.MYSQL) {
+            return "";
+        }
+        boolean onlyFolder = q.folder() != null && q.mimeType() == null && q.isPublic() == null && q.status() == null && q.isStored() == null
+                && (q.search() == null || q.search().isEmpty()) && q.createdFrom() == null && q.createdTo() == null;
+        if (q.view() == UploadQuery.View.ALL) {
+            return "";
+        }
+        if (isUnfiltered(q)) {
+            return switch (q.sort()) {
+                case CREATED_AT -> " FORCE INDEX (idx_uploads_created)";
+                case SIZE_BYTES -> " FORCE INDEX (idx_uploads_size)";
+                case FILENAME -> " FORCE INDEX (idx_uploads_filename)";
+            };
+        }
+        return onlyFolder && q.sort() == UploadQuery.Sort.CREATED_AT ? " FORCE INDEX (idx_uploads_folder)" : "";
     }
 
     private static boolean isUnfiltered(UploadQuery q) {
