@@ -123,7 +123,7 @@ final class CatalogSeed {
     private static void loadH2(Statement s, String project, int files, int blobs) throws SQLException {
         s.execute("INSERT INTO blobs (id, project_id, storage_id, object_key, sha256, size_bytes, mime_type, ref_count,"
                 + " state, created_at) SELECT X, '" + project + "', 'local', CONCAT('bench/file-', X, '.bin'),"
-                + " RAWTOHEX(HASH('SHA-256', CAST(X AS VARCHAR))), MOD(X * 7919, 10000000) + 1, " + mimeH2("X") + ","
+                + " RAWTOHEX(HASH('SHA-256', CAST(X AS VARCHAR))), MOD(CAST(X AS BIGINT) * 7919, 10000000) + 1, " + mimeH2("X") + ","
                 + " CASE WHEN X <= " + (files - blobs) + " THEN 2 ELSE 1 END, 'stored',"
                 + " TIMESTAMP WITH TIME ZONE '2025-01-01 00:00:00+00' + X * INTERVAL '1' SECOND"
                 + " FROM SYSTEM_RANGE(1, " + blobs + ")");
@@ -134,7 +134,7 @@ final class CatalogSeed {
                     + " sha256, is_public, content_disposition, status, storage_id, is_stored, metadata, content_mime,"
                     + " deduplicated, upload_time_ms, created_at, updated_at, deleted_at)"
                     + " SELECT RANDOM_UUID(), '" + project + "', f, f, CONCAT('folder-', MOD(n, 100)), b,"
-                    + " MOD(b * 7919, 10000000) + 1, " + mimeH2("b") + ", RAWTOHEX(HASH('SHA-256', CAST(b AS VARCHAR))),"
+                    + " MOD(CAST(b AS BIGINT) * 7919, 10000000) + 1, " + mimeH2("b") + ", RAWTOHEX(HASH('SHA-256', CAST(b AS VARCHAR))),"
                     + " MOD(n, 3) = 0, 'attachment', 'completed', 'local', TRUE, '{}', " + mimeH2("b") + ", n > " + blobs
                     + ", 5, TIMESTAMP WITH TIME ZONE '2025-01-01 00:00:00+00' + n * INTERVAL '1' SECOND,"
                     + " TIMESTAMP WITH TIME ZONE '2025-01-01 00:00:00+00' + n * INTERVAL '1' SECOND,"
