@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * scanned for warnings at the end.
  */
 final class SpawnedJvm implements AutoCloseable {
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** How long a server may take to print its first line of interest; {@code -Dbench.start-timeout=S} (60 s). */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(Long.getLong("bench.start-timeout", 60));
     private static final Pattern PROBLEM = Pattern.compile("\\b(WARN|ERROR|SEVERE)\\b|Exception|Error:");
 
     private final String name;

@@ -2,6 +2,7 @@ package dev.uploadkit.core;
 
 import dev.uploadkit.core.catalog.Catalog;
 import dev.uploadkit.core.catalog.DedupStats;
+import dev.uploadkit.core.catalog.ProjectTotals;
 import dev.uploadkit.core.event.UploadEvent;
 import dev.uploadkit.core.internal.BlobReaper;
 import dev.uploadkit.core.internal.CrashSweep;
@@ -71,6 +72,7 @@ public final class UploadService implements AutoCloseable {
     private final ExecutorService ownReadAhead;
     private volatile boolean closed;
     private final Duration interruptedAfter;
+    private final long listCountLimit;
     private final CrashSweep sweep;
     private final Deletions deletions;
     private final Events events;
@@ -103,6 +105,7 @@ public final class UploadService implements AutoCloseable {
         this.imports = new UrlImports(catalog, ingest, http, this::uploadStore, this::now, ids, events, instanceId,
                 maxFileSize.bytes(), inFlight);
         this.lifecycle = new Lifecycle(catalog, reaper, this::now, events, inFlight);
+        this.listCountLimit = b.listCountLimit;
         this.deletions = new Deletions(catalog, reaper, events);
         this.trashing = new Trashing(catalog, events, this::now);
         this.copies = new Copies(catalog, (project, id) -> stores.locate(project, id).orElse(null), this::upload, events,
@@ -314,9 +317,24 @@ public final class UploadService implements AutoCloseable {
         return catalog.inTransaction(tx -> tx.uploads().find(projectId, uuid)).orElseThrow(UploadService::notFound);
     }
 
-    /** Returns one page of the project's uploads matching {@code query}. */
+    /**
+     * Returns one page of the project's uploads matching {@code query}. The total is exact for an unfiltered
+     * list; a filtered one is counted up to {@link UploadServiceBuilder#listCountLimit} ({@link Page#totalExact()}
+     * false past it).
+     */
     public Page<Upload> list(UUID projectId, UploadQuery query, PageRequest page) {
-        return catalog.inTransaction(tx -> tx.uploads().list(projectId, query, page));
+        return list(projectId, query, page, false);
+    }
+
+    /** Like {@link #list(UUID, UploadQuery, PageRequest)}; {@code exactTotal} counts every match, however many. */
+    public Page<Upload> list(UUID projectId, UploadQuery query, PageRequest page, boolean exactTotal) {
+        long limit = exactTotal ? Long.MAX_VALUE : listCountLimit;
+        return catalog.inTransaction(tx -> tx.uploads().list(projectId, query, page, limit));
+    }
+
+    /** Returns the project's counters: files and bytes, live and in trash, and what deduplication stores. */
+    public ProjectTotals totals(UUID projectId) {
+        return catalog.inTransaction(tx -> tx.uploads().totals(projectId));
     }
 
     /**

@@ -38,6 +38,10 @@ public final class UploadServiceBuilder {
     Duration importConnectTimeout = OutboundHttp.DEFAULT_CONNECT_TIMEOUT;
     Duration importTimeout = OutboundHttp.DEFAULT_TOTAL_TIMEOUT;
     StorageSettings storageSettings = StorageSettings.defaults();
+    long listCountLimit = DEFAULT_LIST_COUNT_LIMIT;
+
+    /** The default of {@link #listCountLimit}. */
+    public static final long DEFAULT_LIST_COUNT_LIMIT = 10_000;
 
     UploadServiceBuilder() {
     }
@@ -105,6 +109,20 @@ public final class UploadServiceBuilder {
                     + "; use for example " + example);
         }
         return value;
+    }
+
+    /**
+     * Up to how many matches a filtered list counts exactly (default 10,000); past it the list reports
+     * "at least" this many (SPEC §2), unless the caller asks for an exact total. Unfiltered lists are always
+     * counted exactly, from counters.
+     */
+    public UploadServiceBuilder listCountLimit(long limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("listCountLimit: must be at least 1, was " + limit
+                    + "; use a few thousand, such as 10000");
+        }
+        this.listCountLimit = limit;
+        return this;
     }
 
     public UploadServiceBuilder catalog(Catalog catalog) {

@@ -2,6 +2,7 @@ package dev.uploadkit.jdbc;
 
 import dev.uploadkit.core.auth.AbstractProjectStoreContractTest;
 import dev.uploadkit.core.catalog.AbstractCatalogContractTest;
+import dev.uploadkit.core.catalog.AbstractCountersContractTest;
 import dev.uploadkit.core.catalog.AbstractDedupIndexContractTest;
 import dev.uploadkit.core.catalog.AbstractEventOutboxContractTest;
 import dev.uploadkit.core.catalog.AbstractWebhookRecordsContractTest;
@@ -24,6 +25,14 @@ class H2CatalogTest {
 
     @Nested
     class DedupIndexContract extends AbstractDedupIndexContractTest {
+        @Override
+        protected CatalogFixture openFixture() {
+            return TestDatabases.h2();
+        }
+    }
+
+    @Nested
+    class CountersContract extends AbstractCountersContractTest {
         @Override
         protected CatalogFixture openFixture() {
             return TestDatabases.h2();

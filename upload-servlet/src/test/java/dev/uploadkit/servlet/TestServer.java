@@ -121,7 +121,7 @@ final class TestServer implements AutoCloseable {
                 "sa", "");
         this.store = JcloudsFileStore.filesystem("local", storeDir);
         UploadServiceBuilder service = UploadService.builder().catalog(database.catalog()).store(store)
-                .maxFileSize(b.maxFileSize).clock(Clock.systemUTC());
+                .maxFileSize(b.maxFileSize).clock(Clock.systemUTC()).listCountLimit(b.listCountLimit);
         if (!b.allowedTypes.isEmpty()) {
             service.allowedTypes(b.allowedTypes);
         }
@@ -339,6 +339,7 @@ final class TestServer implements AutoCloseable {
         private final Path storeDir;
         private DataSize maxFileSize = DataSize.ofMebibytes(64);
         private List<String> allowedTypes = List.of();
+        private long listCountLimit = UploadServiceBuilder.DEFAULT_LIST_COUNT_LIMIT;
         private final List<FileStore> extraStores = new ArrayList<>();
         private Function<AccessService, Authenticator> authenticator;
         private Consumer<UploadServlet.Builder> customizer = b -> { };
@@ -353,6 +354,11 @@ final class TestServer implements AutoCloseable {
         /** Limits requests by plan (a rate limiter on the test clock) and logs them; X-Forwarded-For from 127.0.0.1. */
         Builder limitsAndLog() {
             this.limitsAndLog = true;
+            return this;
+        }
+
+        Builder listCountLimit(long limit) {
+            this.listCountLimit = limit;
             return this;
         }
 

@@ -93,13 +93,16 @@ public final class StandaloneServer implements AutoCloseable {
      */
     public static StandaloneServer start(StandaloneConfig config, PrintStream out) throws Exception {
         Files.createDirectories(config.dataDir());
+        Phases phases = new Phases();
         UploadkitDatabase database = openDatabase(config);
+        phases.done("database");
         FileStore store = null;
         UploadService uploads = null;
         BackgroundWork background = null;
         RequestLogWriter requestLog = null;
         try {
             store = openStore(config);
+            phases.done("store");
             byte[] signingKey = signingKey(config);
             AtomicReference<String> apiBase = new AtomicReference<>(config.publicBaseUrl().orElse(null));
             uploads = UploadService.builder().catalog(database.catalog()).store(store)
@@ -124,12 +127,13 @@ public final class StandaloneServer implements AutoCloseable {
                     .jobInterval(config.jobInterval()).gracePeriod(config.sweepGrace())
                     .trashRetention(config.trashRetention()).unstoredTtl(config.unstoredTtl())
                     .importConcurrency(config.importConcurrency()).build();
-            background.start();
+            phases.done("service");
             AccessService access = AccessService.create(database.projects(), config.plans());
             AdminBootstrap.ensureAdminKey(access, config.adminKey()).ifPresent(key -> {
                 out.println("Admin API key: " + key.plaintext());
                 out.flush();
             });
+            phases.done("admin key");
 
             UploadServlet.Builder servlet = UploadServlet.builder().uploadService(uploads).accessService(access)
                     .webhookService(webhooks).signingKey(signingKey).downloadTokenTtl(DOWNLOAD_LINK_TTL)
@@ -154,8 +158,13 @@ public final class StandaloneServer implements AutoCloseable {
             server.setHandler(new GracefulHandler(context));
             server.setStopTimeout(STOP_TIMEOUT.toMillis());
             server.start();
+            phases.done("jetty");
+            // Nothing that answers requests needs the background work, so it starts once the server listens.
+            background.start();
+            phases.done("background work");
             StandaloneServer running = new StandaloneServer(server, database, store, uploads, background, requestLog);
             apiBase.compareAndSet(null, running.baseUrl());
+            LOG.info("Started: {}", phases);
             out.println("Uploadkit listening on " + running.baseUrl());
             out.flush();
             return running;
@@ -218,15 +227,33 @@ public final class StandaloneServer implements AutoCloseable {
                 config.databasePassword().orElse(h2 ? "" : null));
     }
 
+    /**
+     * The configured store, opened in the background: no request but an upload or download needs it. Its settings
+     * are checked now, so a bad one still fails the start.
+     */
     private static FileStore openStore(StandaloneConfig config) {
+        LazyStore store;
         if (config.s3Endpoint().isPresent()) {
             S3Settings.Builder s3 = S3Settings.builder().endpoint(config.s3Endpoint().get())
                     .bucket(config.s3Bucket().orElseThrow()).accessKey(config.s3AccessKey().orElseThrow())
                     .secretKey(config.s3SecretKey().orElseThrow()).pathStyle(true);
             config.s3Region().ifPresent(s3::region);
-            return JcloudsFileStore.s3("s3", s3.build());
+            S3Settings settings = s3.build();
+            store = new LazyStore("s3", () -> JcloudsFileStore.s3("s3", settings));
+        } else {
+            Path files = config.dataDir().resolve("files");
+            store = new LazyStore("local", () -> JcloudsFileStore.filesystem("local", files));
         }
-        return JcloudsFileStore.filesystem("local", config.dataDir().resolve("files"));
+        Thread opener = new Thread(() -> {
+            try {
+                store.open();
+            } catch (RuntimeException e) {
+                LOG.warn("The store could not be opened yet; the first request that needs it tries again", e);
+            }
+        }, "uploadkit-store-open");
+        opener.setDaemon(true);
+        opener.start();
+        return store;
     }
 
     private static byte[] signingKey(StandaloneConfig config) throws IOException {
@@ -249,6 +276,27 @@ public final class StandaloneServer implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new UncheckedIOException(new IOException(file + " does not hold a base64 signing key; delete it "
                     + "to make a new one", e));
+        }
+    }
+
+    /** How long each step of the start took, and the JVM before it, for the log line that ends a start. */
+    private static final class Phases {
+        private final long jvmMillis = System.currentTimeMillis()
+                - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+        private final StringBuilder text = new StringBuilder();
+        private final long first = System.nanoTime();
+        private long last = first;
+
+        void done(String phase) {
+            long now = System.nanoTime();
+            text.append(", ").append(phase).append(' ').append((now - last) / 1_000_000).append(" ms");
+            last = now;
+        }
+
+        @Override
+        public String toString() {
+            return "JVM to main " + jvmMillis + " ms" + text + ", total since JVM start "
+                    + (jvmMillis + (last - first) / 1_000_000) + " ms";
         }
     }
 }

@@ -73,7 +73,23 @@ public interface UploadRecords {
      *
      * @throws dev.uploadkit.core.UploadException {@code VALIDATION_ERROR} for a malformed cursor
      */
-    Page<Upload> list(UUID projectId, UploadQuery query, PageRequest page);
+    default Page<Upload> list(UUID projectId, UploadQuery query, PageRequest page) {
+        return list(projectId, query, page, Long.MAX_VALUE);
+    }
+
+    /**
+     * Like {@link #list(UUID, UploadQuery, PageRequest)}, but a filtered list is counted only up to
+     * {@code countLimit}: past it, {@link Page#total()} is at least {@code countLimit} and
+     * {@link Page#totalExact()} false. An unfiltered list's total is always exact, read from the project's
+     * counters ({@link #totals}); {@code Long.MAX_VALUE} counts every filtered list exactly. A page never costs a
+     * scan of all of the project's records unless a filter (a filename search) needs one.
+     *
+     * @throws IllegalArgumentException if {@code countLimit} is negative
+     */
+    Page<Upload> list(UUID projectId, UploadQuery query, PageRequest page, long countLimit);
+
+    /** Returns the project's counters as of this transaction's last statement; costs no scan of its records. */
+    ProjectTotals totals(UUID projectId);
 
     /** Returns up to {@code limit} trashed uploads of the project, locked, oldest trash first. */
     List<Upload> lockTrashed(UUID projectId, int limit);

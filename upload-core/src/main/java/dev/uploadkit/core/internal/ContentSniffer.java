@@ -16,12 +16,15 @@ public final class ContentSniffer {
     public static final int HEAD_SIZE = 64 * 1024;
     private static final String UNKNOWN = "application/octet-stream";
 
-    private final Tika tika = new Tika();
+    /** Tika, made on first use (a holder class), so that starting a server does not pay for it. */
+    private static final class Detector {
+        static final Tika TIKA = new Tika();
+    }
 
     /** Returns the type and, for images whose header is within {@code head}, their size. */
     public ContentInfo sniff(byte[] head, int length, String filename) {
         byte[] prefix = length == head.length ? head : java.util.Arrays.copyOf(head, length);
-        String mime = tika.detect(prefix, filename);
+        String mime = Detector.TIKA.detect(prefix, filename);
         if (!mime.startsWith("image/") && !mime.equals(UNKNOWN)) {
             return new ContentInfo(mime, null);
         }

@@ -119,6 +119,7 @@ final class JdbiDedupIndex implements DedupIndex {
                     return new CommitResult(referenced.get(), Optional.of(discarded));
                 }
                 if (tryStore(h, blobId, hash, sizeBytes, mimeType)) {
+                    tx.counters().storedBlob(reservation.projectId(), 1, sizeBytes);
                     return new CommitResult(new Blob(reservation.id(), reservation.projectId(),
                             reservation.storageId(), reservation.objectKey(), hash, sizeBytes, mimeType, 1,
                             Blob.State.STORED, reservation.createdAt()), Optional.empty());
@@ -235,6 +236,7 @@ final class JdbiDedupIndex implements DedupIndex {
             h.createUpdate("UPDATE blobs SET ref_count = 0, state = 'deleting', sha256 = NULL WHERE id = :id")
                     .bind("id", blobId)
                     .execute();
+            tx.counters().storedBlob(blob.projectId(), -1, blob.sizeBytes());
             return Optional.of(withState(blob, Blob.State.DELETING, null, 0));
         });
     }
@@ -298,19 +300,8 @@ final class JdbiDedupIndex implements DedupIndex {
 
     @Override
     public DedupStats stats(UUID projectId) {
-        return tx.run(h -> {
-            long[] files = h.createQuery("SELECT COUNT(*) AS n, COALESCE(SUM(size_bytes), 0) AS bytes FROM uploads"
-                            + " WHERE project_id = :project_id AND blob_id IS NOT NULL")
-                    .bind("project_id", vendor.uuid(projectId))
-                    .map((rs, ctx) -> new long[] {rs.getLong("n"), rs.getLong("bytes")})
-                    .one();
-            long[] blobs = h.createQuery("SELECT COUNT(*) AS n, COALESCE(SUM(size_bytes), 0) AS bytes FROM blobs"
-                            + " WHERE project_id = :project_id AND state = 'stored'")
-                    .bind("project_id", vendor.uuid(projectId))
-                    .map((rs, ctx) -> new long[] {rs.getLong("n"), rs.getLong("bytes")})
-                    .one();
-            return new DedupStats(files[0], blobs[0], files[1], blobs[1]);
-        });
+        Objects.requireNonNull(projectId, "projectId");
+        return tx.run(h -> Counters.read(h, vendor, projectId).dedupStats());
     }
 
     private Optional<Blob> findBlob(Handle h, long blobId, boolean lock) {

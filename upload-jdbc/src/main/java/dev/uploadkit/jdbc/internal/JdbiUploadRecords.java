@@ -9,6 +9,7 @@ import dev.uploadkit.core.UploadError;
 import dev.uploadkit.core.UploadException;
 import dev.uploadkit.core.UploadQuery;
 import dev.uploadkit.core.catalog.ListCursor;
+import dev.uploadkit.core.catalog.ProjectTotals;
 import dev.uploadkit.core.catalog.UploadRecords;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.argument.Argument;
@@ -64,7 +65,9 @@ final class JdbiUploadRecords implements UploadRecords {
                     .bind("instance_id", instanceId)
                     .bindByType("reservation_blob_id", reservationBlobId, Long.class);
             try {
-                return bindMutable(insert, upload).execute();
+                int inserted = bindMutable(insert, upload).execute();
+                tx.counters().upload(upload.projectId(), null, counted(upload));
+                return inserted;
             } catch (UnableToExecuteStatementException e) {
                 if (SqlErrors.sqlCause(e).filter(vendor::isUniqueViolation).isPresent()) {
                     throw new UploadException(ErrorCode.CONFLICT, "An upload with this uuid already exists.", e);
@@ -93,42 +96,93 @@ final class JdbiUploadRecords implements UploadRecords {
 
     @Override
     public boolean update(Upload upload) {
-        return update(upload, ", deleted_at = :deleted_at WHERE project_id = :project_id AND uuid = :uuid");
+        return update(upload, true, "");
     }
 
     @Override
     public boolean completeProcessing(Upload upload) {
-        return update(upload, " WHERE project_id = :project_id AND uuid = :uuid AND status = 'processing'"
-                + " AND deleted_at IS NULL");
+        return update(upload, false, " AND status = 'processing' AND deleted_at IS NULL");
     }
 
-    private boolean update(Upload upload, String rest) {
+    /**
+     * Replaces the mutable fields, and {@code deleted_at} too if {@code setsTrash}, of the row matching the
+     * extra {@code condition}.
+     */
+    private boolean update(Upload upload, boolean setsTrash, String condition) {
         Objects.requireNonNull(upload, "upload");
         return tx.run(h -> {
+            // The row's counted fields before the change, locked so that they are still the ones replaced.
+            Optional<Counters.Counted> before = counted(h, upload.projectId(), upload.uuid(), condition);
+            if (before.isEmpty()) {
+                return false;
+            }
             Update update = h.createUpdate("UPDATE uploads SET filename = :filename, search_name = :search_name,"
                     + " folder = :folder, blob_id = :blob_id, size_bytes = :size_bytes, mime_type = :mime_type,"
                     + " sha256 = :sha256, is_public = :is_public, content_disposition = :content_disposition,"
                     + " status = :status, storage_id = :storage_id, is_stored = :is_stored, metadata = :metadata,"
                     + " content_mime = :content_mime, image_width = :image_width, image_height = :image_height,"
                     + " deduplicated = :deduplicated, upload_time_ms = :upload_time_ms, updated_at = :updated_at,"
-                    + " error_code = :error_code, error_message = :error_message, source_url = :source_url" + rest)
+                    + " error_code = :error_code, error_message = :error_message, source_url = :source_url"
+                    + (setsTrash ? ", deleted_at = :deleted_at" : "")
+                    + " WHERE project_id = :project_id AND uuid = :uuid" + condition)
                     .bind("uuid", vendor.uuid(upload.uuid()));
-            return bindMutable(update, upload).execute() == 1;
+            if (bindMutable(update, upload).execute() != 1) {
+                return false;
+            }
+            boolean trashed = setsTrash ? upload.deletedAt() != null : before.get().trashed();
+            tx.counters().upload(upload.projectId(), before.get(),
+                    new Counters.Counted(trashed, upload.sizeBytes(), upload.blobId() != null));
+            return true;
         });
+    }
+
+    /** Reads and locks the counted fields of the project's upload if it matches the extra {@code condition}. */
+    private Optional<Counters.Counted> counted(Handle h, UUID projectId, UUID uuid, String condition) {
+        return h.createQuery("SELECT deleted_at, size_bytes, blob_id FROM uploads WHERE project_id = :project_id"
+                        + " AND uuid = :uuid" + condition + " " + vendor.lockForUpdate())
+                .bind("project_id", vendor.uuid(projectId))
+                .bind("uuid", vendor.uuid(uuid))
+                .map((rs, ctx) -> {
+                    boolean trashed = rs.getObject("deleted_at") != null;
+                    long size = rs.getLong("size_bytes");
+                    rs.getLong("blob_id");
+                    return new Counters.Counted(trashed, size, !rs.wasNull());
+                })
+                .findOne();
+    }
+
+    private static Counters.Counted counted(Upload upload) {
+        return new Counters.Counted(upload.deletedAt() != null, upload.sizeBytes(), upload.blobId() != null);
     }
 
     @Override
     public boolean delete(UUID projectId, UUID uuid) {
-        return tx.run(h -> h.createUpdate("DELETE FROM uploads WHERE project_id = :project_id AND uuid = :uuid")
-                .bind("project_id", vendor.uuid(projectId))
-                .bind("uuid", vendor.uuid(uuid))
-                .execute() == 1);
+        return tx.run(h -> {
+            Optional<Counters.Counted> before = counted(h, projectId, uuid, "");
+            if (before.isEmpty() || h.createUpdate("DELETE FROM uploads WHERE project_id = :project_id AND uuid = :uuid")
+                    .bind("project_id", vendor.uuid(projectId))
+                    .bind("uuid", vendor.uuid(uuid))
+                    .execute() != 1) {
+                return false;
+            }
+            tx.counters().upload(projectId, before.get(), null);
+            return true;
+        });
     }
 
     @Override
-    public Page<Upload> list(UUID projectId, UploadQuery query, PageRequest page) {
+    public ProjectTotals totals(UUID projectId) {
+        Objects.requireNonNull(projectId, "projectId");
+        return tx.run(h -> Counters.read(h, vendor, projectId));
+    }
+
+    @Override
+    public Page<Upload> list(UUID projectId, UploadQuery query, PageRequest page, long countLimit) {
         Objects.requireNonNull(query, "query");
         Objects.requireNonNull(page, "page");
+        if (countLimit < 0) {
+            throw new IllegalArgumentException("countLimit must be >= 0, was " + countLimit);
+        }
         ListCursor cursor = page.cursor() == null ? null : ListCursor.decode(page.cursor(), query);
         Where where = filters(projectId, query);
         String column = sortColumn(query.sort());
@@ -142,26 +196,92 @@ final class JdbiUploadRecords implements UploadRecords {
             pageWhere.and(column + " " + cmp + "= :cursor_value AND (" + column + " " + cmp + " :cursor_value OR u.uuid "
                             + cmp + " :cursor_uuid)", "cursor_value", cursorValue(query.sort(), cursor.value()))
                     .bind("cursor_uuid", vendor.uuid(cursor.uuid()));
-        } else {
+        } else if (page.offset() > 0) {
             paging += " OFFSET :offset";
             pageWhere.bind("offset", Where.number(page.offset()));
         }
         pageWhere.bind("limit", Where.number(page.perPage() + 1L));
         String direction = asc ? " ASC" : " DESC";
-        String sql = "SELECT " + Rows.UPLOAD_COLUMNS + " FROM " + Rows.UPLOADS_WITH_KEY + pageWhere.sql()
-                + " ORDER BY " + column + direction + ", u.uuid" + direction + paging;
+        String order = " ORDER BY " + column + direction + ", u.uuid" + direction;
+        String sql;
+        if (cursor == null && page.offset() > 0) {
+            // A deferred join: the rows skipped by OFFSET are walked in the sort's index alone (it holds the uuid),
+            // and only the page's rows are read in full and joined to their blob.
+            sql = "SELECT " + Rows.UPLOAD_COLUMNS + " FROM (SELECT u.uuid FROM uploads u" + pageWhere.sql() + order
+                    + paging + ") p JOIN " + Rows.UPLOADS_WITH_KEY.replace("uploads u", "uploads u ON u.uuid = p.uuid")
+                    + order;
+        } else {
+            String from = cursor == null ? Rows.UPLOADS_WITH_KEY
+                    : Rows.UPLOADS_WITH_KEY.replace("uploads u", "uploads u" + keysetIndexHint(query));
+            sql = "SELECT " + Rows.UPLOAD_COLUMNS + " FROM " + from + pageWhere.sql() + order + paging;
+        }
         return tx.run(h -> {
-            long total = where.bindTo(h.createQuery("SELECT COUNT(*) FROM uploads u" + where.sql()))
-                    .mapTo(Long.class).one();
             List<Upload> rows = pageWhere.bindTo(h.createQuery(sql)).map(mapper).list();
             String next = null;
-            if (rows.size() > page.perPage()) {
+            boolean more = rows.size() > page.perPage();
+            if (more) {
                 rows = rows.subList(0, page.perPage());
                 Upload last = rows.get(rows.size() - 1);
                 next = new ListCursor(query.sort(), query.order(), sortValue(query.sort(), last), last.uuid()).encode();
             }
-            return new Page<>(rows, page.page(), page.perPage(), total, next);
+            long total;
+            boolean exact = true;
+            if (isUnfiltered(query)) {
+                ProjectTotals totals = Counters.read(h, vendor, projectId);
+                total = switch (query.view()) {
+                    case LIVE -> totals.liveFiles();
+                    case TRASHED -> totals.trashFiles();
+                    case ALL -> totals.liveFiles() + totals.trashFiles();
+                };
+            } else if (cursor == null && !more && (page.offset() == 0 || !rows.isEmpty())) {
+                // The last page, reached by number: the matches are those before it and on it, no count needed.
+                total = page.offset() + rows.size();
+            } else if (countLimit == Long.MAX_VALUE) {
+                total = where.bindTo(h.createQuery("SELECT COUNT(*) FROM uploads u" + where.sql())).mapTo(Long.class).one();
+            } else {
+                // Counting stops one past the limit: enough to tell "more than the limit" without a full count.
+                total = where.bind("count_limit", Where.number(countLimit + 1))
+                        .bindTo(h.createQuery("SELECT COUNT(*) FROM (SELECT 1 AS one FROM uploads u" + where.sql()
+                                + " LIMIT :count_limit) c"))
+                        .mapTo(Long.class).one();
+                if (total > countLimit) {
+                    exact = false;
+                    long seen = (cursor == null ? page.offset() : 0) + rows.size() + (more ? 1 : 0);
+                    total = Math.max(countLimit, seen);
+                }
+            }
+            return new Page<>(rows, page.page(), page.perPage(), total, next, exact);
         });
+    }
+
+    /**
+     * MariaDB reads a keyset page through the (project, trash) prefix of the sort's index, from its first entry,
+     * instead of as a range starting at the cursor (seconds at mid-depth of a million rows): naming the index makes
+     * it a range. Only for the shapes whose index is certain: unfiltered, or the folder filter by creation time.
+     */
+    private String keysetIndexHint(UploadQuery q) {
+        if (vendor != Vendor.MYSQL) {
+            return "";
+        }
+        boolean onlyFolder = q.folder() != null && q.mimeType() == null && q.isPublic() == null && q.status() == null && q.isStored() == null
+                && (q.search() == null || q.search().isEmpty()) && q.createdFrom() == null && q.createdTo() == null;
+        if (q.view() == UploadQuery.View.ALL) {
+            return "";
+        }
+        if (isUnfiltered(q)) {
+            return switch (q.sort()) {
+                case CREATED_AT -> " FORCE INDEX (idx_uploads_created)";
+                case SIZE_BYTES -> " FORCE INDEX (idx_uploads_size)";
+                case FILENAME -> " FORCE INDEX (idx_uploads_filename)";
+            };
+        }
+        return onlyFolder && q.sort() == UploadQuery.Sort.CREATED_AT ? " FORCE INDEX (idx_uploads_folder)" : "";
+    }
+
+    private static boolean isUnfiltered(UploadQuery q) {
+        return q.folder() == null && q.mimeType() == null && q.isPublic() == null && q.status() == null
+                && q.isStored() == null && (q.search() == null || q.search().isEmpty()) && q.createdFrom() == null
+                && q.createdTo() == null;
     }
 
     @Override

@@ -14,6 +14,9 @@ public final class Migrations {
 
     /** Applies the pending migrations; safe to run concurrently from several instances. */
     public static void migrate(DataSource dataSource, Vendor vendor) {
+        if (MigrationCheck.upToDate(dataSource, vendor)) {
+            return;
+        }
         Flyway.configure(Migrations.class.getClassLoader())
                 .dataSource(dataSource)
                 .locations(vendor.migrationLocation())

@@ -55,7 +55,9 @@ public final class Transactor {
         HandleCallback<T, RuntimeException> callback = handle -> {
             Tx tx = new Tx(handle, vendor);
             try {
-                return work.apply(tx);
+                T result = work.apply(tx);
+                tx.beforeCommit();
+                return result;
             } finally {
                 tx.end();
             }

@@ -9,11 +9,26 @@ import java.util.function.Function;
 final class Tx {
     private final Handle handle;
     private final Vendor vendor;
+    private final Counters counters;
     private volatile boolean active = true;
 
     Tx(Handle handle, Vendor vendor) {
         this.handle = handle;
         this.vendor = vendor;
+        this.counters = new Counters(vendor);
+    }
+
+    /** Returns the counter deltas of this transaction, written by {@link #beforeCommit()}. */
+    Counters counters() {
+        return counters;
+    }
+
+    /** Writes what the transaction has collected (its counter deltas); the work succeeded and commit follows. */
+    void beforeCommit() {
+        run(h -> {
+            counters.flush(h);
+            return null;
+        });
     }
 
     Vendor vendor() {

@@ -153,4 +153,16 @@ public enum Vendor {
         // PostgreSQL aborts the whole transaction on a failed statement; H2 and InnoDB only undo the statement.
         return this == POSTGRESQL ? " ON CONFLICT (storage_id, object_key) DO NOTHING" : "";
     }
+
+    /**
+     * Returns an insert of a row given only by its primary key ({@code columns}, all of the key) that does
+     * nothing when the row exists; the other columns take their defaults.
+     */
+    String insertKeyIgnoringDuplicate(String table, String columns, String values) {
+        return switch (this) {
+            case POSTGRESQL -> "INSERT INTO " + table + " (" + columns + ") VALUES (" + values + ") ON CONFLICT DO NOTHING";
+            case MYSQL -> "INSERT IGNORE INTO " + table + " (" + columns + ") VALUES (" + values + ")";
+            case H2 -> "MERGE INTO " + table + " (" + columns + ") KEY (" + columns + ") VALUES (" + values + ")";
+        };
+    }
 }

@@ -41,7 +41,8 @@ final class FilesHandler {
 
     private void list(Exchange ex) throws IOException {
         ListParams.Parsed params = ListParams.parse(ex, UploadQuery.View.LIVE);
-        Page<Upload> page = uploads.list(ex.principal().projectId(), params.query(), params.page());
+        Page<Upload> page = uploads.list(ex.principal().projectId(), params.query(), params.page(),
+                params.exactTotal());
         String base = ex.baseUrl();
         Json.page(ex, page.map(u -> views.toJson(u, base)));
     }

@@ -106,7 +106,7 @@ public final class Json {
     /** Writes a page of a list with its {@code meta} block. */
     public static void page(Exchange exchange, Page<?> page) throws IOException {
         Views.Meta meta = new Views.Meta(page.currentPage(), page.perPage(), page.total(), page.lastPage(),
-                page.nextCursor());
+                page.nextCursor(), page.totalExact() ? "eq" : "gte");
         write(exchange.response(), exchange.isHead(), 200, new Views.PageBody(true, page.items(), meta));
     }
 

@@ -21,7 +21,8 @@ final class ListParams {
     private ListParams() {
     }
 
-    record Parsed(UploadQuery query, PageRequest page) {
+    /** @param exactTotal {@code exact_total=true}: count every match, past the list count limit too */
+    record Parsed(UploadQuery query, PageRequest page, boolean exactTotal) {
     }
 
     static Parsed parse(Exchange ex, UploadQuery.View view) {
@@ -39,11 +40,12 @@ final class ListParams {
         problems.attempt(() -> q.createdTo(instant(ex, "created_to", true).orElse(null)));
         problems.attempt(() -> q.sort(ex.query("sort").map(UploadQuery.Sort::parse).orElse(null)));
         problems.attempt(() -> q.order(ex.query("order").map(UploadQuery.Order::parse).orElse(null)));
+        Boolean exactTotal = problems.attempt(() -> bool(ex, "exact_total").orElse(false));
         PageRequest request = page == null || perPage == null ? null
                 : problems.attempt(() -> new PageRequest(page, perPage, ex.query("cursor").orElse(null)));
         UploadQuery query = problems.isEmpty() ? problems.attempt(q::build) : null;
         problems.throwIfAny();
-        return new Parsed(query, request);
+        return new Parsed(query, request, Boolean.TRUE.equals(exactTotal));
     }
 
     /** Parses only the paging parameters ({@code page}, {@code per_page}, {@code cursor}) of a list. */

@@ -29,7 +29,8 @@ final class TrashHandler {
 
     private void list(Exchange ex) throws IOException {
         ListParams.Parsed params = ListParams.parse(ex, UploadQuery.View.TRASHED);
-        Page<Upload> page = uploads.list(ex.principal().projectId(), params.query(), params.page());
+        Page<Upload> page = uploads.list(ex.principal().projectId(), params.query(), params.page(),
+                params.exactTotal());
         String base = ex.baseUrl();
         Json.page(ex, page.map(u -> views.toJson(u, base)));
     }

@@ -30,7 +30,7 @@ final class Views {
     record PageBody(boolean success, List<?> data, Meta meta) {
     }
 
-    record Meta(int currentPage, int perPage, long total, long lastPage, String nextCursor) {
+    record Meta(int currentPage, int perPage, long total, long lastPage, String nextCursor, String totalRelation) {
     }
 
     /** A page of a list paged by cursor only, whose total is not counted (the request log). */

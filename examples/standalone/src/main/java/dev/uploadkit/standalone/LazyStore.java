@@ -1,0 +1,88 @@
+package dev.uploadkit.standalone;
+
+import dev.uploadkit.core.store.ByteRange;
+import dev.uploadkit.core.store.FileStore;
+import dev.uploadkit.core.store.StoredObject;
+
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * A store opened on first use. Opening a jclouds store (its Guice context) is the slowest step of a start, and
+ * lists, details and the other catalog-only answers never need it; the server opens it in the background right
+ * after it starts listening ({@link #open()}), so the first upload seldom waits either.
+ */
+final class LazyStore implements FileStore {
+    private final String id;
+    private final Supplier<FileStore> factory;
+    private FileStore store;
+    private boolean closed;
+
+    LazyStore(String id, Supplier<FileStore> factory) {
+        this.id = Objects.requireNonNull(id, "id");
+        this.factory = Objects.requireNonNull(factory, "factory");
+    }
+
+    /** Opens the store now if it is not open yet; blocks while another thread opens it. */
+    synchronized FileStore open() {
+        if (closed) {
+            throw new IllegalStateException("The store " + id + " is closed.");
+        }
+        if (store == null) {
+            store = factory.get();
+        }
+        return store;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public long put(String key, InputStream content, String contentType) {
+        return open().put(key, content, contentType);
+    }
+
+    @Override
+    public StoredObject get(String key, Optional<ByteRange> range) {
+        return open().get(key, range);
+    }
+
+    @Override
+    public Optional<Long> size(String key) {
+        return open().size(key);
+    }
+
+    @Override
+    public void move(String fromKey, String toKey) {
+        open().move(fromKey, toKey);
+    }
+
+    @Override
+    public void delete(String key) {
+        open().delete(key);
+    }
+
+    @Override
+    public int removeStaleTemporaryFiles(Instant before) {
+        return open().removeStaleTemporaryFiles(before);
+    }
+
+    @Override
+    public int abortStaleMultipartUploads(Instant before, Predicate<String> ownedKey) {
+        return open().abortStaleMultipartUploads(before, ownedKey);
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (store != null) {
+            store.close();
+        }
+    }
+}
