@@ -3,13 +3,14 @@ package dev.uploadkit.core;
 import dev.uploadkit.core.catalog.Catalog;
 import dev.uploadkit.core.catalog.DedupStats;
 import dev.uploadkit.core.catalog.ProjectTotals;
-import dev.uploadkit.core.event.UploadEvent;
 import dev.uploadkit.core.internal.BlobReaper;
 import dev.uploadkit.core.internal.CrashSweep;
 import dev.uploadkit.core.internal.Deletions;
 import dev.uploadkit.core.internal.EventRelay;
 import dev.uploadkit.core.internal.Events;
+import dev.uploadkit.core.internal.ReadAheadInputStream;
 import dev.uploadkit.core.internal.InFlight;
+import dev.uploadkit.core.internal.Hashes;
 import dev.uploadkit.core.internal.Ingest;
 import dev.uploadkit.core.internal.MetadataOps;
 import dev.uploadkit.core.internal.Copies;
@@ -32,16 +33,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 
 /**
  * Uploadkit's file operations for one service: upload, read, list, change, trash and delete, with
@@ -55,8 +51,6 @@ import java.util.regex.Pattern;
  * shut down by {@link #close()}.
  */
 public final class UploadService implements AutoCloseable {
-    private static final Pattern HEX_64 = Pattern.compile("[0-9a-fA-F]{64}");
-
     private final Catalog catalog;
     private final ConnectionLocator stores;
     private final StorageService storage;
@@ -85,7 +79,7 @@ public final class UploadService implements AutoCloseable {
 
     UploadService(UploadServiceBuilder b) {
         this.instanceId = b.instanceId == null ? UUID.randomUUID().toString() : b.instanceId;
-        this.ownReadAhead = b.readAhead == null ? newReadAheadExecutor() : null;
+        this.ownReadAhead = b.readAhead == null ? ReadAheadInputStream.newExecutor() : null;
         ExecutorService readAhead = b.readAhead == null ? ownReadAhead : b.readAhead;
         this.catalog = b.catalog;
         ConnectionStores connectionStores = new ConnectionStores(b.storageSettings);
@@ -114,16 +108,6 @@ public final class UploadService implements AutoCloseable {
         this.storage = new StorageService(new Connections(catalog, stores, connectionStores, ids, this::now, events),
                 new RemoteCopies(catalog, stores));
         this.sweep = new CrashSweep(catalog, reaper, this::now, instanceId, stores::openStores, events);
-    }
-
-    /** A cached pool of daemon threads; idle threads end after a minute. */
-    private static ExecutorService newReadAheadExecutor() {
-        AtomicInteger threads = new AtomicInteger();
-        return Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "uploadkit-read-ahead-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     /**
@@ -216,15 +200,15 @@ public final class UploadService implements AutoCloseable {
     public Upload importFromUrl(ImportRequest request) {
         Objects.requireNonNull(request, "request");
         requireOpen();
-        return imports.importNow(request.toUploadRequest(placeholderName(request)), request.filename(), request.url());
+        return imports.importNow(request.toUploadRequest(UrlImports.placeholderName(request)), request.filename(), request.url());
     }
 
     /**
      * Records an asynchronous import and returns its {@code pending} upload at once. The import is a durable job,
-     * run by the {@code BackgroundWork} of any instance sharing the catalog ({@link #runPendingImports}); it ends
+     * run by the {@code BackgroundWork} of any instance sharing the catalog ({@link #claimImports}, {@link #runImport}); it ends
      * {@code completed} or {@code failed} with an {@code error} ({@code SOURCE_FORBIDDEN}, {@code SOURCE_UNREACHABLE},
      * {@code SOURCE_TIMEOUT}, {@code SOURCE_HTTP_ERROR}, {@code FILE_TOO_LARGE}, {@code INVALID_FILE_TYPE}, ...) and an
-     * {@code upload.failed} event. One cut off by a crash is run again (at most {@value #IMPORT_ATTEMPTS} runs in all),
+     * {@code upload.failed} event. One cut off by a crash is run again (at most {@value UrlImports#IMPORT_ATTEMPTS} runs in all),
      * then failed {@code INTERRUPTED}.
      *
      * @throws UploadException {@code VALIDATION_ERROR} on field {@code url} for a malformed URL
@@ -232,14 +216,7 @@ public final class UploadService implements AutoCloseable {
     public Upload enqueueImport(ImportRequest request) {
         Objects.requireNonNull(request, "request");
         requireOpen();
-        return imports.enqueue(request.toUploadRequest(placeholderName(request)), request.filename(), request.url());
-    }
-
-    /** How many runs an asynchronous import gets when crashes cut it off. */
-    public static final int IMPORT_ATTEMPTS = 3;
-
-    private static String placeholderName(ImportRequest request) {
-        return request.filename() != null ? request.filename() : "download";
+        return imports.enqueue(request.toUploadRequest(UrlImports.placeholderName(request)), request.filename(), request.url());
     }
 
     /** Claims up to {@code max} pending imports of any project for this instance; run each with {@link #runImport}. */
@@ -250,13 +227,6 @@ public final class UploadService implements AutoCloseable {
     /** Runs a claimed import to its end and returns the upload as it ended; its failures are recorded, not thrown. */
     public Upload runImport(ImportJobs.Job job) {
         return imports.run(job);
-    }
-
-    /** Claims and runs, one after the other on this thread, up to {@code max} pending imports; returns how many. */
-    public int runPendingImports(int max) {
-        List<ImportJobs.Job> jobs = claimImports(max);
-        jobs.forEach(this::runImport);
-        return jobs.size();
     }
 
     /**
@@ -343,16 +313,7 @@ public final class UploadService implements AutoCloseable {
      * @throws UploadException {@code NOT_FOUND}
      */
     public Upload patch(UUID projectId, UUID uuid, UploadPatch patch) {
-        Instant now = now();
-        return catalog.inTransaction(tx -> {
-            Upload current = tx.uploads().lock(projectId, uuid).orElseThrow(UploadService::notFound);
-            Upload next = patch.applyTo(current).toBuilder().updatedAt(now).build();
-            tx.uploads().update(next);
-            if (!current.metadata().equals(next.metadata())) {
-                events.append(tx, UploadEvent.METADATA_UPDATED, next);
-            }
-            return next;
-        });
+        return metadataOps.patch(projectId, uuid, patch);
     }
 
     /**
@@ -477,15 +438,7 @@ public final class UploadService implements AutoCloseable {
      * job calls this (see {@code BackgroundWork}).
      */
     public long purgeDeliveredEvents(Duration retention) {
-        Instant before = now().minus(Objects.requireNonNull(retention, "retention"));
-        long total = 0;
-        while (true) {
-            int n = catalog.inTransaction(tx -> tx.events().purgeDelivered(before, 1000));
-            total += n;
-            if (n < 1000) {
-                return total;
-            }
-        }
+        return relay.purgeDelivered(now().minus(Objects.requireNonNull(retention, "retention")));
     }
 
     /** Returns how long an instance may go without a heartbeat before its uploads count as interrupted. */
@@ -500,14 +453,7 @@ public final class UploadService implements AutoCloseable {
      * @throws UploadException {@code VALIDATION_ERROR} on field {@code hash} for anything else
      */
     public Optional<Upload> findByHash(UUID projectId, String hash) {
-        String hex = hash == null ? "" : hash.strip();
-        if (hex.startsWith("sha256:")) {
-            hex = hex.substring("sha256:".length());
-        }
-        if (!HEX_64.matcher(hex).matches()) {
-            throw UploadException.validation("hash", "The hash must be 64 hexadecimal digits, optionally prefixed sha256:.");
-        }
-        String normalized = HexFormat.of().formatHex(HexFormat.of().parseHex(hex));
+        String normalized = Hashes.normalizedSha256("hash", hash);
         return catalog.inTransaction(tx -> tx.uploads().findByHash(projectId, normalized));
     }
 

@@ -6,8 +6,6 @@ import dev.uploadkit.core.store.S3Settings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -161,7 +159,7 @@ public class UploadProperties {
      * characters without spaces. Without it, a key is generated on first start and logged once.
      */
     public void setAdminKey(String adminKey) {
-        String key = blankToNull(adminKey);
+        String key = PropertyChecks.blankToNull(adminKey);
         if (key != null && (key.length() < MIN_ADMIN_KEY_LENGTH || key.length() > MAX_ADMIN_KEY_LENGTH
                 || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
             throw new IllegalArgumentException("upload.admin-key: must be " + MIN_ADMIN_KEY_LENGTH + " to "
@@ -193,7 +191,7 @@ public class UploadProperties {
 
     /** Sets the absolute http(s) URL of the servlet's mount, such as {@code https://files.example.com/v1/external}. */
     public void setPublicBaseUrl(String publicBaseUrl) {
-        if (publicBaseUrl != null && !isHttpBaseUrl(publicBaseUrl)) {
+        if (publicBaseUrl != null && !PropertyChecks.isHttpBaseUrl(publicBaseUrl)) {
             throw new IllegalArgumentException("upload.public-base-url: '" + publicBaseUrl + "' is not an absolute "
                     + "http(s) URL without query or fragment; use e.g. https://files.example.com/v1/external");
         }
@@ -245,7 +243,7 @@ public class UploadProperties {
 
     /** Sets how long an instance may miss its heartbeat before its unfinished uploads are swept: at least 1 second. */
     public void setInterruptedAfter(Duration interruptedAfter) {
-        this.interruptedAfter = atLeastASecond("upload.interrupted-after", interruptedAfter, "1m");
+        this.interruptedAfter = PropertyChecks.atLeastASecond("upload.interrupted-after", interruptedAfter, "1m");
     }
 
     public Duration getJobInterval() {
@@ -254,7 +252,7 @@ public class UploadProperties {
 
     /** Sets the pause between runs of the crash sweep and of the trash purge: between 1 second and 1 minute. */
     public void setJobInterval(Duration jobInterval) {
-        if (atLeastASecond("upload.job-interval", jobInterval, "1m").compareTo(Duration.ofMinutes(1)) > 0) {
+        if (PropertyChecks.atLeastASecond("upload.job-interval", jobInterval, "1m").compareTo(Duration.ofMinutes(1)) > 0) {
             throw new IllegalArgumentException("upload.job-interval: '" + jobInterval + "' is too long; use a "
                     + "duration of at most 1m, such as 1m");
         }
@@ -267,15 +265,7 @@ public class UploadProperties {
 
     /** Sets the age of leftovers the crash sweep removes: at least 1 second. */
     public void setSweepGrace(Duration sweepGrace) {
-        this.sweepGrace = atLeastASecond("upload.sweep-grace", sweepGrace, "10m");
-    }
-
-    private static Duration atLeastASecond(String property, Duration value, String example) {
-        if (value == null || value.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw new IllegalArgumentException(property + ": '" + value + "' is too short; use a duration of at "
-                    + "least 1s, such as " + example);
-        }
-        return value;
+        this.sweepGrace = PropertyChecks.atLeastASecond("upload.sweep-grace", sweepGrace, "10m");
     }
 
     public Store getStore() {
@@ -284,20 +274,6 @@ public class UploadProperties {
 
     public Database getDatabase() {
         return database;
-    }
-
-    private static boolean isHttpBaseUrl(String value) {
-        try {
-            URI uri = new URI(value);
-            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
-                    && uri.getRawQuery() == null && uri.getRawFragment() == null;
-        } catch (URISyntaxException e) {
-            return false;
-        }
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value;
     }
 
     /** The kinds of store {@code upload.store.type} selects. */
@@ -382,7 +358,7 @@ public class UploadProperties {
         }
 
         public void setEndpoint(String endpoint) {
-            this.endpoint = blankToNull(endpoint);
+            this.endpoint = PropertyChecks.blankToNull(endpoint);
         }
 
         public String getRegion() {
@@ -390,7 +366,7 @@ public class UploadProperties {
         }
 
         public void setRegion(String region) {
-            this.region = blankToNull(region);
+            this.region = PropertyChecks.blankToNull(region);
         }
 
         public String getBucket() {
@@ -398,7 +374,7 @@ public class UploadProperties {
         }
 
         public void setBucket(String bucket) {
-            this.bucket = blankToNull(bucket);
+            this.bucket = PropertyChecks.blankToNull(bucket);
         }
 
         public String getAccessKey() {
@@ -406,7 +382,7 @@ public class UploadProperties {
         }
 
         public void setAccessKey(String accessKey) {
-            this.accessKey = blankToNull(accessKey);
+            this.accessKey = PropertyChecks.blankToNull(accessKey);
         }
 
         public String getSecretKey() {
@@ -414,7 +390,7 @@ public class UploadProperties {
         }
 
         public void setSecretKey(String secretKey) {
-            this.secretKey = blankToNull(secretKey);
+            this.secretKey = PropertyChecks.blankToNull(secretKey);
         }
 
         public boolean isPathStyle() {

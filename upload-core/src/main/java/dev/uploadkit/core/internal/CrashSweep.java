@@ -113,7 +113,7 @@ public final class CrashSweep {
             Optional<Blob> reservation = reservation(tx.blobs(), interrupted.get());
             // An import cut off by a crash starts over on any instance, a few times at most.
             if (current.get().sourceUrl() != null && tx.imports().requeue(candidate.projectId(), candidate.uuid(),
-                    dev.uploadkit.core.UploadService.IMPORT_ATTEMPTS - 1, now)) {
+                    UrlImports.IMPORT_ATTEMPTS - 1, now)) {
                 return Optional.of(new Failed(current.get(), reservation));
             }
             Upload next = current.get().toBuilder().status(UploadStatus.FAILED).error(UploadError.interrupted())

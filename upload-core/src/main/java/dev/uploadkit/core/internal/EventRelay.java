@@ -86,6 +86,18 @@ public final class EventRelay {
         }
     }
 
+    /** Deletes the events delivered before {@code before}, in batches; returns how many. */
+    public long purgeDelivered(Instant before) {
+        long total = 0;
+        while (true) {
+            int n = catalog.inTransaction(tx -> tx.events().purgeDelivered(before, BATCH * 10));
+            total += n;
+            if (n < BATCH * 10) {
+                return total;
+            }
+        }
+    }
+
     /** Writes one delivery per active webhook of the event's project that wants the event. */
     private void fanOut(CatalogTransaction tx, List<EventOutbox.Pending> events) {
         if (events.isEmpty()) {

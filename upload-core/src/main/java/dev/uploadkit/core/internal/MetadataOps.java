@@ -2,6 +2,7 @@ package dev.uploadkit.core.internal;
 
 import dev.uploadkit.core.Metadata;
 import dev.uploadkit.core.Upload;
+import dev.uploadkit.core.UploadPatch;
 import dev.uploadkit.core.UploadException;
 import dev.uploadkit.core.catalog.Catalog;
 import dev.uploadkit.core.event.UploadEvent;
@@ -49,6 +50,25 @@ public final class MetadataOps {
             if (entries.remove(key) == null) {
                 throw UploadException.notFound("Metadata key");
             }
+        });
+    }
+
+    /**
+     * Changes an upload's name, folder, visibility, disposition or metadata; {@code upload.metadata_updated} when
+     * the metadata changed.
+     *
+     * @throws UploadException {@code NOT_FOUND}
+     */
+    public Upload patch(UUID projectId, UUID uuid, UploadPatch patch) {
+        Instant now = clock.get();
+        return catalog.inTransaction(tx -> {
+            Upload current = tx.uploads().lock(projectId, uuid).orElseThrow(() -> UploadException.notFound("File"));
+            Upload next = patch.applyTo(current).toBuilder().updatedAt(now).build();
+            tx.uploads().update(next);
+            if (!current.metadata().equals(next.metadata())) {
+                events.append(tx, UploadEvent.METADATA_UPDATED, next);
+            }
+            return next;
         });
     }
 

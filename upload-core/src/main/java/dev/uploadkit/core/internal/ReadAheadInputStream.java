@@ -224,4 +224,14 @@ public final class ReadAheadInputStream extends InputStream {
             throw new InterruptedIOException("interrupted while stopping read-ahead");
         }
     }
+
+    /** Returns a cached pool of daemon threads for read-ahead; idle threads end after a minute. */
+    public static java.util.concurrent.ExecutorService newExecutor() {
+        java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
+        return java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "uploadkit-read-ahead-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
 }

@@ -44,6 +44,9 @@ import java.util.function.Supplier;
  * transaction.
  */
 public final class UrlImports {
+    /** How many runs an asynchronous import gets when crashes cut it off. */
+    public static final int IMPORT_ATTEMPTS = 3;
+
     private static final Logger LOG = LoggerFactory.getLogger(UrlImports.class);
     /** The longest URL accepted (the catalog's column). */
     public static final int MAX_URL_LENGTH = 2048;
@@ -379,5 +382,10 @@ public final class UrlImports {
             return e.reason() == OutboundException.Reason.TOO_LARGE ? tooLarge(e)
                     : new UploadException(ErrorCode.SOURCE_ERROR, e.getMessage(), e);
         }
+    }
+
+    /** The name an import's upload has until its source names it: the request's filename, else "download". */
+    public static String placeholderName(dev.uploadkit.core.ImportRequest request) {
+        return request.filename() != null ? request.filename() : "download";
     }
 }

@@ -8,11 +8,9 @@ import dev.uploadkit.core.Upload;
 import dev.uploadkit.core.UploadError;
 import dev.uploadkit.core.UploadException;
 import dev.uploadkit.core.UploadQuery;
-import dev.uploadkit.core.catalog.ListCursor;
 import dev.uploadkit.core.catalog.ProjectTotals;
 import dev.uploadkit.core.catalog.UploadRecords;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Update;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -178,110 +176,7 @@ final class JdbiUploadRecords implements UploadRecords {
 
     @Override
     public Page<Upload> list(UUID projectId, UploadQuery query, PageRequest page, long countLimit) {
-        Objects.requireNonNull(query, "query");
-        Objects.requireNonNull(page, "page");
-        if (countLimit < 0) {
-            throw new IllegalArgumentException("countLimit must be >= 0, was " + countLimit);
-        }
-        ListCursor cursor = page.cursor() == null ? null : ListCursor.decode(page.cursor(), query);
-        Where where = filters(projectId, query);
-        String column = sortColumn(query.sort());
-        boolean asc = query.order() == UploadQuery.Order.ASC;
-        Where pageWhere = where.copy();
-        String paging = " LIMIT :limit";
-        if (cursor != null) {
-            // The first conjunct bounds the index range scan; the OR alone would make every database scan from
-            // the start of the range.
-            String cmp = asc ? ">" : "<";
-            pageWhere.and(column + " " + cmp + "= :cursor_value AND (" + column + " " + cmp + " :cursor_value OR u.uuid "
-                            + cmp + " :cursor_uuid)", "cursor_value", cursorValue(query.sort(), cursor.value()))
-                    .bind("cursor_uuid", vendor.uuid(cursor.uuid()));
-        } else if (page.offset() > 0) {
-            paging += " OFFSET :offset";
-            pageWhere.bind("offset", Where.number(page.offset()));
-        }
-        pageWhere.bind("limit", Where.number(page.perPage() + 1L));
-        String direction = asc ? " ASC" : " DESC";
-        String order = " ORDER BY " + column + direction + ", u.uuid" + direction;
-        String sql;
-        if (cursor == null && page.offset() > 0) {
-            // A deferred join: the rows skipped by OFFSET are walked in the sort's index alone (it holds the uuid),
-            // and only the page's rows are read in full and joined to their blob.
-            sql = "SELECT " + Rows.UPLOAD_COLUMNS + " FROM (SELECT u.uuid FROM uploads u" + pageWhere.sql() + order
-                    + paging + ") p JOIN " + Rows.UPLOADS_WITH_KEY.replace("uploads u", "uploads u ON u.uuid = p.uuid")
-                    + order;
-        } else {
-            String from = cursor == null ? Rows.UPLOADS_WITH_KEY
-                    : Rows.UPLOADS_WITH_KEY.replace("uploads u", "uploads u" + keysetIndexHint(query));
-            sql = "SELECT " + Rows.UPLOAD_COLUMNS + " FROM " + from + pageWhere.sql() + order + paging;
-        }
-        return tx.run(h -> {
-            List<Upload> rows = pageWhere.bindTo(h.createQuery(sql)).map(mapper).list();
-            String next = null;
-            boolean more = rows.size() > page.perPage();
-            if (more) {
-                rows = rows.subList(0, page.perPage());
-                Upload last = rows.get(rows.size() - 1);
-                next = new ListCursor(query.sort(), query.order(), sortValue(query.sort(), last), last.uuid()).encode();
-            }
-            long total;
-            boolean exact = true;
-            if (isUnfiltered(query)) {
-                ProjectTotals totals = Counters.read(h, vendor, projectId);
-                total = switch (query.view()) {
-                    case LIVE -> totals.liveFiles();
-                    case TRASHED -> totals.trashFiles();
-                    case ALL -> totals.liveFiles() + totals.trashFiles();
-                };
-            } else if (cursor == null && !more && (page.offset() == 0 || !rows.isEmpty())) {
-                // The last page, reached by number: the matches are those before it and on it, no count needed.
-                total = page.offset() + rows.size();
-            } else if (countLimit == Long.MAX_VALUE) {
-                total = where.bindTo(h.createQuery("SELECT COUNT(*) FROM uploads u" + where.sql())).mapTo(Long.class).one();
-            } else {
-                // Counting stops one past the limit: enough to tell "more than the limit" without a full count.
-                total = where.bind("count_limit", Where.number(countLimit + 1))
-                        .bindTo(h.createQuery("SELECT COUNT(*) FROM (SELECT 1 AS one FROM uploads u" + where.sql()
-                                + " LIMIT :count_limit) c"))
-                        .mapTo(Long.class).one();
-                if (total > countLimit) {
-                    exact = false;
-                    long seen = (cursor == null ? page.offset() : 0) + rows.size() + (more ? 1 : 0);
-                    total = Math.max(countLimit, seen);
-                }
-            }
-            return new Page<>(rows, page.page(), page.perPage(), total, next, exact);
-        });
-    }
-
-    /**
-     * MariaDB reads a keyset page through the (project, trash) prefix of the sort's index, from its first entry,
-     * instead of as a range starting at the cursor (seconds at mid-depth of a million rows): naming the index makes
-     * it a range. Only for the shapes whose index is certain: unfiltered, or the folder filter by creation time.
-     */
-    private String keysetIndexHint(UploadQuery q) {
-        if (vendor != Vendor.MYSQL) {
-            return "";
-        }
-        boolean onlyFolder = q.folder() != null && q.mimeType() == null && q.isPublic() == null && q.status() == null && q.isStored() == null
-                && (q.search() == null || q.search().isEmpty()) && q.createdFrom() == null && q.createdTo() == null;
-        if (q.view() == UploadQuery.View.ALL) {
-            return "";
-        }
-        if (isUnfiltered(q)) {
-            return switch (q.sort()) {
-                case CREATED_AT -> " FORCE INDEX (idx_uploads_created)";
-                case SIZE_BYTES -> " FORCE INDEX (idx_uploads_size)";
-                case FILENAME -> " FORCE INDEX (idx_uploads_filename)";
-            };
-        }
-        return onlyFolder && q.sort() == UploadQuery.Sort.CREATED_AT ? " FORCE INDEX (idx_uploads_folder)" : "";
-    }
-
-    private static boolean isUnfiltered(UploadQuery q) {
-        return q.folder() == null && q.mimeType() == null && q.isPublic() == null && q.status() == null
-                && q.isStored() == null && (q.search() == null || q.search().isEmpty()) && q.createdFrom() == null
-                && q.createdTo() == null;
+        return new UploadLists(tx, vendor, mapper).list(projectId, query, page, countLimit);
     }
 
     @Override
@@ -489,71 +384,5 @@ final class JdbiUploadRecords implements UploadRecords {
             }
             return result;
         });
-    }
-
-    private Where filters(UUID projectId, UploadQuery query) {
-        Where where = new Where().and("u.project_id = :project_id", "project_id", vendor.uuid(projectId));
-        switch (query.view()) {
-            case LIVE -> where.and("u.in_trash = FALSE");
-            case TRASHED -> where.and("u.in_trash = TRUE");
-            case ALL -> {
-            }
-        }
-        if (query.folder() != null) {
-            where.and("u.folder = :folder", "folder", Where.text(query.folder()));
-        }
-        if (query.mimeType() != null) {
-            String mime = query.mimeType();
-            if (mime.endsWith("/*")) {
-                String prefix = Where.escapeLike(mime.substring(0, mime.length() - 1)) + "%";
-                where.and("u.mime_type LIKE :mime_type ESCAPE '!'", "mime_type", Where.text(prefix));
-            } else {
-                where.and("u.mime_type = :mime_type", "mime_type", Where.text(mime));
-            }
-        }
-        if (query.isPublic() != null) {
-            where.and("u.is_public = :is_public", "is_public", Where.bool(query.isPublic()));
-        }
-        if (query.status() != null) {
-            where.and("u.status = :status", "status", Where.text(query.status().wireName()));
-        }
-        if (query.isStored() != null) {
-            where.and("u.is_stored = :is_stored", "is_stored", Where.bool(query.isStored()));
-        }
-        if (query.search() != null && !query.search().isEmpty()) {
-            String pattern = "%" + Where.escapeLike(query.search().toLowerCase(Locale.ROOT)) + "%";
-            where.and("u.search_name LIKE :search ESCAPE '!'", "search", Where.text(pattern));
-        }
-        if (query.createdFrom() != null) {
-            where.and("u.created_at >= :created_from", "created_from", vendor.instant(query.createdFrom()));
-        }
-        if (query.createdTo() != null) {
-            where.and("u.created_at < :created_to", "created_to", vendor.instant(query.createdTo()));
-        }
-        return where;
-    }
-
-    private static String sortColumn(UploadQuery.Sort sort) {
-        return switch (sort) {
-            case CREATED_AT -> "u.created_at";
-            case SIZE_BYTES -> "u.size_bytes";
-            case FILENAME -> "u.filename";
-        };
-    }
-
-    private Argument cursorValue(UploadQuery.Sort sort, String value) {
-        return switch (sort) {
-            case CREATED_AT -> vendor.instant(Instant.parse(value));
-            case SIZE_BYTES -> Where.number(Long.parseLong(value));
-            case FILENAME -> Where.text(value);
-        };
-    }
-
-    private static String sortValue(UploadQuery.Sort sort, Upload upload) {
-        return switch (sort) {
-            case CREATED_AT -> upload.createdAt().toString();
-            case SIZE_BYTES -> Long.toString(upload.sizeBytes());
-            case FILENAME -> upload.filename();
-        };
     }
 }
