@@ -40,4 +40,18 @@ public final class Durations {
                     + "10m, 24h, 30d or ISO-8601 PT24H", e);
         }
     }
+
+    /**
+     * Returns {@code value} if it is a positive duration.
+     *
+     * @param example a value to suggest in the message, or {@code null}
+     * @throws IllegalArgumentException naming {@code property} otherwise
+     */
+    public static Duration requirePositive(String property, Duration value, String example) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(property + ": must be a positive duration, was " + value
+                    + (example == null ? "" : "; use for example " + example));
+        }
+        return value;
+    }
 }

@@ -93,23 +93,16 @@ public final class UploadServiceBuilder {
 
     /** The longest wait for a URL import's connection; default 10 s. */
     public UploadServiceBuilder importConnectTimeout(Duration value) {
-        this.importConnectTimeout = positive("importConnectTimeout", value, "Duration.ofSeconds(10)");
+        this.importConnectTimeout = Durations.requirePositive("importConnectTimeout", value, "Duration.ofSeconds(10)");
         return this;
     }
 
     /** The longest time a URL import may take, redirects and body included; default 10 minutes. */
     public UploadServiceBuilder importTimeout(Duration value) {
-        this.importTimeout = positive("importTimeout", value, "Duration.ofMinutes(10)");
+        this.importTimeout = Durations.requirePositive("importTimeout", value, "Duration.ofMinutes(10)");
         return this;
     }
 
-    private static Duration positive(String property, Duration value, String example) {
-        if (value == null || value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(property + ": must be a positive duration, was " + value
-                    + "; use for example " + example);
-        }
-        return value;
-    }
 
     /**
      * Up to how many matches a filtered list counts exactly (default 10,000); past it the list reports

@@ -1,5 +1,6 @@
 package dev.uploadkit.core.jobs;
 
+import dev.uploadkit.core.Durations;
 import dev.uploadkit.core.UploadService;
 import dev.uploadkit.core.internal.webhook.WebhookDispatcher;
 import dev.uploadkit.core.webhook.WebhookService;
@@ -314,7 +315,7 @@ public final class BackgroundWork implements AutoCloseable {
          * instance holds (aborted within about this long); default 250 ms, at least 10 ms.
          */
         public Builder watchInterval(Duration value) {
-            positive("watchInterval", value, "Duration.ofMillis(250)");
+            Durations.requirePositive("watchInterval", value, "Duration.ofMillis(250)");
             if (value.toMillis() < 10) {
                 throw new IllegalArgumentException("watchInterval: must be at least 10 ms, was " + value
                         + "; use for example Duration.ofMillis(250)");
@@ -338,7 +339,7 @@ public final class BackgroundWork implements AutoCloseable {
          * created before a job removes them; default 24 hours.
          */
         public Builder unstoredTtl(Duration value) {
-            unstoredTtl = positive("unstoredTtl", value, "Duration.ofHours(24)");
+            unstoredTtl = Durations.requirePositive("unstoredTtl", value, "Duration.ofHours(24)");
             return this;
         }
 
@@ -367,13 +368,13 @@ public final class BackgroundWork implements AutoCloseable {
 
         /** How often this instance records that it is alive; default 10 s. */
         public Builder heartbeatInterval(Duration value) {
-            heartbeatInterval = positive("heartbeatInterval", value, "Duration.ofSeconds(10)");
+            heartbeatInterval = Durations.requirePositive("heartbeatInterval", value, "Duration.ofSeconds(10)");
             return this;
         }
 
         /** The pause between runs of the crash sweep and of the trash purge; default 1 minute, at most 1 minute. */
         public Builder jobInterval(Duration value) {
-            positive("jobInterval", value, "Duration.ofMinutes(1)");
+            Durations.requirePositive("jobInterval", value, "Duration.ofMinutes(1)");
             if (value.compareTo(Duration.ofMinutes(1)) > 0) {
                 throw new IllegalArgumentException("jobInterval: must be at most 1 minute (lifecycle jobs run at "
                         + "least once a minute), was " + value + "; use Duration.ofMinutes(1) or less");
@@ -384,7 +385,7 @@ public final class BackgroundWork implements AutoCloseable {
 
         /** How long uploads stay in trash before the purge deletes them for good; default 30 days. */
         public Builder trashRetention(Duration value) {
-            trashRetention = positive("trashRetention", value, "Duration.ofDays(30)");
+            trashRetention = Durations.requirePositive("trashRetention", value, "Duration.ofDays(30)");
             return this;
         }
 
@@ -394,7 +395,7 @@ public final class BackgroundWork implements AutoCloseable {
          * timeout.
          */
         public Builder gracePeriod(Duration value) {
-            gracePeriod = positive("gracePeriod", value, "Duration.ofMinutes(10)");
+            gracePeriod = Durations.requirePositive("gracePeriod", value, "Duration.ofMinutes(10)");
             return this;
         }
 
@@ -412,21 +413,13 @@ public final class BackgroundWork implements AutoCloseable {
          * least 10 ms.
          */
         public Builder eventInterval(Duration value) {
-            positive("eventInterval", value, "Duration.ofMillis(100)");
+            Durations.requirePositive("eventInterval", value, "Duration.ofMillis(100)");
             if (value.toMillis() < 10) {
                 throw new IllegalArgumentException("eventInterval: must be at least 10 ms, was " + value
                         + "; use for example Duration.ofMillis(100)");
             }
             eventInterval = value;
             return this;
-        }
-
-        private static Duration positive(String property, Duration value, String example) {
-            if (value == null || value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(property + ": must be a positive duration, was " + value
-                        + "; use for example " + example);
-            }
-            return value;
         }
 
         /**

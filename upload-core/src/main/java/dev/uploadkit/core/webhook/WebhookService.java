@@ -1,5 +1,6 @@
 package dev.uploadkit.core.webhook;
 
+import dev.uploadkit.core.Durations;
 import dev.uploadkit.core.ErrorCode;
 import dev.uploadkit.core.IdSource;
 import dev.uploadkit.core.Page;
@@ -365,10 +366,7 @@ public final class WebhookService {
         }
 
         private static Duration positive(String name, Duration value) {
-            if (value == null || value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(name + ": must be a positive duration, was " + value);
-            }
-            return value;
+            return Durations.requirePositive(name, value, null);
         }
 
         private static int atLeastOne(String name, int value) {
