@@ -78,6 +78,11 @@ class TwoInstanceWebhookTest {
                 assertTrue(await(() -> allSucceeded(deliveries), Duration.ofSeconds(60)),
                         "every delivery is recorded as succeeded");
                 List<JsonNode> log = log(deliveries);
+                Map<String, Long> perEvent = log.stream().collect(Collectors.groupingBy(
+                        d -> d.path("event_id").asText(), Collectors.counting()));
+                assertEquals(List.of(), perEvent.entrySet().stream().filter(e -> e.getValue() > 1)
+                        .map(Map.Entry::getKey).toList(), "events fanned out more than once: " + log);
+                assertEquals(UPLOADS, perEvent.size(), "one delivery per event");
                 for (JsonNode d : log) {
                     assertEquals(1, d.path("attempt").asInt(), "sent in one attempt: " + d);
                 }
@@ -124,7 +129,8 @@ class TwoInstanceWebhookTest {
 
     private boolean allSucceeded(String deliveries) {
         List<JsonNode> log = log(deliveries);
-        return log.size() == UPLOADS && log.stream().allMatch(d -> "succeeded".equals(d.path("status").asText()));
+        return log.stream().map(d -> d.path("event_id").asText()).distinct().count() == UPLOADS
+                && log.stream().allMatch(d -> "succeeded".equals(d.path("status").asText()));
     }
 
     /** Returns every entry of a deliveries log, following its pages. */
