@@ -158,6 +158,8 @@ public record StandaloneConfig(
             flags.put(name, value);
         }
         Source s = new Source(flags, env);
+        // One parse of UPLOADKIT_OUTBOUND_ALLOW for webhooks, URL imports and storage endpoints alike.
+        OutboundPolicy outbound = outboundPolicy(s.get(null, "UPLOADKIT_OUTBOUND_ALLOW").orElse(null));
         return new StandaloneConfig(
                 s.get("host", "UPLOADKIT_HOST").orElse("127.0.0.1"),
                 s.integer("port", "UPLOADKIT_PORT", 8080),
@@ -178,7 +180,7 @@ public record StandaloneConfig(
                 s.duration("UPLOADKIT_INTERRUPTED_AFTER", Duration.ofMinutes(1)),
                 s.duration("UPLOADKIT_JOB_INTERVAL", Duration.ofMinutes(1)),
                 s.duration("UPLOADKIT_SWEEP_GRACE", Duration.ofMinutes(10)),
-                outboundPolicy(s.get(null, "UPLOADKIT_OUTBOUND_ALLOW").orElse(null)),
+                outbound,
                 s.get(null, "UPLOADKIT_WEBHOOK_RETRY_DELAYS").map(StandaloneConfig::delays)
                         .orElse(WEBHOOK_RETRY_DELAYS),
                 s.bool("UPLOADKIT_DOCS", true),
@@ -188,7 +190,7 @@ public record StandaloneConfig(
                 plans(s.get(null, "UPLOADKIT_PLANS").orElse("")),
                 s.duration("UPLOADKIT_LOG_RETENTION", Duration.ofDays(30)),
                 s.get(null, "UPLOADKIT_TRUSTED_PROXIES").map(v -> List.of(v.split(","))).orElse(List.of()),
-                StorageOptions.from(env));
+                StorageOptions.from(env, outbound));
     }
 
     /** 30 s, 2 min, 15 min, 1 h, 3 h, 6 h, 12 h: eight attempts over about 22 hours. */

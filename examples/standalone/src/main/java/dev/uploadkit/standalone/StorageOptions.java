@@ -44,7 +44,7 @@ public record StorageOptions(Optional<String> masterKey, Optional<String> previo
      *
      * @throws IllegalArgumentException naming the variable that is wrong
      */
-    static StorageOptions from(Map<String, String> env) {
+    static StorageOptions from(Map<String, String> env, OutboundPolicy outboundAllow) {
         Optional<String> masterKey = get(env, "UPLOADKIT_MASTER_KEY");
         Optional<String> previous = get(env, "UPLOADKIT_MASTER_KEY_PREVIOUS");
         masterKey.ifPresent(k -> SecretBox.parse(k, previous.orElse(null)));
@@ -56,9 +56,7 @@ public record StorageOptions(Optional<String> masterKey, Optional<String> previo
         List<Path> roots = get(env, "UPLOADKIT_STORAGE_ROOTS").map(v -> Arrays.stream(v.split(","))
                 .map(String::strip).filter(s -> !s.isEmpty()).map(s -> Path.of(s).toAbsolutePath().normalize())
                 .toList()).orElse(List.of());
-        return new StorageOptions(masterKey, previous,
-                OutboundPolicy.parse(get(env, "UPLOADKIT_OUTBOUND_ALLOW").orElse(null)), roots,
-                transientFlag.equals("true"));
+        return new StorageOptions(masterKey, previous, outboundAllow, roots, transientFlag.equals("true"));
     }
 
     /** Returns the settings for the upload service, creating the roots and the master key file if needed. */
