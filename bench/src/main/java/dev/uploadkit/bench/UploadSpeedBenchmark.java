@@ -128,6 +128,7 @@ public final class UploadSpeedBenchmark {
                      List.of(work.resolve("s3proxy").toString()), log("S3Proxy", "s3proxy.log"))) {
             int s3Port = Integer.parseInt(s3.await(S3_LISTENING).group(1));
             createBucket(s3Port);
+            Duration s3Start = cpu(s3.pid());
             RequestTemplate uploadkitRequest = RequestTemplate.multipart(uploadkit.port(),
                     uploadkit.mount() + "/files/upload", uploadkit.adminKey(), size);
             RequestTemplate s3Request = RequestTemplate.s3Put(s3Port, BUCKET, size);
@@ -139,14 +140,23 @@ public final class UploadSpeedBenchmark {
                     byClients.put(n, LoadGenerator.run(uploadkit.port(), uploadkitRequest, n, warmup, duration));
                 }
             }
+            Duration u0 = cpu(uploadkit.jvm().pid());
             LoadGenerator.Result uk = LoadGenerator.run(uploadkit.port(), uploadkitRequest, clients, warmup, duration);
+            Duration u1 = cpu(uploadkit.jvm().pid());
             LoadGenerator.Result s3Result = LoadGenerator.run(s3Port, s3Request, clients, warmup, duration);
+            Duration s1 = cpu(s3.pid());
             byClients.put(clients, uk);
-            System.out.printf("uploadkit  POST files/upload (multipart)  %s%n", uk.describe());
-            System.out.printf("S3Proxy    PUT /%s/<key>              %s%n", BUCKET, s3Result.describe());
-            System.out.printf("ratio uploadkit/S3Proxy: uploads/s %.2f, p50 %.2f, p99 %.2f%n",
+            // CPU per upload is steadier than throughput on a shared machine (see limiterCost); S3Proxy's CPU before
+            // its run is only its start-up, so its run's CPU is read as a difference from the uploadkit run's end.
+            double ukCpu = cpuPerUpload(u1.minus(u0), uk, warmup.plus(duration));
+            double s3Cpu = cpuPerUpload(s1.minus(s3Start), s3Result, warmup.plus(duration));
+            System.out.printf("uploadkit  POST files/upload (multipart)  %s  server CPU %.2f ms/upload%n",
+                    uk.describe(), ukCpu);
+            System.out.printf("S3Proxy    PUT /%s/<key>              %s  server CPU %.2f ms/upload%n", BUCKET,
+                    s3Result.describe(), s3Cpu);
+            System.out.printf("ratio uploadkit/S3Proxy: uploads/s %.2f, p50 %.2f, p99 %.2f, server CPU per upload %.2f%n",
                     uk.perSecond() / s3Result.perSecond(), (double) uk.p50Nanos() / s3Result.p50Nanos(),
-                    (double) uk.p99Nanos() / s3Result.p99Nanos());
+                    (double) uk.p99Nanos() / s3Result.p99Nanos(), ukCpu / s3Cpu);
             printFailures("uploadkit", uk);
             printFailures("S3Proxy", s3Result);
             System.out.printf("uploadkit by clients (%d is the run above; the others ran before it):%n", clients);
@@ -283,22 +293,31 @@ public final class UploadSpeedBenchmark {
             double sumWith = 0;
             double cpuWithout = 0;
             double cpuWith = 0;
-            double runSeconds = warmup.toMillis() / 1000.0 + duration.toMillis() / 1000.0;
+            Duration runTime = warmup.plus(duration);
             for (int pair = 1; pair <= pairs; pair++) {
+                // Odd pairs run the unlimited side first, even pairs the limited one: a server still warming up
+                // favours whichever side runs second.
+                boolean limitedFirst = pair % 2 == 0;
                 Duration c0 = cpu(uploadkit);
-                LoadGenerator.Result without = LoadGenerator.run(uploadkit.port(), unlimited, clients, warmup, duration);
+                LoadGenerator.Result first = LoadGenerator.run(uploadkit.port(), limitedFirst ? limited : unlimited,
+                        clients, warmup, duration);
                 Duration c1 = cpu(uploadkit);
-                LoadGenerator.Result with = LoadGenerator.run(uploadkit.port(), limited, clients, warmup, duration);
+                LoadGenerator.Result second = LoadGenerator.run(uploadkit.port(), limitedFirst ? unlimited : limited,
+                        clients, warmup, duration);
                 Duration c2 = cpu(uploadkit);
+                LoadGenerator.Result without = limitedFirst ? second : first;
+                LoadGenerator.Result with = limitedFirst ? first : second;
                 sumWithout += without.perSecond();
                 sumWith += with.perSecond();
                 // The server's CPU per upload is steadier than throughput on a machine shared with other jobs: it
-                // does not count time spent waiting for a core or the disk. Uploads of the warm-up are estimated at
-                // the measured rate.
-                double msWithout = c1.minus(c0).toNanos() / 1e6 / (without.perSecond() * runSeconds);
-                double msWith = c2.minus(c1).toNanos() / 1e6 / (with.perSecond() * runSeconds);
+                // does not count time spent waiting for a core or the disk.
+                double msFirst = cpuPerUpload(c1.minus(c0), first, runTime);
+                double msSecond = cpuPerUpload(c2.minus(c1), second, runTime);
+                double msWithout = limitedFirst ? msSecond : msFirst;
+                double msWith = limitedFirst ? msFirst : msSecond;
                 cpuWithout += msWithout;
                 cpuWith += msWith;
+                System.out.printf("pair %d  (%s first)%n", pair, limitedFirst ? "limited" : "unlimited");
                 System.out.printf("pair %d  no limits (plan unlimited)  %s  server CPU %.2f ms/upload%n", pair,
                         without.describe(), msWithout);
                 System.out.printf("pair %d  limited (plan bench)        %s  server CPU %.2f ms/upload%n", pair,
@@ -315,7 +334,16 @@ public final class UploadSpeedBenchmark {
 
     /** The CPU time the server's process has used so far. */
     private static Duration cpu(UploadkitProcess server) {
-        return ProcessHandle.of(server.jvm().pid()).flatMap(h -> h.info().totalCpuDuration()).orElse(Duration.ZERO);
+        return cpu(server.jvm().pid());
+    }
+
+    private static Duration cpu(long pid) {
+        return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).orElse(Duration.ZERO);
+    }
+
+    /** Milliseconds of CPU per upload over a run whose warm-up uploads are estimated at the measured rate. */
+    private static double cpuPerUpload(Duration cpu, LoadGenerator.Result result, Duration runTime) {
+        return cpu.toNanos() / 1e6 / (result.perSecond() * runTime.toSeconds());
     }
 
     private UploadkitProcess startUploadkit(String name, String xmx, String dir) throws IOException {
