@@ -280,7 +280,8 @@ public class UploadProperties {
 
     /** Sets how long looked-up keys, plans and default storage connections are used: between 0s and 1m. */
     public void setLookupCacheTtl(Duration lookupCacheTtl) {
-        if (lookupCacheTtl == null || lookupCacheTtl.isNegative() || lookupCacheTtl.compareTo(Duration.ofMinutes(1)) > 0) {
+        if (lookupCacheTtl == null || lookupCacheTtl.isNegative()
+                || lookupCacheTtl.compareTo(Duration.ofMinutes(1)) > 0) {
             throw new IllegalArgumentException("upload.lookup-cache-ttl: '" + lookupCacheTtl + "' is out of range; "
                     + "use a duration between 0s and 1m, such as 3s");
         }

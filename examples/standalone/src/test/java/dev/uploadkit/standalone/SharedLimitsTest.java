@@ -18,8 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -40,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class SharedLimitsTest {
     private static final String ADMIN_KEY = "shared-admin-key-for-two-limited-instances";
+    private static final String BUCKET_IDS = "SELECT id FROM rate_limit_buckets";
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
 
@@ -125,10 +124,12 @@ class SharedLimitsTest {
                 HttpResponse<String> revoked = send("DELETE", a.baseUrl() + "/api-keys/" + keyId, key, null);
                 assertEquals(200, revoked.statusCode(), revoked.body());
                 assertEquals(401, get(a.baseUrl() + "/files", key).statusCode(), "at once where it was revoked");
-                await(() -> get(b.baseUrl() + "/files", key).statusCode() == 401, "the revocation on the other instance");
+                await(() -> get(b.baseUrl() + "/files", key).statusCode() == 401,
+                        "the revocation on the other instance");
 
-                await(() -> !bucketIds(db).contains(oldMonth), "the job runner to purge the row of a past month");
-                assertTrue(bucketIds(db).stream().anyMatch(id -> id.endsWith(":" + projectId)),
+                await(() -> !db.strings(BUCKET_IDS).contains(oldMonth),
+                        "the job runner to purge the row of a past month");
+                assertTrue(db.strings(BUCKET_IDS).stream().anyMatch(id -> id.endsWith(":" + projectId)),
                         "the current month's row stays");
             }
         }
@@ -146,17 +147,6 @@ class SharedLimitsTest {
             }
             LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
         }
-    }
-
-    private static Set<String> bucketIds(TestDatabase db) throws Exception {
-        Set<String> ids = new HashSet<>();
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT id FROM rate_limit_buckets")) {
-            while (rs.next()) {
-                ids.add(rs.getString(1));
-            }
-        }
-        return ids;
     }
 
     private static Map<String, String> env(TestDatabase db) {

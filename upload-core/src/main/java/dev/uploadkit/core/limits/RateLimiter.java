@@ -36,7 +36,7 @@ public interface RateLimiter {
         return 0;
     }
 
-    /** Returns a job running {@link #purgePastMonths()} every {@code interval}, for a {@link dev.uploadkit.core.jobs.JobRunner}. */
+    /** Returns a job running {@link #purgePastMonths()} every {@code interval}, for a job runner. */
     default RecurringJob purgeJob(Duration interval) {
         return RecurringJob.of(PURGE_JOB, interval, this::purgePastMonths);
     }

@@ -11,16 +11,11 @@ import dev.uploadkit.jdbc.testing.TestDatabases;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RateLimiterTest {
     private static final Plan TINY = new Plan("tiny", 15, 10);
+    private static final String BUCKET_IDS = "SELECT id FROM rate_limit_buckets";
 
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
@@ -151,16 +147,17 @@ class RateLimiterTest {
             limiter.acquire(a, monthly);
             clock.advance(Duration.ofDays(30));
             limiter.acquire(b, monthly);
-            assertEquals(Set.of("2026-01:" + a, "2026-01:" + b, "2026-02:" + a, "2026-03:" + b), bucketIds(db));
+            assertEquals(Set.of("2026-01:" + a, "2026-01:" + b, "2026-02:" + a, "2026-03:" + b),
+                    db.strings(BUCKET_IDS));
 
             try (JobRunner runner = db.database().jobRunner("purger", Duration.ofMillis(50))) {
                 runner.start(List.of(limiter.purgeJob(Duration.ofMillis(50))));
                 long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (bucketIds(db).size() > 1 && System.nanoTime() < deadline) {
+                while (db.strings(BUCKET_IDS).size() > 1 && System.nanoTime() < deadline) {
                     LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
                 }
             }
-            assertEquals(Set.of("2026-03:" + b), bucketIds(db), "only the current month's bucket is left");
+            assertEquals(Set.of("2026-03:" + b), db.strings(BUCKET_IDS), "only the current month's bucket is left");
             RateDecision next = limiter.acquire(b, monthly);
             assertEquals(Outcome.ALLOWED, next.outcome());
             assertEquals(13, next.remaining(), "the current month kept its count");
@@ -168,14 +165,4 @@ class RateLimiterTest {
         }
     }
 
-    private static Set<String> bucketIds(TestDatabase db) throws SQLException {
-        Set<String> ids = new TreeSet<>();
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT id FROM rate_limit_buckets")) {
-            while (rs.next()) {
-                ids.add(rs.getString(1));
-            }
-        }
-        return ids;
-    }
 }
