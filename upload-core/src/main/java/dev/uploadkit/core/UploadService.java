@@ -83,7 +83,8 @@ public final class UploadService implements AutoCloseable {
         ExecutorService readAhead = b.readAhead == null ? ownReadAhead : b.readAhead;
         this.catalog = b.catalog;
         ConnectionStores connectionStores = new ConnectionStores(b.storageSettings);
-        this.stores = new ConnectionLocator(b.catalog, b.configuredStores(), connectionStores);
+        this.stores = new ConnectionLocator(b.catalog, b.configuredStores(), connectionStores,
+                b.lookupCacheTtl);
         this.defaultStoreId = b.defaultStoreId;
         this.clock = b.clock;
         this.ids = b.ids == null ? IdSource.timeOrdered(b.clock) : b.ids;

@@ -38,7 +38,11 @@ public final class UploadServiceBuilder {
     Duration importConnectTimeout = OutboundHttp.DEFAULT_CONNECT_TIMEOUT;
     Duration importTimeout = OutboundHttp.DEFAULT_TOTAL_TIMEOUT;
     StorageSettings storageSettings = StorageSettings.defaults();
+    Duration lookupCacheTtl = DEFAULT_LOOKUP_CACHE_TTL;
     long listCountLimit = DEFAULT_LIST_COUNT_LIMIT;
+
+    /** The default of {@link #lookupCacheTtl}. */
+    public static final Duration DEFAULT_LOOKUP_CACHE_TTL = Duration.ofSeconds(3);
 
     /** The default of {@link #listCountLimit}. */
     public static final long DEFAULT_LIST_COUNT_LIMIT = 10_000;
@@ -147,6 +151,22 @@ public final class UploadServiceBuilder {
      */
     public UploadServiceBuilder storageSettings(StorageSettings settings) {
         this.storageSettings = Objects.requireNonNull(settings, "storageSettings");
+        return this;
+    }
+
+    /**
+     * How long a project's default storage connection, read once, is used before it is read again (default 3 s;
+     * zero reads it on every upload). A change through this service applies at once; one made by another instance
+     * on the same database applies here within this time.
+     *
+     * @throws IllegalArgumentException if {@code ttl} is negative
+     */
+    public UploadServiceBuilder lookupCacheTtl(Duration ttl) {
+        if (ttl == null || ttl.isNegative()) {
+            throw new IllegalArgumentException("lookupCacheTtl: must be zero or positive, was " + ttl
+                    + "; use for example Duration.ofSeconds(3)");
+        }
+        this.lookupCacheTtl = ttl;
         return this;
     }
 

@@ -73,6 +73,41 @@ class LimitsAndLogsApiTest {
     }
 
     @Test
+    void requestsOfAKnownKeyToUnknownRoutesAreLimitedAndLoggedLikeAnyOther() throws Exception {
+        TestServer.Tenant tenant = server.newTenant("wanders");
+        for (int i = 0; i < 9; i++) {
+            TestServer.Response r = server.get("no/such/route/" + i, tenant.key());
+            assertEquals(404, r.status());
+            assertEquals("NOT_FOUND", r.errorCode());
+            assertEquals(Integer.toString(9 - i), r.header("X-RateLimit-Remaining").orElseThrow());
+        }
+        TestServer.Response wrongMethod = server.send("PUT", "files", tenant.key(), "{}");
+        assertEquals(405, wrongMethod.status());
+        assertEquals("0", wrongMethod.header("X-RateLimit-Remaining").orElseThrow());
+        TestServer.Response refused = server.get("no/such/route", tenant.key());
+        assertEquals(429, refused.status(), "the 11th request of the minute, whatever its route");
+        assertEquals("RATE_LIMITED", refused.errorCode());
+
+        // Without a project, a request is neither counted nor logged: no key (404), an unknown key (401).
+        assertEquals(404, server.get("no/such/route", null).status());
+        TestServer.Response unknownKey = server.get("no/such/route", "uk_AAAAAAAAAAAA_" + "B".repeat(32));
+        assertEquals(401, unknownKey.status());
+        assertTrue(unknownKey.header("X-RateLimit-Limit").isEmpty());
+
+        assertTrue(server.requestLog.awaitWritten(Duration.ofSeconds(10)));
+        String reader = server.access.createKey(tenant.projectId(), "reader", EnumSet.of(Permission.STATS_READ),
+                false).plaintext();
+        server.send("PATCH", "admin/projects/" + tenant.projectId(), server.adminKey, "{\"plan\":\"pro\"}");
+        JsonNode items = server.get("logs?per_page=100", reader).json().path("data");
+        List<Integer> statuses = new ArrayList<>();
+        items.forEach(e -> statuses.add(e.path("status").asInt()));
+        assertEquals(List.of(429, 405, 404, 404, 404, 404, 404, 404, 404, 404, 404), statuses, items.toString());
+        assertEquals("/no/such/route", items.get(0).path("path").asText());
+        assertEquals("RATE_LIMITED", items.get(0).path("error_code").asText());
+        assertEquals("METHOD_NOT_ALLOWED", items.get(1).path("error_code").asText());
+    }
+
+    @Test
     void theLogRecordsEveryRequestWithoutSecretsAndUsageEqualsWhatWasDone() throws Exception {
         Project project = server.access.createProject("logged", "pro");
         String key = server.access.createKey(project.id(), "all", EnumSet.allOf(Permission.class), false).plaintext();

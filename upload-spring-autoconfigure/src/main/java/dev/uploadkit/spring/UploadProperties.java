@@ -68,6 +68,12 @@ public class UploadProperties {
     private Duration jobInterval = Duration.ofMinutes(1);
     /** The age of leftover temporary files and half-deleted blobs the crash sweep removes. */
     private Duration sweepGrace = Duration.ofMinutes(10);
+    /**
+     * How long API keys, project plans and default storage connections read from the database are used before they
+     * are read again: 0s to 1m, 0s reading them on every request. A change made through this instance applies at
+     * once; one made through another instance on the same database within this time.
+     */
+    private Duration lookupCacheTtl = Duration.ofSeconds(3);
     /** Where file contents are kept. */
     private final Store store = new Store();
     /** The database Uploadkit opens a pool of its own to when the application has no DataSource. */
@@ -266,6 +272,20 @@ public class UploadProperties {
     /** Sets the age of leftovers the crash sweep removes: at least 1 second. */
     public void setSweepGrace(Duration sweepGrace) {
         this.sweepGrace = PropertyChecks.atLeastASecond("upload.sweep-grace", sweepGrace, "10m");
+    }
+
+    public Duration getLookupCacheTtl() {
+        return lookupCacheTtl;
+    }
+
+    /** Sets how long looked-up keys, plans and default storage connections are used: between 0s and 1m. */
+    public void setLookupCacheTtl(Duration lookupCacheTtl) {
+        if (lookupCacheTtl == null || lookupCacheTtl.isNegative()
+                || lookupCacheTtl.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new IllegalArgumentException("upload.lookup-cache-ttl: '" + lookupCacheTtl + "' is out of range; "
+                    + "use a duration between 0s and 1m, such as 3s");
+        }
+        this.lookupCacheTtl = lookupCacheTtl;
     }
 
     public Store getStore() {

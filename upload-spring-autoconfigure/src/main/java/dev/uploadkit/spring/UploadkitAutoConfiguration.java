@@ -8,6 +8,7 @@ import dev.uploadkit.core.UploadServiceBuilder;
 import dev.uploadkit.core.DataSize;
 import dev.uploadkit.core.UploadService;
 import dev.uploadkit.core.auth.AccessService;
+import dev.uploadkit.core.limits.Plans;
 import dev.uploadkit.core.auth.AdminBootstrap;
 import dev.uploadkit.core.event.WebhookSink;
 import dev.uploadkit.core.jobs.BackgroundWork;
@@ -132,6 +133,7 @@ public final class UploadkitAutoConfiguration {
                 .maxFileSize(DataSize.ofBytes(properties.getMaxFileSize().toBytes()))
                 .allowedTypes(properties.getAllowedTypes())
                 .webhookSink(webhookSink.getIfAvailable(() -> WebhookSink.NONE))
+                .lookupCacheTtl(properties.getLookupCacheTtl())
                 .build();
     }
 
@@ -160,8 +162,8 @@ public final class UploadkitAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    AccessService uploadkitAccessService(UploadkitDatabase database) {
-        return AccessService.create(database.projects());
+    AccessService uploadkitAccessService(UploadProperties properties, UploadkitDatabase database) {
+        return AccessService.create(database.projects(), Plans.defaults(), properties.getLookupCacheTtl());
     }
 
     // Runs once every singleton exists, before the web server takes requests.

@@ -209,6 +209,8 @@ class UploadkitAutoConfigurationTests {
             "upload.download-token-ttl=0s                              | upload.download-token-ttl",
             "upload.job-interval=2m                                    | upload.job-interval",
             "upload.interrupted-after=0s                               | upload.interrupted-after",
+            "upload.lookup-cache-ttl=2m                                | upload.lookup-cache-ttl",
+            "upload.lookup-cache-ttl=-1s                               | upload.lookup-cache-ttl",
     })
     void aBadPropertyFailsBindingAndNamesTheProperty(String setting, String property) {
         runner().withPropertyValues(setting).run(context -> {

@@ -33,6 +33,8 @@ import java.util.Optional;
  * @param plans the plans projects may be on: the defaults plus {@code UPLOADKIT_PLANS}
  * @param logRetention how long request-log entries are kept
  * @param trustedProxies proxies whose {@code X-Forwarded-For} the request log believes
+ * @param lookupCacheTtl how long keys, plans and default storage connections read from the database are used
+ *     before being read again (0 to 1 minute; zero reads them on every request)
  * @param storage what projects may connect as their own storage, and the master key sealing their secrets
  */
 public record StandaloneConfig(
@@ -64,6 +66,7 @@ public record StandaloneConfig(
         Plans plans,
         Duration logRetention,
         List<String> trustedProxies,
+        Duration lookupCacheTtl,
         StorageOptions storage) {
 
     static final String USAGE = """
@@ -90,7 +93,9 @@ public record StandaloneConfig(
             UPLOADKIT_UNSTORED_TTL: how long store=false, failed and cancelled uploads are kept (default 24h).
             Limits and logs: UPLOADKIT_PLANS (extra or changed plans, name:monthly:burst,... with 0 = no limit),
               UPLOADKIT_LOG_RETENTION (request log, default 30d), UPLOADKIT_TRUSTED_PROXIES (addresses or CIDR
-              ranges whose X-Forwarded-For is believed, default none).
+              ranges whose X-Forwarded-For is believed, default none), UPLOADKIT_LOOKUP_CACHE_TTL (how long
+              keys, plans and default storage connections are used before being read again, default 3s, at most 1m,
+              0s = every request; a change made through another instance applies within this time).
             """ + StorageOptions.USAGE;
 
     public StandaloneConfig {
@@ -108,6 +113,10 @@ public record StandaloneConfig(
         }
         positive("UPLOADKIT_LOG_RETENTION", logRetention);
         trustedProxies = List.copyOf(trustedProxies);
+        if (lookupCacheTtl.isNegative() || lookupCacheTtl.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new IllegalArgumentException("UPLOADKIT_LOOKUP_CACHE_TTL: must be 0s to 1m, was " + lookupCacheTtl
+                    + "; a revoked key keeps working on other instances for up to this long");
+        }
         if (jobInterval.compareTo(Duration.ofMinutes(1)) > 0) {
             throw new IllegalArgumentException("UPLOADKIT_JOB_INTERVAL: must be at most 1m (lifecycle jobs run at "
                     + "least once a minute), was " + jobInterval);
@@ -190,6 +199,7 @@ public record StandaloneConfig(
                 plans(s.get(null, "UPLOADKIT_PLANS").orElse("")),
                 s.duration("UPLOADKIT_LOG_RETENTION", Duration.ofDays(30)),
                 s.get(null, "UPLOADKIT_TRUSTED_PROXIES").map(v -> List.of(v.split(","))).orElse(List.of()),
+                s.duration("UPLOADKIT_LOOKUP_CACHE_TTL", Duration.ofSeconds(3)),
                 StorageOptions.from(env, outbound));
     }
 

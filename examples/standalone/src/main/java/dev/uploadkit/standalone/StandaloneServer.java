@@ -5,6 +5,7 @@ import dev.uploadkit.core.webhook.WebhookService;
 import dev.uploadkit.core.auth.AccessService;
 import dev.uploadkit.core.auth.AdminBootstrap;
 import dev.uploadkit.core.jobs.BackgroundWork;
+import dev.uploadkit.core.limits.RateLimiter;
 import dev.uploadkit.core.limits.RequestLimits;
 import dev.uploadkit.core.store.FileStore;
 import dev.uploadkit.core.store.JcloudsFileStore;
@@ -110,7 +111,7 @@ public final class StandaloneServer implements AutoCloseable {
                     .downloadLinks(new SignedDownloadLinks(signingKey, DOWNLOAD_LINK_TTL, apiBase::get))
                     .outboundPolicy(config.outboundPolicy()).importTimeout(config.importTimeout())
                     .storageSettings(config.storage().settings(config.dataDir()))
-                    .maxFileSize(config.maxFileSize()).build();
+                    .maxFileSize(config.maxFileSize()).lookupCacheTtl(config.lookupCacheTtl()).build();
             int resealed = uploads.storage().resealSecrets();
             if (resealed > 0) {
                 LOG.info("Sealed {} storage secrets again under the current master key", resealed);
@@ -120,15 +121,17 @@ public final class StandaloneServer implements AutoCloseable {
             requestLog = RequestLogWriter.builder().store(database.requestLog()).storageProbe(uploads::dedupStats)
                     .build();
             requestLog.start();
+            RateLimiter limiter = database.rateLimiter();
             background = BackgroundWork.builder().uploadService(uploads).webhooks(webhooks)
                     .job(requestLog.purgeJob(config.logRetention(), config.jobInterval()))
+                    .job(limiter.purgeJob(config.jobInterval()))
                     .jobRunner(database.jobRunner(uploads.instanceId(), min(JOB_POLLING, config.jobInterval())))
                     .heartbeatInterval(min(HEARTBEAT, config.interruptedAfter().dividedBy(6)))
                     .jobInterval(config.jobInterval()).gracePeriod(config.sweepGrace())
                     .trashRetention(config.trashRetention()).unstoredTtl(config.unstoredTtl())
                     .importConcurrency(config.importConcurrency()).build();
             phases.done("service");
-            AccessService access = AccessService.create(database.projects(), config.plans());
+            AccessService access = AccessService.create(database.projects(), config.plans(), config.lookupCacheTtl());
             AdminBootstrap.ensureAdminKey(access, config.adminKey()).ifPresent(key -> {
                 out.println("Admin API key: " + key.plaintext());
                 out.flush();
@@ -138,7 +141,7 @@ public final class StandaloneServer implements AutoCloseable {
             UploadServlet.Builder servlet = UploadServlet.builder().uploadService(uploads).accessService(access)
                     .webhookService(webhooks).signingKey(signingKey).downloadTokenTtl(DOWNLOAD_LINK_TTL)
                     .docs(config.docs())
-                    .limits(RequestLimits.create(database.rateLimiter(), access))
+                    .limits(RequestLimits.create(limiter, access))
                     .requestLog(requestLog).trustedProxies(config.trustedProxies());
             config.publicBaseUrl().ifPresent(servlet::publicBaseUrl);
 

@@ -55,6 +55,17 @@ class StandaloneConfigTest {
     }
 
     @Test
+    void readsTheLookupCacheTtl() {
+        assertEquals(java.time.Duration.ofSeconds(3), StandaloneConfig.from(new String[0], Map.of()).lookupCacheTtl());
+        assertEquals(java.time.Duration.ZERO,
+                StandaloneConfig.from(new String[0], Map.of("UPLOADKIT_LOOKUP_CACHE_TTL", "0s")).lookupCacheTtl());
+        assertEquals(java.time.Duration.ofMillis(500),
+                StandaloneConfig.from(new String[0], Map.of("UPLOADKIT_LOOKUP_CACHE_TTL", "500ms")).lookupCacheTtl());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> StandaloneConfig.from(new String[0],
+                Map.of("UPLOADKIT_LOOKUP_CACHE_TTL", "2m"))).getMessage().startsWith("UPLOADKIT_LOOKUP_CACHE_TTL:"));
+    }
+
+    @Test
     void readsTheOutboundAllowListAndImportSettings() {
         StandaloneConfig defaults = StandaloneConfig.from(new String[0], Map.of());
         assertEquals(dev.uploadkit.core.net.OutboundPolicy.defaults(), defaults.outboundPolicy());

@@ -3,6 +3,7 @@ package dev.uploadkit.core.auth;
 import dev.uploadkit.core.ErrorCode;
 import dev.uploadkit.core.IdSource;
 import dev.uploadkit.core.UploadException;
+import dev.uploadkit.core.internal.LookupCache;
 import dev.uploadkit.core.limits.Plan;
 import dev.uploadkit.core.limits.Plans;
 
@@ -11,6 +12,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.EnumSet;
@@ -25,7 +27,13 @@ import java.util.UUID;
  *
  * <p>A key reads {@code uk_<12 chars>_<32 chars>}; the first part is its stored, public prefix, the whole key
  * is stored only as a SHA-256 hash (keys carry 190 random bits, so a fast hash is enough) and compared in
- * constant time. Thread-safe.
+ * constant time.
+ *
+ * <p>Keys (by prefix) and projects (for {@link #planOf}) are kept in memory for a short time, {@link
+ * #DEFAULT_LOOKUP_TTL} unless configured, so that a request does not read them from the database each time. A change
+ * made through this service (revoking a key, changing or deleting a project) applies at once on this instance; one
+ * made through another instance on the same database applies here once the entry expires. An unknown key is never
+ * kept, so a key created elsewhere works at once. Thread-safe.
  */
 public final class AccessService {
     /** Plans every service knows; hosts may configure more ({@link Plans}). */
@@ -37,12 +45,18 @@ public final class AccessService {
     private static final int MAX_NAME = 100;
     private static final int MIN_IMPORTED_LENGTH = 24;
     private static final int MAX_IMPORTED_LENGTH = 256;
+    private static final int MAX_CACHED = 10_000;
+
+    /** How long a key or a project's plan read from the store is used before it is read again, unless configured. */
+    public static final Duration DEFAULT_LOOKUP_TTL = Duration.ofSeconds(3);
 
     private final ProjectStore store;
     private final Clock clock;
     private final IdSource ids;
     private final Plans plans;
     private final SecureRandom random = new SecureRandom();
+    private final LookupCache<String, Optional<ApiKey>> keysByPrefix;
+    private final LookupCache<UUID, Project> projectsById;
 
     /** Knows the plans named; those that are not default plans have no limits. */
     public AccessService(ProjectStore store, Clock clock, IdSource ids, Set<String> plans) {
@@ -51,10 +65,26 @@ public final class AccessService {
     }
 
     public AccessService(ProjectStore store, Clock clock, IdSource ids, Plans plans) {
+        this(store, clock, ids, plans, DEFAULT_LOOKUP_TTL);
+    }
+
+    /**
+     * Like {@link #AccessService(ProjectStore, Clock, IdSource, Plans)}, keeping keys and plans read from the store
+     * for {@code lookupTtl} (zero: read them on every request).
+     *
+     * @throws IllegalArgumentException if {@code lookupTtl} is negative
+     */
+    public AccessService(ProjectStore store, Clock clock, IdSource ids, Plans plans, Duration lookupTtl) {
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.ids = Objects.requireNonNull(ids, "ids");
         this.plans = Objects.requireNonNull(plans, "plans");
+        if (lookupTtl == null || lookupTtl.isNegative()) {
+            throw new IllegalArgumentException("lookupTtl: must be zero or positive, was " + lookupTtl
+                    + "; use for example " + DEFAULT_LOOKUP_TTL);
+        }
+        this.keysByPrefix = new LookupCache<>(lookupTtl, MAX_CACHED);
+        this.projectsById = new LookupCache<>(lookupTtl, MAX_CACHED);
     }
 
     public static AccessService create(ProjectStore store) {
@@ -63,8 +93,16 @@ public final class AccessService {
 
     /** Returns a service that knows {@code plans}, for example {@code Plans.defaultsWith("business:5000000:5000")}. */
     public static AccessService create(ProjectStore store, Plans plans) {
+        return create(store, plans, DEFAULT_LOOKUP_TTL);
+    }
+
+    /**
+     * Returns a service that knows {@code plans} and uses keys and plans read from the store for {@code lookupTtl}
+     * (zero: reads them on every request).
+     */
+    public static AccessService create(ProjectStore store, Plans plans, Duration lookupTtl) {
         Clock clock = Clock.systemUTC();
-        return new AccessService(store, clock, IdSource.timeOrdered(clock), plans);
+        return new AccessService(store, clock, IdSource.timeOrdered(clock), plans, lookupTtl);
     }
 
     /** Returns the plans projects may be on. */
@@ -73,13 +111,13 @@ public final class AccessService {
     }
 
     /**
-     * Returns the plan the project is on now, read from the store on every call so that a change applies at once.
-     * A project whose plan is no longer configured has no limits.
+     * Returns the plan the project is on: at once after a change through this service, within the lookup TTL after
+     * one through another instance. A project whose plan is no longer configured has no limits.
      *
      * @throws UploadException {@code NOT_FOUND} for an unknown project
      */
     public Plan planOf(UUID projectId) {
-        String name = project(projectId).plan();
+        String name = projectsById.get(projectId, this::project).plan();
         return plans.find(name).orElseGet(() -> new Plan(name, 0, 0));
     }
 
@@ -104,7 +142,9 @@ public final class AccessService {
         Project current = project(id);
         Project next = new Project(id, name == null ? current.name() : checkName(name),
                 plan == null ? current.plan() : checkPlan(plan), current.createdAt());
-        if (!store.updateProject(next)) {
+        boolean updated = store.updateProject(next);
+        projectsById.invalidate(id);
+        if (!updated) {
             throw UploadException.notFound("Project");
         }
         return next;
@@ -112,7 +152,10 @@ public final class AccessService {
 
     /** Deletes a project and its keys; {@code CONFLICT} while it holds files, {@code NOT_FOUND} if unknown. */
     public void deleteProject(UUID id) {
-        if (!store.deleteProject(id)) {
+        boolean deleted = store.deleteProject(id);
+        projectsById.invalidate(id);
+        keysByPrefix.invalidateIf((prefix, key) -> key.isPresent() && key.get().projectId().equals(id));
+        if (!deleted) {
             throw UploadException.notFound("Project");
         }
     }
@@ -156,6 +199,7 @@ public final class AccessService {
             if (existing.get().isRevoked()) {
                 // A configured key always works after start, even if someone revoked it meanwhile.
                 store.reinstateKey(existing.get().id());
+                keysByPrefix.invalidate(prefix);
                 return store.findKeyByPrefix(prefix).orElseThrow();
             }
             return existing.get();
@@ -172,21 +216,24 @@ public final class AccessService {
 
     /** Revokes a live key of the project; {@code NOT_FOUND} otherwise. */
     public void revokeKey(UUID projectId, UUID keyId) {
-        if (!store.revokeKey(projectId, keyId, now())) {
+        boolean revoked = store.revokeKey(projectId, keyId, now());
+        keysByPrefix.invalidateIf((prefix, key) -> key.isPresent() && key.get().id().equals(keyId));
+        if (!revoked) {
             throw UploadException.notFound("API key");
         }
     }
 
     /**
      * Returns the caller a presented key stands for, or empty for a malformed, unknown or revoked key.
-     * The time taken does not depend on how much of a known prefix's key matched.
+     * The time taken does not depend on how much of a known prefix's key matched. A key revoked through this
+     * service fails at once; one revoked through another instance fails within the lookup TTL.
      */
     public Optional<Principal> authenticate(String presented) {
         if (presented == null) {
             return Optional.empty();
         }
         return prefixOf(presented)
-                .flatMap(store::findKeyByPrefix)
+                .flatMap(prefix -> keysByPrefix.get(prefix, store::findKeyByPrefix, Optional::isPresent))
                 .filter(k -> MessageDigest.isEqual(k.keyHash(), hash(presented)))
                 .filter(k -> !k.isRevoked())
                 .map(k -> new Principal(k.projectId(), k.id(), k.permissions(), k.admin()));

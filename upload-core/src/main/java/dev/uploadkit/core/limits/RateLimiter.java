@@ -1,5 +1,8 @@
 package dev.uploadkit.core.limits;
 
+import dev.uploadkit.core.jobs.RecurringJob;
+
+import java.time.Duration;
 import java.util.UUID;
 
 /**
@@ -10,6 +13,8 @@ import java.util.UUID;
  * does not look up plans, set headers or refuse requests: it only counts and reports.
  */
 public interface RateLimiter {
+    /** The name of the job that deletes the counts of past months ({@link #purgeJob}). */
+    String PURGE_JOB = "uploadkit-rate-limit-purge";
 
     /**
      * Takes one request from the project's allowance under {@code plan}, or reports why it cannot. A refused
@@ -19,4 +24,20 @@ public interface RateLimiter {
      * @throws dev.uploadkit.core.UploadException {@code SERVICE_UNAVAILABLE} if the shared store cannot be reached
      */
     RateDecision acquire(UUID projectId, Plan plan);
+
+    /**
+     * Deletes what the limiter keeps of months before the current one (UTC, by its clock), which no request reads
+     * again; returns how many projects' months it deleted. Safe to repeat and to run on several instances at once.
+     * The default keeps nothing and deletes nothing.
+     *
+     * @throws dev.uploadkit.core.UploadException {@code SERVICE_UNAVAILABLE} if the shared store cannot be reached
+     */
+    default long purgePastMonths() {
+        return 0;
+    }
+
+    /** Returns a job running {@link #purgePastMonths()} every {@code interval}, for a job runner. */
+    default RecurringJob purgeJob(Duration interval) {
+        return RecurringJob.of(PURGE_JOB, interval, this::purgePastMonths);
+    }
 }

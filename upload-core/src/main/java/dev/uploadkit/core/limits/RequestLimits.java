@@ -8,8 +8,9 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * Applies each project's plan to its requests: looks the plan up (on every request, so a change through
- * {@code admin/projects/{id}} applies at once) and counts the request with the {@link RateLimiter}. Thread-safe.
+ * Applies each project's plan to its requests: looks the plan up ({@link AccessService#planOf}: kept for its lookup
+ * TTL, and a change through {@code admin/projects/{id}} on this instance applies at once) and counts the request with
+ * the {@link RateLimiter}. Thread-safe.
  */
 public final class RequestLimits {
     private final RateLimiter limiter;

@@ -18,6 +18,10 @@ import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 
 import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,13 +45,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * by the other. Concurrent requests for one bucket on this instance are merged into one database round trip
  * (Bucket4j's batching), which is what keeps the limiter cheap under load. When a project's plan changes, the
  * month's bucket gets the new limits with what it used so far kept ({@link TokensInheritanceStrategy#ADDITIVE}).
+ * Rows of past months are deleted by {@link #purgePastMonths()}: their ids sort before the current month's.
  */
 public final class BucketRateLimiter implements RateLimiter {
     private static final String TABLE = "rate_limit_buckets";
     private static final Duration MINUTE = Duration.ofMinutes(1);
     /** Longer than any month: the quota is never refilled within its bucket's month. */
     private static final Duration NEVER = Duration.ofDays(3660);
+    private static final int PURGE_CHUNK = 1_000;
 
+    private final DataSource dataSource;
     private final ProxyManager<String> buckets;
     private final Clock clock;
     private final Map<String, Known> known = new ConcurrentHashMap<>();
@@ -56,7 +63,7 @@ public final class BucketRateLimiter implements RateLimiter {
     }
 
     public BucketRateLimiter(DataSource dataSource, Vendor vendor, Clock clock) {
-        Objects.requireNonNull(dataSource, "dataSource");
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.clock = Objects.requireNonNull(clock, "clock");
         TimeMeter meter = new TimeMeter() {
             @Override
@@ -111,6 +118,41 @@ public final class BucketRateLimiter implements RateLimiter {
         }
         return new RateDecision(RateDecision.Outcome.RATE_LIMITED, limit, 0, nextMinute,
                 Duration.between(now, nextMinute));
+    }
+
+    /** Deletes the buckets of past months in chunks, each its own short statement (ids start with yyyy-MM). */
+    @Override
+    public long purgePastMonths() {
+        String currentMonth = YearMonth.from(clock.instant().atOffset(ZoneOffset.UTC)).toString();
+        long deleted = 0;
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT id FROM " + TABLE
+                     + " WHERE id < ? ORDER BY id LIMIT " + PURGE_CHUNK);
+             PreparedStatement delete = c.prepareStatement("DELETE FROM " + TABLE + " WHERE id < ? AND id <= ?")) {
+            while (true) {
+                select.setString(1, currentMonth);
+                String last = null;
+                int found = 0;
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        last = rs.getString(1);
+                        found++;
+                    }
+                }
+                if (found == 0) {
+                    return deleted;
+                }
+                delete.setString(1, currentMonth);
+                delete.setString(2, last);
+                deleted += delete.executeUpdate();
+                if (found < PURGE_CHUNK) {
+                    return deleted;
+                }
+            }
+        } catch (SQLException e) {
+            throw new UploadException(ErrorCode.SERVICE_UNAVAILABLE, "The rate limiter's database cannot be reached.",
+                    e);
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.uploadkit.jdbc.limits;
 
+import dev.uploadkit.core.jobs.JobRunner;
 import dev.uploadkit.core.limits.Plan;
 import dev.uploadkit.core.limits.RateDecision;
 import dev.uploadkit.core.limits.RateDecision.Outcome;
@@ -14,10 +15,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,10 +28,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The Bucket4j limiter on each database: two limiters (as two instances would hold) on one database share a
  * project's burst and monthly quota; minutes and months roll over by an injected clock; a plan change keeps what the
- * month used.
+ * month used; the buckets of past months are purged by the job runner.
  */
 class RateLimiterTest {
     private static final Plan TINY = new Plan("tiny", 15, 10);
+    private static final String BUCKET_IDS = "SELECT id FROM rate_limit_buckets";
 
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
@@ -127,4 +131,38 @@ class RateLimiterTest {
         }
         assertTrue(pool.isShutdown());
     }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void theJobRunnerPurgesTheBucketsOfPastMonthsOnly(TestDatabases.Kind kind) throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-20T10:00:00Z"));
+        Plan monthly = new Plan("monthly", 15, 0);
+        try (TestDatabase db = kind.open()) {
+            RateLimiter limiter = db.database().rateLimiter(clock);
+            UUID a = UUID.randomUUID();
+            UUID b = UUID.randomUUID();
+            limiter.acquire(a, monthly);
+            limiter.acquire(b, monthly);
+            clock.advance(Duration.ofDays(15));
+            limiter.acquire(a, monthly);
+            clock.advance(Duration.ofDays(30));
+            limiter.acquire(b, monthly);
+            assertEquals(Set.of("2026-01:" + a, "2026-01:" + b, "2026-02:" + a, "2026-03:" + b),
+                    db.strings(BUCKET_IDS));
+
+            try (JobRunner runner = db.database().jobRunner("purger", Duration.ofMillis(50))) {
+                runner.start(List.of(limiter.purgeJob(Duration.ofMillis(50))));
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (db.strings(BUCKET_IDS).size() > 1 && System.nanoTime() < deadline) {
+                    LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+                }
+            }
+            assertEquals(Set.of("2026-03:" + b), db.strings(BUCKET_IDS), "only the current month's bucket is left");
+            RateDecision next = limiter.acquire(b, monthly);
+            assertEquals(Outcome.ALLOWED, next.outcome());
+            assertEquals(13, next.remaining(), "the current month kept its count");
+            assertEquals(0, limiter.purgePastMonths(), "nothing more to delete");
+        }
+    }
+
 }

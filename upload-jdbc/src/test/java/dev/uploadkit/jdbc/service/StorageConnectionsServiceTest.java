@@ -24,11 +24,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -38,7 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Storage connections through {@link UploadService#storage()} on every database: events through the outbox, uploads
- * routed to the project's default, and master-key rotation re-sealing every secret.
+ * routed to the project's default (read again at once by the instance that changed it, within the lookup TTL by
+ * others), and master-key rotation re-sealing every secret.
  */
 class StorageConnectionsServiceTest {
     @TempDir
@@ -63,8 +66,12 @@ class StorageConnectionsServiceTest {
     }
 
     private UploadService service(StorageSettings settings) {
+        return service(settings, Duration.ofSeconds(3));
+    }
+
+    private UploadService service(StorageSettings settings, Duration lookupCacheTtl) {
         UploadService service = UploadService.builder().catalog(db.catalog()).store(store).webhookSink(received::add)
-                .storageSettings(settings).build();
+                .storageSettings(settings).lookupCacheTtl(lookupCacheTtl).build();
         services.add(service);
         return service;
     }
@@ -106,6 +113,40 @@ class StorageConnectionsServiceTest {
         assertEquals(fs.id(), connected.get(0).storage().id());
         assertEquals(project, connected.get(0).projectId());
         assertEquals("filesystem", connected.get(0).storage().provider());
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void aNewDefaultAppliesAtOnceWhereItWasMadeAndWithinTheTtlOnAnotherInstance(TestDatabases.Kind kind) {
+        UUID project = open(kind);
+        StorageSettings settings = StorageSettings.defaults().withFilesystemRoots(List.of(roots));
+        UploadService a = service(settings, Duration.ofHours(1));
+        UploadService b = service(settings, Duration.ofMillis(300));
+        UploadService c = service(settings, Duration.ofHours(1));
+        for (UploadService s : List.of(a, b, c)) {
+            assertEquals("local", upload(s, project, "before.txt"), "no connection yet: the server's store");
+        }
+        StorageConnection fs = a.storage().add(project, new StorageRequest("disk", "filesystem", null, null, "media",
+                null, null, null, null, true));
+        assertEquals(fs.storageId(), upload(a, project, "a.txt"), "at once on the instance that made it");
+        assertEquals("local", upload(c, project, "c.txt"), "another instance keeps what it read for its TTL");
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        String onB = upload(b, project, "b.txt");
+        while (!onB.equals(fs.storageId()) && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+            onB = upload(b, project, "b.txt");
+        }
+        assertEquals(fs.storageId(), onB, "within the TTL on another instance");
+
+        StorageConnection other = a.storage().add(project, new StorageRequest("disk 2", "filesystem", null, null,
+                "other", null, null, null, null, false));
+        a.storage().makeDefault(project, other.id());
+        assertEquals(other.storageId(), upload(a, project, "a2.txt"), "a changed default, at once");
+    }
+
+    private static String upload(UploadService service, UUID project, String name) {
+        return service.upload(UploadRequest.of(project, name), new ByteArrayInputStream(name.getBytes()))
+                .storageId();
     }
 
     @ParameterizedTest

@@ -6,6 +6,12 @@ import dev.uploadkit.core.testing.CatalogFixture;
 import dev.uploadkit.jdbc.UploadkitDatabase;
 
 import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -49,6 +55,18 @@ public final class TestDatabase implements CatalogFixture {
     /** Returns the database's data source, for direct SQL in tests. */
     public DataSource dataSource() {
         return database.dataSource();
+    }
+
+    /** Returns the first column of every row {@code sql} selects, as text, for checks of rows the API never shows. */
+    public Set<String> strings(String sql) throws SQLException {
+        Set<String> values = new TreeSet<>();
+        try (Connection c = dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+        }
+        return values;
     }
 
     /** Returns a JDBC URL reaching the same, already migrated database (e.g. for Spring properties). */

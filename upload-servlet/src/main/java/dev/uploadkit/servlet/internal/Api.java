@@ -21,7 +21,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The servlet's request pipeline, as steps around the handlers: record (the request log, when configured) →
- * answer failures ({@link ErrorResponder}) → route → authenticate and authorise → limit (when configured) → handle.
+ * answer failures ({@link ErrorResponder}) → authenticate → limit (when configured) → route → authorise → handle.
+ * Authenticating and limiting before routing makes a request of a known caller to an unknown route (404, 405) count
+ * against its project's plan and show in its log like any other.
  */
 public final class Api {
     private static final Logger LOG = LoggerFactory.getLogger(Api.class);
@@ -70,11 +72,12 @@ public final class Api {
             new UsageHandler(settings.requestLog().store(), settings.uploads(), settings.clock()).register(router);
         }
         steps.add(this::answerFailures);
-        steps.add(this::route);
-        steps.add(this::authorize);
+        steps.add(this::authenticate);
         if (settings.limits() != null) {
             steps.add(new LimitStep(settings.limits()));
         }
+        steps.add(this::route);
+        steps.add(this::authorize);
     }
 
     /** Returns every route as {@code METHOD pattern}, e.g. {@code GET files/{uuid}}, in registration order. */
@@ -141,12 +144,16 @@ public final class Api {
         next.proceed(exchange);
     }
 
+    /** Finds the caller, if the request names one; a key that is presented but unknown or revoked is refused. */
+    private void authenticate(Exchange exchange, Step.Chain next) throws IOException {
+        settings.authenticator().authenticate(exchange.request()).ifPresent(exchange::principal);
+        next.proceed(exchange);
+    }
+
     private void authorize(Exchange exchange, Step.Chain next) throws IOException {
         Access access = exchange.route().access();
-        Optional<Principal> principal = settings.authenticator().authenticate(exchange.request());
-        principal.ifPresent(exchange::principal);
         if (access.authenticated()) {
-            check(principal, access);
+            check(exchange.optionalPrincipal(), access);
         }
         next.proceed(exchange);
     }

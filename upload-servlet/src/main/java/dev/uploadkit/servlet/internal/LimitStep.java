@@ -11,7 +11,8 @@ import java.io.IOException;
 import java.util.Optional;
 
 /**
- * Counts every request of an authenticated caller against its project's plan before the handler runs. Sets
+ * Counts every request of an authenticated caller against its project's plan before it is routed (so requests to
+ * unknown routes count too) and before the handler runs. Sets
  * {@code X-RateLimit-Limit}, {@code X-RateLimit-Remaining} and {@code X-RateLimit-Reset} (Unix seconds) on the
  * response, whatever it turns out to be; refuses a spent minute with {@code 429 RATE_LIMITED} and a spent month
  * with {@code 403 QUOTA_EXCEEDED}, both with {@code Retry-After} in seconds. A project on an unlimited plan and a

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 
 /**
  * The pipeline's outermost step: hands every request of a known project to the request log once it is answered
- * (errors included), without waiting for the log. Records the path with query secrets redacted, the key's id and
+ * (errors included, and requests of a valid key to unknown routes), without waiting for the log. Records the path with query secrets redacted, the key's id and
  * public prefix (never the key), the client address ({@code X-Forwarded-For} believed only from trusted proxies), and
  * the bytes of an upload or download for the usage roll-ups. A signed or public download, which carries no key, is
  * counted for the project its token or {@code project} parameter names.

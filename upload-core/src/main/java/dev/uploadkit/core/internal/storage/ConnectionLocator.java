@@ -1,6 +1,7 @@
 package dev.uploadkit.core.internal.storage;
 
 import dev.uploadkit.core.catalog.Catalog;
+import dev.uploadkit.core.internal.LookupCache;
 import dev.uploadkit.core.internal.store.FixedStores;
 import dev.uploadkit.core.storage.StorageConnection;
 import dev.uploadkit.core.store.FileStore;
@@ -8,6 +9,7 @@ import dev.uploadkit.core.store.StoreLocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -22,6 +24,9 @@ import java.util.concurrent.ConcurrentMap;
  * time it is needed and kept; a lookup that finds the connection changed since (its {@code updated_at}) opens it again
  * and closes the old one, and one that finds it gone closes it. Every store opened here is closed by {@link #close()};
  * the configured ones stay the host's.
+ *
+ * <p>Each project's default connection (or that it has none) is read once per {@code defaultTtl}, not on every upload:
+ * a change through {@link #changed} applies at once, one made by another instance within the TTL.
  */
 public final class ConnectionLocator implements StoreLocator {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionLocator.class);
@@ -33,12 +38,14 @@ public final class ConnectionLocator implements StoreLocator {
     private final FixedStores configured;
     private final ConnectionStores factory;
     private final ConcurrentMap<UUID, Opened> opened = new ConcurrentHashMap<>();
+    private final LookupCache<UUID, Optional<StorageConnection>> defaults;
     private volatile boolean closed;
 
-    public ConnectionLocator(Catalog catalog, FixedStores configured, ConnectionStores factory) {
+    public ConnectionLocator(Catalog catalog, FixedStores configured, ConnectionStores factory, Duration defaultTtl) {
         this.catalog = catalog;
         this.configured = configured;
         this.factory = factory;
+        this.defaults = new LookupCache<>(defaultTtl, 10_000);
     }
 
     @Override
@@ -61,21 +68,22 @@ public final class ConnectionLocator implements StoreLocator {
 
     @Override
     public FileStore defaultFor(UUID projectId) {
-        return catalog.inTransaction(tx -> tx.storage().findDefault(projectId)).map(this::storeOf)
-                .orElseGet(() -> configured.defaultFor(projectId));
+        return defaults.get(projectId, p -> catalog.inTransaction(tx -> tx.storage().findDefault(p)))
+                .map(this::storeOf).orElseGet(() -> configured.defaultFor(projectId));
     }
 
-    /** Returns the open store of {@code connection}, opening it if it is not open or has changed since. */
+    /** Returns the open store of {@code connection}, opening it if it is not open or is older than it. */
     public FileStore storeOf(StorageConnection connection) {
         if (closed) {
             throw new IllegalStateException("The store locator is closed.");
         }
         Opened current = opened.get(connection.id());
-        if (current != null && current.version().equals(connection.updatedAt())) {
+        // A connection read earlier than the open store's (a cached default) gets the newer store, not a reopen.
+        if (current != null && !current.version().isBefore(connection.updatedAt())) {
             return current.store();
         }
         return opened.compute(connection.id(), (id, old) -> {
-            if (old != null && old.version().equals(connection.updatedAt())) {
+            if (old != null && !old.version().isBefore(connection.updatedAt())) {
                 return old;
             }
             if (old != null) {
@@ -83,6 +91,15 @@ public final class ConnectionLocator implements StoreLocator {
             }
             return new Opened(connection.updatedAt(), factory.open(connection));
         }).store();
+    }
+
+    /**
+     * Tells the locator a connection of the project was added, changed or removed (once committed): closes its store
+     * if it is open and reads the project's default again.
+     */
+    public void changed(UUID projectId, UUID connectionId) {
+        defaults.invalidate(projectId);
+        evict(connectionId);
     }
 
     /** Closes the store of this connection if it is open (after it was changed or removed). */

@@ -102,7 +102,7 @@ public final class Connections {
     public StorageConnection add(UUID projectId, StorageRequest request) {
         Objects.requireNonNull(request, "request");
         StorageConnection connection = specs.create(ids.next(), projectId, request, clock.get());
-        return catalog.inTransaction(tx -> {
+        catalog.inTransaction(tx -> {
             if (connection.isDefault()) {
                 tx.storage().clearDefault(projectId, null);
             }
@@ -110,6 +110,8 @@ public final class Connections {
             events.append(tx, EventType.STORAGE_CONNECTED, summary(connection));
             return connection;
         });
+        locator.changed(projectId, connection.id());
+        return connection;
     }
 
     /**
@@ -136,7 +138,7 @@ public final class Connections {
             tx.storage().update(next);
             return next;
         });
-        locator.evict(id);
+        locator.changed(projectId, id);
         publicUrls.remove(id);
         return saved;
     }
@@ -157,7 +159,7 @@ public final class Connections {
             events.append(tx, EventType.STORAGE_DISCONNECTED, summary(locked));
             return null;
         });
-        locator.evict(id);
+        locator.changed(projectId, id);
     }
 
     /** Makes the connection the project's default: uploads go there unless they name another storage. */
@@ -170,7 +172,7 @@ public final class Connections {
             tx.storage().update(next);
             return next;
         });
-        locator.evict(id);
+        locator.changed(projectId, id);
         return saved;
     }
 
