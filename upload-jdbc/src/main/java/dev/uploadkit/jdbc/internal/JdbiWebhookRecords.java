@@ -132,6 +132,26 @@ final class JdbiWebhookRecords implements WebhookRecords {
     }
 
     @Override
+    public List<StoredSecret> storedSecrets(UUID after, int limit) {
+        return tx.run(h -> {
+            var query = h.createQuery("SELECT id, secret FROM webhooks" + (after == null ? "" : " WHERE id > :after")
+                    + " ORDER BY id LIMIT :limit").bind("limit", limit);
+            if (after != null) {
+                query.bind("after", vendor.uuid(after));
+            }
+            return query.map((rs, ctx) -> new StoredSecret(vendor.uuid(rs, "id"), rs.getString("secret"))).list();
+        });
+    }
+
+    @Override
+    public boolean replaceSecret(UUID id, String expected, String replacement) {
+        return tx.run(h -> h.createUpdate("UPDATE webhooks SET secret = :replacement WHERE id = :id"
+                        + " AND secret = :expected")
+                .bind("id", vendor.uuid(id)).bind("expected", expected).bind("replacement", replacement)
+                .execute()) == 1;
+    }
+
+    @Override
     public void enqueue(List<NewDelivery> deliveries) {
         if (deliveries.isEmpty()) {
             return;

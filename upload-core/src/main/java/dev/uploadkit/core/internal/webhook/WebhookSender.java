@@ -22,10 +22,12 @@ public final class WebhookSender {
 
     private final OutboundHttp http;
     private final Supplier<Instant> clock;
+    private final WebhookSecrets secrets;
 
-    public WebhookSender(OutboundHttp http, Supplier<Instant> clock) {
+    public WebhookSender(OutboundHttp http, Supplier<Instant> clock, WebhookSecrets secrets) {
         this.http = http;
         this.clock = clock;
+        this.secrets = secrets;
     }
 
     /**
@@ -45,8 +47,18 @@ public final class WebhookSender {
         }
     }
 
-    /** POSTs {@code payload} as delivery {@code deliveryId} of {@code event}; never throws for the receiver's faults. */
-    public Result send(UUID deliveryId, URI url, String secret, String event, String payload) {
+    /**
+     * POSTs {@code payload} as delivery {@code deliveryId} of {@code event}, signed with webhook {@code webhookId}'s
+     * secret as stored ({@link WebhookSecrets}); never throws for the receiver's faults. A secret that does not open
+     * (sealed under a master key this instance lacks) is a failed attempt that sends nothing.
+     */
+    public Result send(UUID deliveryId, UUID webhookId, URI url, String storedSecret, String event, String payload) {
+        String secret;
+        try {
+            secret = secrets.open(webhookId, storedSecret);
+        } catch (IllegalArgumentException e) {
+            return new Result(null, 0, truncate("SECRET_UNAVAILABLE: " + e.getMessage()));
+        }
         byte[] body = payload.getBytes(StandardCharsets.UTF_8);
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
