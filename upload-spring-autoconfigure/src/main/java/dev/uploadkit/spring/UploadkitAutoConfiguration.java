@@ -11,6 +11,7 @@ import dev.uploadkit.core.auth.AccessService;
 import dev.uploadkit.core.auth.AdminBootstrap;
 import dev.uploadkit.core.event.WebhookSink;
 import dev.uploadkit.core.jobs.BackgroundWork;
+import dev.uploadkit.core.storage.SecretBox;
 import dev.uploadkit.core.store.FileStore;
 import dev.uploadkit.core.store.JcloudsFileStore;
 import dev.uploadkit.jdbc.UploadkitDatabase;
@@ -70,7 +71,7 @@ import java.util.List;
         "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration"}) // Spring Boot 4
 @ConditionalOnClass(UploadService.class)
 @ConditionalOnProperty(prefix = "upload", name = "enabled", havingValue = "true", matchIfMissing = true)
-@EnableConfigurationProperties(UploadProperties.class)
+@EnableConfigurationProperties({UploadProperties.class, SecretsProperties.class})
 public final class UploadkitAutoConfiguration {
     /** The id of the store {@code upload.store.type=filesystem} makes; uploads record it as their storage id. */
     public static final String FILESYSTEM_STORE_ID = "local";
@@ -135,11 +136,25 @@ public final class UploadkitAutoConfiguration {
                 .build();
     }
 
+    // Plaintext secrets (rows from before sealing, or written without a master key) are sealed at startup.
     @Bean
     @ConditionalOnMissingBean
-    WebhookService uploadkitWebhookService(UploadProperties properties, UploadkitDatabase database) {
-        return WebhookService.builder().catalog(database.catalog())
-                .policy(OutboundPolicy.parse(properties.getOutboundAllow())).build();
+    WebhookService uploadkitWebhookService(UploadProperties properties, SecretsProperties secrets,
+                                           UploadkitDatabase database) {
+        WebhookService.Builder builder = WebhookService.builder().catalog(database.catalog())
+                .policy(OutboundPolicy.parse(properties.getOutboundAllow()));
+        SecretBox box = secrets.box();
+        if (box == null) {
+            LOG.warn("upload.secrets.master-key is not set: webhook signing secrets are kept in plaintext in the "
+                    + "database; set it (openssl rand -base64 32) to seal them");
+            return builder.build();
+        }
+        WebhookService webhooks = builder.secrets(box).build();
+        int sealed = webhooks.sealSecrets();
+        if (sealed > 0) {
+            LOG.info("Sealed {} webhook signing secrets under the current master key", sealed);
+        }
+        return webhooks;
     }
 
     // Started when created, closed before the service and the database it uses (Spring destroys dependents first).
