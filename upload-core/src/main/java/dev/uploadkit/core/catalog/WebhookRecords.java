@@ -56,9 +56,17 @@ public interface WebhookRecords {
     /**
      * Leases up to {@code limit} due deliveries of active webhooks until {@code leaseUntil}, oldest due first,
      * taking at most {@code room.get(webhookId)} (default {@code perWebhook}) of each webhook and none of a
-     * webhook whose room is 0.
+     * webhook whose room is 0. The lease names {@code holder}, the claiming instance (see {@link Instances}), so
+     * that {@link #releaseLeasesOfDeadInstances} can free it; {@code null} leaves it to run out.
      */
-    List<DueDelivery> claimDue(Instant now, Instant leaseUntil, int limit, int perWebhook, Map<UUID, Integer> room);
+    List<DueDelivery> claimDue(Instant now, Instant leaseUntil, int limit, int perWebhook, Map<UUID, Integer> room,
+                               String holder);
+
+    /**
+     * Frees the leases of pending deliveries whose holder has not shown a heartbeat since {@code aliveSince} (a
+     * crashed instance), so that they are claimed again now rather than when the lease runs out; returns how many.
+     */
+    int releaseLeasesOfDeadInstances(Instant aliveSince);
 
     /**
      * Records attempts, in order: each delivery's status, attempt count, next attempt and last result (a delivery

@@ -22,8 +22,8 @@ import java.util.function.Supplier;
 /**
  * Heartbeats of this instance, and the sweep that finishes off what crashed instances left: {@code processing}
  * uploads become {@code failed} with error {@code INTERRUPTED} and lose their partial bytes, {@code deleting} blobs
- * are removed, temporary files of cut-off writes are deleted, and unfinished multipart uploads that no write owns
- * are aborted.
+ * are removed, temporary files of cut-off writes are deleted, unfinished multipart uploads that no write owns
+ * are aborted, and the webhook deliveries they held leases on are freed for another instance to send.
  */
 public final class CrashSweep {
     private static final Logger LOG = LoggerFactory.getLogger(CrashSweep.class);
@@ -70,6 +70,8 @@ public final class CrashSweep {
                 failed++;
             }
         }
+        // Webhook deliveries a dead instance was sending go out again now, not when their leases run out.
+        int released = catalog.inTransaction(tx -> tx.webhooks().releaseLeasesOfDeadInstances(aliveSince));
         Instant old = now.minus(grace);
         // created_at of a deleting blob is when it was written, not when it was released: a blob released this
         // very moment may be listed, and then both this sweep and the releasing caller remove it, which is harmless.
@@ -93,10 +95,10 @@ public final class CrashSweep {
                 LOG.warn("Could not abort the stale multipart uploads of store {}", store.id(), e);
             }
         }
-        if (failed + deleting.size() + tempFiles + multipart > 0) {
+        if (failed + deleting.size() + tempFiles + multipart + released > 0) {
             LOG.info("Crash sweep: {} interrupted uploads failed, {} deleting blobs removed, {} temporary files "
-                    + "removed, {} unfinished multipart uploads aborted", failed, deleting.size(), tempFiles,
-                    multipart);
+                    + "removed, {} unfinished multipart uploads aborted, {} webhook deliveries of dead instances "
+                    + "released", failed, deleting.size(), tempFiles, multipart, released);
         }
         return new SweepResult(failed, deleting.size(), tempFiles);
     }

@@ -260,10 +260,20 @@ public final class WebhookService {
     }
 
     /**
-     * Returns a new dispatcher sending due deliveries; its owner starts and closes it (see {@code BackgroundWork}).
+     * Returns a new dispatcher sending due deliveries; its owner starts and closes it. A delivery it was sending
+     * when its process died is sent again once its lease runs out.
      */
     public WebhookDispatcher newDispatcher() {
-        return new WebhookDispatcher(catalog, sender, schedule, this::now, settings, deliveryExecutor);
+        return newDispatcher(null);
+    }
+
+    /**
+     * Returns a new dispatcher whose leases name {@code instanceId}, an instance that records heartbeats (see
+     * {@code BackgroundWork}, which runs one): when they stop, the crash sweep of any instance frees its leases,
+     * so what it was sending when it died is sent again without waiting for the lease to run out.
+     */
+    public WebhookDispatcher newDispatcher(String instanceId) {
+        return new WebhookDispatcher(catalog, sender, schedule, this::now, settings, deliveryExecutor, instanceId);
     }
 
     private URI checkedUrl(String url) {
@@ -405,8 +415,9 @@ public final class WebhookService {
 
         /**
          * How long a claimed delivery stays its sender's before another may take it (default 1 minute, at least
-         * twice the timeout). It is also how long a delivery that was being sent when its instance crashed waits
-         * before an instance sends it again.
+         * twice the timeout). It is also, at most, how long a delivery that was being sent when its instance crashed
+         * waits before an instance sends it again; the crash sweep frees it sooner, once the instance has missed its
+         * heartbeats for {@code UploadService.interruptedAfter()}.
          */
         public Builder lease(Duration value) {
             lease = positive("lease", value);
