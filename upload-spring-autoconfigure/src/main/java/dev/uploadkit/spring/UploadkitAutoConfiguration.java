@@ -11,6 +11,8 @@ import dev.uploadkit.core.auth.AccessService;
 import dev.uploadkit.core.auth.AdminBootstrap;
 import dev.uploadkit.core.event.WebhookSink;
 import dev.uploadkit.core.jobs.BackgroundWork;
+import dev.uploadkit.core.jobs.QueueDepth;
+import dev.uploadkit.core.webhook.DeliveryListener;
 import dev.uploadkit.core.storage.SecretBox;
 import dev.uploadkit.core.store.FileStore;
 import dev.uploadkit.core.store.JcloudsFileStore;
@@ -57,7 +59,8 @@ import java.util.List;
  *   <li>in a servlet web application, a {@link ServletRegistrationBean} mounting the {@link UploadServlet} at
  *       {@code upload.servlet-path}, telling every {@link RequestObserver} bean about each request, unless the
  *       application registers an {@code UploadServlet} itself;</li>
- *   <li>with Micrometer, meters {@code uploadkit.*} bound to the application's registry;</li>
+ *   <li>with Micrometer, meters {@code uploadkit.*} bound to the application's registry (requests, webhook
+ *       deliveries, queue depths); every {@link DeliveryListener} bean is told about each delivery attempt;</li>
  *   <li>with Actuator (Boot 3.5's {@code spring-boot-actuator} or Boot 4's {@code spring-boot-health}), a health
  *       indicator {@code uploadkit}: down, with a reason and no secret, when the catalog or the store is
  *       unreachable.</li>
@@ -83,6 +86,8 @@ public final class UploadkitAutoConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(UploadkitAutoConfiguration.class);
     private static final Duration HEARTBEAT = Duration.ofSeconds(10);
     private static final Duration JOB_POLLING = Duration.ofSeconds(10);
+    /** How long a reading of the queue depths serves metric scrapes before the database is asked again. */
+    private static final Duration QUEUE_DEPTH_MAX_AGE = Duration.ofSeconds(5);
 
     UploadkitAutoConfiguration() {
     }
@@ -140,9 +145,10 @@ public final class UploadkitAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     WebhookService uploadkitWebhookService(UploadProperties properties, SecretsProperties secrets,
-                                           UploadkitDatabase database) {
+                                           UploadkitDatabase database, ObjectProvider<DeliveryListener> listeners) {
         WebhookService.Builder builder = WebhookService.builder().catalog(database.catalog())
                 .policy(OutboundPolicy.parse(properties.getOutboundAllow()));
+        listeners.orderedStream().reduce(DeliveryListener::andThen).ifPresent(builder::listener);
         SecretBox box = secrets.box();
         if (box == null) {
             LOG.warn("upload.secrets.master-key is not set: webhook signing secrets are kept in plaintext in the "
@@ -232,8 +238,8 @@ public final class UploadkitAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        UploadkitMetrics uploadkitMetrics() {
-            return new UploadkitMetrics();
+        UploadkitMetrics uploadkitMetrics(UploadkitDatabase database) {
+            return new UploadkitMetrics(QueueDepth.of(database.catalog(), QUEUE_DEPTH_MAX_AGE));
         }
     }
 

@@ -76,6 +76,9 @@ public interface WebhookRecords {
      */
     void recordAttempts(List<Attempt> attempts, int maxFailuresInARow);
 
+    /** Returns how many deliveries are pending (due now or waiting for a retry), of every webhook. */
+    long countPending();
+
     /** Returns one page of the webhook's deliveries, newest first. */
     Page<WebhookDelivery> deliveries(UUID projectId, UUID webhookId, PageRequest page);
 

@@ -76,7 +76,7 @@ public final class WebhookService {
         this.outbound = OutboundHttp.builder().policy(b.policy).connectTimeout(min(b.timeout, Duration.ofSeconds(10)))
                 .totalTimeout(b.timeout).maxResponseBytes(1024 * 1024).userAgent("Uploadkit-Webhooks/1").build();
         this.secrets = new WebhookSecrets(b.secrets);
-        this.sender = new WebhookSender(outbound, this::now, secrets);
+        this.sender = new WebhookSender(outbound, this::now, secrets, b.listener);
         this.schedule = new RetrySchedule(b.retryDelays);
         this.settings = new WebhookDispatcher.Settings(b.concurrency, b.perWebhook, b.lease, b.pollInterval,
                 b.maxFailuresInARow);
@@ -168,8 +168,7 @@ public final class WebhookService {
     public WebhookDelivery redeliver(UUID projectId, UUID webhookId, UUID deliveryId) {
         DueDelivery d = catalog.inTransaction(tx -> tx.webhooks().delivery(projectId, webhookId, deliveryId))
                 .orElseThrow(() -> UploadException.notFound("Delivery"));
-        WebhookSender.Result result = sender.send(d.id(), d.webhookId(), d.url(), d.secret(), d.type().wireName(),
-                d.payload());
+        WebhookSender.Result result = sender.deliver(d);
         Instant now = now();
         RetrySchedule retries = d.status() == WebhookDelivery.Status.PENDING ? schedule : new RetrySchedule(List.of());
         Attempt recorded = WebhookDispatcher.attempt(d, result, retries, now);
@@ -342,8 +341,15 @@ public final class WebhookService {
         private ExecutorService executor;
         private Duration retention = Duration.ofDays(30);
         private SecretBox secrets;
+        private DeliveryListener listener = DeliveryListener.NONE;
 
         private Builder() {
+        }
+
+        /** Tells {@code value} about every delivery attempt (for metrics); default none. */
+        public Builder listener(DeliveryListener value) {
+            listener = Objects.requireNonNull(value, "listener");
+            return this;
         }
 
         /**

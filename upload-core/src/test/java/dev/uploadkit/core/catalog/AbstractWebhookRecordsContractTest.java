@@ -91,7 +91,9 @@ public abstract class AbstractWebhookRecordsContractTest extends CatalogTestSupp
     void aLeasedDeliveryIsNotClaimedAgainUntilItsLeaseRunsOut() {
         Webhook w = hook(project, true);
         List<UUID> ids = enqueue(w, 3, NOW);
+        assertEquals(3L, this.<Long>tx(tx -> tx.webhooks().countPending()));
         List<DueDelivery> first = claim(NOW.plusSeconds(1), 10, 10, Map.of());
+        assertEquals(3L, this.<Long>tx(tx -> tx.webhooks().countPending()), "leased ones are still pending");
         assertEquals(ids, first.stream().map(DueDelivery::id).toList(), "oldest due first");
         DueDelivery d = first.get(0);
         assertEquals(URI.create("https://example.com/h"), d.url());
@@ -99,7 +101,10 @@ public abstract class AbstractWebhookRecordsContractTest extends CatalogTestSupp
         assertEquals("{\"n\":0}", d.payload());
         assertNotNull(d.leaseToken());
         assertEquals(List.of(), claim(NOW.plusSeconds(2), 10, 10, Map.of()), "held by the first lease");
-        assertEquals(3, claim(NOW.plusSeconds(62), 10, 10, Map.of()).size(), "claimable once the lease ran out");
+        List<DueDelivery> again = claim(NOW.plusSeconds(62), 10, 10, Map.of());
+        assertEquals(3, again.size(), "claimable once the lease ran out");
+        run(tx -> tx.webhooks().recordAttempts(List.of(attempt(again.get(0), true, NOW.plusSeconds(63))), 20));
+        assertEquals(2L, this.<Long>tx(tx -> tx.webhooks().countPending()), "a delivered one is not pending");
     }
 
     @Test

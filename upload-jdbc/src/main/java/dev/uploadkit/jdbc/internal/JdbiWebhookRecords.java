@@ -217,6 +217,12 @@ final class JdbiWebhookRecords implements WebhookRecords {
     }
 
     @Override
+    public long countPending() {
+        return tx.run(h -> h.createQuery("SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'pending'")
+                .mapTo(Long.class).one());
+    }
+
+    @Override
     public int releaseLeasesOfDeadInstances(Instant aliveSince) {
         return tx.run(h -> h.createUpdate("UPDATE webhook_deliveries SET lease_token = NULL, lease_until = NULL,"
                         + " lease_holder = NULL WHERE lease_holder IS NOT NULL AND status = 'pending'"

@@ -276,8 +276,7 @@ public final class WebhookDispatcher implements AutoCloseable {
                 LOG.debug("{} waited too long for a sender; it is claimed again once its lease runs out", d.id());
                 return;
             }
-            WebhookSender.Result result = sender.send(d.id(), d.webhookId(), d.url(), d.secret(), d.type().wireName(),
-                    d.payload());
+            WebhookSender.Result result = sender.deliver(d);
             results.add(attempt(d, result, schedule, clock.get()));
             if (result.gone()) {
                 dropQueued(d.webhookId());
