@@ -56,6 +56,26 @@ public final class CrashSweep {
     }
 
     /**
+     * Frees the webhook delivery leases of instances with no heartbeat for {@code staleAfter}, so that what a dead
+     * instance was sending goes out again now rather than when the leases run out; returns how many. A failure is
+     * logged, not thrown: the leases then run out as usual.
+     */
+    public int releaseDeadLeases(Duration staleAfter) {
+        Instant aliveSince = clock.get().minus(staleAfter);
+        try {
+            int released = catalog.inTransaction(tx -> tx.webhooks().releaseLeasesOfDeadInstances(aliveSince));
+            if (released > 0) {
+                LOG.info("Freed {} webhook deliveries leased by instances without heartbeats since {}", released,
+                        aliveSince);
+            }
+            return released;
+        } catch (RuntimeException e) {
+            LOG.warn("Could not free the webhook deliveries of dead instances: {}", e.toString());
+            return 0;
+        }
+    }
+
+    /**
      * Runs one sweep: uploads whose instance has shown no heartbeat for {@code staleAfter}, then {@code deleting}
      * blobs and temporary files older than {@code grace}.
      */
@@ -71,7 +91,7 @@ public final class CrashSweep {
             }
         }
         // Webhook deliveries a dead instance was sending go out again now, not when their leases run out.
-        int released = catalog.inTransaction(tx -> tx.webhooks().releaseLeasesOfDeadInstances(aliveSince));
+        releaseDeadLeases(staleAfter);
         Instant old = now.minus(grace);
         // created_at of a deleting blob is when it was written, not when it was released: a blob released this
         // very moment may be listed, and then both this sweep and the releasing caller remove it, which is harmless.
@@ -95,10 +115,10 @@ public final class CrashSweep {
                 LOG.warn("Could not abort the stale multipart uploads of store {}", store.id(), e);
             }
         }
-        if (failed + deleting.size() + tempFiles + multipart + released > 0) {
+        if (failed + deleting.size() + tempFiles + multipart > 0) {
             LOG.info("Crash sweep: {} interrupted uploads failed, {} deleting blobs removed, {} temporary files "
-                    + "removed, {} unfinished multipart uploads aborted, {} webhook deliveries of dead instances "
-                    + "released", failed, deleting.size(), tempFiles, multipart, released);
+                    + "removed, {} unfinished multipart uploads aborted", failed, deleting.size(), tempFiles,
+                    multipart);
         }
         return new SweepResult(failed, deleting.size(), tempFiles);
     }

@@ -34,8 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A delivery leased by an instance that then died (a claim in the catalog naming an instance whose heartbeats
- * stopped, with an hour left on its lease) is freed by the crash sweep of a live instance and sent by its
- * dispatcher at once; a delivery leased by a live instance keeps its lease.
+ * stopped, with an hour left on its lease) is freed by the crash sweep of a live instance, and by its next heartbeat,
+ * and sent by its dispatcher at once; a delivery leased by a live instance keeps its lease.
  */
 class DeadInstanceLeaseTest {
     private TestDatabase db;
@@ -76,12 +76,15 @@ class DeadInstanceLeaseTest {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         UUID orphan = UUID.randomUUID();
         UUID held = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
         db.catalog().inTransaction(tx -> {
             tx.webhooks().enqueue(List.of(
                     new NewDelivery(orphan, hook.webhook().id(), project, UUID.randomUUID(),
                             EventType.UPLOAD_COMPLETED, "{\"n\":1}", now.minusSeconds(1)),
                     new NewDelivery(held, hook.webhook().id(), project, UUID.randomUUID(),
-                            EventType.UPLOAD_COMPLETED, "{\"n\":2}", now)));
+                            EventType.UPLOAD_COMPLETED, "{\"n\":2}", now),
+                    new NewDelivery(second, hook.webhook().id(), project, UUID.randomUUID(),
+                            EventType.UPLOAD_COMPLETED, "{\"n\":3}", now.plusMillis(1))));
             // An instance that was sending the first delivery when it died 5 minutes ago, its lease an hour long...
             tx.instances().heartbeat("dead-instance", now.minus(Duration.ofMinutes(5)));
             assertEquals(1, tx.webhooks().claimDue(now, now.plus(Duration.ofHours(1)), 1, 8, Map.of(),
@@ -94,19 +97,28 @@ class DeadInstanceLeaseTest {
         });
         assertEquals("dead-instance", leaseHolder(orphan));
 
-        uploads.heartbeat();
         uploads.sweepInterrupted(Duration.ofMinutes(10));
-        assertNull(leaseHolder(orphan), "the dead instance's lease is freed");
+        assertNull(leaseHolder(orphan), "the sweep frees the dead instance's lease");
         assertEquals("live-instance", leaseHolder(held), "a live instance keeps its lease");
+
+        Instant later = now.plusSeconds(1);
+        db.catalog().inTransaction(tx -> tx.webhooks().claimDue(later, later.plus(Duration.ofHours(1)), 2, 8,
+                Map.of(), "dead-instance"));
+        assertEquals("dead-instance", leaseHolder(second));
+        uploads.heartbeat();
+        assertNull(leaseHolder(second), "so does the next heartbeat of a live instance");
+        assertNull(leaseHolder(orphan));
+        assertEquals("live-instance", leaseHolder(held));
 
         dispatcher = webhooks.newDispatcher(uploads.instanceId());
         dispatcher.start();
-        assertTrue(await(() -> receiver.received().stream().anyMatch(r -> r.id().equals(orphan.toString())),
-                Duration.ofSeconds(20)), "delivered long before its lease would have run out");
-        assertTrue(receiver.received().get(0).signedWith(hook.secret()));
-        assertTrue(await(() -> "succeeded".equals(status(orphan)), Duration.ofSeconds(20)), "recorded");
-        assertEquals(List.of(orphan.toString()), receiver.received().stream().map(LoopbackReceiver.Received::id)
-                .toList(), "the live instance's delivery stays with it");
+        assertTrue(await(() -> "succeeded".equals(status(orphan)) && "succeeded".equals(status(second)),
+                Duration.ofSeconds(20)), "delivered long before their leases would have run out");
+        assertTrue(receiver.received().stream().allMatch(r -> r.signedWith(hook.secret())));
+        assertEquals(Set.of(orphan.toString(), second.toString()), receiver.received().stream()
+                .map(LoopbackReceiver.Received::id).collect(java.util.stream.Collectors.toSet()),
+                "the live instance's delivery stays with it");
+        assertEquals(2, receiver.received().size(), "each sent once");
     }
 
     private String leaseHolder(UUID delivery) throws Exception {
