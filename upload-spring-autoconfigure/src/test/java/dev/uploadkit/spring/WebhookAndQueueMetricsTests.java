@@ -1,6 +1,7 @@
 package dev.uploadkit.spring;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.uploadkit.core.ErrorCode;
 import dev.uploadkit.core.ImportRequest;
 import dev.uploadkit.core.UploadRequest;
 import dev.uploadkit.core.UploadService;
@@ -8,6 +9,7 @@ import dev.uploadkit.core.auth.AccessService;
 import dev.uploadkit.core.auth.Project;
 import dev.uploadkit.core.event.EventType;
 import dev.uploadkit.core.webhook.WebhookService;
+import dev.uploadkit.servlet.RequestOutcome;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.search.Search;
@@ -26,6 +28,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -34,8 +37,8 @@ import java.util.function.BooleanSupplier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The meters of webhook deliveries and of queue depths move as the work happens, with Micrometer present; without
- * it the auto-configuration still starts and webhooks still work.
+ * The meters of webhook deliveries and of queue depths move as the work happens, and rate-limit rejections are
+ * counted, with Micrometer present; without it the auto-configuration still starts and webhooks still work.
  */
 class WebhookAndQueueMetricsTests {
     @TempDir
@@ -112,6 +115,23 @@ class WebhookAndQueueMetricsTests {
             assertThat(uploads.deliverEvents()).isEqualTo(1);
             assertThat(await(() -> depth(registry, "events") == 0 && depth(registry, "webhook_deliveries") == 1,
                     Duration.ofSeconds(20))).as("relayed into one pending delivery").isTrue();
+        });
+    }
+
+    @Test
+    void rateLimitRejectionsAreCountedAsErrorsWithTheirCode() {
+        runner().withPropertyValues("upload.background-work=false").run(context -> {
+            MeterRegistry registry = new SimpleMeterRegistry();
+            UploadkitMetrics metrics = context.getBean(UploadkitMetrics.class);
+            metrics.bindTo(registry);
+            for (int i = 0; i < 3; i++) {
+                metrics.completed(new RequestOutcome("POST", RequestOutcome.UPLOAD_ROUTE, 429,
+                        Optional.of(ErrorCode.RATE_LIMITED), 0, Duration.ofMillis(1)));
+            }
+            assertThat(registry.get(UploadkitMetrics.ERRORS).tag("code", "RATE_LIMITED").tag("status", "429")
+                    .counter().count()).isEqualTo(3);
+            assertThat(registry.get(UploadkitMetrics.UPLOADS).tag("outcome", "client_error")
+                    .tag("error", "RATE_LIMITED").timer().count()).isEqualTo(3);
         });
     }
 
