@@ -7,6 +7,7 @@ import dev.uploadkit.core.event.EventType;
 import dev.uploadkit.core.internal.webhook.WebhookDispatcher;
 import dev.uploadkit.core.net.OutboundPolicy;
 import dev.uploadkit.core.store.JcloudsFileStore;
+import dev.uploadkit.core.testing.Poll;
 import dev.uploadkit.core.webhook.CreatedWebhook;
 import dev.uploadkit.core.webhook.WebhookService;
 import dev.uploadkit.jdbc.testing.TestDatabase;
@@ -25,8 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -112,7 +111,7 @@ class DeadInstanceLeaseTest {
 
         dispatcher = webhooks.newDispatcher(uploads.instanceId());
         dispatcher.start();
-        assertTrue(await(() -> "succeeded".equals(status(orphan)) && "succeeded".equals(status(second)),
+        assertTrue(Poll.until(() -> "succeeded".equals(status(orphan)) && "succeeded".equals(status(second)),
                 Duration.ofSeconds(20)), "delivered long before their leases would have run out");
         assertTrue(receiver.received().stream().allMatch(r -> r.signedWith(hook.secret())));
         assertEquals(Set.of(orphan.toString(), second.toString()), receiver.received().stream()
@@ -146,16 +145,5 @@ class DeadInstanceLeaseTest {
                 return rs.getString(1);
             }
         }
-    }
-
-    private static boolean await(BooleanSupplier condition, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            LockSupport.parkNanos(20_000_000);
-        }
-        return condition.getAsBoolean();
     }
 }
