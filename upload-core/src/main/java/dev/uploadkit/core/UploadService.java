@@ -405,11 +405,14 @@ public final class UploadService implements AutoCloseable {
     }
 
     /**
-     * Records that this instance is alive, so that a crash sweep leaves its {@code processing} uploads alone. A
-     * background job calls this every few seconds (see {@code BackgroundWork}).
+     * Records that this instance is alive, so that a crash sweep leaves its {@code processing} uploads alone, then
+     * frees the webhook delivery leases of instances with no heartbeat for {@link #interruptedAfter()}, so that what
+     * a crashed instance was sending goes out again within about that long. A background job calls this every few
+     * seconds (see {@code BackgroundWork}).
      */
     public void heartbeat() {
         sweep.heartbeat();
+        sweep.releaseDeadLeases(interruptedAfter);
     }
 
     /**

@@ -274,6 +274,8 @@ class StorageApiTest {
         TestServer.Tenant t = server.newTenant("secrets");
         String id = add(t.key(), s3Body("sealed", "bucket-s", "")).get("id").asText();
         server.send("POST", "storage/" + id + "/test", t.key(), null);
+        String webhookSecret = server.send("POST", "webhooks", t.key(), "{\"url\": \"https://93.184.215.14/hook\","
+                + " \"events\": [\"upload.completed\"]}").data().get("secret").asText();
         List<String> dump = new ArrayList<>();
         try (Connection c = server.database.dataSource().getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SCRIPT")) {
@@ -287,6 +289,8 @@ class StorageApiTest {
         String secret = s3.secretKey();
         assertFalse(all.contains(secret), "no plaintext secret in any table");
         assertFalse(all.contains(Base64.getEncoder().encodeToString(secret.getBytes())), "nor base64 of it");
+        assertTrue(webhookSecret.startsWith("whsec_"), webhookSecret);
+        assertFalse(all.contains(webhookSecret.substring("whsec_".length())), "no webhook signing secret either");
         assertNotNull(UUID.fromString(id));
     }
 

@@ -136,8 +136,12 @@ final class TestServer implements AutoCloseable {
         this.key = access.createKey(project.id(), "all", EnumSet.allOf(Permission.class), false).plaintext();
         this.adminKey = access.createKey(project.id(), "admin", EnumSet.allOf(Permission.class), true).plaintext();
 
+        WebhookService.Builder webhooks = WebhookService.builder().catalog(database.catalog()).clock(clock);
+        if (b.storageSettings != null && b.storageSettings.secrets() != null) {
+            webhooks.secrets(b.storageSettings.secrets());
+        }
         UploadServlet.Builder servlet = UploadServlet.builder().uploadService(uploads).accessService(access)
-                .webhookService(WebhookService.builder().catalog(database.catalog()).clock(clock).build())
+                .webhookService(webhooks.build())
                 .signingKey(SIGNING_KEY).clock(clock);
         if (b.authenticator != null) {
             servlet.authenticator(b.authenticator.apply(access));

@@ -12,6 +12,9 @@ import dev.uploadkit.core.limits.Plans;
 import dev.uploadkit.core.auth.AdminBootstrap;
 import dev.uploadkit.core.event.WebhookSink;
 import dev.uploadkit.core.jobs.BackgroundWork;
+import dev.uploadkit.core.jobs.QueueDepth;
+import dev.uploadkit.core.webhook.DeliveryListener;
+import dev.uploadkit.core.storage.SecretBox;
 import dev.uploadkit.core.store.FileStore;
 import dev.uploadkit.core.store.JcloudsFileStore;
 import dev.uploadkit.jdbc.UploadkitDatabase;
@@ -57,7 +60,8 @@ import java.util.List;
  *   <li>in a servlet web application, a {@link ServletRegistrationBean} mounting the {@link UploadServlet} at
  *       {@code upload.servlet-path}, telling every {@link RequestObserver} bean about each request, unless the
  *       application registers an {@code UploadServlet} itself;</li>
- *   <li>with Micrometer, meters {@code uploadkit.*} bound to the application's registry;</li>
+ *   <li>with Micrometer, meters {@code uploadkit.*} bound to the application's registry (requests, webhook
+ *       deliveries, queue depths); every {@link DeliveryListener} bean is told about each delivery attempt;</li>
  *   <li>with Actuator (Boot 3.5's {@code spring-boot-actuator} or Boot 4's {@code spring-boot-health}), a health
  *       indicator {@code uploadkit}: down, with a reason and no secret, when the catalog or the store is
  *       unreachable.</li>
@@ -71,7 +75,7 @@ import java.util.List;
         "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration"}) // Spring Boot 4
 @ConditionalOnClass(UploadService.class)
 @ConditionalOnProperty(prefix = "upload", name = "enabled", havingValue = "true", matchIfMissing = true)
-@EnableConfigurationProperties(UploadProperties.class)
+@EnableConfigurationProperties({UploadProperties.class, SecretsProperties.class})
 public final class UploadkitAutoConfiguration {
     /** The id of the store {@code upload.store.type=filesystem} makes; uploads record it as their storage id. */
     public static final String FILESYSTEM_STORE_ID = "local";
@@ -83,6 +87,8 @@ public final class UploadkitAutoConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(UploadkitAutoConfiguration.class);
     private static final Duration HEARTBEAT = Duration.ofSeconds(10);
     private static final Duration JOB_POLLING = Duration.ofSeconds(10);
+    /** How long a reading of the queue depths serves metric scrapes before the database is asked again. */
+    private static final Duration QUEUE_DEPTH_MAX_AGE = Duration.ofSeconds(5);
 
     UploadkitAutoConfiguration() {
     }
@@ -137,11 +143,26 @@ public final class UploadkitAutoConfiguration {
                 .build();
     }
 
+    // Plaintext secrets (rows from before sealing, or written without a master key) are sealed at startup.
     @Bean
     @ConditionalOnMissingBean
-    WebhookService uploadkitWebhookService(UploadProperties properties, UploadkitDatabase database) {
-        return WebhookService.builder().catalog(database.catalog())
-                .policy(OutboundPolicy.parse(properties.getOutboundAllow())).build();
+    WebhookService uploadkitWebhookService(UploadProperties properties, SecretsProperties secrets,
+                                           UploadkitDatabase database, ObjectProvider<DeliveryListener> listeners) {
+        WebhookService.Builder builder = WebhookService.builder().catalog(database.catalog())
+                .policy(OutboundPolicy.parse(properties.getOutboundAllow()));
+        listeners.orderedStream().reduce(DeliveryListener::andThen).ifPresent(builder::listener);
+        SecretBox box = secrets.box();
+        if (box == null) {
+            LOG.warn("upload.secrets.master-key is not set: webhook signing secrets are kept in plaintext in the "
+                    + "database; set it (openssl rand -base64 32) to seal them");
+            return builder.build();
+        }
+        WebhookService webhooks = builder.secrets(box).build();
+        int sealed = webhooks.sealSecrets();
+        if (sealed > 0) {
+            LOG.info("Sealed {} webhook signing secrets under the current master key", sealed);
+        }
+        return webhooks;
     }
 
     // Started when created, closed before the service and the database it uses (Spring destroys dependents first).
@@ -219,8 +240,8 @@ public final class UploadkitAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        UploadkitMetrics uploadkitMetrics() {
-            return new UploadkitMetrics();
+        UploadkitMetrics uploadkitMetrics(UploadkitDatabase database) {
+            return new UploadkitMetrics(QueueDepth.of(database.catalog(), QUEUE_DEPTH_MAX_AGE));
         }
     }
 

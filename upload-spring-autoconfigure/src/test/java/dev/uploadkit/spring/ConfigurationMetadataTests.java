@@ -26,9 +26,10 @@ class ConfigurationMetadataTests {
         }
         Set<String> bound = new TreeSet<>();
         collect("upload", UploadProperties.class, bound);
+        collect("upload.secrets", SecretsProperties.class, bound);
 
         assertThat(bound).contains("upload.admin-key", "upload.store.type", "upload.store.s3.bucket",
-                "upload.database.url");
+                "upload.database.url", "upload.secrets.master-key", "upload.secrets.previous-master-keys");
         assertThat(metadata.keySet()).containsAll(bound);
         for (String name : bound) {
             assertThat(metadata.get(name).path("description").asText()).as(name).isNotBlank();

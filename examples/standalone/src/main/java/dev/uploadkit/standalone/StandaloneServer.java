@@ -1,6 +1,7 @@
 package dev.uploadkit.standalone;
 
 import dev.uploadkit.core.UploadService;
+import dev.uploadkit.core.storage.StorageSettings;
 import dev.uploadkit.core.webhook.WebhookService;
 import dev.uploadkit.core.auth.AccessService;
 import dev.uploadkit.core.auth.AdminBootstrap;
@@ -106,18 +107,23 @@ public final class StandaloneServer implements AutoCloseable {
             phases.done("store");
             byte[] signingKey = signingKey(config);
             AtomicReference<String> apiBase = new AtomicReference<>(config.publicBaseUrl().orElse(null));
+            StorageSettings storage = config.storage().settings(config.dataDir());
             uploads = UploadService.builder().catalog(database.catalog()).store(store)
                     .interruptedAfter(config.interruptedAfter())
                     .downloadLinks(new SignedDownloadLinks(signingKey, DOWNLOAD_LINK_TTL, apiBase::get))
                     .outboundPolicy(config.outboundPolicy()).importTimeout(config.importTimeout())
-                    .storageSettings(config.storage().settings(config.dataDir()))
+                    .storageSettings(storage)
                     .maxFileSize(config.maxFileSize()).lookupCacheTtl(config.lookupCacheTtl()).build();
             int resealed = uploads.storage().resealSecrets();
             if (resealed > 0) {
                 LOG.info("Sealed {} storage secrets again under the current master key", resealed);
             }
-            WebhookService webhooks = WebhookService.builder().catalog(database.catalog())
+            WebhookService webhooks = WebhookService.builder().catalog(database.catalog()).secrets(storage.secrets())
                     .policy(config.outboundPolicy()).retryDelays(config.webhookRetryDelays()).build();
+            int sealed = webhooks.sealSecrets();
+            if (sealed > 0) {
+                LOG.info("Sealed {} webhook signing secrets under the current master key", sealed);
+            }
             requestLog = RequestLogWriter.builder().store(database.requestLog()).storageProbe(uploads::dedupStats)
                     .build();
             requestLog.start();

@@ -18,7 +18,7 @@ import java.util.Optional;
 /**
  * What projects may connect as their own storage, from the environment.
  *
- * @param masterKey {@code UPLOADKIT_MASTER_KEY}: seals storage secrets; empty = one kept in
+ * @param masterKey {@code UPLOADKIT_MASTER_KEY}: seals storage and webhook secrets; empty = one kept in
  *     {@code <data-dir>/master.key}, generated on first start
  * @param previousMasterKeys {@code UPLOADKIT_MASTER_KEY_PREVIOUS}: comma-separated older keys, still opened; secrets
  *     sealed under them are sealed again under the current key at start
@@ -33,7 +33,8 @@ public record StorageOptions(Optional<String> masterKey, Optional<String> previo
 
     static final String USAGE = """
             Storage connections (bring your own bucket): UPLOADKIT_MASTER_KEY (32 bytes, base64 or hex; default a key
-              kept in <data-dir>/master.key) seals their secrets; UPLOADKIT_MASTER_KEY_PREVIOUS lists older keys during
+              kept in <data-dir>/master.key) seals their secrets and webhooks' signing secrets (instances sharing a
+              database need the same key); UPLOADKIT_MASTER_KEY_PREVIOUS lists older keys during
               a rotation; UPLOADKIT_STORAGE_ROOTS lists folders filesystem connections may use;
               UPLOADKIT_STORAGE_TRANSIENT=true allows in-memory ones; endpoints must be public addresses unless
               UPLOADKIT_OUTBOUND_ALLOW lists them (e.g. 127.0.0.1/32,10.0.0.0/8).

@@ -2,6 +2,7 @@ package dev.uploadkit.standalone;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.uploadkit.core.storage.SecretBox;
 import dev.uploadkit.core.testing.TestContent;
 import dev.uploadkit.jdbc.testing.TestDatabase;
 import dev.uploadkit.jdbc.testing.TestDatabases;
@@ -61,7 +62,9 @@ class TwoInstanceWebhookTest {
         try (TestDatabase db = TestDatabases.postgres(); RecordingReceiver receiver = RecordingReceiver.start()) {
             Map<String, String> env = new HashMap<>(Map.of("UPLOADKIT_DATABASE_URL", db.jdbcUrl(),
                     "UPLOADKIT_DATABASE_USER", db.username(), "UPLOADKIT_ADMIN_KEY", ADMIN_KEY,
-                    "UPLOADKIT_OUTBOUND_ALLOW", "127.0.0.1/32"));
+                    "UPLOADKIT_OUTBOUND_ALLOW", "127.0.0.1/32",
+                    // Instances on one database share the master key that seals the webhook's signing secret.
+                    "UPLOADKIT_MASTER_KEY", SecretBox.generateKey()));
             if (!db.password().isEmpty()) {
                 env.put("UPLOADKIT_DATABASE_PASSWORD", db.password());
             }

@@ -36,6 +36,9 @@ public interface EventOutbox {
     /** Deletes up to {@code limit} events delivered before {@code before}; returns how many. */
     int purgeDelivered(Instant before, int limit);
 
+    /** Returns how many events wait for the relay, of every project. */
+    long countPending();
+
     /**
      * A pending event and its place in the outbox.
      *

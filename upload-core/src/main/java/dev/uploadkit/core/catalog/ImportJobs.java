@@ -48,4 +48,7 @@ public interface ImportJobs {
 
     /** Removes the job of an upload that completed, failed or was cancelled. */
     void remove(UUID projectId, UUID uuid);
+
+    /** Returns how many imports are not finished (waiting for an instance, or running), of every project. */
+    long countUnfinished();
 }

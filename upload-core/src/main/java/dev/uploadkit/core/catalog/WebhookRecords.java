@@ -23,7 +23,7 @@ import java.util.UUID;
  */
 public interface WebhookRecords {
 
-    /** Stores a new webhook with its signing secret. */
+    /** Stores a new webhook with its signing secret as it is to be kept (sealed, or plaintext without a master key). */
     void insert(Webhook webhook, String secret);
 
     /** Returns the project's webhook. */
@@ -41,8 +41,14 @@ public interface WebhookRecords {
     /** Deletes the project's webhook and its deliveries; returns false if there was none. */
     boolean delete(UUID projectId, UUID id);
 
-    /** Returns the signing secret of the project's webhook. */
+    /** Returns the signing secret of the project's webhook, as stored. */
     Optional<String> secret(UUID projectId, UUID id);
+
+    /** Returns up to {@code limit} webhooks' stored secrets, by id, after {@code after} ({@code null}: the first). */
+    List<StoredSecret> storedSecrets(UUID after, int limit);
+
+    /** Replaces a webhook's stored secret if it still is {@code expected}; returns whether it did. */
+    boolean replaceSecret(UUID id, String expected, String replacement);
 
     /** Writes new pending deliveries, due at once. */
     void enqueue(List<NewDelivery> deliveries);
@@ -50,9 +56,17 @@ public interface WebhookRecords {
     /**
      * Leases up to {@code limit} due deliveries of active webhooks until {@code leaseUntil}, oldest due first,
      * taking at most {@code room.get(webhookId)} (default {@code perWebhook}) of each webhook and none of a
-     * webhook whose room is 0.
+     * webhook whose room is 0. The lease names {@code holder}, the claiming instance (see {@link Instances}), so
+     * that {@link #releaseLeasesOfDeadInstances} can free it; {@code null} leaves it to run out.
      */
-    List<DueDelivery> claimDue(Instant now, Instant leaseUntil, int limit, int perWebhook, Map<UUID, Integer> room);
+    List<DueDelivery> claimDue(Instant now, Instant leaseUntil, int limit, int perWebhook, Map<UUID, Integer> room,
+                               String holder);
+
+    /**
+     * Frees the leases of pending deliveries whose holder has not shown a heartbeat since {@code aliveSince} (a
+     * crashed instance), so that they are claimed again now rather than when the lease runs out; returns how many.
+     */
+    int releaseLeasesOfDeadInstances(Instant aliveSince);
 
     /**
      * Records attempts, in order: each delivery's status, attempt count, next attempt and last result (a delivery
@@ -61,6 +75,9 @@ public interface WebhookRecords {
      * {@code maxFailuresInARow} or when an attempt asks for it ({@link Attempt#disableReason()}).
      */
     void recordAttempts(List<Attempt> attempts, int maxFailuresInARow);
+
+    /** Returns how many deliveries are pending (due now or waiting for a retry), of every webhook. */
+    long countPending();
 
     /** Returns one page of the webhook's deliveries, newest first. */
     Page<WebhookDelivery> deliveries(UUID projectId, UUID webhookId, PageRequest page);
@@ -74,6 +91,14 @@ public interface WebhookRecords {
     /** Deletes up to {@code limit} deliveries created before {@code before} that are no longer pending; returns how many. */
     int purgeDeliveries(Instant before, int limit);
 
+    /** A webhook's signing secret as stored (sealed, or plaintext from before sealing). */
+    record StoredSecret(UUID id, String secret) {
+        @Override
+        public String toString() {
+            return "StoredSecret[" + id + "]";
+        }
+    }
+
     /** A delivery to write: one event for one webhook. */
     record NewDelivery(UUID id, UUID webhookId, UUID projectId, UUID eventId, EventType type, String payload,
                        Instant createdAt) {
@@ -86,6 +111,7 @@ public interface WebhookRecords {
     /**
      * A delivery to send, with what sending needs.
      *
+     * @param secret the webhook's signing secret as stored (see {@link #insert})
      * @param leaseToken the claim's token, {@code null} when read without a claim
      */
     record DueDelivery(UUID id, UUID webhookId, URI url, String secret, EventType type, String payload, int attempts,

@@ -22,8 +22,8 @@ import java.util.function.Supplier;
 /**
  * Heartbeats of this instance, and the sweep that finishes off what crashed instances left: {@code processing}
  * uploads become {@code failed} with error {@code INTERRUPTED} and lose their partial bytes, {@code deleting} blobs
- * are removed, temporary files of cut-off writes are deleted, and unfinished multipart uploads that no write owns
- * are aborted.
+ * are removed, temporary files of cut-off writes are deleted, unfinished multipart uploads that no write owns
+ * are aborted, and the webhook deliveries they held leases on are freed for another instance to send.
  */
 public final class CrashSweep {
     private static final Logger LOG = LoggerFactory.getLogger(CrashSweep.class);
@@ -56,6 +56,26 @@ public final class CrashSweep {
     }
 
     /**
+     * Frees the webhook delivery leases of instances with no heartbeat for {@code staleAfter}, so that what a dead
+     * instance was sending goes out again now rather than when the leases run out; returns how many. A failure is
+     * logged, not thrown: the leases then run out as usual.
+     */
+    public int releaseDeadLeases(Duration staleAfter) {
+        Instant aliveSince = clock.get().minus(staleAfter);
+        try {
+            int released = catalog.inTransaction(tx -> tx.webhooks().releaseLeasesOfDeadInstances(aliveSince));
+            if (released > 0) {
+                LOG.info("Freed {} webhook deliveries leased by instances without heartbeats since {}", released,
+                        aliveSince);
+            }
+            return released;
+        } catch (RuntimeException e) {
+            LOG.warn("Could not free the webhook deliveries of dead instances: {}", e.toString());
+            return 0;
+        }
+    }
+
+    /**
      * Runs one sweep: uploads whose instance has shown no heartbeat for {@code staleAfter}, then {@code deleting}
      * blobs and temporary files older than {@code grace}.
      */
@@ -70,6 +90,8 @@ public final class CrashSweep {
                 failed++;
             }
         }
+        // Webhook deliveries a dead instance was sending go out again now, not when their leases run out.
+        releaseDeadLeases(staleAfter);
         Instant old = now.minus(grace);
         // created_at of a deleting blob is when it was written, not when it was released: a blob released this
         // very moment may be listed, and then both this sweep and the releasing caller remove it, which is harmless.

@@ -128,7 +128,7 @@ public final class BackgroundWork implements AutoCloseable {
         all.add(RecurringJob.of(UNSTORED_REMOVAL_JOB, b.jobInterval, () -> uploads.removeUnstored(unstoredTtl)));
         all.addAll(b.extraJobs);
         this.jobs = List.copyOf(all);
-        this.dispatcher = b.webhooks == null ? null : b.webhooks.newDispatcher();
+        this.dispatcher = b.webhooks == null ? null : b.webhooks.newDispatcher(uploads.instanceId());
     }
 
     public static Builder builder() {

@@ -17,7 +17,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Encrypts secrets at rest (storage connections' secret keys) with AES-256-GCM under a master key.
+ * Encrypts secrets at rest (storage connections' secret keys, webhooks' signing secrets) with AES-256-GCM under a
+ * master key.
  *
  * <p>Each {@link #seal} draws a fresh 96-bit nonce and binds the ciphertext to a context (the connection's id), so a
  * sealed value copied into another row does not open. The sealed text is
@@ -128,6 +129,11 @@ public final class SecretBox {
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalArgumentException("A sealed secret is malformed.");
         }
+    }
+
+    /** Returns whether {@code text} is in the sealed form {@link #seal} returns (under any key). */
+    public static boolean isSealed(String text) {
+        return text != null && text.startsWith(PREFIX + ".");
     }
 
     /** Returns whether {@code sealed} was sealed under the primary key (else it should be sealed again). */

@@ -9,14 +9,19 @@ import dev.uploadkit.core.UploadException;
 import dev.uploadkit.core.catalog.Catalog;
 import dev.uploadkit.core.catalog.WebhookRecords.Attempt;
 import dev.uploadkit.core.catalog.WebhookRecords.DueDelivery;
+import dev.uploadkit.core.catalog.WebhookRecords.StoredSecret;
 import dev.uploadkit.core.event.EventType;
 import dev.uploadkit.core.internal.webhook.RetrySchedule;
 import dev.uploadkit.core.internal.webhook.WebhookDispatcher;
 import dev.uploadkit.core.internal.webhook.WebhookPayloads;
+import dev.uploadkit.core.internal.webhook.WebhookSecrets;
 import dev.uploadkit.core.internal.webhook.WebhookSender;
 import dev.uploadkit.core.net.OutboundException;
 import dev.uploadkit.core.net.OutboundHttp;
 import dev.uploadkit.core.net.OutboundPolicy;
+import dev.uploadkit.core.storage.SecretBox;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -38,13 +43,20 @@ import java.util.concurrent.ExecutorService;
  * and sent by the dispatcher of {@link #newDispatcher()}, which {@code BackgroundWork} runs.
  *
  * <p>Every URL obeys the outbound policy (SPEC §5): checked when a webhook is created or changed
- * ({@code VALIDATION_ERROR} on {@code url}), and again by every delivery, redirects included. Thread-safe.
+ * ({@code VALIDATION_ERROR} on {@code url}), and again by every delivery, redirects included.
+ *
+ * <p>Signing secrets are kept sealed by the server's master key ({@link Builder#secrets}; AES-256-GCM, as storage
+ * connections' secrets) and opened only to sign. Rows from before sealing, or written without a master key, hold
+ * the plaintext; {@link #sealSecrets()} seals them (and re-seals those of a previous master key) and is meant to
+ * run at every start. Thread-safe.
  */
 public final class WebhookService {
     /** The most webhooks one project may have. */
     public static final int MAX_PER_PROJECT = 100;
     private static final int MAX_URL_LENGTH = 2048;
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookService.class);
+    private static final int SEAL_BATCH = 500;
 
     private final Catalog catalog;
     private final Clock clock;
@@ -55,6 +67,7 @@ public final class WebhookService {
     private final WebhookDispatcher.Settings settings;
     private final ExecutorService deliveryExecutor;
     private final Duration retention;
+    private final WebhookSecrets secrets;
 
     private WebhookService(Builder b) {
         this.catalog = b.catalog;
@@ -62,7 +75,8 @@ public final class WebhookService {
         this.ids = b.ids == null ? IdSource.timeOrdered(b.clock) : b.ids;
         this.outbound = OutboundHttp.builder().policy(b.policy).connectTimeout(min(b.timeout, Duration.ofSeconds(10)))
                 .totalTimeout(b.timeout).maxResponseBytes(1024 * 1024).userAgent("Uploadkit-Webhooks/1").build();
-        this.sender = new WebhookSender(outbound, this::now);
+        this.secrets = new WebhookSecrets(b.secrets);
+        this.sender = new WebhookSender(outbound, this::now, secrets, b.listener);
         this.schedule = new RetrySchedule(b.retryDelays);
         this.settings = new WebhookDispatcher.Settings(b.concurrency, b.perWebhook, b.lease, b.pollInterval,
                 b.maxFailuresInARow);
@@ -91,7 +105,7 @@ public final class WebhookService {
                 throw new UploadException(ErrorCode.CONFLICT, "A project has at most " + MAX_PER_PROJECT
                         + " webhooks; delete one first.");
             }
-            tx.webhooks().insert(webhook, secret);
+            tx.webhooks().insert(webhook, secrets.stored(webhook.id(), secret));
             return null;
         });
         return new CreatedWebhook(webhook, secret);
@@ -154,7 +168,7 @@ public final class WebhookService {
     public WebhookDelivery redeliver(UUID projectId, UUID webhookId, UUID deliveryId) {
         DueDelivery d = catalog.inTransaction(tx -> tx.webhooks().delivery(projectId, webhookId, deliveryId))
                 .orElseThrow(() -> UploadException.notFound("Delivery"));
-        WebhookSender.Result result = sender.send(d.id(), d.url(), d.secret(), d.type().wireName(), d.payload());
+        WebhookSender.Result result = sender.deliver(d);
         Instant now = now();
         RetrySchedule retries = d.status() == WebhookDelivery.Status.PENDING ? schedule : new RetrySchedule(List.of());
         Attempt recorded = WebhookDispatcher.attempt(d, result, retries, now);
@@ -176,8 +190,56 @@ public final class WebhookService {
         String secret = catalog.inTransaction(tx -> tx.webhooks().secret(projectId, webhookId))
                 .orElseThrow(WebhookService::notFound);
         String payload = WebhookPayloads.test(w.id(), now());
-        WebhookSender.Result r = sender.send(ids.next(), w.url(), secret, WebhookPayloads.TEST_EVENT, payload);
+        WebhookSender.Result r = sender.send(ids.next(), w.id(), w.url(), secret, WebhookPayloads.TEST_EVENT,
+                payload);
         return new WebhookTestResult(r.succeeded(), r.statusCode(), r.latencyMs(), r.error());
+    }
+
+    /**
+     * Seals every signing secret still kept in plaintext (written before secrets were sealed, or while no master key
+     * was configured) and seals again those sealed under a previous master key; returns how many it changed. Does
+     * nothing without a master key. Idempotent and safe while other instances run or do the same (each row is
+     * replaced only if it still holds what was read). Secrets no configured key opens are left as they are and
+     * logged with the key id that sealed them: instances sharing a database need the same master key.
+     */
+    public int sealSecrets() {
+        if (!secrets.seals()) {
+            return 0;
+        }
+        int changed = 0;
+        int unopenable = 0;
+        String lastProblem = null;
+        UUID after = null;
+        while (true) {
+            UUID from = after;
+            List<StoredSecret> batch = catalog.inTransaction(tx -> tx.webhooks().storedSecrets(from, SEAL_BATCH));
+            for (StoredSecret s : batch) {
+                if (!secrets.needsSealing(s.secret())) {
+                    continue;
+                }
+                String sealed;
+                try {
+                    sealed = secrets.stored(s.id(), secrets.open(s.id(), s.secret()));
+                } catch (IllegalArgumentException e) {
+                    unopenable++;
+                    lastProblem = e.getMessage();
+                    continue;
+                }
+                if (catalog.inTransaction(tx -> tx.webhooks().replaceSecret(s.id(), s.secret(), sealed))) {
+                    changed++;
+                }
+            }
+            if (batch.size() < SEAL_BATCH) {
+                break;
+            }
+            after = batch.get(batch.size() - 1).id();
+        }
+        if (unopenable > 0) {
+            LOG.warn("{} webhook signing secrets cannot be opened with the configured master keys, so their "
+                    + "deliveries fail; instances sharing a database need the same master key. {}", unopenable,
+                    lastProblem);
+        }
+        return changed;
     }
 
     /**
@@ -197,10 +259,20 @@ public final class WebhookService {
     }
 
     /**
-     * Returns a new dispatcher sending due deliveries; its owner starts and closes it (see {@code BackgroundWork}).
+     * Returns a new dispatcher sending due deliveries; its owner starts and closes it. A delivery it was sending
+     * when its process died is sent again once its lease runs out.
      */
     public WebhookDispatcher newDispatcher() {
-        return new WebhookDispatcher(catalog, sender, schedule, this::now, settings, deliveryExecutor);
+        return newDispatcher(null);
+    }
+
+    /**
+     * Returns a new dispatcher whose leases name {@code instanceId}, an instance that records heartbeats (see
+     * {@code BackgroundWork}, which runs one): when they stop, the crash sweep of any instance frees its leases,
+     * so what it was sending when it died is sent again without waiting for the lease to run out.
+     */
+    public WebhookDispatcher newDispatcher(String instanceId) {
+        return new WebhookDispatcher(catalog, sender, schedule, this::now, settings, deliveryExecutor, instanceId);
     }
 
     private URI checkedUrl(String url) {
@@ -268,8 +340,25 @@ public final class WebhookService {
         private int maxFailuresInARow = 20;
         private ExecutorService executor;
         private Duration retention = Duration.ofDays(30);
+        private SecretBox secrets;
+        private DeliveryListener listener = DeliveryListener.NONE;
 
         private Builder() {
+        }
+
+        /** Tells {@code value} about every delivery attempt (for metrics); default none. */
+        public Builder listener(DeliveryListener value) {
+            listener = Objects.requireNonNull(value, "listener");
+            return this;
+        }
+
+        /**
+         * Seals signing secrets at rest under this master key (the one that seals storage connections' secrets,
+         * {@code StorageSettings.secrets()}). Without it they are kept in plaintext.
+         */
+        public Builder secrets(SecretBox value) {
+            secrets = Objects.requireNonNull(value, "secrets");
+            return this;
         }
 
         public Builder catalog(Catalog value) {
@@ -332,8 +421,9 @@ public final class WebhookService {
 
         /**
          * How long a claimed delivery stays its sender's before another may take it (default 1 minute, at least
-         * twice the timeout). It is also how long a delivery that was being sent when its instance crashed waits
-         * before an instance sends it again.
+         * twice the timeout). It is also, at most, how long a delivery that was being sent when its instance crashed
+         * waits before an instance sends it again; the crash sweep frees it sooner, once the instance has missed its
+         * heartbeats for {@code UploadService.interruptedAfter()}.
          */
         public Builder lease(Duration value) {
             lease = positive("lease", value);

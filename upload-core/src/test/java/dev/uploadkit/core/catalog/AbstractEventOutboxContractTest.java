@@ -87,11 +87,13 @@ public abstract class AbstractEventOutboxContractTest extends CatalogTestSupport
             append(e);
         }
         assertEquals(appended, pending());
+        assertEquals(5L, this.<Long>tx(tx -> tx.events().countPending()));
         List<EventOutbox.Pending> firstTwo = tx(tx -> tx.events().claimPending(2));
         assertEquals(appended.subList(0, 2), firstTwo.stream().map(EventOutbox.Pending::event).toList());
         assertTrue(firstTwo.get(0).seq() < firstTwo.get(1).seq());
         run(tx -> tx.events().markDelivered(firstTwo.stream().map(EventOutbox.Pending::seq).toList(), t(100)));
         assertEquals(appended.subList(2, 5), pending());
+        assertEquals(3L, this.<Long>tx(tx -> tx.events().countPending()), "delivered ones are not counted");
         run(tx -> tx.events().markDelivered(List.of(), t(101)));
         assertEquals(appended.subList(2, 5), pending());
     }

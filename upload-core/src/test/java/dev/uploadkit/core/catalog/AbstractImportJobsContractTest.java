@@ -41,6 +41,7 @@ public abstract class AbstractImportJobsContractTest extends CatalogTestSupport 
         Upload first = pendingImport(1, "https://example.com/a.bin", true);
         Upload second = pendingImport(2, "https://example.com/b.bin", false);
         insert(upload(project).status(UploadStatus.PENDING).build()); // pending without a job: not an import
+        assertEquals(2L, this.<Long>tx(tx -> tx.imports().countUnfinished()));
 
         List<ImportJobs.Job> claimed = tx(tx -> tx.imports().claim("instance-a", t(10), 1));
         assertEquals(1, claimed.size());
@@ -56,6 +57,9 @@ public abstract class AbstractImportJobsContractTest extends CatalogTestSupport 
         assertEquals(List.of(second.uuid()), rest.stream().map(j -> j.upload().uuid()).toList());
         assertFalse(rest.get(0).filenameGiven());
         assertEquals(List.of(), tx(tx -> tx.imports().claim("instance-a", t(12), 10)));
+        assertEquals(2L, this.<Long>tx(tx -> tx.imports().countUnfinished()), "running imports are not finished");
+        run(tx -> tx.imports().remove(project, first.uuid()));
+        assertEquals(1L, this.<Long>tx(tx -> tx.imports().countUnfinished()));
     }
 
     @Test

@@ -56,7 +56,8 @@ public abstract class AbstractWebhookRecordsContractTest extends CatalogTestSupp
     }
 
     private List<DueDelivery> claim(Instant now, int limit, int perWebhook, Map<UUID, Integer> room) {
-        return tx(tx -> tx.webhooks().claimDue(now, now.plusSeconds(60), limit, perWebhook, room));
+        return tx(tx -> tx.webhooks().claimDue(now, now.plusSeconds(60), limit, perWebhook, room,
+                null));
     }
 
     private Attempt attempt(DueDelivery d, boolean ok, Instant at) {
@@ -90,7 +91,9 @@ public abstract class AbstractWebhookRecordsContractTest extends CatalogTestSupp
     void aLeasedDeliveryIsNotClaimedAgainUntilItsLeaseRunsOut() {
         Webhook w = hook(project, true);
         List<UUID> ids = enqueue(w, 3, NOW);
+        assertEquals(3L, this.<Long>tx(tx -> tx.webhooks().countPending()));
         List<DueDelivery> first = claim(NOW.plusSeconds(1), 10, 10, Map.of());
+        assertEquals(3L, this.<Long>tx(tx -> tx.webhooks().countPending()), "leased ones are still pending");
         assertEquals(ids, first.stream().map(DueDelivery::id).toList(), "oldest due first");
         DueDelivery d = first.get(0);
         assertEquals(URI.create("https://example.com/h"), d.url());
@@ -98,7 +101,31 @@ public abstract class AbstractWebhookRecordsContractTest extends CatalogTestSupp
         assertEquals("{\"n\":0}", d.payload());
         assertNotNull(d.leaseToken());
         assertEquals(List.of(), claim(NOW.plusSeconds(2), 10, 10, Map.of()), "held by the first lease");
-        assertEquals(3, claim(NOW.plusSeconds(62), 10, 10, Map.of()).size(), "claimable once the lease ran out");
+        List<DueDelivery> again = claim(NOW.plusSeconds(62), 10, 10, Map.of());
+        assertEquals(3, again.size(), "claimable once the lease ran out");
+        run(tx -> tx.webhooks().recordAttempts(List.of(attempt(again.get(0), true, NOW.plusSeconds(63))), 20));
+        assertEquals(2L, this.<Long>tx(tx -> tx.webhooks().countPending()), "a delivered one is not pending");
+    }
+
+    @Test
+    void theLeasesOfAnInstanceWithoutHeartbeatsAreFreedAndOnlyThose() {
+        Webhook w = hook(project, true);
+        List<UUID> ids = enqueue(w, 3, NOW);
+        Instant now = NOW.plusSeconds(600);
+        run(tx -> tx.instances().heartbeat("dead-instance", NOW));
+        run(tx -> tx.instances().heartbeat("live-instance", now));
+        Instant hourLease = now.plusSeconds(3600);
+        UUID dead = tx(tx -> tx.webhooks().claimDue(now, hourLease, 1, 10, Map.of(), "dead-instance")).get(0).id();
+        UUID live = tx(tx -> tx.webhooks().claimDue(now, hourLease, 1, 10, Map.of(), "live-instance")).get(0).id();
+        UUID anonymous = tx(tx -> tx.webhooks().claimDue(now, hourLease, 1, 10, Map.of(), null)).get(0).id();
+        assertEquals(Set.copyOf(ids), Set.of(dead, live, anonymous));
+
+        assertEquals(1, this.<Integer>tx(tx -> tx.webhooks().releaseLeasesOfDeadInstances(now.minusSeconds(60))));
+        List<DueDelivery> again = claim(now.plusSeconds(1), 10, 10, Map.of());
+        assertEquals(List.of(dead), again.stream().map(DueDelivery::id).toList(),
+                "only the dead instance's delivery is free before its lease ran out");
+        assertEquals(0, this.<Integer>tx(tx -> tx.webhooks().releaseLeasesOfDeadInstances(now.minusSeconds(60))),
+                "a claim without a holder is never released");
     }
 
     @Test

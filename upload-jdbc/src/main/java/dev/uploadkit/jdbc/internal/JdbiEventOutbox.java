@@ -87,6 +87,12 @@ final class JdbiEventOutbox implements EventOutbox {
     }
 
     @Override
+    public long countPending() {
+        return tx.run(h -> h.createQuery("SELECT COUNT(*) FROM events WHERE delivered_at IS NULL")
+                .mapTo(Long.class).one());
+    }
+
+    @Override
     public int purgeDelivered(Instant before, int limit) {
         Objects.requireNonNull(before, "before");
         return tx.run(h -> {

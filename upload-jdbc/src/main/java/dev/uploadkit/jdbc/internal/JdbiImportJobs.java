@@ -109,6 +109,11 @@ final class JdbiImportJobs implements ImportJobs {
     }
 
     @Override
+    public long countUnfinished() {
+        return tx.run(h -> h.createQuery("SELECT COUNT(*) FROM url_imports").mapTo(Long.class).one());
+    }
+
+    @Override
     public void remove(UUID projectId, UUID uuid) {
         tx.run(h -> h.createUpdate("DELETE FROM url_imports WHERE uuid = :uuid AND project_id = :project_id")
                 .bind("uuid", vendor.uuid(uuid))

@@ -132,6 +132,26 @@ final class JdbiWebhookRecords implements WebhookRecords {
     }
 
     @Override
+    public List<StoredSecret> storedSecrets(UUID after, int limit) {
+        return tx.run(h -> {
+            var query = h.createQuery("SELECT id, secret FROM webhooks" + (after == null ? "" : " WHERE id > :after")
+                    + " ORDER BY id LIMIT :limit").bind("limit", limit);
+            if (after != null) {
+                query.bind("after", vendor.uuid(after));
+            }
+            return query.map((rs, ctx) -> new StoredSecret(vendor.uuid(rs, "id"), rs.getString("secret"))).list();
+        });
+    }
+
+    @Override
+    public boolean replaceSecret(UUID id, String expected, String replacement) {
+        return tx.run(h -> h.createUpdate("UPDATE webhooks SET secret = :replacement WHERE id = :id"
+                        + " AND secret = :expected")
+                .bind("id", vendor.uuid(id)).bind("expected", expected).bind("replacement", replacement)
+                .execute()) == 1;
+    }
+
+    @Override
     public void enqueue(List<NewDelivery> deliveries) {
         if (deliveries.isEmpty()) {
             return;
@@ -153,7 +173,7 @@ final class JdbiWebhookRecords implements WebhookRecords {
 
     @Override
     public List<DueDelivery> claimDue(Instant now, Instant leaseUntil, int limit, int perWebhook,
-                                      Map<UUID, Integer> room) {
+                                      Map<UUID, Integer> room, String holder) {
         if (limit < 1) {
             return List.of();
         }
@@ -181,11 +201,11 @@ final class JdbiWebhookRecords implements WebhookRecords {
                 return List.of();
             }
             UUID token = UUID.randomUUID();
-            var lease = h.createUpdate("UPDATE webhook_deliveries SET lease_token = :token, lease_until = :until"
-                            + " WHERE id IN (" + placeholders("c", chosen.size()) + ") AND status = 'pending'"
-                            + " AND (lease_until IS NULL OR lease_until < :now)")
+            var lease = h.createUpdate("UPDATE webhook_deliveries SET lease_token = :token, lease_until = :until,"
+                            + " lease_holder = :holder WHERE id IN (" + placeholders("c", chosen.size()) + ")"
+                            + " AND status = 'pending' AND (lease_until IS NULL OR lease_until < :now)")
                     .bind("token", vendor.uuid(token)).bind("until", vendor.instant(leaseUntil))
-                    .bind("now", vendor.instant(now));
+                    .bind("holder", holder).bind("now", vendor.instant(now));
             bindUuids(lease, "c", chosen);
             if (lease.execute() == 0) {
                 return List.of();
@@ -197,13 +217,29 @@ final class JdbiWebhookRecords implements WebhookRecords {
     }
 
     @Override
+    public long countPending() {
+        return tx.run(h -> h.createQuery("SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'pending'")
+                .mapTo(Long.class).one());
+    }
+
+    @Override
+    public int releaseLeasesOfDeadInstances(Instant aliveSince) {
+        return tx.run(h -> h.createUpdate("UPDATE webhook_deliveries SET lease_token = NULL, lease_until = NULL,"
+                        + " lease_holder = NULL WHERE lease_holder IS NOT NULL AND status = 'pending'"
+                        + " AND NOT EXISTS (SELECT 1 FROM instances i WHERE i.id = webhook_deliveries.lease_holder"
+                        + " AND i.heartbeat_at >= :alive_since)")
+                .bind("alive_since", vendor.instant(aliveSince)).execute());
+    }
+
+    @Override
     public void recordAttempts(List<Attempt> attempts, int maxFailuresInARow) {
         if (attempts.isEmpty()) {
             return;
         }
         tx.run(h -> {
             String update = "UPDATE webhook_deliveries SET status = :status, attempts = attempts + 1,"
-                    + " next_attempt_at = :next, lease_token = NULL, lease_until = NULL, last_status_code = :code,"
+                    + " next_attempt_at = :next, lease_token = NULL, lease_until = NULL, lease_holder = NULL,"
+                    + " last_status_code = :code,"
                     + " last_latency_ms = :latency, last_error = :error, updated_at = :at, delivered_at = :delivered"
                     + " WHERE id = :id";
             // A claimed attempt counts only while its lease is still its own; an unclaimed one (redeliver) always.

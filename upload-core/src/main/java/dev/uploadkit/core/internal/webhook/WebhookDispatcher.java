@@ -59,6 +59,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final Settings settings;
     private final ExecutorService senders;
     private final boolean ownsSenders;
+    private final String holder;
     private final Map<UUID, Integer> outstanding = new ConcurrentHashMap<>();
     private final AtomicInteger outstandingTotal = new AtomicInteger();
     /** Guarded by itself. */
@@ -69,9 +70,14 @@ public final class WebhookDispatcher implements AutoCloseable {
     private volatile boolean running;
     private volatile boolean closed;
 
+    /**
+     * @param holder the instance id this dispatcher's leases name (one with heartbeats, so that a crash sweep frees
+     *     its leases once they stop), or {@code null} to let them run out
+     */
     public WebhookDispatcher(Catalog catalog, WebhookSender sender, RetrySchedule schedule, Supplier<Instant> clock,
-                             Settings settings, ExecutorService hostSenders) {
+                             Settings settings, ExecutorService hostSenders, String holder) {
         this.catalog = catalog;
+        this.holder = holder;
         this.sender = sender;
         this.schedule = schedule;
         this.clock = clock;
@@ -211,7 +217,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         outstanding.forEach((id, n) -> perWebhook.put(id, Math.max(0, perWebhookClaims - n)));
         Instant now = clock.get();
         List<DueDelivery> due = catalog.inTransaction(tx -> tx.webhooks().claimDue(now,
-                now.plus(settings.lease()), Math.min(room, CLAIM_BATCH), perWebhookClaims, perWebhook));
+                now.plus(settings.lease()), Math.min(room, CLAIM_BATCH), perWebhookClaims, perWebhook, holder));
         // An attempt must end within its lease: it starts in the lease's first half (the timeout is at most half).
         long startBy = System.nanoTime() + settings.lease().toNanos() / 2;
         for (DueDelivery d : due) {
@@ -270,7 +276,7 @@ public final class WebhookDispatcher implements AutoCloseable {
                 LOG.debug("{} waited too long for a sender; it is claimed again once its lease runs out", d.id());
                 return;
             }
-            WebhookSender.Result result = sender.send(d.id(), d.url(), d.secret(), d.type().wireName(), d.payload());
+            WebhookSender.Result result = sender.deliver(d);
             results.add(attempt(d, result, schedule, clock.get()));
             if (result.gone()) {
                 dropQueued(d.webhookId());

@@ -1,12 +1,17 @@
 package dev.uploadkit.core.internal.webhook;
 
+import dev.uploadkit.core.catalog.WebhookRecords.DueDelivery;
 import dev.uploadkit.core.net.OutboundException;
 import dev.uploadkit.core.net.OutboundHttp;
 import dev.uploadkit.core.net.OutboundRequest;
 import dev.uploadkit.core.net.OutboundResponse;
+import dev.uploadkit.core.webhook.DeliveryListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,14 +23,20 @@ import java.util.function.Supplier;
  * checked again on every attempt and every redirect), and what came of it.
  */
 public final class WebhookSender {
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookSender.class);
     private static final int MAX_ERROR = 500;
 
     private final OutboundHttp http;
     private final Supplier<Instant> clock;
+    private final WebhookSecrets secrets;
+    private final DeliveryListener listener;
 
-    public WebhookSender(OutboundHttp http, Supplier<Instant> clock) {
+    public WebhookSender(OutboundHttp http, Supplier<Instant> clock, WebhookSecrets secrets,
+                         DeliveryListener listener) {
         this.http = http;
         this.clock = clock;
+        this.secrets = secrets;
+        this.listener = listener;
     }
 
     /**
@@ -45,8 +56,31 @@ public final class WebhookSender {
         }
     }
 
-    /** POSTs {@code payload} as delivery {@code deliveryId} of {@code event}; never throws for the receiver's faults. */
-    public Result send(UUID deliveryId, URI url, String secret, String event, String payload) {
+    /** Makes one attempt of a delivery and tells the {@link DeliveryListener} what came of it. */
+    public Result deliver(DueDelivery d) {
+        Result result = send(d.id(), d.webhookId(), d.url(), d.secret(), d.type().wireName(), d.payload());
+        DeliveryListener.Outcome outcome = result.succeeded() ? DeliveryListener.Outcome.DELIVERED
+                : result.gone() ? DeliveryListener.Outcome.DISABLED : DeliveryListener.Outcome.FAILED;
+        try {
+            listener.attempted(d.type().wireName(), outcome, Duration.ofMillis(result.latencyMs()));
+        } catch (RuntimeException e) {
+            LOG.warn("A webhook delivery listener failed; ignored", e);
+        }
+        return result;
+    }
+
+    /**
+     * POSTs {@code payload} as delivery {@code deliveryId} of {@code event}, signed with webhook {@code webhookId}'s
+     * secret as stored ({@link WebhookSecrets}); never throws for the receiver's faults. A secret that does not open
+     * (sealed under a master key this instance lacks) is a failed attempt that sends nothing.
+     */
+    public Result send(UUID deliveryId, UUID webhookId, URI url, String storedSecret, String event, String payload) {
+        String secret;
+        try {
+            secret = secrets.open(webhookId, storedSecret);
+        } catch (IllegalArgumentException e) {
+            return new Result(null, 0, truncate("SECRET_UNAVAILABLE: " + e.getMessage()));
+        }
         byte[] body = payload.getBytes(StandardCharsets.UTF_8);
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
