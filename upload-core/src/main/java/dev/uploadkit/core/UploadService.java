@@ -106,7 +106,8 @@ public final class UploadService implements AutoCloseable {
                 ids, this::now);
         this.metadataOps = new MetadataOps(catalog, events, this::now);
         this.storage = new StorageService(new Connections(catalog, stores, connectionStores, ids, this::now, events),
-                new RemoteCopies(catalog, stores));
+                new RemoteCopies(catalog, stores, this::now, ids, instanceId, b.remoteCopyJobThreshold.bytes(),
+                        b.interruptedAfter));
         this.sweep = new CrashSweep(catalog, reaper, this::now, instanceId, stores::openStores, events);
     }
 

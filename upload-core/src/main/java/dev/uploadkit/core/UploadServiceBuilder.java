@@ -39,9 +39,13 @@ public final class UploadServiceBuilder {
     Duration importTimeout = OutboundHttp.DEFAULT_TOTAL_TIMEOUT;
     StorageSettings storageSettings = StorageSettings.defaults();
     long listCountLimit = DEFAULT_LIST_COUNT_LIMIT;
+    DataSize remoteCopyJobThreshold = DEFAULT_REMOTE_COPY_JOB_THRESHOLD;
 
     /** The default of {@link #listCountLimit}. */
     public static final long DEFAULT_LIST_COUNT_LIMIT = 10_000;
+
+    /** The default of {@link #remoteCopyJobThreshold}: 64 MiB. */
+    public static final DataSize DEFAULT_REMOTE_COPY_JOB_THRESHOLD = DataSize.ofMebibytes(64);
 
     UploadServiceBuilder() {
     }
@@ -115,6 +119,15 @@ public final class UploadServiceBuilder {
                     + "; use a few thousand, such as 10000");
         }
         this.listCountLimit = limit;
+        return this;
+    }
+
+    /**
+     * The size above which {@code files/{uuid}/remote-copy} runs as a durable job (answered {@code pending} at once)
+     * instead of during the request; default 64 MiB, at least 0 (every copy a job).
+     */
+    public UploadServiceBuilder remoteCopyJobThreshold(DataSize threshold) {
+        this.remoteCopyJobThreshold = Objects.requireNonNull(threshold, "remoteCopyJobThreshold");
         return this;
     }
 

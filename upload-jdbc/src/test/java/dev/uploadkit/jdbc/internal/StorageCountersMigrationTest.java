@@ -45,9 +45,12 @@ class StorageCountersMigrationTest {
 
             Vendor vendor = Vendor.fromProductName(productName(db));
             String q = vendor == Vendor.H2 ? "\"" : "";
+            // Back to the schema before V13 (and the migrations after it), then forward again.
             execute(db, "DROP TABLE storage_counters");
             execute(db, "DROP TABLE folder_counters");
-            execute(db, "DELETE FROM " + q + Migrations.HISTORY_TABLE + q + " WHERE " + q + "version" + q + " = '13'");
+            execute(db, "DROP TABLE remote_copies");
+            execute(db, "DELETE FROM " + q + Migrations.HISTORY_TABLE + q + " WHERE " + q + "version" + q
+                    + " IN ('13', '13.1')");
             Migrations.migrate(db.dataSource(), vendor);
 
             assertEquals(expected, stats(db, project, storageId));
