@@ -221,24 +221,11 @@ public abstract class AbstractStorageConnectionsContractTest extends CatalogTest
         run(t -> t.uploads().lock(project, uuid).ifPresent(u -> t.uploads().update(change.apply(u))));
     }
 
-    /** Records, reserves, stores and completes an upload as the ingest does, in its transactions. */
     private Upload uploadThrough(String storageId, String folder, String hash, long size) {
         Upload processing = upload(project).status(UploadStatus.PROCESSING).storageId(storageId).folder(folder)
                 .build();
-        Blob reservation = tx(t -> {
-            Blob blob = t.blobs().reserve(project, storageId, folder + "/" + processing.uuid(), t(0));
-            t.uploads().insertProcessing(processing, "instance-1", blob.id());
-            return blob;
-        });
-        long bytes = hash.equals(sha(1000)) ? 77 : size;
-        return tx(t -> {
-            DedupIndex.CommitResult result = t.blobs().commit(reservation, hash, bytes, "text/plain");
-            Upload done = processing.toBuilder().status(UploadStatus.COMPLETED).sizeBytes(bytes)
-                    .blobId(result.blob().id()).sha256(hash).build();
-            assertTrue(t.uploads().completeProcessing(done));
-            result.discarded().ifPresent(d -> t.blobs().forget(d.id()));
-            return done;
-        });
+        // Every thread stores the same bytes under one hash with one size, as identical content would have.
+        return uploadThrough(processing, storageId, hash, hash.equals(sha(1000)) ? 77 : size);
     }
 
     /** Counts the project's live completed files in the storage by reading every record. */
