@@ -124,7 +124,7 @@ public final class UploadServiceBuilder {
 
     /**
      * The size above which {@code files/{uuid}/remote-copy} runs as a durable job (answered {@code pending} at once)
-     * instead of during the request; default 64 MiB, at least 0 (every copy a job).
+     * instead of during the request; default 64 MiB ({@code DataSize.ofBytes(0)}: every non-empty file).
      */
     public UploadServiceBuilder remoteCopyJobThreshold(DataSize threshold) {
         this.remoteCopyJobThreshold = Objects.requireNonNull(threshold, "remoteCopyJobThreshold");
