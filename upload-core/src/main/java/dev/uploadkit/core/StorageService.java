@@ -1,5 +1,6 @@
 package dev.uploadkit.core;
 
+import dev.uploadkit.core.catalog.RemoteCopyJobs;
 import dev.uploadkit.core.internal.storage.Connections;
 import dev.uploadkit.core.internal.storage.RemoteCopies;
 import dev.uploadkit.core.storage.RemoteCopy;
@@ -115,17 +116,44 @@ public final class StorageService {
     /**
      * Copies an upload's bytes into one of the project's connections under a key made from {@code pattern}
      * ({@code ${folder}}, {@code ${uuid}}, {@code ${filename}}, {@code ${ext}} with its dot; null for
-     * {@link RemoteCopy#DEFAULT_PATTERN}), streaming from store to store in bounded memory; blocks until the copy is
-     * stored. The copy is the bucket owner's: no upload record is made, and an object already under the key is never
-     * replaced.
+     * {@link RemoteCopy#DEFAULT_PATTERN}), streaming from store to store in bounded memory. The copy is the bucket
+     * owner's: no upload record is made, and an object already under the key is never replaced.
+     *
+     * <p>A file of at most {@link UploadServiceBuilder#remoteCopyJobThreshold} is copied before this returns
+     * ({@code completed}). A larger one is copied by a durable job that the {@code BackgroundWork} of any instance
+     * sharing the catalog runs ({@link #claimRemoteCopies}, {@link #runRemoteCopy}): this returns it {@code pending}
+     * with its {@link RemoteCopy#id()}, which {@link #remoteCopyJob} reads later; a job ends {@code completed} or
+     * {@code failed} with an {@code error}, and a failed one leaves nothing under the key.
      *
      * @param makePublic whether the answer should carry the copy's public URL (when the storage has a public base URL)
      * @throws UploadException {@code NOT_FOUND} for an unknown, trashed or incomplete upload or a storage that is not
      *     one of the project's connections; {@code VALIDATION_ERROR} on {@code pattern}; {@code CONFLICT} if the key
-     *     is taken; {@code STORAGE_ERROR}
+     *     is taken or another copy is going there; {@code STORAGE_ERROR}
      */
     public RemoteCopy remoteCopy(UUID projectId, UUID uuid, String storageId, String pattern, boolean makePublic) {
         return copies.copy(projectId, uuid, storageId, pattern, makePublic);
+    }
+
+    /**
+     * Returns the project's remote copy job {@code id} of upload {@code uuid}, as it stands.
+     *
+     * @throws UploadException {@code NOT_FOUND} if there is no such job
+     */
+    public RemoteCopy remoteCopyJob(UUID projectId, UUID uuid, UUID id) {
+        return copies.find(projectId, uuid, id);
+    }
+
+    /**
+     * Claims up to {@code max} remote copy jobs of any project for this instance (pending ones, and those of instances
+     * that stopped sending heartbeats); run each with {@link #runRemoteCopy}.
+     */
+    public List<RemoteCopyJobs.Job> claimRemoteCopies(int max) {
+        return copies.claim(max);
+    }
+
+    /** Runs a claimed remote copy job to its end; its failure is recorded on the job, not thrown. */
+    public void runRemoteCopy(RemoteCopyJobs.Job job) {
+        copies.run(job);
     }
 
     /**

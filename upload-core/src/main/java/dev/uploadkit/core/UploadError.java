@@ -53,6 +53,15 @@ public record UploadError(String code, String message) {
         }
     }
 
+    /**
+     * Returns the error {@code code} with {@code message} cut to {@value #MAX_MESSAGE_LENGTH} characters, or
+     * {@code fallback} when {@code message} is null or blank: for messages taken from exceptions.
+     */
+    public static UploadError fitted(String code, String message, String fallback) {
+        String m = message == null || message.isBlank() ? fallback : message;
+        return new UploadError(code, m.length() <= MAX_MESSAGE_LENGTH ? m : m.substring(0, MAX_MESSAGE_LENGTH));
+    }
+
     /** The error of a cancelled upload. */
     public static UploadError cancelled() {
         return new UploadError(CANCELLED, "The upload was cancelled.");

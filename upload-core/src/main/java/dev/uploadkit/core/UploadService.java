@@ -107,7 +107,8 @@ public final class UploadService implements AutoCloseable {
                 ids, this::now);
         this.metadataOps = new MetadataOps(catalog, events, this::now);
         this.storage = new StorageService(new Connections(catalog, stores, connectionStores, ids, this::now, events),
-                new RemoteCopies(catalog, stores));
+                new RemoteCopies(catalog, stores, this::now, ids, instanceId, b.remoteCopyJobThreshold.bytes(),
+                        b.interruptedAfter));
         this.sweep = new CrashSweep(catalog, reaper, this::now, instanceId, stores::openStores, events);
     }
 
@@ -162,7 +163,8 @@ public final class UploadService implements AutoCloseable {
      *
      * @throws UploadException {@code FILE_TOO_LARGE} past the size limit, {@code INVALID_FILE_TYPE} for a
      *     refused type (checked before anything is written), {@code STORAGE_ERROR} if the store fails,
-     *     {@code VALIDATION_ERROR} for an unknown store, {@code SERVICE_UNAVAILABLE} once the service is closed
+     *     {@code NOT_FOUND} for a storage the project does not have (another project's connection included),
+     *     {@code SERVICE_UNAVAILABLE} once the service is closed
      */
     public Upload upload(UploadRequest request, InputStream content) {
         return receive(request, content).complete(request);
@@ -179,8 +181,8 @@ public final class UploadService implements AutoCloseable {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(content, "content");
         FileStore store = request.storageId() == null ? stores.defaultFor(request.projectId())
-                : stores.locate(request.projectId(), request.storageId()).orElseThrow(() -> UploadException.validation(
-                        "storage_id", "The project has no storage " + request.storageId() + "."));
+                : stores.locate(request.projectId(), request.storageId())
+                        .orElseThrow(() -> UploadException.notFound("Storage"));
         long limit = request.maxSize() == null ? maxFileSize.bytes()
                 : Math.min(maxFileSize.bytes(), request.maxSize().bytes());
         if (closed) {
@@ -275,8 +277,7 @@ public final class UploadService implements AutoCloseable {
         if (storageId == null) {
             return stores.defaultFor(projectId);
         }
-        return stores.locate(projectId, storageId).orElseThrow(
-                () -> UploadException.validation("store", "Unknown store: " + storageId));
+        return stores.locate(projectId, storageId).orElseThrow(() -> UploadException.notFound("Storage"));
     }
 
     /**
@@ -352,7 +353,8 @@ public final class UploadService implements AutoCloseable {
      * copied; into another store the bytes are streamed there as a new upload would be.
      *
      * @throws UploadException {@code NOT_FOUND}; {@code CONFLICT} if the source is in trash or not completed;
-     *     {@code VALIDATION_ERROR} for an unknown store or an invalid name; {@code STORAGE_ERROR}
+     *     {@code NOT_FOUND} for a storage the project does not have; {@code VALIDATION_ERROR} for an invalid name;
+     *     {@code STORAGE_ERROR}
      */
     public Upload copy(UUID projectId, UUID uuid, CopyRequest request) {
         Objects.requireNonNull(request, "request");

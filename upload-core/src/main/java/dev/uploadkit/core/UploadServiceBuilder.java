@@ -40,12 +40,16 @@ public final class UploadServiceBuilder {
     StorageSettings storageSettings = StorageSettings.defaults();
     Duration lookupCacheTtl = DEFAULT_LOOKUP_CACHE_TTL;
     long listCountLimit = DEFAULT_LIST_COUNT_LIMIT;
+    DataSize remoteCopyJobThreshold = DEFAULT_REMOTE_COPY_JOB_THRESHOLD;
 
     /** The default of {@link #lookupCacheTtl}. */
     public static final Duration DEFAULT_LOOKUP_CACHE_TTL = Duration.ofSeconds(3);
 
     /** The default of {@link #listCountLimit}. */
     public static final long DEFAULT_LIST_COUNT_LIMIT = 10_000;
+
+    /** The default of {@link #remoteCopyJobThreshold}: 64 MiB. */
+    public static final DataSize DEFAULT_REMOTE_COPY_JOB_THRESHOLD = DataSize.ofMebibytes(64);
 
     UploadServiceBuilder() {
     }
@@ -119,6 +123,15 @@ public final class UploadServiceBuilder {
                     + "; use a few thousand, such as 10000");
         }
         this.listCountLimit = limit;
+        return this;
+    }
+
+    /**
+     * The size above which {@code files/{uuid}/remote-copy} runs as a durable job (answered {@code pending} at once)
+     * instead of during the request; default 64 MiB ({@code DataSize.ofBytes(0)}: every non-empty file).
+     */
+    public UploadServiceBuilder remoteCopyJobThreshold(DataSize threshold) {
+        this.remoteCopyJobThreshold = Objects.requireNonNull(threshold, "remoteCopyJobThreshold");
         return this;
     }
 

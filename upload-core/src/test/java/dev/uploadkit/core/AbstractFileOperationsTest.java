@@ -68,7 +68,7 @@ public abstract class AbstractFileOperationsTest extends UploadServiceTestBase {
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-            assertCode(ErrorCode.VALIDATION_ERROR, () -> two.copy(projectA, source.uuid(),
+            assertCode(ErrorCode.NOT_FOUND, () -> two.copy(projectA, source.uuid(),
                     new CopyRequest(null, null, null, "nowhere")));
         }
     }

@@ -379,9 +379,9 @@ public abstract class AbstractUploadServiceTest extends UploadServiceTestBase {
     }
 
     @Test
-    void unknownStoreIsAValidationError() {
+    void aStorageTheProjectDoesNotHaveIsNotFound() {
         UploadRequest r = new UploadRequest(projectA, "a.bin", "", false, null, null, "nope", true, null);
         UploadException e = assertThrows(UploadException.class, () -> service.upload(r, new ByteArrayInputStream(new byte[1])));
-        assertEquals(ErrorCode.VALIDATION_ERROR, e.code());
+        assertEquals(ErrorCode.NOT_FOUND, e.code());
     }
 }

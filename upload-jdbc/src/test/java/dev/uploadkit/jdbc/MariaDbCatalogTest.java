@@ -7,6 +7,7 @@ import dev.uploadkit.core.catalog.AbstractDedupIndexContractTest;
 import dev.uploadkit.core.catalog.AbstractEventOutboxContractTest;
 import dev.uploadkit.core.catalog.AbstractWebhookRecordsContractTest;
 import dev.uploadkit.core.catalog.AbstractImportJobsContractTest;
+import dev.uploadkit.core.catalog.AbstractRemoteCopyJobsContractTest;
 import dev.uploadkit.core.catalog.AbstractStorageConnectionsContractTest;
 import dev.uploadkit.core.testing.CatalogFixture;
 import dev.uploadkit.jdbc.testing.TestDatabases;
@@ -73,6 +74,14 @@ class MariaDbCatalogTest {
 
     @Nested
     class StorageConnectionsContract extends AbstractStorageConnectionsContractTest {
+        @Override
+        protected CatalogFixture openFixture() {
+            return TestDatabases.mariadb();
+        }
+    }
+
+    @Nested
+    class RemoteCopyJobsContract extends AbstractRemoteCopyJobsContractTest {
         @Override
         protected CatalogFixture openFixture() {
             return TestDatabases.mariadb();

@@ -11,8 +11,8 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * The servlet's own {@code download_url}s for uploads, made outside a request (webhook payloads): a public file's
- * permanent link, a private file's signed link valid for the TTL from when it is made. Give it the same signing key
+ * The servlet's own {@code download_url}s for uploads, made outside a request (webhook payloads): signed links
+ * valid for the TTL from when they are made. Give it the same signing key
  * and base URL as the {@link UploadServlet}, and it to {@code UploadServiceBuilder.downloadLinks}.
  */
 public final class SignedDownloadLinks implements DownloadLinks {

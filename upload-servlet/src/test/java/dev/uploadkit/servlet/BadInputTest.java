@@ -182,7 +182,7 @@ class BadInputTest {
     void anUnknownStoreBeforeTheFileIsRefusedBeforeWriting() {
         TestServer.Response r = server.upload(server.key, Multipart.form().field("storage_id", "nowhere")
                 .file("s.bin", TestContent.random(4, 10)));
-        assertError(r, 422, "VALIDATION_ERROR");
+        assertError(r, 404, "NOT_FOUND");
         assertNothingLeft();
     }
 

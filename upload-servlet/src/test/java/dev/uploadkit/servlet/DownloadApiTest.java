@@ -156,21 +156,23 @@ class DownloadApiTest extends SharedServerTest {
     }
 
     @Test
-    void aPublicFileNeedsNoKeyAndStopsBeingServedWhenMadePrivate() {
+    void aPublicFileWithoutAPublicBaseUrlGetsASignedLinkAndNoPermanentOne() {
         byte[] bytes = "public bytes".getBytes(StandardCharsets.UTF_8);
         JsonNode u = server.uploaded(server.key, Multipart.form().field("is_public", "true").file("pub.txt", bytes));
         String url = u.get("download_url").asText();
-        assertEquals(server.base() + "/files/" + u.get("uuid").asText() + "/download?project=" + server.project.id(),
-                url);
+        assertTrue(url.startsWith(server.base() + "/" + downloadPath(u) + "?token="), url);
 
         TestServer.Response r = server.get(url, null);
         assertEquals(200, r.status());
         assertArrayEquals(bytes, r.body());
+        assertEquals("private", r.header("Cache-Control").orElseThrow());
+
+        TestServer.Response permanent = server.get(downloadPath(u) + "?project=" + server.project.id(), null);
+        assertEquals(401, permanent.status());
+        assertEquals("UNAUTHENTICATED", permanent.errorCode());
 
         server.send("PATCH", "files/" + u.get("uuid").asText(), server.key, "{\"is_public\": false}");
-        TestServer.Response hidden = server.get(url, null);
-        assertEquals(404, hidden.status());
-        assertEquals("NOT_FOUND", hidden.errorCode());
+        assertEquals(200, server.get(url, null).status(), "the signed link serves the file, public or not");
     }
 
     @Test
@@ -179,7 +181,7 @@ class DownloadApiTest extends SharedServerTest {
         TestServer.Response r = server.get(downloadPath(u), null);
         assertEquals(401, r.status());
         assertEquals("UNAUTHENTICATED", r.errorCode());
-        assertEquals(404, server.get(downloadPath(u) + "?project=" + server.project.id(), null).status());
+        assertEquals(401, server.get(downloadPath(u) + "?project=" + server.project.id(), null).status());
         assertEquals(401, server.get(downloadPath(u), "uk_wrongwrongwr_wrongwrongwrongwrongwrongwrongwron")
                 .status());
     }

@@ -112,7 +112,7 @@ class FileOperationsApiTest {
         assertEquals("other", r.data().get("storage_id").asText());
         assertEquals(1, TestContent.filesUnder(otherDir).size());
         assertArrayEquals(bytes, server.get("files/" + r.data().get("uuid").asText() + "/download").body());
-        assertEquals(422, server.send("POST", "files/" + source + "/copy", server.key,
+        assertEquals(404, server.send("POST", "files/" + source + "/copy", server.key,
                 "{\"storage_id\": \"nowhere\"}").status());
     }
 

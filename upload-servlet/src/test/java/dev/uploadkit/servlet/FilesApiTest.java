@@ -106,7 +106,8 @@ class FilesApiTest extends SharedServerTest {
         assertEquals("2", u.get("metadata").get("after").asText());
         // The bytes were stored before the later fields were known, then moved to the form's folder/filename.
         assertEquals("docs/2025/renamed.txt", u.get("object_key").asText());
-        assertTrue(u.get("download_url").asText().endsWith("/download?project=" + server.project.id()));
+        // Public, but its storage has no public base URL: the servlet's signed link (SPEC §3).
+        assertTrue(u.get("download_url").asText().contains("/download?token="));
 
         JsonNode again = server.get("files/" + u.get("uuid").asText()).data();
         assertEquals("renamed.txt", again.get("filename").asText());

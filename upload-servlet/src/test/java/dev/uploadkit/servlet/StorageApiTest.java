@@ -246,7 +246,13 @@ class StorageApiTest {
         assertEquals(404, server.send("DELETE", "storage/" + id, b.key(), null).status());
         TestServer.Response use = server.upload(b.key(), Multipart.form().field("storage_id", id)
                 .file("x.bin", TestContent.random(6, 10)));
-        assertEquals("VALIDATION_ERROR", use.errorCode());
+        assertEquals(404, use.status(), "SPEC §2: another project's resource is not found, like an unknown one");
+        assertEquals("NOT_FOUND", use.errorCode());
+        TestServer.Response unknown = server.upload(b.key(), Multipart.form().field("storage_id",
+                UUID.randomUUID().toString()).file("y.bin", TestContent.random(7, 10)));
+        assertEquals(404, unknown.status());
+        assertEquals(use.text().replace(use.header("X-Request-Id").orElse("-"), ""),
+                unknown.text().replace(unknown.header("X-Request-Id").orElse("-"), ""), "the same answer");
         assertEquals(0, server.get("storage/" + id + "/stats", a.key()).data().get("files").asLong());
         assertEquals(403, server.get("storage", server.keyWith(Permission.FILES_READ)).status());
         assertEquals(200, server.get("storage/" + id + "/stats", a.key()).status());

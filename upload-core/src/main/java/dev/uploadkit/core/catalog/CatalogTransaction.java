@@ -26,4 +26,7 @@ public interface CatalogTransaction {
 
     /** Returns the projects' storage connections. */
     StorageConnections storage();
+
+    /** Returns the durable jobs of large remote copies. */
+    RemoteCopyJobs remoteCopies();
 }

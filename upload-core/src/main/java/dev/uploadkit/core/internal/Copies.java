@@ -48,14 +48,14 @@ public final class Copies {
      * Copies a completed, live upload.
      *
      * @throws UploadException {@code NOT_FOUND}; {@code CONFLICT} if the source is in trash or not completed;
-     *     {@code VALIDATION_ERROR} on {@code storage_id} for an unknown store
+     *     {@code NOT_FOUND} for a storage the project does not have
      */
     public Upload copy(UUID projectId, UUID uuid, CopyRequest request) {
         Upload source = catalog.inTransaction(tx -> tx.uploads().find(projectId, uuid))
                 .orElseThrow(() -> UploadException.notFound("File"));
         String target = request.storageId() == null ? source.storageId() : request.storageId();
         if (stores.apply(projectId, target) == null) {
-            throw UploadException.validation("storage_id", "Unknown store: " + target);
+            throw UploadException.notFound("Storage");
         }
         if (target.equals(source.storageId())) {
             return referenceCopy(projectId, uuid, request);

@@ -324,7 +324,7 @@ public final class UrlImports {
             case HTTP_ERROR, TOO_MANY_REDIRECTS -> UploadError.SOURCE_HTTP_ERROR;
             case TOO_LARGE -> UploadError.FILE_TOO_LARGE;
         };
-        return new UploadError(code, truncate(e.getMessage()));
+        return UploadError.fitted(code, e.getMessage(), "The import failed.");
     }
 
     private static UploadError errorOf(UploadException e) {
@@ -335,12 +335,7 @@ public final class UrlImports {
             case PAYLOAD_MALFORMED -> UploadError.SOURCE_UNREACHABLE;
             default -> e.code().name();
         };
-        return new UploadError(code, truncate(e.getMessage()));
-    }
-
-    private static String truncate(String message) {
-        String m = message == null || message.isBlank() ? "The import failed." : message;
-        return m.length() <= UploadError.MAX_MESSAGE_LENGTH ? m : m.substring(0, UploadError.MAX_MESSAGE_LENGTH);
+        return UploadError.fitted(code, e.getMessage(), "The import failed.");
     }
 
     private static void closeQuietly(OutboundDownload download) {

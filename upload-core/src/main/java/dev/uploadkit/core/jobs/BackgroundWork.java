@@ -5,6 +5,7 @@ import dev.uploadkit.core.UploadService;
 import dev.uploadkit.core.internal.webhook.WebhookDispatcher;
 import dev.uploadkit.core.webhook.WebhookService;
 import dev.uploadkit.core.catalog.ImportJobs;
+import dev.uploadkit.core.catalog.RemoteCopyJobs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +31,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * pending event goes to one of them at a time. Every {@link Builder#watchInterval} a watcher thread aborts this
  * instance's streams whose uploads were cancelled elsewhere ({@link UploadService#abortCancelledStreams}) and claims
  * as many pending URL imports as there are free import threads ({@link Builder#importConcurrency}), which run them
- * ({@link UploadService#runImport}); the unstored removal ({@link UploadService#removeUnstored}) is a second shared
+ * ({@link UploadService#runImport}), then, with the threads still free, large remote copies
+ * ({@link dev.uploadkit.core.StorageService#runRemoteCopy}); the unstored removal ({@link UploadService#removeUnstored}) is a second shared
  * job beside the trash purge.
  *
  * <p>The crash sweep runs on every instance rather than as a shared job: it is safe to run concurrently, and a
@@ -182,24 +184,36 @@ public final class BackgroundWork implements AutoCloseable {
                 return;
             }
             for (ImportJobs.Job job : uploads.claimImports(free)) {
-                importSlots.acquireUninterruptibly();
-                try {
-                    importers.execute(() -> runImport(job));
-                } catch (RejectedExecutionException e) {
-                    // Closing: the claimed import is given back by a crash sweep once this instance's heartbeats stop.
-                    importSlots.release();
+                submit(() -> uploads.runImport(job), "The import of upload " + job.upload().uuid());
+            }
+            free = importSlots.availablePermits();
+            if (free > 0) {
+                for (RemoteCopyJobs.Job job : uploads.storage().claimRemoteCopies(free)) {
+                    submit(() -> uploads.storage().runRemoteCopy(job), "Remote copy " + job.id());
                 }
             }
         } catch (RuntimeException e) {
-            LOG.warn("Could not claim pending imports; retrying in {}", watchInterval, e);
+            LOG.warn("Could not claim pending imports or remote copies; retrying in {}", watchInterval, e);
         }
     }
 
-    private void runImport(ImportJobs.Job job) {
+    /** Runs a claimed job on an import thread, holding one of the slots. */
+    private void submit(Runnable job, String name) {
+        importSlots.acquireUninterruptibly();
         try {
-            uploads.runImport(job);
+            importers.execute(() -> runJob(job, name));
+        } catch (RejectedExecutionException e) {
+            // Closing: a claimed import is given back by a crash sweep, a claimed copy taken over by another
+            // instance, once this instance's heartbeats stop.
+            importSlots.release();
+        }
+    }
+
+    private void runJob(Runnable job, String name) {
+        try {
+            job.run();
         } catch (RuntimeException e) {
-            LOG.warn("The import of upload {} failed", job.upload().uuid(), e);
+            LOG.warn("{} failed", name, e);
         } finally {
             importSlots.release();
             try {
@@ -324,7 +338,7 @@ public final class BackgroundWork implements AutoCloseable {
             return this;
         }
 
-        /** How many URL imports this instance runs at once, each on a thread of its own; default 8, 1 to 256. */
+        /** How many URL imports and remote copy jobs this instance runs at once, each on a thread of its own; default 8, 1 to 256. */
         public Builder importConcurrency(int value) {
             if (value < 1 || value > 256) {
                 throw new IllegalArgumentException("importConcurrency: must be 1 to 256, was " + value

@@ -203,24 +203,10 @@ public abstract class AbstractCountersContractTest extends CatalogTestSupport {
         return new ProjectTotals(c[0], c[1], c[2], c[3], c[4], c[5], blobs.size(), blobBytes);
     }
 
-    /** Records, reserves, stores and completes an upload as the ingest does, in its three transactions. */
     private Upload uploadThrough(String hash, long size) {
         Upload processing = upload(project).status(UploadStatus.PROCESSING).filename("f" + size + ".bin").build();
-        Blob reservation = tx(t -> {
-            Blob blob = t.blobs().reserve(project, "default", "f.bin", t(0));
-            t.uploads().insertProcessing(processing, "instance-1", blob.id());
-            return blob;
-        });
         // Every thread stores the same bytes under one hash with one size, as identical content would have.
-        long bytes = hash.equals(sha(1000)) ? 77 : size;
-        return tx(t -> {
-            DedupIndex.CommitResult result = t.blobs().commit(reservation, hash, bytes, "text/plain");
-            Upload done = processing.toBuilder().status(UploadStatus.COMPLETED).sizeBytes(bytes)
-                    .blobId(result.blob().id()).sha256(hash).build();
-            assertTrue(t.uploads().completeProcessing(done));
-            result.discarded().ifPresent(d -> t.blobs().forget(d.id()));
-            return done;
-        });
+        return uploadThrough(processing, "default", hash, hash.equals(sha(1000)) ? 77 : size);
     }
 
     private DedupIndex.CommitResult completeUpload(String hash, long size) {

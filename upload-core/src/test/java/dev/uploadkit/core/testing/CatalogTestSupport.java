@@ -6,6 +6,7 @@ import dev.uploadkit.core.PageRequest;
 import dev.uploadkit.core.Upload;
 import dev.uploadkit.core.UploadException;
 import dev.uploadkit.core.UploadQuery;
+import dev.uploadkit.core.UploadStatus;
 import dev.uploadkit.core.auth.ApiKey;
 import dev.uploadkit.core.auth.Project;
 import dev.uploadkit.core.auth.ProjectStore;
@@ -117,6 +118,29 @@ public abstract class CatalogTestSupport {
     /** Reserves {@code key} and commits new bytes under it: a stored blob with one reference. */
     protected Blob storedBlob(UUID projectId, String storageId, String key, String sha256, long size) {
         return commit(reserve(projectId, storageId, key).id(), sha256, size).blob();
+    }
+
+    /**
+     * Records, reserves, stores and completes {@code processing} (a {@code processing} upload) as the ingest does, in
+     * its transactions: {@code bytes} under {@code hash} in {@code storageId}, deduplicated against the blobs there.
+     */
+    protected Upload uploadThrough(Upload processing, String storageId, String hash, long bytes) {
+        Blob reservation = tx(t -> {
+            Blob blob = t.blobs().reserve(processing.projectId(), storageId, processing.folder() + "/" + processing.uuid(),
+                    TestUploads.t(0));
+            t.uploads().insertProcessing(processing, "instance-1", blob.id());
+            return blob;
+        });
+        return tx(t -> {
+            DedupIndex.CommitResult result = t.blobs().commit(reservation, hash, bytes, "text/plain");
+            Upload done = processing.toBuilder().status(UploadStatus.COMPLETED).sizeBytes(bytes)
+                    .blobId(result.blob().id()).sha256(hash).build();
+            if (!t.uploads().completeProcessing(done)) {
+                throw new IllegalStateException("not completed: " + done.uuid());
+            }
+            result.discarded().ifPresent(d -> t.blobs().forget(d.id()));
+            return done;
+        });
     }
 
     protected Optional<Blob> findBlob(long blobId) {

@@ -5,6 +5,7 @@ import org.jdbi.v3.core.Handle;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -29,31 +30,35 @@ final class Counters {
     private static final int TRASH_FILES = 2;
     private static final int REF_FILES = 4;
     private static final int BLOB_COUNT = 6;
-    private static final String UPDATE;
     private static final String SUM;
 
     static {
-        StringBuilder set = new StringBuilder("UPDATE upload_counters SET ");
         StringBuilder sum = new StringBuilder("SELECT ");
         for (int i = 0; i < COLUMNS.length; i++) {
-            set.append(i == 0 ? "" : ", ").append(COLUMNS[i]).append(" = ").append(COLUMNS[i]).append(" + :d")
-                    .append(i);
             sum.append(i == 0 ? "" : ", ").append("COALESCE(SUM(").append(COLUMNS[i]).append("), 0) AS ")
                     .append(COLUMNS[i]);
         }
-        UPDATE = set.append(" WHERE project_id = :project_id AND shard = :shard").toString();
         SUM = sum.append(" FROM upload_counters WHERE project_id = :project_id").toString();
     }
 
-    /** What an upload row adds to the counters. */
-    record Counted(boolean trashed, long sizeBytes, boolean referencesBlob) {
+    /**
+     * What an upload row adds to the counters: to its project's, and, while it is live and completed, to those of
+     * its storage and its folder there.
+     */
+    record Counted(boolean trashed, long sizeBytes, boolean referencesBlob, boolean completed, String storageId,
+                   String folder) {
+        boolean inStorageStats() {
+            return completed && !trashed;
+        }
     }
 
     private final Vendor vendor;
     private final Map<UUID, long[]> deltas = new TreeMap<>();
+    private final StorageCounters storage;
 
     Counters(Vendor vendor) {
         this.vendor = vendor;
+        this.storage = new StorageCounters(vendor);
     }
 
     /** Records that an upload row of {@code projectId} changed from {@code before} to {@code after} (null = none). */
@@ -64,6 +69,7 @@ final class Counters {
         long[] d = deltas.computeIfAbsent(projectId, p -> new long[COLUMNS.length]);
         add(d, before, -1);
         add(d, after, 1);
+        storage.upload(projectId, before, after);
     }
 
     private static void add(long[] d, Counted row, int sign) {
@@ -86,41 +92,32 @@ final class Counters {
         d[BLOB_COUNT + 1] += sign * sizeBytes;
     }
 
-    /** Writes the collected deltas, one row per project, and forgets them. */
+    /**
+     * Writes the collected deltas, one row per project, then those of storages and folders (each table in key
+     * order, so that transactions cannot deadlock on counter rows), and forgets them.
+     */
     void flush(Handle h) {
         if (deltas.isEmpty()) {
             return;
         }
         int shard = ThreadLocalRandom.current().nextInt(SHARDS);
+        flushProjects(h, shard);
+        storage.flush(h, shard);
+    }
+
+    private void flushProjects(Handle h, int shard) {
         for (Map.Entry<UUID, long[]> e : deltas.entrySet()) {
-            long[] d = e.getValue();
-            if (isZero(d)) {
-                continue;
-            }
-            if (update(h, e.getKey(), shard, d) == 0) {
-                // The first change of this project on this shard: create the row, racing others doing the same.
-                h.createUpdate(vendor.insertKeyIgnoringDuplicate("upload_counters", "project_id, shard",
-                                ":project_id, :shard"))
-                        .bind("project_id", vendor.uuid(e.getKey()))
-                        .bind("shard", shard)
-                        .execute();
-                if (update(h, e.getKey(), shard, d) != 1) {
-                    throw new IllegalStateException("The counter row of project " + e.getKey() + " is missing.");
-                }
+            if (!isZero(e.getValue())) {
+                Map<String, Object> key = new LinkedHashMap<>();
+                key.put("project_id", vendor.uuid(e.getKey()));
+                key.put("shard", shard);
+                CounterRows.add(h, vendor, "upload_counters", key, COLUMNS, e.getValue());
             }
         }
         deltas.clear();
     }
 
-    private int update(Handle h, UUID projectId, int shard, long[] d) {
-        var update = h.createUpdate(UPDATE).bind("project_id", vendor.uuid(projectId)).bind("shard", shard);
-        for (int i = 0; i < d.length; i++) {
-            update.bind("d" + i, d[i]);
-        }
-        return update.execute();
-    }
-
-    private static boolean isZero(long[] d) {
+    static boolean isZero(long[] d) {
         for (long v : d) {
             if (v != 0) {
                 return false;

@@ -6,6 +6,7 @@ import dev.uploadkit.core.catalog.DedupIndex;
 import dev.uploadkit.core.catalog.EventOutbox;
 import dev.uploadkit.core.catalog.ImportJobs;
 import dev.uploadkit.core.catalog.Instances;
+import dev.uploadkit.core.catalog.RemoteCopyJobs;
 import dev.uploadkit.core.catalog.StorageConnections;
 import dev.uploadkit.core.catalog.UploadRecords;
 import dev.uploadkit.core.catalog.WebhookRecords;
@@ -26,12 +27,12 @@ public final class JdbiCatalog implements Catalog {
         Objects.requireNonNull(work, "work");
         return transactor.inTransaction(tx -> work.apply(new Transaction(new JdbiUploadRecords(tx), new JdbiDedupIndex(tx),
                 new JdbiInstances(tx), new JdbiEventOutbox(tx), new JdbiWebhookRecords(tx),
-                new JdbiImportJobs(tx), new JdbiStorageConnections(tx))));
+                new JdbiImportJobs(tx), new JdbiStorageConnections(tx), new JdbiRemoteCopyJobs(tx))));
     }
 
     private record Transaction(UploadRecords uploads, DedupIndex blobs, Instances instances, EventOutbox events,
                                WebhookRecords webhooks, ImportJobs imports,
-                               StorageConnections storage)
+                               StorageConnections storage, RemoteCopyJobs remoteCopies)
             implements CatalogTransaction {
     }
 }

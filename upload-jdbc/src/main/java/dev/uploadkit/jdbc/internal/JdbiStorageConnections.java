@@ -7,7 +7,6 @@ import dev.uploadkit.core.storage.StorageStats;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Update;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -144,27 +143,8 @@ final class JdbiStorageConnections implements StorageConnections {
 
     @Override
     public StorageStats stats(UUID projectId, String storageId) {
-        // One aggregate over the project's rows of this storage (index idx_uploads_storage finds them): no counters.
-        // A covering index was measured at a million files and did not make it faster (StorageStatsBenchmark).
-        List<StorageStats.Folder> folders = new ArrayList<>();
-        long[] totals = new long[2];
-        List<StorageStats.Folder> all = tx.run(h -> h.createQuery("SELECT folder, COUNT(*) AS files, COALESCE(SUM(size_bytes), 0) AS bytes"
-                        + " FROM uploads WHERE project_id = :project_id AND storage_id = :storage_id"
-                        + " AND in_trash = FALSE AND status = 'completed' GROUP BY folder ORDER BY folder")
-                .bind("project_id", vendor.uuid(projectId))
-                .bind("storage_id", storageId)
-                .map((rs, ctx) -> new StorageStats.Folder(rs.getString("folder"), rs.getLong("files"),
-                        rs.getLong("bytes")))
-                .list());
-        for (StorageStats.Folder f : all) {
-            totals[0] += f.files();
-            totals[1] += f.bytes();
-            if (folders.size() < StorageStats.MAX_FOLDERS) {
-                folders.add(f);
-            }
-        }
-        boolean truncated = all.size() > folders.size();
-        return new StorageStats(storageId, totals[0], totals[1], folders, truncated);
+        Objects.requireNonNull(storageId, "storageId");
+        return tx.run(h -> StorageCounters.read(h, vendor, projectId, storageId));
     }
 
     private Update bindAll(Update update, StorageConnection c) {

@@ -8,6 +8,7 @@ import dev.uploadkit.core.Upload;
 import dev.uploadkit.core.UploadError;
 import dev.uploadkit.core.UploadException;
 import dev.uploadkit.core.UploadQuery;
+import dev.uploadkit.core.UploadStatus;
 import dev.uploadkit.core.catalog.ProjectTotals;
 import dev.uploadkit.core.catalog.UploadRecords;
 import org.jdbi.v3.core.Handle;
@@ -128,29 +129,36 @@ final class JdbiUploadRecords implements UploadRecords {
                 return false;
             }
             boolean trashed = setsTrash ? upload.deletedAt() != null : before.get().trashed();
-            tx.counters().upload(upload.projectId(), before.get(),
-                    new Counters.Counted(trashed, upload.sizeBytes(), upload.blobId() != null));
+            tx.counters().upload(upload.projectId(), before.get(), counted(upload, trashed));
             return true;
         });
     }
 
     /** Reads and locks the counted fields of the project's upload if it matches the extra {@code condition}. */
     private Optional<Counters.Counted> counted(Handle h, UUID projectId, UUID uuid, String condition) {
-        return h.createQuery("SELECT deleted_at, size_bytes, blob_id FROM uploads WHERE project_id = :project_id"
-                        + " AND uuid = :uuid" + condition + " " + vendor.lockForUpdate())
+        return h.createQuery("SELECT deleted_at, size_bytes, blob_id, status, storage_id, folder FROM uploads"
+                        + " WHERE project_id = :project_id AND uuid = :uuid" + condition + " " + vendor.lockForUpdate())
                 .bind("project_id", vendor.uuid(projectId))
                 .bind("uuid", vendor.uuid(uuid))
                 .map((rs, ctx) -> {
                     boolean trashed = rs.getObject("deleted_at") != null;
                     long size = rs.getLong("size_bytes");
                     rs.getLong("blob_id");
-                    return new Counters.Counted(trashed, size, !rs.wasNull());
+                    boolean referencesBlob = !rs.wasNull();
+                    return new Counters.Counted(trashed, size, referencesBlob,
+                            UploadStatus.COMPLETED.wireName().equals(rs.getString("status")), rs.getString("storage_id"),
+                            rs.getString("folder"));
                 })
                 .findOne();
     }
 
     private static Counters.Counted counted(Upload upload) {
-        return new Counters.Counted(upload.deletedAt() != null, upload.sizeBytes(), upload.blobId() != null);
+        return counted(upload, upload.deletedAt() != null);
+    }
+
+    private static Counters.Counted counted(Upload upload, boolean trashed) {
+        return new Counters.Counted(trashed, upload.sizeBytes(), upload.blobId() != null,
+                upload.status() == UploadStatus.COMPLETED, upload.storageId(), upload.folder());
     }
 
     @Override
@@ -326,6 +334,11 @@ final class JdbiUploadRecords implements UploadRecords {
     public boolean markProcessing(Upload upload, String instanceId, Long reservationBlobId) {
         Objects.requireNonNull(instanceId, "instanceId");
         return tx.run(h -> {
+            String condition = " AND status IN ('pending', 'processing')";
+            Optional<Counters.Counted> before = counted(h, upload.projectId(), upload.uuid(), condition);
+            if (before.isEmpty()) {
+                return false;
+            }
             Update update = h.createUpdate("UPDATE uploads SET filename = :filename, search_name = :search_name,"
                     + " folder = :folder, blob_id = :blob_id, size_bytes = :size_bytes, mime_type = :mime_type,"
                     + " sha256 = :sha256, is_public = :is_public, content_disposition = :content_disposition,"
@@ -334,11 +347,15 @@ final class JdbiUploadRecords implements UploadRecords {
                     + " deduplicated = :deduplicated, upload_time_ms = :upload_time_ms, updated_at = :updated_at,"
                     + " error_code = :error_code, error_message = :error_message, source_url = :source_url,"
                     + " instance_id = :instance_id, reservation_blob_id = :reservation_blob_id"
-                    + " WHERE project_id = :project_id AND uuid = :uuid AND status IN ('pending', 'processing')")
+                    + " WHERE project_id = :project_id AND uuid = :uuid" + condition)
                     .bind("uuid", vendor.uuid(upload.uuid()))
                     .bind("instance_id", instanceId)
                     .bindByType("reservation_blob_id", reservationBlobId, Long.class);
-            return bindMutable(update, upload).execute() == 1;
+            if (bindMutable(update, upload).execute() != 1) {
+                return false;
+            }
+            tx.counters().upload(upload.projectId(), before.get(), counted(upload, before.get().trashed()));
+            return true;
         });
     }
 

@@ -23,9 +23,9 @@ import java.util.UUID;
  * {@code GET files/{uuid}/download}: the bytes, streamed through a fixed buffer.
  *
  * <p>Access, in this order: an authenticated caller with {@code files:read} (any file of its project); a
- * signed {@code token} (that one file, until it expires; a bad or expired token is {@code 401}); a
- * {@code project} parameter, for public files only (a private or unknown file is {@code 404}, so existence is
- * not revealed). With none of these the answer is {@code 401}.
+ * signed {@code token} (that one file, public or private, until it expires; a bad or expired token is
+ * {@code 401}). With neither the answer is {@code 401}: a public file without a public base URL is reached through
+ * the signed link of its {@code download_url} too (SPEC §3).
  *
  * <p>Types a browser would run as a page of this origin (HTML, SVG, XML, JavaScript) are always sent as
  * {@code attachment}, whatever the upload's {@code content_disposition}, so an upload cannot script the API's origin.
@@ -49,9 +49,7 @@ final class DownloadHandler {
         UUID uuid = ex.pathUuid("uuid", "File");
         Optional<Principal> principal = ex.optionalPrincipal();
         Optional<String> token = ex.query("token");
-        Optional<String> project = ex.query("project");
         UUID projectId;
-        boolean publicOnly = false;
         if (principal.isPresent()) {
             if (!principal.get().has(Permission.FILES_READ)) {
                 throw Exchange.forbidden();
@@ -59,22 +57,17 @@ final class DownloadHandler {
             projectId = principal.get().projectId();
         } else if (token.isPresent()) {
             projectId = tokens.verify(uuid, token.get());
-        } else if (project.isPresent()) {
-            projectId = Exchange.parseUuid(project.get()).orElseThrow(DownloadHandler::notFound);
-            publicOnly = true;
         } else {
-            throw new UploadException(ErrorCode.UNAUTHENTICATED,
-                    "Downloading needs an API key, a signed token, or a public file.");
+            throw new UploadException(ErrorCode.UNAUTHENTICATED, "Downloading needs an API key or a signed token.");
         }
         Upload upload = uploads.get(projectId, uuid);
-        if (upload.isTrashed() || upload.status() != UploadStatus.COMPLETED || upload.objectKey() == null
-                || (publicOnly && !upload.isPublic())) {
+        if (upload.isTrashed() || upload.status() != UploadStatus.COMPLETED || upload.objectKey() == null) {
             throw notFound();
         }
-        serve(ex, projectId, upload, !publicOnly);
+        serve(ex, projectId, upload);
     }
 
-    private void serve(Exchange ex, UUID projectId, Upload upload, boolean privateCopy) throws IOException {
+    private void serve(Exchange ex, UUID projectId, Upload upload) throws IOException {
         HttpServletResponse resp = ex.response();
         Optional<String> etag = HttpHeaders.etag(upload.sha256());
         resp.setHeader("Accept-Ranges", "bytes");
@@ -82,9 +75,7 @@ final class DownloadHandler {
         resp.setHeader("Content-Disposition", HttpHeaders.contentDisposition(
                 HttpHeaders.isActiveContent(upload.mimeType()) ? ContentDisposition.ATTACHMENT
                         : upload.contentDisposition(), upload.filename()));
-        if (privateCopy) {
-            resp.setHeader("Cache-Control", "private");
-        }
+        resp.setHeader("Cache-Control", "private");
         etag.ifPresent(e -> resp.setHeader("ETag", e));
         if (etag.isPresent() && HttpHeaders.noneMatchHits(ex.request().getHeader("If-None-Match"), etag.get())) {
             resp.setStatus(HttpServletResponse.SC_NOT_MODIFIED);

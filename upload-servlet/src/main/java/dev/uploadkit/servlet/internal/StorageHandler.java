@@ -36,6 +36,8 @@ final class StorageHandler {
                 this::stats);
         router.add("POST", "storage/{id}/default", manage, this::makeDefault);
         router.add("POST", "files/{uuid}/remote-copy", Access.permission(Permission.FILES_WRITE), this::remoteCopy);
+        router.add("GET", "files/{uuid}/remote-copies/{id}", Access.permission(Permission.FILES_READ),
+                this::remoteCopyJob);
     }
 
     private void remoteCopy(Exchange ex) throws IOException {
@@ -47,7 +49,24 @@ final class StorageHandler {
         f.throwIfInvalid();
         RemoteCopy copy = storage.remoteCopy(ex.principal().projectId(), uuid, storageId.orElseThrow(),
                 pattern.orElse(null), makePublic);
-        Json.success(ex, 201, new Views.RemoteCopyView(copy.storageId(), copy.objectKey(), copy.sizeBytes(), copy.url()));
+        if (copy.id() == null) {
+            Json.success(ex, 201, view(copy));
+            return;
+        }
+        ex.response().setHeader("Location", ex.baseUrl() + "/files/" + uuid + "/remote-copies/" + copy.id());
+        Json.success(ex, 202, view(copy));
+    }
+
+    private void remoteCopyJob(Exchange ex) throws IOException {
+        UUID uuid = ex.pathUuid("uuid", "File");
+        UUID id = ex.pathUuid("id", "Remote copy");
+        Json.success(ex, 200, view(storage.remoteCopyJob(ex.principal().projectId(), uuid, id)));
+    }
+
+    private static Views.RemoteCopyView view(RemoteCopy c) {
+        return new Views.RemoteCopyView(c.id() == null ? null : c.id().toString(), c.status(), c.storageId(),
+                c.objectKey(), c.sizeBytes(), c.url(),
+                c.error() == null ? null : new Views.UploadErrorView(c.error().code(), c.error().message()));
     }
 
     private void list(Exchange ex) throws IOException {

@@ -51,9 +51,8 @@ public final class UploadViews {
 
     /**
      * Returns the link the bytes are served at, or {@code null} while there are none to serve (not completed,
-     * or in trash). A public file in a storage connection with a public base URL is served there, at
-     * {@code <base>/<object key>}; another public file's link is permanent and names its project; a private file's is
-     * signed and expires.
+     * or in trash): for a public file in a storage connection with a public base URL, {@code <base>/<object key>};
+     * for any other file, the servlet's signed, expiring link (SPEC §3).
      */
     public String downloadUrl(Upload u, String baseUrl) {
         if (u.status() != UploadStatus.COMPLETED || u.objectKey() == null || u.isTrashed()) {
@@ -65,11 +64,7 @@ public final class UploadViews {
                 return publicBase.get() + "/" + encodeKey(u.objectKey());
             }
         }
-        String url = baseUrl + "/files/" + u.uuid() + "/download";
-        if (u.isPublic()) {
-            return url + "?project=" + u.projectId();
-        }
-        return url + "?token=" + tokens.issue(u.projectId(), u.uuid());
+        return baseUrl + "/files/" + u.uuid() + "/download?token=" + tokens.issue(u.projectId(), u.uuid());
     }
 
     /** Percent-encodes each segment of an object key for a URL path, keeping the slashes between them. */

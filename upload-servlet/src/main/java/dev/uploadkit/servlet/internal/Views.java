@@ -171,8 +171,13 @@ final class Views {
     record FolderStatsView(String folder, long files, long bytes) {
     }
 
-    /** Where {@code files/{uuid}/remote-copy} put the bytes. */
-    record RemoteCopyView(String storageId, String objectKey, long sizeBytes, String url) {
+    /**
+     * Where {@code files/{uuid}/remote-copy} put the bytes, or (a job: {@code id} set) is putting them: {@code status}
+     * {@code completed}, or a job's {@code pending}, {@code processing}, {@code completed}, {@code failed} (with
+     * {@code error}).
+     */
+    record RemoteCopyView(String id, String status, String storageId, String objectKey, long sizeBytes, String url,
+                          UploadErrorView error) {
     }
 
     /** A webhook as listed: never its secret. */
