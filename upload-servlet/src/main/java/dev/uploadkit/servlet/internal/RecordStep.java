@@ -21,10 +21,10 @@ import java.util.regex.Pattern;
 
 /**
  * The pipeline's outermost step: hands every request of a known project to the request log once it is answered
- * (errors included, and requests of a valid key to unknown routes), without waiting for the log. Records the path with query secrets redacted, the key's id and
- * public prefix (never the key), the client address ({@code X-Forwarded-For} believed only from trusted proxies), and
- * the bytes of an upload or download for the usage roll-ups. A signed or public download, which carries no key, is
- * counted for the project its token or {@code project} parameter names.
+ * (errors included, and requests of a valid key to unknown routes), without waiting for the log. Records the path
+ * with query secrets redacted, the key's id and public prefix (never the key), the client address ({@code X-Forwarded-For} believed only from trusted proxies), and
+ * the bytes of an upload or download for the usage roll-ups. A signed download, which carries no key, is counted for
+ * the project its token names.
  */
 final class RecordStep implements Step {
     /** Request attribute: the size of the file the request stored. */
@@ -94,14 +94,14 @@ final class RecordStep implements Step {
             return null;
         }
         Optional<String> token = ex.query("token");
-        if (token.isPresent()) {
-            try {
-                return tokens.verify(uuid.get(), token.get());
-            } catch (UploadException e) {
-                return null;
-            }
+        if (token.isEmpty()) {
+            return null;
         }
-        return ex.query("project").flatMap(Exchange::parseUuid).orElse(null);
+        try {
+            return tokens.verify(uuid.get(), token.get());
+        } catch (UploadException e) {
+            return null;
+        }
     }
 
     private static String presentedKey(HttpServletRequest request) {
