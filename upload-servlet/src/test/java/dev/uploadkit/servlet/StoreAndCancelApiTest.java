@@ -144,6 +144,51 @@ class StoreAndCancelApiTest {
                         || p.getFileName().toString().endsWith(".part")) ? Boolean.TRUE : null, "no bytes left");
     }
 
+    @Test
+    void aCancelledDirectUploadWhoseClientStalledIsAnsweredConflictWithinASecond() throws Exception {
+        long declared = 100L << 20;
+        byte[] partHead = ("--" + Multipart.BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; "
+                + "filename=\"stalled.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] close = ("\r\n--" + Multipart.BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(server.rawHead("POST", "files/upload", Multipart.contentType(),
+                    partHead.length + declared + close.length)
+                    .replace("Connection: close\r\n", "").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(partHead);
+            out.write(dev.uploadkit.core.testing.TestContent.random(9, 1 << 20)); // then nothing more
+            out.flush();
+            String uuid = AsyncImportApiTest.await(() -> {
+                JsonNode list = server.get("files?status=processing&search=stalled").data();
+                return list.size() == 0 ? null : list.get(0).get("uuid").asText();
+            }, "the upload to be processing");
+            AsyncImportApiTest.await(() -> server.storedFiles().stream()
+                    .anyMatch(p -> p.getFileName().toString().startsWith("stalled")
+                            || p.getFileName().toString().endsWith(".part")) ? Boolean.TRUE : null,
+                    "bytes being written");
+
+            long cancelled = System.nanoTime();
+            TestServer.Response r = server.send("POST", "files/" + uuid + "/cancel", server.key, null);
+            assertEquals(200, r.status(), r.text());
+            String answer = readStatusLine(socket.getInputStream());
+            long took = System.nanoTime() - cancelled;
+            assertTrue(answer.startsWith("HTTP/1.1 409"), answer);
+            assertTrue(took < Duration.ofSeconds(1).toNanos(), "answered within a second although the client sends "
+                    + "nothing, took " + took / 1_000_000 + " ms");
+            assertEquals("cancelled", server.get("files/" + uuid).data().get("status").asText());
+        }
+        // The read the stalled client held up returns once the connection is gone; nothing keeps reading it.
+        AsyncImportApiTest.await(() -> Thread.getAllStackTraces().values().stream().noneMatch(
+                trace -> java.util.Arrays.stream(trace).anyMatch(f -> f.getMethodName().equals("pump")
+                        && f.getClassName().endsWith("ReadAheadInputStream"))) ? Boolean.TRUE : null,
+                "the read-ahead to let go of the request");
+        AsyncImportApiTest.await(() -> server.storedFiles().stream()
+                .noneMatch(p -> p.getFileName().toString().startsWith("stalled")
+                        || p.getFileName().toString().endsWith(".part")) ? Boolean.TRUE : null, "no bytes left");
+    }
+
     private static String readStatusLine(InputStream in) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         int c;
