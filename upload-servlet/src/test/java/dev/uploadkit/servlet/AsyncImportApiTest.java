@@ -80,6 +80,10 @@ class AsyncImportApiTest {
     }
 
     static JsonNode awaitStatus(String uuid, String... statuses) {
+        return awaitStatus(server, uuid, statuses);
+    }
+
+    static JsonNode awaitStatus(TestServer server, String uuid, String... statuses) {
         return await(() -> {
             JsonNode u = server.get("files/" + uuid).data();
             return List.of(statuses).contains(u.get("status").asText()) ? u : null;

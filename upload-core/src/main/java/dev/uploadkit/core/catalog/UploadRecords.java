@@ -19,9 +19,10 @@ public interface UploadRecords {
 
     /**
      * Inserts a new {@code processing} record owned by {@code instanceId}, whose bytes are being written to
-     * reservation {@code reservationBlobId}, so that a crash sweep or a forced delete can remove them.
+     * reservation {@code reservationBlobId}, so that a crash sweep or a forced delete can remove them; null when no
+     * bytes are written yet (an import still contacting its source).
      */
-    void insertProcessing(Upload upload, String instanceId, long reservationBlobId);
+    void insertProcessing(Upload upload, String instanceId, Long reservationBlobId);
 
     /** A {@code processing} upload and the blob reserved for its bytes (null if unknown). */
     record Processing(Upload upload, Long reservationBlobId) {

@@ -186,8 +186,8 @@ public final class BackgroundWork implements AutoCloseable {
                 try {
                     importers.execute(() -> runImport(job));
                 } catch (RejectedExecutionException e) {
-                    // Closing: the claimed import is given back by a crash sweep once this instance's heartbeats stop.
-                    importSlots.release();
+                    // Cannot happen (imports stop after the watcher); run here, it is handed back at once.
+                    runImport(job);
                 }
             }
         } catch (RuntimeException e) {
@@ -237,8 +237,9 @@ public final class BackgroundWork implements AutoCloseable {
     }
 
     /**
-     * Stops the event relay and the jobs (waiting a while for runs in progress), then the heartbeats; shuts down
-     * the heartbeat scheduler if this object created it. Idempotent. Events not yet delivered stay in the outbox.
+     * Stops the event relay and the jobs (waiting a while for runs in progress), hands back the URL imports in
+     * progress (pending again at once, for any instance), then stops the heartbeats; shuts down the heartbeat scheduler
+     * if this object created it. Idempotent. Events not yet delivered stay in the outbox.
      */
     @Override
     public void close() {
@@ -246,7 +247,7 @@ public final class BackgroundWork implements AutoCloseable {
             return;
         }
         try {
-            watcher.shutdownNow();
+            stop(watcher);
             stopRelay();
             stopImports();
             if (dispatcher != null) {
@@ -265,16 +266,41 @@ public final class BackgroundWork implements AutoCloseable {
         }
     }
 
-    /** Lets imports in progress finish for a while; those still running after it are given back by a crash sweep. */
+    /** Stops the watcher, letting a round in progress (which may claim imports) finish first. */
+    private static void stop(ScheduledExecutorService watcher) {
+        watcher.shutdown();
+        try {
+            if (!watcher.awaitTermination(10, TimeUnit.SECONDS)) {
+                watcher.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            watcher.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Hands the imports in progress back at once ({@link UploadService#handBackImports}): each becomes pending again,
+     * without its partial bytes, for another instance or the next start; then waits for their threads to end. A run
+     * that started just now is caught by a later round of the hand-back.
+     */
     private void stopImports() {
         importers.shutdown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         try {
-            if (!importers.awaitTermination(5, TimeUnit.SECONDS)) {
+            do {
+                uploads.handBackImports();
+            } while (!importers.awaitTermination(50, TimeUnit.MILLISECONDS) && System.nanoTime() < deadline);
+            if (!importers.isTerminated()) {
+                LOG.warn("Imports still running 10 s after they were handed back; interrupting them");
                 importers.shutdownNow();
             }
         } catch (InterruptedException e) {
             importers.shutdownNow();
             Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not hand back the imports in progress; a crash sweep will", e);
+            importers.shutdownNow();
         }
     }
 

@@ -41,7 +41,7 @@ final class JdbiUploadRecords implements UploadRecords {
     }
 
     @Override
-    public void insertProcessing(Upload upload, String instanceId, long reservationBlobId) {
+    public void insertProcessing(Upload upload, String instanceId, Long reservationBlobId) {
         Objects.requireNonNull(instanceId, "instanceId");
         insert(upload, instanceId, reservationBlobId);
     }
