@@ -8,6 +8,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -144,9 +146,10 @@ class StoreAndCancelApiTest {
                         || p.getFileName().toString().endsWith(".part")) ? Boolean.TRUE : null, "no bytes left");
     }
 
-    @Test
-    void aCancelledDirectUploadWhoseClientStalledIsAnsweredConflictWithinASecond() throws Exception {
-        long declared = 100L << 20;
+    /** 100 MiB announced: more than a container drains after answering; 1.5 MiB: little enough that it may try. */
+    @ParameterizedTest
+    @ValueSource(longs = {100L << 20, 3L << 19})
+    void aCancelledDirectUploadWhoseClientStalledIsAnsweredConflictWithinASecond(long declared) throws Exception {
         byte[] partHead = ("--" + Multipart.BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; "
                 + "filename=\"stalled.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n")
                 .getBytes(StandardCharsets.UTF_8);
