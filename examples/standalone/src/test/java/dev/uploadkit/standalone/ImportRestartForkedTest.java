@@ -98,9 +98,9 @@ class ImportRestartForkedTest {
             origin.releaseSlow();
             try (ForkedServer restarted = ForkedServer.fromClassPath(dataDir, env)) {
                 ApiClient api = new ApiClient(restarted.baseUrl(), ADMIN_KEY);
-                assertTrue(await(() -> "completed".equals(status(api, uuid)), Duration.ofSeconds(60)),
+                assertTrue(await(() -> "completed".equals(SharedCancelTest.status(api, uuid)), Duration.ofSeconds(60)),
                         "the handed-back import completes after the restart, not after the crash sweep: "
-                                + status(api, uuid));
+                                + SharedCancelTest.status(api, uuid));
                 JsonNode upload = api.get("/files/" + uuid).data();
                 assertEquals(bytes.length, upload.path("size_bytes").asLong());
             }
@@ -112,17 +112,6 @@ class ImportRestartForkedTest {
             return files.filter(p -> p.getFileName().toString().endsWith(".part")).count();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String status(ApiClient api, String uuid) {
-        try {
-            return api.get("/files/" + uuid).data().path("status").asText();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

@@ -248,7 +248,7 @@ public final class BackgroundWork implements AutoCloseable {
         }
         try {
             stop(watcher);
-            stopRelay();
+            stop(relay);
             stopImports();
             if (dispatcher != null) {
                 dispatcher.close();
@@ -263,19 +263,6 @@ public final class BackgroundWork implements AutoCloseable {
             if (ownsScheduler) {
                 scheduler.shutdownNow();
             }
-        }
-    }
-
-    /** Stops the watcher, letting a round in progress (which may claim imports) finish first. */
-    private static void stop(ScheduledExecutorService watcher) {
-        watcher.shutdown();
-        try {
-            if (!watcher.awaitTermination(10, TimeUnit.SECONDS)) {
-                watcher.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            watcher.shutdownNow();
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -304,15 +291,18 @@ public final class BackgroundWork implements AutoCloseable {
         }
     }
 
-    /** Lets a delivery round in progress finish (a while at most), so that its transaction ends cleanly. */
-    private void stopRelay() {
-        relay.shutdown();
+    /**
+     * Stops {@code executor}, letting a round in progress finish (a while at most): a delivery round, so that its
+     * transaction ends cleanly, or a watcher round, which may claim imports.
+     */
+    private static void stop(ExecutorService executor) {
+        executor.shutdown();
         try {
-            if (!relay.awaitTermination(10, TimeUnit.SECONDS)) {
-                relay.shutdownNow();
+            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
             }
         } catch (InterruptedException e) {
-            relay.shutdownNow();
+            executor.shutdownNow();
             Thread.currentThread().interrupt();
         }
     }
