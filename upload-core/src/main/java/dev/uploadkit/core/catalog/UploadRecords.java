@@ -101,6 +101,7 @@ public interface UploadRecords {
     /**
      * Makes an existing {@code pending} or {@code processing} record {@code processing} on {@code instanceId}, writing
      * {@code reservationBlobId} (may be null) and the mutable fields of {@code upload}: the start of an import.
+     * {@code is_stored} is only ever turned on here, so a store made while the import waited is kept.
      *
      * @return false, changing nothing, if there is no such record or it is neither pending nor processing (cancelled)
      */

@@ -124,6 +124,10 @@ public abstract class AbstractImportJobsContractTest extends CatalogTestSupport 
         Upload named = pending.toBuilder().status(UploadStatus.PROCESSING).filename("named.txt").updatedAt(t(5)).build();
         assertEquals(true, tx(tx -> tx.uploads().markProcessing(named, "me", null)));
         assertEquals(named, find(project, pending.uuid()).orElseThrow());
+        assertEquals(true, named.isStored());
+        Upload unstored = named.toBuilder().isStored(false).build();
+        assertEquals(true, tx(tx -> tx.uploads().markProcessing(unstored, "me", null)));
+        assertEquals(named, find(project, pending.uuid()).orElseThrow(), "a store made meanwhile is kept");
         Upload cancelled = named.toBuilder().status(UploadStatus.CANCELLED).error(UploadError.cancelled()).build();
         update(cancelled);
         assertEquals(false, tx(tx -> tx.uploads().markProcessing(named, "me", null)));
