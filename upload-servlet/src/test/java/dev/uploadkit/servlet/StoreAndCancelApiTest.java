@@ -154,6 +154,8 @@ class StoreAndCancelApiTest {
                 + "filename=\"stalled.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n")
                 .getBytes(StandardCharsets.UTF_8);
         byte[] close = ("\r\n--" + Multipart.BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        java.util.Set<Thread> earlier = readingAhead();
+        java.util.Set<Thread> ours;
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
@@ -171,6 +173,11 @@ class StoreAndCancelApiTest {
                     .anyMatch(p -> p.getFileName().toString().startsWith("stalled")
                             || p.getFileName().toString().endsWith(".part")) ? Boolean.TRUE : null,
                     "bytes being written");
+            ours = AsyncImportApiTest.await(() -> {
+                java.util.Set<Thread> now = new java.util.HashSet<>(readingAhead());
+                now.removeAll(earlier);
+                return now.isEmpty() ? null : now;
+            }, "the upload's read-ahead to wait for the client");
 
             long cancelled = System.nanoTime();
             TestServer.Response r = server.send("POST", "files/" + uuid + "/cancel", server.key, null);
@@ -183,13 +190,23 @@ class StoreAndCancelApiTest {
             assertEquals("cancelled", server.get("files/" + uuid).data().get("status").asText());
         }
         // The read the stalled client held up returns once the connection is gone; nothing keeps reading it.
-        AsyncImportApiTest.await(() -> Thread.getAllStackTraces().values().stream().noneMatch(
-                trace -> java.util.Arrays.stream(trace).anyMatch(f -> f.getMethodName().equals("pump")
-                        && f.getClassName().endsWith("ReadAheadInputStream"))) ? Boolean.TRUE : null,
+        AsyncImportApiTest.await(() -> java.util.Collections.disjoint(readingAhead(), ours) ? Boolean.TRUE : null,
                 "the read-ahead to let go of the request");
         AsyncImportApiTest.await(() -> server.storedFiles().stream()
                 .noneMatch(p -> p.getFileName().toString().startsWith("stalled")
                         || p.getFileName().toString().endsWith(".part")) ? Boolean.TRUE : null, "no bytes left");
+    }
+
+    /** The threads reading an upload's source ahead now. */
+    private static java.util.Set<Thread> readingAhead() {
+        java.util.Set<Thread> threads = new java.util.HashSet<>();
+        Thread.getAllStackTraces().forEach((thread, trace) -> {
+            if (java.util.Arrays.stream(trace).anyMatch(f -> f.getMethodName().equals("pump")
+                    && f.getClassName().endsWith("ReadAheadInputStream"))) {
+                threads.add(thread);
+            }
+        });
+        return threads;
     }
 
     private static String readStatusLine(InputStream in) throws IOException {
