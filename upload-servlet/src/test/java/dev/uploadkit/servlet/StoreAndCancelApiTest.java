@@ -121,29 +121,13 @@ class StoreAndCancelApiTest {
                 }
             }, "slow-client");
             writer.start();
-            String uuid = AsyncImportApiTest.await(() -> {
-                JsonNode list = server.get("files?status=processing").data();
-                return list.size() == 0 ? null : list.get(0).get("uuid").asText();
-            }, "the upload to be processing");
-
-            long cancelled = System.nanoTime();
-            TestServer.Response r = server.send("POST", "files/" + uuid + "/cancel", server.key, null);
-            assertEquals(200, r.status(), r.text());
-            String answer = readStatusLine(socket.getInputStream());
-            long took = System.nanoTime() - cancelled;
+            String uuid = processing("big");
+            cancelExpectingConflictWithinASecond(uuid, socket);
             stop.set(true);
-            assertTrue(answer.startsWith("HTTP/1.1 409"), answer);
-            assertTrue(took < Duration.ofSeconds(1).toNanos(), "answered within a second, took " + took / 1_000_000
-                    + " ms");
-            JsonNode after = server.get("files/" + uuid).data();
-            assertEquals("cancelled", after.get("status").asText());
-            assertEquals("CANCELLED", after.get("error").get("code").asText());
             socket.close();
             writer.join(10_000);
         }
-        AsyncImportApiTest.await(() -> server.storedFiles().stream()
-                .noneMatch(p -> p.getFileName().toString().startsWith("big")
-                        || p.getFileName().toString().endsWith(".part")) ? Boolean.TRUE : null, "no bytes left");
+        awaitNoBytes("big");
     }
 
     /** 100 MiB announced: more than a container drains after answering; 1.5 MiB: little enough that it may try. */
@@ -165,10 +149,7 @@ class StoreAndCancelApiTest {
             out.write(partHead);
             out.write(dev.uploadkit.core.testing.TestContent.random(9, 1 << 20)); // then nothing more
             out.flush();
-            String uuid = AsyncImportApiTest.await(() -> {
-                JsonNode list = server.get("files?status=processing&search=stalled").data();
-                return list.size() == 0 ? null : list.get(0).get("uuid").asText();
-            }, "the upload to be processing");
+            String uuid = processing("stalled");
             AsyncImportApiTest.await(() -> server.storedFiles().stream()
                     .anyMatch(p -> p.getFileName().toString().startsWith("stalled")
                             || p.getFileName().toString().endsWith(".part")) ? Boolean.TRUE : null,
@@ -179,21 +160,39 @@ class StoreAndCancelApiTest {
                 return now.isEmpty() ? null : now;
             }, "the upload's read-ahead to wait for the client");
 
-            long cancelled = System.nanoTime();
-            TestServer.Response r = server.send("POST", "files/" + uuid + "/cancel", server.key, null);
-            assertEquals(200, r.status(), r.text());
-            String answer = readStatusLine(socket.getInputStream());
-            long took = System.nanoTime() - cancelled;
-            assertTrue(answer.startsWith("HTTP/1.1 409"), answer);
-            assertTrue(took < Duration.ofSeconds(1).toNanos(), "answered within a second although the client sends "
-                    + "nothing, took " + took / 1_000_000 + " ms");
-            assertEquals("cancelled", server.get("files/" + uuid).data().get("status").asText());
+            cancelExpectingConflictWithinASecond(uuid, socket);
         }
         // The read the stalled client held up returns once the connection is gone; nothing keeps reading it.
         AsyncImportApiTest.await(() -> java.util.Collections.disjoint(readingAhead(), ours) ? Boolean.TRUE : null,
                 "the read-ahead to let go of the request");
+        awaitNoBytes("stalled");
+    }
+
+    private static String processing(String search) {
+        return AsyncImportApiTest.await(() -> {
+            JsonNode list = server.get("files?status=processing&search=" + search).data();
+            return list.size() == 0 ? null : list.get(0).get("uuid").asText();
+        }, "the upload to be processing");
+    }
+
+    /** Cancels {@code uuid}; its client, on {@code socket}, reads 409 within a second. */
+    private static void cancelExpectingConflictWithinASecond(String uuid, Socket socket) throws IOException {
+        long cancelled = System.nanoTime();
+        TestServer.Response r = server.send("POST", "files/" + uuid + "/cancel", server.key, null);
+        assertEquals(200, r.status(), r.text());
+        String answer = readStatusLine(socket.getInputStream());
+        long took = System.nanoTime() - cancelled;
+        assertTrue(answer.startsWith("HTTP/1.1 409"), answer);
+        assertTrue(took < Duration.ofSeconds(1).toNanos(), "answered within a second, took " + took / 1_000_000
+                + " ms");
+        JsonNode after = server.get("files/" + uuid).data();
+        assertEquals("cancelled", after.get("status").asText());
+        assertEquals("CANCELLED", after.get("error").get("code").asText());
+    }
+
+    private static void awaitNoBytes(String name) {
         AsyncImportApiTest.await(() -> server.storedFiles().stream()
-                .noneMatch(p -> p.getFileName().toString().startsWith("stalled")
+                .noneMatch(p -> p.getFileName().toString().startsWith(name)
                         || p.getFileName().toString().endsWith(".part")) ? Boolean.TRUE : null, "no bytes left");
     }
 
