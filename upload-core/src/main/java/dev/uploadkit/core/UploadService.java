@@ -194,11 +194,13 @@ public final class UploadService implements AutoCloseable {
     /**
      * Fetches {@code request}'s URL and stores it as a completed upload, like {@link #upload} (hashed, deduplicated,
      * type-checked and size-capped while it streams), with {@code source_url} set. Only addresses the outbound policy
-     * allows are reached ({@link UploadServiceBuilder#outboundPolicy}); redirects are re-checked. Blocks until done.
+     * allows are reached ({@link UploadServiceBuilder#outboundPolicy}); redirects are re-checked. Blocks until done;
+     * the upload is {@code processing} (and can be {@link #cancel cancelled}) from before the source is contacted.
      *
      * @throws UploadException {@code VALIDATION_ERROR} on field {@code url} for a malformed or refused URL (or
      *     redirect); {@code SOURCE_ERROR} if the source is unreachable, too slow or answers an HTTP error;
-     *     {@code FILE_TOO_LARGE}, {@code INVALID_FILE_TYPE}, {@code STORAGE_ERROR}. Nothing is left behind.
+     *     {@code FILE_TOO_LARGE}, {@code INVALID_FILE_TYPE}, {@code STORAGE_ERROR}; {@code CONFLICT} if cancelled.
+     *     Nothing is left behind but a cancelled upload's record.
      */
     public Upload importFromUrl(ImportRequest request) {
         Objects.requireNonNull(request, "request");
@@ -207,12 +209,11 @@ public final class UploadService implements AutoCloseable {
     }
 
     /**
-     * Records an asynchronous import and returns its {@code pending} upload at once. The import is a durable job,
-     * run by the {@code BackgroundWork} of any instance sharing the catalog ({@link #claimImports}, {@link #runImport}); it ends
-     * {@code completed} or {@code failed} with an {@code error} ({@code SOURCE_FORBIDDEN}, {@code SOURCE_UNREACHABLE},
-     * {@code SOURCE_TIMEOUT}, {@code SOURCE_HTTP_ERROR}, {@code FILE_TOO_LARGE}, {@code INVALID_FILE_TYPE}, ...) and an
-     * {@code upload.failed} event. One cut off by a crash is run again (at most {@value UrlImports#IMPORT_ATTEMPTS} runs in all),
-     * then failed {@code INTERRUPTED}.
+     * Records an asynchronous import and returns its {@code pending} upload at once. The import is a durable job, run
+     * by the {@code BackgroundWork} of any instance sharing the catalog ({@link #claimImports}, {@link #runImport}); it
+     * ends {@code completed} or {@code failed} with an {@code error} ({@code SOURCE_FORBIDDEN}, {@code SOURCE_TIMEOUT},
+     * ...) and {@code upload.failed}. One cut off by a crash is run again (at most
+     * {@value UrlImports#IMPORT_ATTEMPTS} runs), then failed {@code INTERRUPTED}; one handed back runs again.
      *
      * @throws UploadException {@code VALIDATION_ERROR} on field {@code url} for a malformed URL
      */
@@ -233,6 +234,14 @@ public final class UploadService implements AutoCloseable {
     }
 
     /**
+     * Gives back the imports running here (a graceful stop, {@code BackgroundWork.close()}): each is let go at once,
+     * its partial bytes removed, and {@code pending} again, the attempt not counted. Returns how many there were.
+     */
+    public int handBackImports() {
+        return imports.handBack();
+    }
+
+    /**
      * Cancels a {@code pending} or {@code processing} upload: it becomes {@code cancelled} (error {@code CANCELLED})
      * and holds no bytes. A stream this instance receives is aborted at once (its client gets {@code CONFLICT});
      * one on another instance is aborted by that instance's {@code BackgroundWork} within its cancel-watch interval.
@@ -248,20 +257,12 @@ public final class UploadService implements AutoCloseable {
         return lifecycle.abortCancelledStreams();
     }
 
-    /**
-     * Marks an upload stored ({@code is_stored: true}) so that the unstored lifecycle keeps it; emits
-     * {@code upload.stored} when it changed. Idempotent.
-     *
-     * @throws UploadException {@code NOT_FOUND}; {@code CONFLICT} for a failed or cancelled upload
-     */
+    /** Marks an upload stored, with {@code upload.stored}; {@code NOT_FOUND}, {@code CONFLICT} if failed or cancelled. */
     public Upload store(UUID projectId, UUID uuid) {
         return lifecycle.store(projectId, uuid);
     }
 
-    /**
-     * Deletes for good, in every project, unstored completed uploads (with {@code upload.deleted}) and failed and
-     * cancelled ones, created more than {@code ttl} ago. A background job calls this (see {@code BackgroundWork}).
-     */
+    /** Deletes for good unstored (with {@code upload.deleted}), failed and cancelled uploads older than {@code ttl}. */
     public long removeUnstored(Duration ttl) {
         Objects.requireNonNull(ttl, "ttl");
         return lifecycle.removeExpired(ttl);

@@ -80,6 +80,10 @@ class AsyncImportApiTest {
     }
 
     static JsonNode awaitStatus(String uuid, String... statuses) {
+        return awaitStatus(server, uuid, statuses);
+    }
+
+    static JsonNode awaitStatus(TestServer server, String uuid, String... statuses) {
         return await(() -> {
             JsonNode u = server.get("files/" + uuid).data();
             return List.of(statuses).contains(u.get("status").asText()) ? u : null;
@@ -190,6 +194,27 @@ class AsyncImportApiTest {
         JsonNode after = server.get("files/" + uuid).data();
         assertEquals("cancelled", after.get("status").asText());
         assertEquals(409, server.send("POST", "files/" + uuid + "/cancel", server.key, null).status());
+    }
+
+    /** Storing an unstored import while it streams is not undone when it completes (it is not removed after 24 h). */
+    @Test
+    void anUnstoredImportStoredWhileItStreamsCompletesStored() {
+        byte[] bytes = TestContent.random(23, 300_000);
+        origin.put("stored-meanwhile.bin", bytes);
+        JsonNode pending = enqueue("{\"url\":\"" + origin.url("/slow/stored-meanwhile.bin") + "\",\"async\":true,"
+                + "\"store\":false}");
+        assertEquals(false, pending.get("is_stored").asBoolean());
+        String uuid = pending.get("uuid").asText();
+        await(() -> server.storedFiles().stream().anyMatch(p -> p.getFileName().toString().endsWith(".part"))
+                ? Boolean.TRUE : null, "its bytes to stream");
+        TestServer.Response stored = server.send("PUT", "files/" + uuid + "/storage", server.key, null);
+        assertEquals(200, stored.status(), stored.text());
+        assertEquals(true, stored.data().get("is_stored").asBoolean());
+        origin.releaseSlow();
+        JsonNode done = awaitStatus(uuid, "completed", "failed");
+        assertEquals("completed", done.get("status").asText(), done.toString());
+        assertEquals(true, done.get("is_stored").asBoolean(), done.toString());
+        assertEquals(true, awaitEvent(uuid, "upload.completed").upload().isStored());
     }
 
     @Test

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -119,29 +121,91 @@ class StoreAndCancelApiTest {
                 }
             }, "slow-client");
             writer.start();
-            String uuid = AsyncImportApiTest.await(() -> {
-                JsonNode list = server.get("files?status=processing").data();
-                return list.size() == 0 ? null : list.get(0).get("uuid").asText();
-            }, "the upload to be processing");
-
-            long cancelled = System.nanoTime();
-            TestServer.Response r = server.send("POST", "files/" + uuid + "/cancel", server.key, null);
-            assertEquals(200, r.status(), r.text());
-            String answer = readStatusLine(socket.getInputStream());
-            long took = System.nanoTime() - cancelled;
+            String uuid = processing("big");
+            cancelExpectingConflictWithinASecond(uuid, socket);
             stop.set(true);
-            assertTrue(answer.startsWith("HTTP/1.1 409"), answer);
-            assertTrue(took < Duration.ofSeconds(1).toNanos(), "answered within a second, took " + took / 1_000_000
-                    + " ms");
-            JsonNode after = server.get("files/" + uuid).data();
-            assertEquals("cancelled", after.get("status").asText());
-            assertEquals("CANCELLED", after.get("error").get("code").asText());
             socket.close();
             writer.join(10_000);
         }
+        awaitNoBytes("big");
+    }
+
+    /** 100 MiB announced: more than a container drains after answering; 1.5 MiB: little enough that it may try. */
+    @ParameterizedTest
+    @ValueSource(longs = {100L << 20, 3L << 19})
+    void aCancelledDirectUploadWhoseClientStalledIsAnsweredConflictWithinASecond(long declared) throws Exception {
+        byte[] partHead = ("--" + Multipart.BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; "
+                + "filename=\"stalled.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] close = ("\r\n--" + Multipart.BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        java.util.Set<Thread> earlier = readingAhead();
+        java.util.Set<Thread> ours;
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(server.rawHead("POST", "files/upload", Multipart.contentType(),
+                    partHead.length + declared + close.length)
+                    .replace("Connection: close\r\n", "").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(partHead);
+            out.write(dev.uploadkit.core.testing.TestContent.random(9, 1 << 20)); // then nothing more
+            out.flush();
+            String uuid = processing("stalled");
+            AsyncImportApiTest.await(() -> server.storedFiles().stream()
+                    .anyMatch(p -> p.getFileName().toString().startsWith("stalled")
+                            || p.getFileName().toString().endsWith(".part")) ? Boolean.TRUE : null,
+                    "bytes being written");
+            ours = AsyncImportApiTest.await(() -> {
+                java.util.Set<Thread> now = new java.util.HashSet<>(readingAhead());
+                now.removeAll(earlier);
+                return now.isEmpty() ? null : now;
+            }, "the upload's read-ahead to wait for the client");
+
+            cancelExpectingConflictWithinASecond(uuid, socket);
+        }
+        // The read the stalled client held up returns once the connection is gone; nothing keeps reading it.
+        AsyncImportApiTest.await(() -> java.util.Collections.disjoint(readingAhead(), ours) ? Boolean.TRUE : null,
+                "the read-ahead to let go of the request");
+        awaitNoBytes("stalled");
+    }
+
+    private static String processing(String search) {
+        return AsyncImportApiTest.await(() -> {
+            JsonNode list = server.get("files?status=processing&search=" + search).data();
+            return list.size() == 0 ? null : list.get(0).get("uuid").asText();
+        }, "the upload to be processing");
+    }
+
+    /** Cancels {@code uuid}; its client, on {@code socket}, reads 409 within a second. */
+    private static void cancelExpectingConflictWithinASecond(String uuid, Socket socket) throws IOException {
+        long cancelled = System.nanoTime();
+        TestServer.Response r = server.send("POST", "files/" + uuid + "/cancel", server.key, null);
+        assertEquals(200, r.status(), r.text());
+        String answer = readStatusLine(socket.getInputStream());
+        long took = System.nanoTime() - cancelled;
+        assertTrue(answer.startsWith("HTTP/1.1 409"), answer);
+        assertTrue(took < Duration.ofSeconds(1).toNanos(), "answered within a second, took " + took / 1_000_000
+                + " ms");
+        JsonNode after = server.get("files/" + uuid).data();
+        assertEquals("cancelled", after.get("status").asText());
+        assertEquals("CANCELLED", after.get("error").get("code").asText());
+    }
+
+    private static void awaitNoBytes(String name) {
         AsyncImportApiTest.await(() -> server.storedFiles().stream()
-                .noneMatch(p -> p.getFileName().toString().startsWith("big")
+                .noneMatch(p -> p.getFileName().toString().startsWith(name)
                         || p.getFileName().toString().endsWith(".part")) ? Boolean.TRUE : null, "no bytes left");
+    }
+
+    /** The threads reading an upload's source ahead now. */
+    private static java.util.Set<Thread> readingAhead() {
+        java.util.Set<Thread> threads = new java.util.HashSet<>();
+        Thread.getAllStackTraces().forEach((thread, trace) -> {
+            if (java.util.Arrays.stream(trace).anyMatch(f -> f.getMethodName().equals("pump")
+                    && f.getClassName().endsWith("ReadAheadInputStream"))) {
+                threads.add(thread);
+            }
+        });
+        return threads;
     }
 
     private static String readStatusLine(InputStream in) throws IOException {

@@ -161,6 +161,47 @@ class UrlImportApiTest {
     }
 
     /** The default policy refuses each of these before any connection; the origin on 127.0.0.1 sees nothing. */
+    /**
+     * A synchronous import is {@code processing} from before it connects: cancelled while its source has sent no
+     * body byte (no answer at all, or a head only), its client gets {@code CONFLICT} within a second.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"/stall/none", "/stall/head"})
+    void aSyncImportCanBeCancelledBeforeItsSourceSendsAByte(String path) throws Exception {
+        try (TestServer patient = TestServer.builder(dir.resolve("patient" + path.replace('/', '-')))
+                .service(b -> b.outboundPolicy(OutboundPolicy.parse("127.0.0.1/32"))
+                        .importTimeout(Duration.ofSeconds(60)))
+                .start()) {
+            int stalls = origin.stalls();
+            String url = origin.url(path);
+            java.util.concurrent.CompletableFuture<TestServer.Response> answer = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> importUrl(patient, "{\"url\":\"" + url + "\",\"filename\":\"stalled.txt\"}"));
+            AsyncImportApiTest.await(() -> origin.stalls() > stalls ? Boolean.TRUE : null, "the source to be asked");
+            JsonNode processing = AsyncImportApiTest.await(() -> {
+                JsonNode list = patient.get("files?status=processing").data();
+                return list.size() == 0 ? null : list.get(0);
+            }, "the import to be listed processing");
+            assertEquals(url, processing.get("source_url").asText());
+            assertEquals("stalled.txt", processing.get("filename").asText());
+
+            String uuid = processing.get("uuid").asText();
+            long cancelled = System.nanoTime();
+            TestServer.Response cancel = patient.send("POST", "files/" + uuid + "/cancel", patient.key, null);
+            assertEquals(200, cancel.status(), cancel.text());
+            TestServer.Response r = answer.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            long took = System.nanoTime() - cancelled;
+            assertEquals(409, r.status(), r.text());
+            assertEquals("CONFLICT", r.errorCode());
+            assertTrue(took < Duration.ofSeconds(1).toNanos(), "answered within a second, took " + took / 1_000_000
+                    + " ms");
+            JsonNode after = patient.get("files/" + uuid).data();
+            assertEquals("cancelled", after.get("status").asText());
+            assertEquals("CANCELLED", after.get("error").get("code").asText());
+            assertEquals(1, patient.uploadCount(patient.project.id()), "only the cancelled record");
+            assertEquals(List.of(), patient.storedFiles(), "no bytes");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
             "http://127.0.0.1:PORT/files/hello.txt",   // loopback

@@ -96,6 +96,14 @@ final class ForkedServer implements AutoCloseable {
         return process;
     }
 
+    /** Stops the JVM gracefully (SIGTERM: the shutdown hook closes the server) and waits for it to be gone. */
+    void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the server did not stop within 60 s of SIGTERM");
+        }
+    }
+
     /** Kills the JVM at once (SIGKILL: no shutdown hook runs) and waits for it to be gone. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

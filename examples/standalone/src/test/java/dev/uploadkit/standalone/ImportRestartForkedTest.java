@@ -73,6 +73,48 @@ class ImportRestartForkedTest {
         }
     }
 
+    /**
+     * SIGTERM hands the imports in progress back at once: with the crash sweep a long way off (10 minutes), the one
+     * cut off runs again from the start as soon as the server is back, and no partial file is left meanwhile.
+     */
+    @Test
+    void importsRunningAtASigtermAreHandedBackAndRunAgainAtTheNextStart() throws Exception {
+        byte[] bytes = dev.uploadkit.core.testing.TestContent.random(17, 1 << 20);
+        try (OriginServer origin = new OriginServer()) {
+            origin.put("big.bin", bytes);
+            Map<String, String> env = Map.of("UPLOADKIT_ADMIN_KEY", ADMIN_KEY, "UPLOADKIT_INTERRUPTED_AFTER", "10m",
+                    "UPLOADKIT_JOB_INTERVAL", "300ms", "UPLOADKIT_OUTBOUND_ALLOW", "127.0.0.1/32",
+                    "UPLOADKIT_IMPORT_TIMEOUT", "5m");
+            String uuid;
+            try (ForkedServer server = ForkedServer.fromClassPath(dataDir, env)) {
+                ApiClient api = new ApiClient(server.baseUrl(), ADMIN_KEY);
+                uuid = enqueue(api, origin.url("/slow/big.bin"));
+                assertTrue(await(() -> origin.activeDrips() == 1 && total(api, "processing") == 1,
+                        Duration.ofSeconds(30)), "the import is running");
+                assertTrue(await(() -> partFiles() > 0, Duration.ofSeconds(30)), "partial bytes are written");
+                server.stop();
+            }
+            assertEquals(0, partFiles(), "a graceful stop leaves no partial file");
+            origin.releaseSlow();
+            try (ForkedServer restarted = ForkedServer.fromClassPath(dataDir, env)) {
+                ApiClient api = new ApiClient(restarted.baseUrl(), ADMIN_KEY);
+                assertTrue(await(() -> "completed".equals(SharedCancelTest.status(api, uuid)), Duration.ofSeconds(60)),
+                        "the handed-back import completes after the restart, not after the crash sweep: "
+                                + SharedCancelTest.status(api, uuid));
+                JsonNode upload = api.get("/files/" + uuid).data();
+                assertEquals(bytes.length, upload.path("size_bytes").asLong());
+            }
+        }
+    }
+
+    private long partFiles() {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dataDir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".part")).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static String enqueue(ApiClient api, String url) throws IOException, InterruptedException {
         ApiClient.Answer answer = api.send("POST", "/files/upload-from-url", "{\"url\":\"" + url + "\",\"async\":true}");
         assertEquals(202, answer.status(), answer.json()::toString);

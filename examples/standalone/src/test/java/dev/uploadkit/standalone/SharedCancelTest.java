@@ -128,7 +128,7 @@ class SharedCancelTest {
                 "no bytes of the cancelled upload remain");
     }
 
-    private static String status(ApiClient api, String uuid) {
+    static String status(ApiClient api, String uuid) {
         try {
             return api.get("/files/" + uuid).data().path("status").asText();
         } catch (IOException e) {

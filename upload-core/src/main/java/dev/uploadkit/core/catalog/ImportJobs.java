@@ -46,6 +46,15 @@ public interface ImportJobs {
      */
     boolean requeue(UUID projectId, UUID uuid, int maxAttempts, Instant now);
 
+    /**
+     * Gives back an import its instance stopped before the end (a graceful stop), without counting an attempt: a
+     * {@code processing} upload with a job becomes {@code pending} again, without instance or reservation; anything
+     * else is left as it is.
+     *
+     * @return true if the upload is pending again
+     */
+    boolean release(UUID projectId, UUID uuid, Instant now);
+
     /** Removes the job of an upload that completed, failed or was cancelled. */
     void remove(UUID projectId, UUID uuid);
 

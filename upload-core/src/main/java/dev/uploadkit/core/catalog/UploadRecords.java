@@ -19,9 +19,10 @@ public interface UploadRecords {
 
     /**
      * Inserts a new {@code processing} record owned by {@code instanceId}, whose bytes are being written to
-     * reservation {@code reservationBlobId}, so that a crash sweep or a forced delete can remove them.
+     * reservation {@code reservationBlobId}, so that a crash sweep or a forced delete can remove them; null when no
+     * bytes are written yet (an import still contacting its source).
      */
-    void insertProcessing(Upload upload, String instanceId, long reservationBlobId);
+    void insertProcessing(Upload upload, String instanceId, Long reservationBlobId);
 
     /** A {@code processing} upload and the blob reserved for its bytes (null if unknown). */
     record Processing(Upload upload, Long reservationBlobId) {
@@ -100,6 +101,7 @@ public interface UploadRecords {
     /**
      * Makes an existing {@code pending} or {@code processing} record {@code processing} on {@code instanceId}, writing
      * {@code reservationBlobId} (may be null) and the mutable fields of {@code upload}: the start of an import.
+     * {@code is_stored} is only ever turned on here, so a store made while the import waited is kept.
      *
      * @return false, changing nothing, if there is no such record or it is neither pending nor processing (cancelled)
      */

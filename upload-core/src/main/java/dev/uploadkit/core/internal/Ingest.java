@@ -230,7 +230,11 @@ public final class Ingest {
             if (staged.keepOnFailure()) {
                 tx.imports().remove(named.projectId(), named.uuid()); // the durable job of an async import is done
             }
-            Upload next = named.toBuilder()
+            // An upload that began unstored may have been stored (PUT storage) while it streamed: that is kept, not
+            // undone. (A store field after the file is the request's own say, which stands.)
+            boolean stored = named.isStored() || !staged.processing().isStored() && tx.uploads()
+                    .lock(named.projectId(), named.uuid()).map(Upload::isStored).orElse(false);
+            Upload next = named.toBuilder().isStored(stored)
                     .blobId(result.blob().id()).objectKey(result.blob().objectKey()).sizeBytes(staged.size())
                     .sha256(staged.hash()).mimeType(staged.info().mime()).status(UploadStatus.COMPLETED)
                     .deduplicated(result.deduplicated()).uploadTimeMs(elapsedMs).updatedAt(done).build();

@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
  * (most uploads are small) costs no thread hand-off and no chunk buffers.
  *
  * <p>The source is read by one thread only, and {@link #close()} returns only once that thread has stopped
- * touching it, so the caller may go on using what the source wraps (the rest of a multipart request).
+ * touching it, so the caller may go on using what the source wraps (the rest of a multipart request) — unless the
+ * stream was {@link #abort aborted}: then close returns at once, since a stalled source may hold the reading thread
+ * for long, and the caller must leave the source alone (the reading thread lets go of it when its read returns).
  * Failures of the source (IOException or unchecked) are rethrown to the consumer as they were.
  */
 public final class ReadAheadInputStream extends InputStream {
@@ -94,7 +96,7 @@ public final class ReadAheadInputStream extends InputStream {
                 // Parsers hand out a few KiB per read; batching them keeps queue hand-offs rare.
                 int n = 0;
                 int r = 0;
-                while (n < minHandoff && (r = source.read(buffer, n, chunkSize - n)) >= 0) {
+                while (n < minHandoff && !cancelled && (r = source.read(buffer, n, chunkSize - n)) >= 0) {
                     n += r;
                 }
                 if (n > 0) {
@@ -207,12 +209,12 @@ public final class ReadAheadInputStream extends InputStream {
         throw (Error) failure;
     }
 
-    /** Stops reading ahead and waits until the source is no longer being read. */
+    /** Stops reading ahead and waits until the source is no longer being read, unless the stream was aborted. */
     @Override
     public void close() throws IOException {
         cancelled = true;
         queue.clear();
-        if (!started) {
+        if (!started || aborted != null) {
             return;
         }
         try {

@@ -11,6 +11,7 @@ import dev.uploadkit.core.UploadStatus;
 import dev.uploadkit.core.catalog.Catalog;
 import dev.uploadkit.core.catalog.ImportJobs;
 import dev.uploadkit.core.event.UploadEvent;
+import dev.uploadkit.core.net.OutboundAbort;
 import dev.uploadkit.core.net.OutboundDownload;
 import dev.uploadkit.core.net.OutboundException;
 import dev.uploadkit.core.net.OutboundHttp;
@@ -31,6 +32,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
@@ -62,6 +64,7 @@ public final class UrlImports {
     private final String instanceId;
     private final long maxSize;
     private final InFlight inFlight;
+    private final Map<UUID, Run> running = new ConcurrentHashMap<>();
 
     public UrlImports(Catalog catalog, Ingest ingest, OutboundHttp http, BiFunction<UUID, String, FileStore> stores,
                       Supplier<Instant> clock, IdSource ids, Events events, String instanceId, long maxSize,
@@ -112,31 +115,76 @@ public final class UrlImports {
 
     /**
      * Fetches {@code url} and stores it as a completed upload, named by {@code filename} if given, else by the
-     * source's {@code Content-Disposition}, else by the URL's last path segment.
+     * source's {@code Content-Disposition}, else by the URL's last path segment. The upload is recorded
+     * {@code processing} before the source is contacted, so it can be cancelled from the start (the call then throws
+     * {@code CONFLICT} and the upload stays {@code cancelled}).
      *
      * @throws UploadException {@code VALIDATION_ERROR} (field {@code url}) for a malformed or refused URL or redirect;
      *     {@code SOURCE_ERROR} when the source is unreachable, too slow or answers an error; {@code FILE_TOO_LARGE},
-     *     {@code INVALID_FILE_TYPE}, {@code STORAGE_ERROR} as for direct uploads. Nothing is left behind.
+     *     {@code INVALID_FILE_TYPE}, {@code STORAGE_ERROR} as for direct uploads; {@code CONFLICT} when cancelled.
+     *     Nothing is left behind but a cancelled upload's record.
      */
     public Upload importNow(UploadRequest request, String filename, String url) {
         URI uri = checkUrl(url);
-        FileStore store = store(request.projectId(), request.storageId());
-        OutboundDownload download;
         try {
-            download = http.open(uri);
+            http.check(uri); // a refused URL is answered at once, without a record
         } catch (OutboundException e) {
             throw syncFailure(e);
         }
-        try (download) {
-            UploadRequest named = withFilename(request, chooseName(filename, download, uri));
-            Ingest.Origin origin = new Ingest.Origin(uri.toString(), null, () -> closeQuietly(download));
-            Ingest.Staged staged = ingest.stage(named, store, maxSize, new SourceBody(download.body()), origin);
-            return ingest.complete(staged, named);
-        } catch (UploadException e) {
+        FileStore store = store(request.projectId(), request.storageId());
+        Upload record = newRecord(request, filename, uri, store, UploadStatus.PROCESSING);
+        catalog.inTransaction(tx -> {
+            tx.uploads().insertProcessing(record, instanceId, null);
+            return null;
+        });
+        OutboundAbort abort = new OutboundAbort();
+        try (InFlight.Registration registration = inFlight.register(record.uuid(), abort::abort)) {
+            return fetch(record, filename != null, uri, abort);
+        } catch (IOException | RuntimeException e) {
+            if (discard(record)) {
+                throw new UploadException(ErrorCode.CONFLICT, "The upload was cancelled.", e);
+            }
             OutboundException source = sourceCause(e);
-            throw source != null ? syncFailure(source) : e;
-        } catch (IOException e) {
-            throw new UploadException(ErrorCode.SOURCE_ERROR, "The source connection could not be closed.", e);
+            if (source != null) {
+                throw syncFailure(source);
+            }
+            throw e instanceof RuntimeException re ? re
+                    : new UploadException(ErrorCode.SOURCE_ERROR, "The source connection could not be closed.", e);
+        }
+    }
+
+    /**
+     * Removes the record of a synchronous import that failed and reports {@code upload.failed}, in one transaction,
+     * unless it was cancelled; returns whether it was.
+     */
+    private boolean discard(Upload record) {
+        return catalog.inTransaction(tx -> {
+            Optional<Upload> current = tx.uploads().lock(record.projectId(), record.uuid());
+            if (current.isPresent() && current.get().status() == UploadStatus.CANCELLED) {
+                return true;
+            }
+            if (current.isPresent()) {
+                tx.uploads().delete(record.projectId(), record.uuid());
+                events.append(tx, UploadEvent.FAILED, current.get().toBuilder().status(UploadStatus.FAILED).build());
+            }
+            return false;
+        });
+    }
+
+    /**
+     * Opens the source of {@code record}'s upload and streams it in; {@code abort} ends it from another thread at any
+     * point. Failures are thrown; the record is left to the caller.
+     */
+    private Upload fetch(Upload record, boolean filenameGiven, URI uri, OutboundAbort abort) throws IOException {
+        try (OutboundDownload download = http.open(uri, abort)) {
+            String name = filenameGiven ? record.filename() : chooseName(download, uri);
+            UploadRequest request = new UploadRequest(record.projectId(), name, record.folder(), record.isPublic(),
+                    record.contentDisposition(), record.metadata(), record.storageId(), record.isStored(), null);
+            Ingest.Origin origin = new Ingest.Origin(uri.toString(), record.toBuilder().filename(name).build(),
+                    abort::abort);
+            Ingest.Staged staged = ingest.stage(request, store(record.projectId(), record.storageId()), maxSize,
+                    new SourceBody(download.body()), origin);
+            return ingest.complete(staged, request);
         }
     }
 
@@ -149,17 +197,22 @@ public final class UrlImports {
     public Upload enqueue(UploadRequest request, String filename, String url) {
         URI uri = checkUrl(url);
         FileStore store = store(request.projectId(), request.storageId());
-        Instant now = clock.get();
-        Upload pending = new Upload.Builder().uuid(ids.next()).projectId(request.projectId())
-                .filename(filename != null ? filename : nameFromPath(uri)).folder(request.folder())
-                .isPublic(request.isPublic()).contentDisposition(request.contentDisposition())
-                .metadata(request.metadata()).status(UploadStatus.PENDING).storageId(store.id())
-                .isStored(request.isStored()).sourceUrl(uri.toString()).createdAt(now).updatedAt(now).build();
+        Upload pending = newRecord(request, filename, uri, store, UploadStatus.PENDING);
         return catalog.inTransaction(tx -> {
             tx.uploads().insert(pending);
-            tx.imports().add(pending.projectId(), pending.uuid(), uri.toString(), filename != null, now);
+            tx.imports().add(pending.projectId(), pending.uuid(), uri.toString(), filename != null,
+                    pending.createdAt());
             return pending;
         });
+    }
+
+    private Upload newRecord(UploadRequest request, String filename, URI uri, FileStore store, UploadStatus status) {
+        Instant now = clock.get();
+        return new Upload.Builder().uuid(ids.next()).projectId(request.projectId())
+                .filename(filename != null ? filename : nameFromPath(uri)).folder(request.folder())
+                .isPublic(request.isPublic()).contentDisposition(request.contentDisposition())
+                .metadata(request.metadata()).status(status).storageId(store.id())
+                .isStored(request.isStored()).sourceUrl(uri.toString()).createdAt(now).updatedAt(now).build();
     }
 
     /** Claims up to {@code max} pending imports of any project for this instance. */
@@ -168,8 +221,9 @@ public final class UrlImports {
     }
 
     /**
-     * Runs a claimed import to its end: completed, failed (with its reason) or, if cancelled meanwhile, left
-     * cancelled. Returns the upload as it ended; never throws for the import's own failures.
+     * Runs a claimed import to its end: completed, failed (with its reason), left cancelled if cancelled meanwhile,
+     * or {@code pending} again if {@link #handBack handed back}. Returns the upload as it ended; never throws for the
+     * import's own failures.
      */
     public Upload run(ImportJobs.Job job) {
         Upload claimed = job.upload();
@@ -179,35 +233,55 @@ public final class UrlImports {
         } catch (UploadException e) {
             return markFailed(claimed, new UploadError(UploadError.SOURCE_FORBIDDEN, e.getMessage()));
         }
-        OutboundDownload download;
-        try {
-            download = http.open(uri);
-        } catch (OutboundException e) {
-            return markFailed(claimed, asyncError(e));
-        } catch (RuntimeException e) {
-            return markFailed(claimed, unexpected(claimed, e));
-        }
-        // Registered before the first bytes are read: a source too slow to fill the type sniffer's buffer is
-        // still let go when the upload is cancelled.
-        try (download; InFlight.Registration registration = inFlight.register(claimed.uuid(),
-                () -> closeQuietly(download))) {
-            String name = job.filenameGiven() ? claimed.filename() : chooseName(null, download, uri);
-            UploadRequest request = new UploadRequest(claimed.projectId(), name, claimed.folder(), claimed.isPublic(),
-                    claimed.contentDisposition(), claimed.metadata(), claimed.storageId(), claimed.isStored(), null);
-            Ingest.Origin origin = new Ingest.Origin(uri.toString(), claimed.toBuilder().filename(name).build(),
-                    () -> closeQuietly(download));
-            Ingest.Staged staged = ingest.stage(request, store(claimed.projectId(), claimed.storageId()), maxSize,
-                    new SourceBody(download.body()), origin);
-            return ingest.complete(staged, request);
-        } catch (UploadException e) {
-            if (e.code() == ErrorCode.CONFLICT) {
+        Run run = new Run();
+        running.put(claimed.uuid(), run);
+        // Registered before connecting: a cancel or a hand-back reaches the import at any point.
+        try (InFlight.Registration registration = inFlight.register(claimed.uuid(), run.abort::abort)) {
+            return fetch(claimed, job.filenameGiven(), uri, run.abort);
+        } catch (IOException | RuntimeException e) {
+            if (run.handedBack) {
+                return release(claimed);
+            }
+            if (e instanceof UploadException ue && ue.code() == ErrorCode.CONFLICT) {
                 return current(claimed);
             }
             OutboundException source = sourceCause(e);
-            return markFailed(claimed, source != null ? asyncError(source) : errorOf(e));
-        } catch (IOException | RuntimeException e) {
-            return markFailed(claimed, unexpected(claimed, e));
+            if (source != null) {
+                return markFailed(claimed, asyncError(source));
+            }
+            return markFailed(claimed, e instanceof UploadException ue ? errorOf(ue) : unexpected(claimed, e));
+        } finally {
+            running.remove(claimed.uuid(), run);
         }
+    }
+
+    /** An asynchronous import running here: what aborts its source, and whether it is being handed back. */
+    private static final class Run {
+        final OutboundAbort abort = new OutboundAbort();
+        volatile boolean handedBack;
+    }
+
+    /**
+     * Stops the asynchronous imports running here and gives them back, for a graceful stop: each one's stream is
+     * aborted at once, its partial bytes are removed, and it becomes {@code pending} again, its attempts not counted,
+     * for any instance to run. One that finishes meanwhile keeps its outcome. Returns how many were running.
+     */
+    public int handBack() {
+        int n = 0;
+        for (Map.Entry<UUID, Run> entry : running.entrySet()) {
+            entry.getValue().handedBack = true;
+            entry.getValue().abort.abort();
+            inFlight.abort(entry.getKey());
+            n++;
+        }
+        return n;
+    }
+
+    private Upload release(Upload claimed) {
+        return catalog.inTransaction(tx -> {
+            tx.imports().release(claimed.projectId(), claimed.uuid(), clock.get());
+            return tx.uploads().find(claimed.projectId(), claimed.uuid()).orElse(claimed);
+        });
     }
 
     private Upload current(Upload upload) {
@@ -250,16 +324,8 @@ public final class UrlImports {
         return stores.apply(projectId, storageId);
     }
 
-    private static UploadRequest withFilename(UploadRequest r, String filename) {
-        return new UploadRequest(r.projectId(), filename, r.folder(), r.isPublic(), r.contentDisposition(),
-                r.metadata(), r.storageId(), r.isStored(), r.maxSize());
-    }
-
-    /** The request's name, else the source's {@code Content-Disposition} name if valid, else the URL path's. */
-    private static String chooseName(String given, OutboundDownload download, URI uri) {
-        if (given != null) {
-            return given;
-        }
+    /** The source's {@code Content-Disposition} name if valid, else the URL path's. */
+    private static String chooseName(OutboundDownload download, URI uri) {
         Optional<String> disposition = download.filename().filter(UrlImports::validName);
         return disposition.orElseGet(() -> nameFromPath(download.uri() != null ? download.uri() : uri));
     }
@@ -336,14 +402,6 @@ public final class UrlImports {
             default -> e.code().name();
         };
         return UploadError.fitted(code, e.getMessage(), "The import failed.");
-    }
-
-    private static void closeQuietly(OutboundDownload download) {
-        try {
-            download.close();
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("Closing a cancelled import's source failed", e);
-        }
     }
 
     /**

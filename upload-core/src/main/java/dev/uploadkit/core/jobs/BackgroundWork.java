@@ -203,9 +203,9 @@ public final class BackgroundWork implements AutoCloseable {
         try {
             importers.execute(() -> runJob(job, name));
         } catch (RejectedExecutionException e) {
-            // Closing: a claimed import is given back by a crash sweep, a claimed copy taken over by another
-            // instance, once this instance's heartbeats stop.
-            importSlots.release();
+            // Cannot happen (the import threads stop after the watcher); run it here: an import is handed back at
+            // once, a copy finishes or is taken over by another instance once this one's heartbeats stop.
+            runJob(job, name);
         }
     }
 
@@ -251,8 +251,9 @@ public final class BackgroundWork implements AutoCloseable {
     }
 
     /**
-     * Stops the event relay and the jobs (waiting a while for runs in progress), then the heartbeats; shuts down
-     * the heartbeat scheduler if this object created it. Idempotent. Events not yet delivered stay in the outbox.
+     * Stops the event relay and the jobs (waiting a while for runs in progress), hands back the URL imports in
+     * progress (pending again at once, for any instance), then stops the heartbeats; shuts down the heartbeat scheduler
+     * if this object created it. Idempotent. Events not yet delivered stay in the outbox.
      */
     @Override
     public void close() {
@@ -260,8 +261,8 @@ public final class BackgroundWork implements AutoCloseable {
             return;
         }
         try {
-            watcher.shutdownNow();
-            stopRelay();
+            stop(watcher);
+            stop(relay);
             stopImports();
             if (dispatcher != null) {
                 dispatcher.close();
@@ -279,28 +280,43 @@ public final class BackgroundWork implements AutoCloseable {
         }
     }
 
-    /** Lets imports in progress finish for a while; those still running after it are given back by a crash sweep. */
+    /**
+     * Hands the imports in progress back at once ({@link UploadService#handBackImports}): each becomes pending again,
+     * without its partial bytes, for another instance or the next start; then waits for their threads to end. A run
+     * that started just now is caught by a later round of the hand-back.
+     */
     private void stopImports() {
         importers.shutdown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         try {
-            if (!importers.awaitTermination(5, TimeUnit.SECONDS)) {
+            do {
+                uploads.handBackImports();
+            } while (!importers.awaitTermination(50, TimeUnit.MILLISECONDS) && System.nanoTime() < deadline);
+            if (!importers.isTerminated()) {
+                LOG.warn("Imports still running 10 s after they were handed back; interrupting them");
                 importers.shutdownNow();
             }
         } catch (InterruptedException e) {
             importers.shutdownNow();
             Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not hand back the imports in progress; a crash sweep will", e);
+            importers.shutdownNow();
         }
     }
 
-    /** Lets a delivery round in progress finish (a while at most), so that its transaction ends cleanly. */
-    private void stopRelay() {
-        relay.shutdown();
+    /**
+     * Stops {@code executor}, letting a round in progress finish (a while at most): a delivery round, so that its
+     * transaction ends cleanly, or a watcher round, which may claim imports.
+     */
+    private static void stop(ExecutorService executor) {
+        executor.shutdown();
         try {
-            if (!relay.awaitTermination(10, TimeUnit.SECONDS)) {
-                relay.shutdownNow();
+            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
             }
         } catch (InterruptedException e) {
-            relay.shutdownNow();
+            executor.shutdownNow();
             Thread.currentThread().interrupt();
         }
     }

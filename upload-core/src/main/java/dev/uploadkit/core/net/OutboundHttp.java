@@ -102,7 +102,7 @@ public final class OutboundHttp {
      */
     public OutboundResponse send(OutboundRequest request) {
         Objects.requireNonNull(request, "request");
-        Call call = execute("POST", request.uri(), request.headers(), request.bodyUnsafe());
+        Call call = execute("POST", request.uri(), request.headers(), request.bodyUnsafe(), null);
         try (Http1Exchange exchange = call.exchange) {
             return new OutboundResponse(call.uri, call.head.status(), call.head.headers(), call.body.readAllBytes());
         } catch (IOException e) {
@@ -118,8 +118,17 @@ public final class OutboundHttp {
      *     TOO_MANY_REDIRECTS, INVALID_URL
      */
     public OutboundDownload open(URI uri) {
+        return open(uri, new OutboundAbort());
+    }
+
+    /**
+     * Like {@link #open(URI)}, and {@code abort} ends the call from another thread at any point, also while it
+     * connects or waits for the answer, and while the body is read.
+     */
+    public OutboundDownload open(URI uri, OutboundAbort abort) {
         Objects.requireNonNull(uri, "uri");
-        Call call = execute("GET", uri, Map.of(), null);
+        Objects.requireNonNull(abort, "abort");
+        Call call = execute("GET", uri, Map.of(), null, abort);
         int status = call.head.status();
         if (status >= 300) {
             closeQuietly(call.exchange);
@@ -145,14 +154,14 @@ public final class OutboundHttp {
     private record Call(URI uri, String host, Http1Exchange exchange, Http1Exchange.Head head, InputStream body) {
     }
 
-    private Call execute(String method, URI first, Map<String, String> headers, byte[] body) {
+    private Call execute(String method, URI first, Map<String, String> headers, byte[] body, OutboundAbort abort) {
         long deadline = System.nanoTime() + totalTimeout.toNanos();
         URI uri = first;
         Target target = Target.of(uri);
         Map<String, String> sent = headers;
         for (int redirects = 0; ; redirects++) {
             InetAddress address = checkedAddress(target);
-            Http1Exchange exchange = connect(target, address, deadline);
+            Http1Exchange exchange = connect(target, address, deadline, abort);
             try {
                 List<Map.Entry<String, String>> lines = new ArrayList<>();
                 lines.add(Map.entry("User-Agent", userAgent));
@@ -214,10 +223,13 @@ public final class OutboundHttp {
         return addresses.get(0);
     }
 
-    private Http1Exchange connect(Target target, InetAddress address, long deadline) {
+    private Http1Exchange connect(Target target, InetAddress address, long deadline, OutboundAbort abort) {
         Socket socket = null;
         try {
             socket = socketFactory.createSocket();
+            if (abort != null) {
+                abort.attach(socket);
+            }
             int timeout = (int) Math.min(connectTimeout.toMillis(), Http1Exchange.millisLeft(deadline));
             socket.connect(new InetSocketAddress(address, target.port()), timeout);
             socket.setTcpNoDelay(true);

@@ -94,6 +94,23 @@ public abstract class AbstractImportJobsContractTest extends CatalogTestSupport 
     }
 
     @Test
+    void releaseGivesBackAProcessingImportWithoutCountingAnAttempt() {
+        Upload pending = pendingImport(1, "https://example.com/x", false);
+        assertEquals(false, tx(tx -> tx.imports().release(project, pending.uuid(), t(2))), "not processing yet");
+        tx(tx -> tx.imports().claim("stopping", t(3), 1));
+        assertEquals(true, tx(tx -> tx.imports().release(project, pending.uuid(), t(4))));
+        assertEquals(UploadStatus.PENDING, find(project, pending.uuid()).orElseThrow().status());
+        ImportJobs.Job again = tx(tx -> tx.imports().claim("next", t(5), 1)).get(0);
+        assertEquals(0, again.attempts(), "a release is not an attempt");
+        assertEquals(false, tx(tx -> tx.imports().release(otherProject, pending.uuid(), t(6))), "another project's");
+        update(again.upload().toBuilder().status(UploadStatus.CANCELLED).error(UploadError.cancelled()).build());
+        assertEquals(false, tx(tx -> tx.imports().release(project, pending.uuid(), t(7))), "cancelled");
+        assertEquals(UploadStatus.CANCELLED, find(project, pending.uuid()).orElseThrow().status());
+        Upload plain = insert(upload(project).status(UploadStatus.PROCESSING).build());
+        assertEquals(false, tx(tx -> tx.imports().release(project, plain.uuid(), t(8))), "not an import");
+    }
+
+    @Test
     void aJobGoesWithItsUploadOrWhenRemoved() {
         Upload one = pendingImport(1, "https://example.com/1", false);
         Upload two = pendingImport(2, "https://example.com/2", false);
@@ -111,6 +128,10 @@ public abstract class AbstractImportJobsContractTest extends CatalogTestSupport 
         Upload named = pending.toBuilder().status(UploadStatus.PROCESSING).filename("named.txt").updatedAt(t(5)).build();
         assertEquals(true, tx(tx -> tx.uploads().markProcessing(named, "me", null)));
         assertEquals(named, find(project, pending.uuid()).orElseThrow());
+        assertEquals(true, named.isStored());
+        Upload unstored = named.toBuilder().isStored(false).build();
+        assertEquals(true, tx(tx -> tx.uploads().markProcessing(unstored, "me", null)));
+        assertEquals(named, find(project, pending.uuid()).orElseThrow(), "a store made meanwhile is kept");
         Upload cancelled = named.toBuilder().status(UploadStatus.CANCELLED).error(UploadError.cancelled()).build();
         update(cancelled);
         assertEquals(false, tx(tx -> tx.uploads().markProcessing(named, "me", null)));

@@ -8,8 +8,10 @@ import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -98,6 +100,55 @@ class ReadAheadInputStreamTest {
         long afterClose = read.get();
         assertTrue(afterClose <= 6 * 64 * 1024, "bounded read-ahead, was " + afterClose);
         assertEquals(afterClose, read.get(), "the source is no longer read once close returns");
+    }
+
+    @Test
+    void anAbortedStreamClosesAtOnceWhileItsSourceIsStalledAndTheSourceIsLetGoWhenItsReadReturns()
+            throws Exception {
+        byte[] head = TestContent.random(3, 128 * 1024);
+        CountDownLatch stalled = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicLong readsAfterRelease = new AtomicLong();
+        InputStream source = new InputStream() {
+            private final InputStream bytes = new ByteArrayInputStream(head);
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = bytes.read(b, off, len);
+                if (n > 0) {
+                    return n;
+                }
+                if (release.getCount() == 0) {
+                    readsAfterRelease.incrementAndGet();
+                    return len == 0 ? 0 : 1;
+                }
+                stalled.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException();
+                }
+                return 1; // a late byte: the client sent one more
+            }
+        };
+        ReadAheadInputStream in = new ReadAheadInputStream(source, pool, 64 * 1024, 2);
+        assertArrayEquals(head, in.readNBytes(head.length));
+        assertTrue(stalled.await(10, TimeUnit.SECONDS), "the reading thread waits for the stalled source");
+        IllegalStateException cancelled = new IllegalStateException("cancelled");
+        in.abort(cancelled);
+        assertSame(cancelled, assertThrows(IllegalStateException.class, in::read));
+        long started = System.nanoTime();
+        in.close();
+        assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(1), "close does not wait for the source");
+        release.countDown();
+        pool.shutdown();
+        assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS), "the reading thread ends once its read returns");
+        assertEquals(0, readsAfterRelease.get(), "and reads no more");
     }
 
     private static InputStream trickle(InputStream in, int maxRead) {

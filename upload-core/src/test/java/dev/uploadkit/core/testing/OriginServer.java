@@ -27,6 +27,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       a URL path that names nothing ({@code /named/x} serves file {@code x} as {@code x});</li>
  *   <li>{@code /drip}: one byte every 100 ms, for ever (chunked); {@code /endless}: random bytes as fast as they go
  *       (chunked, no length);</li>
+ *   <li>{@code /slow/<name>}: the first 256 KiB of file {@code <name>} at once, then one byte every 100 ms until
+ *       {@link #releaseSlow()}, then the rest at once (chunked);</li>
+ *   <li>{@code /stall/head}: a 200 head and then no body byte; {@code /stall/none}: no answer at all (both until
+ *       closed);</li>
  *   <li>{@code /redirect/<n>/<path>}: {@code n} redirects, then {@code /<path>}; {@code /loop}: redirects to itself;
  *       {@code /to?url}: redirects to the given URL;</li>
  *   <li>{@code /status/<code>}: that status with a short body.</li>
@@ -44,6 +48,8 @@ public final class OriginServer implements AutoCloseable {
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger drips = new AtomicInteger();
+    private final AtomicInteger stalls = new AtomicInteger();
+    private volatile boolean slowReleased;
     private final ServerSocket raw;
     private volatile boolean closed;
 
@@ -83,9 +89,19 @@ public final class OriginServer implements AutoCloseable {
         return "http://127.0.0.1:" + raw.getLocalPort() + "/lying/" + announced + "/" + sent;
     }
 
-    /** Returns how many {@code /drip} responses are still being sent (their client has not gone away). */
+    /** Returns how many {@code /drip} and dripping {@code /slow} responses are still being sent (their client is there). */
     public int activeDrips() {
         return drips.get();
+    }
+
+    /** Makes {@code /slow} responses in progress, and later ones, send the rest of their file at once. */
+    public void releaseSlow() {
+        slowReleased = true;
+    }
+
+    /** Returns how many {@code /stall} requests have arrived and are being held. */
+    public int stalls() {
+        return stalls.get();
     }
 
     /** Returns how many requests reached the origin. */
@@ -122,6 +138,17 @@ public final class OriginServer implements AutoCloseable {
                 } finally {
                     drips.decrementAndGet();
                 }
+            } else if (path.startsWith("/slow/")) {
+                slow(ex, files.get(path.substring(6)));
+            } else if (path.startsWith("/stall/")) {
+                stalls.incrementAndGet();
+                if (path.equals("/stall/head")) {
+                    ex.sendResponseHeaders(200, 0);
+                    ex.getResponseBody().flush();
+                }
+                while (!closed) {
+                    sleep(50);
+                }
             } else if (path.equals("/endless")) {
                 ex.sendResponseHeaders(200, 0);
                 OutputStream out = ex.getResponseBody();
@@ -147,6 +174,29 @@ public final class OriginServer implements AutoCloseable {
         } catch (IOException e) {
             // the client went away
         }
+    }
+
+    private void slow(HttpExchange ex, byte[] bytes) throws IOException {
+        if (bytes == null) {
+            send(ex, 404, "no such file");
+            return;
+        }
+        ex.sendResponseHeaders(200, 0);
+        OutputStream out = ex.getResponseBody();
+        int sent = Math.min(bytes.length, 256 * 1024);
+        out.write(bytes, 0, sent);
+        out.flush();
+        drips.incrementAndGet();
+        try {
+            while (!closed && !slowReleased && sent < bytes.length) {
+                out.write(bytes, sent++, 1);
+                out.flush();
+                sleep(100);
+            }
+        } finally {
+            drips.decrementAndGet();
+        }
+        out.write(bytes, sent, bytes.length - sent);
     }
 
     private static void redirect(HttpExchange ex, String location) throws IOException {

@@ -97,20 +97,30 @@ final class JdbiImportJobs implements ImportJobs {
                     .bind("project_id", vendor.uuid(projectId))
                     .bind("max", maxAttempts)
                     .execute();
-            if (counted == 0) {
-                return false;
-            }
-            return h.createUpdate("UPDATE uploads SET status = 'pending', instance_id = NULL, reservation_blob_id = NULL,"
-                            + " updated_at = :now WHERE uuid = :uuid AND status IN ('pending', 'processing')")
-                    .bind("now", vendor.instant(now))
-                    .bind("uuid", vendor.uuid(uuid))
-                    .execute() == 1;
+            return counted > 0 && toPending(h, uuid, now, "'pending', 'processing'");
         });
     }
 
     @Override
     public long countUnfinished() {
         return tx.run(h -> h.createQuery("SELECT COUNT(*) FROM url_imports").mapTo(Long.class).one());
+    }
+
+    @Override
+    public boolean release(UUID projectId, UUID uuid, Instant now) {
+        return tx.run(h -> h.createQuery("SELECT COUNT(*) FROM url_imports WHERE uuid = :uuid"
+                        + " AND project_id = :project_id")
+                .bind("uuid", vendor.uuid(uuid))
+                .bind("project_id", vendor.uuid(projectId))
+                .mapTo(Integer.class).one() > 0 && toPending(h, uuid, now, "'processing'"));
+    }
+
+    private boolean toPending(Handle h, UUID uuid, Instant now, String fromStatuses) {
+        return h.createUpdate("UPDATE uploads SET status = 'pending', instance_id = NULL, reservation_blob_id = NULL,"
+                        + " updated_at = :now WHERE uuid = :uuid AND status IN (" + fromStatuses + ")")
+                .bind("now", vendor.instant(now))
+                .bind("uuid", vendor.uuid(uuid))
+                .execute() == 1;
     }
 
     @Override

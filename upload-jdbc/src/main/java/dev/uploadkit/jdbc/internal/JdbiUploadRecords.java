@@ -42,7 +42,7 @@ final class JdbiUploadRecords implements UploadRecords {
     }
 
     @Override
-    public void insertProcessing(Upload upload, String instanceId, long reservationBlobId) {
+    public void insertProcessing(Upload upload, String instanceId, Long reservationBlobId) {
         Objects.requireNonNull(instanceId, "instanceId");
         insert(upload, instanceId, reservationBlobId);
     }
@@ -342,7 +342,8 @@ final class JdbiUploadRecords implements UploadRecords {
             Update update = h.createUpdate("UPDATE uploads SET filename = :filename, search_name = :search_name,"
                     + " folder = :folder, blob_id = :blob_id, size_bytes = :size_bytes, mime_type = :mime_type,"
                     + " sha256 = :sha256, is_public = :is_public, content_disposition = :content_disposition,"
-                    + " status = :status, storage_id = :storage_id, is_stored = :is_stored, metadata = :metadata,"
+                    + " status = :status, storage_id = :storage_id, is_stored = (is_stored OR :is_stored),"
+                    + " metadata = :metadata,"
                     + " content_mime = :content_mime, image_width = :image_width, image_height = :image_height,"
                     + " deduplicated = :deduplicated, upload_time_ms = :upload_time_ms, updated_at = :updated_at,"
                     + " error_code = :error_code, error_message = :error_message, source_url = :source_url,"

@@ -33,7 +33,7 @@ final class FilesHandler {
     }
 
     private void upload(Exchange ex) throws IOException {
-        Upload created = multipart.receive(ex.request(), ex.principal().projectId());
+        Upload created = multipart.receive(ex);
         ex.transferred(created.sizeBytes());
         ex.response().setHeader("Location", ex.baseUrl() + "/files/" + created.uuid());
         Json.success(ex, 201, views.toJson(created, ex.baseUrl()));

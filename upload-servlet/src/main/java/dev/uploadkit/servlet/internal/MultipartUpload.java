@@ -15,11 +15,13 @@ import org.slf4j.LoggerFactory;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,10 +36,17 @@ import java.util.UUID;
  * after the file still names the stored object. If anything fails (an invalid field, a second file, a malformed or
  * truncated body), the received upload is aborted before the error is answered, so a failed request leaves no
  * file and no record.
+ *
+ * <p>A cancel aborts the upload without waiting for the thread reading the file part ahead, which a stalled client
+ * may hold in a read for long. The failure is then answered at once (with {@code Connection: close}), and only then
+ * does the request wait for that read to return (the container's idle timeout at most): the request is not handed
+ * back to the container while another thread still reads its body.
  */
 final class MultipartUpload {
     private static final Logger LOG = LoggerFactory.getLogger(MultipartUpload.class);
     private static final String FILE_FIELD = "file";
+    /** The longest wait for a read of a cancelled upload's body to return, beyond any container's idle timeout. */
+    private static final Duration RELEASE_WAIT = Duration.ofMinutes(2);
 
     private final UploadService uploads;
     private final long maxRequestSize;
@@ -51,7 +60,9 @@ final class MultipartUpload {
         this.maxFieldSize = maxFieldSize;
     }
 
-    Upload receive(HttpServletRequest request, UUID projectId) {
+    Upload receive(Exchange ex) throws IOException {
+        HttpServletRequest request = ex.request();
+        UUID projectId = ex.principal().projectId();
         requireMultipart(request);
         if (request.getContentLengthLong() > maxRequestSize) {
             throw tooLarge(maxRequestSize, null);
@@ -60,6 +71,7 @@ final class MultipartUpload {
                 ErrorCode.PAYLOAD_MALFORMED, "The multipart Content-Type has no valid boundary parameter."));
         UploadForm form = new UploadForm(projectId);
         ReceivedUpload received = null;
+        PartStream file = null;
         int parts = 0;
         try {
             MultipartParser items = new MultipartParser(request.getInputStream(), boundary, partHeaderLimit(),
@@ -78,7 +90,8 @@ final class MultipartUpload {
                     if (received != null) {
                         throw UploadException.validation(FILE_FIELD, "Only one file may be uploaded per request.");
                     }
-                    received = uploads.receive(form.request(partFilename(item)), new PartStream(item.body()));
+                    file = new PartStream(item.body());
+                    received = uploads.receive(form.request(partFilename(item)), file);
                 } else {
                     form.field(name, readField(item, name));
                 }
@@ -101,8 +114,22 @@ final class MultipartUpload {
             if (received != null) {
                 abort(received, failure);
             }
+            if (file != null && !file.releaseIfIdle()) {
+                answerNow(ex, failure);
+                if (!file.release(RELEASE_WAIT)) {
+                    LOG.warn("The body of request {} was still being read {} after it was answered",
+                            ex.requestId(), RELEASE_WAIT);
+                }
+            }
             throw failure;
         }
+    }
+
+    /** Answers {@code failure} now, before the request ends, and closes the connection after it. */
+    private static void answerNow(Exchange ex, UploadException failure) throws IOException {
+        ErrorResponder.respond(ex.request(), ex.response(), ex.requestId(), failure);
+        ex.response().setHeader("Connection", "close");
+        ex.response().flushBuffer();
     }
 
     private static void requireMultipart(HttpServletRequest request) {
@@ -205,26 +232,69 @@ final class MultipartUpload {
      * as {@code PAYLOAD_MALFORMED}.
      */
     private static final class PartStream extends FilterInputStream {
+        private int reading;
+        private boolean released;
+
         PartStream(InputStream in) {
             super(in);
         }
 
         @Override
         public int read() throws IOException {
+            enter();
             try {
                 return super.read();
             } catch (IOException e) {
                 throw rethrow(e);
+            } finally {
+                leave();
             }
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
+            enter();
             try {
                 return super.read(b, off, len);
             } catch (IOException e) {
                 throw rethrow(e);
+            } finally {
+                leave();
             }
+        }
+
+        private synchronized void enter() throws IOException {
+            if (released) {
+                throw new IOException("The request was answered; its body is no longer read.");
+            }
+            reading++;
+        }
+
+        private synchronized void leave() {
+            reading--;
+            notifyAll();
+        }
+
+        /** Refuses reads from now on and returns true, unless a read (the read-ahead's) is in progress. */
+        synchronized boolean releaseIfIdle() {
+            released |= reading == 0;
+            return released;
+        }
+
+        /** Waits until no read is in progress, at most {@code timeout}, and refuses reads from now on. */
+        synchronized boolean release(Duration timeout) throws InterruptedIOException {
+            released = true;
+            long deadline = System.nanoTime() + timeout.toNanos();
+            try {
+                for (long left = timeout.toMillis(); reading > 0 && left > 0;
+                     left = (deadline - System.nanoTime()) / 1_000_000) {
+                    wait(left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for the request body's reader");
+            }
+            return reading == 0;
         }
 
         private static IOException rethrow(IOException e) {
