@@ -3,8 +3,6 @@ package dev.uploadkit.standalone;
 import dev.uploadkit.core.store.ByteRange;
 import dev.uploadkit.core.store.FileStore;
 import dev.uploadkit.core.store.StoredObject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.InputStream;
 import java.time.Instant;
@@ -15,11 +13,10 @@ import java.util.function.Supplier;
 
 /**
  * A store opened on first use. Opening a jclouds store (its Guice context) is the slowest step of a start, and
- * lists, details and the other catalog-only answers never need it; the server opens it in the background right
- * after it starts listening ({@link #openInBackground()}), so the first upload seldom waits either.
+ * lists, details and the other catalog-only answers never need it; the server opens it right after it starts
+ * listening ({@link #open()}), while the first requests are answered, and before its background work starts.
  */
 final class LazyStore implements FileStore {
-    private static final Logger LOG = LoggerFactory.getLogger(LazyStore.class);
 
     private final String id;
     private final Supplier<FileStore> factory;
@@ -40,19 +37,6 @@ final class LazyStore implements FileStore {
             store = factory.get();
         }
         return store;
-    }
-
-    /** Opens the store on a thread of its own; a failure is logged and the first request that needs it tries again. */
-    void openInBackground() {
-        Thread opener = new Thread(() -> {
-            try {
-                open();
-            } catch (RuntimeException e) {
-                LOG.warn("The store could not be opened yet; the first request that needs it tries again", e);
-            }
-        }, "uploadkit-store-open");
-        opener.setDaemon(true);
-        opener.start();
     }
 
     @Override

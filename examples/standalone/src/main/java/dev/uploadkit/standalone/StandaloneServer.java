@@ -190,14 +190,16 @@ public final class StandaloneServer implements AutoCloseable {
             running = new StandaloneServer(server, database, store, uploads, background, requestLog);
             apiBase.compareAndSet(null, running.baseUrl());
             listening.accept(running);
-            // Nothing that answers requests needs these, so they start once the server listens: the background work,
-            // sealing secrets again under the current master key (a request opens either), and the store.
+            // Nothing that answers a list needs these, so they start once the server listens: the store (before the
+            // background work, whose imports write to it), the background work, and sealing secrets again under the
+            // current master key (a request opens either).
+            openNow(store);
+            phases.done("store");
             background.start();
             int resealed = uploads.storage().resealSecrets();
             if (resealed > 0) {
                 LOG.info("Sealed {} storage secrets again under the current master key", resealed);
             }
-            store.openInBackground();
             phases.done("background work");
             LOG.info("Started: {}", phases);
             out.println("Uploadkit listening on " + running.baseUrl());
@@ -288,6 +290,15 @@ public final class StandaloneServer implements AutoCloseable {
             store = new LazyStore("local", () -> JcloudsFileStore.filesystem("local", files));
         }
         return store;
+    }
+
+    /** Opens the store; if it cannot be opened yet, the first request that needs it tries again. */
+    private static void openNow(LazyStore store) {
+        try {
+            store.open();
+        } catch (RuntimeException e) {
+            LOG.warn("The store could not be opened yet; the first request that needs it tries again", e);
+        }
     }
 
     private static byte[] signingKey(StandaloneConfig config) throws IOException {
