@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The filename-search condition (a case-insensitive substring of the filename, on the lower-cased
@@ -15,20 +16,23 @@ import java.util.Locale;
  * the table: one such word made a search at a million rows read ~860 index pages instead of ~45. So on PostgreSQL
  * the index is asked only for the words that are rare in the planner's sample of {@code search_name} (its
  * histogram and most common values, kept by ANALYZE), in their order ({@code %4242%}): a superset of the matches,
- * which an exact substring test then narrows. The words dropped change the cost only, never the result.
+ * which an exact substring test then narrows. The words dropped change the cost only, never the result. One per
+ * catalog: it keeps the sample for {@link #SAMPLE_REFRESH} (reading it through {@code pg_stats} takes milliseconds
+ * of planning).
  */
 final class SearchPattern {
+    /** How long a sample is used before it is read again. */
+    static final long SAMPLE_REFRESH = TimeUnit.MINUTES.toNanos(10);
     /** A word in more than this share of the sampled names is not looked up in the index. */
     private static final double COMMON = 0.5;
     private static final String SAMPLE = "SELECT s.histogram_bounds::text::text[], s.most_common_vals::text::text[]"
             + " FROM pg_stats s WHERE s.schemaname = current_schema() AND s.tablename = 'uploads'"
             + " AND s.attname = 'search_name'";
 
-    private SearchPattern() {
-    }
+    private volatile Sample sample;
 
     /** Adds the search for {@code search} (not empty) to {@code where}. */
-    static void addTo(Where where, Handle h, Vendor vendor, String search) {
+    void addTo(Where where, Handle h, Vendor vendor, String search) {
         String needle = search.toLowerCase(Locale.ROOT);
         if (vendor == Vendor.POSTGRESQL) {
             List<String> words = words(needle);
@@ -110,13 +114,26 @@ final class SearchPattern {
     }
 
     /** The planner's sample of search_name: empty before the first ANALYZE or without the right to read it. */
-    private static List<String> sample(Handle h) {
+    private List<String> sample(Handle h) {
+        Sample current = sample;
+        long now = System.nanoTime();
+        if (current == null || now - current.readAt() > SAMPLE_REFRESH) {
+            current = new Sample(readSample(h), now);
+            sample = current;
+        }
+        return current.names();
+    }
+
+    private static List<String> readSample(Handle h) {
         return h.createQuery(SAMPLE).map((rs, ctx) -> {
             List<String> names = new ArrayList<>();
             addAll(names, rs.getArray(1));
             addAll(names, rs.getArray(2));
             return names;
         }).findOne().orElse(List.of());
+    }
+
+    private record Sample(List<String> names, long readAt) {
     }
 
     private static void addAll(List<String> names, Array array) throws SQLException {

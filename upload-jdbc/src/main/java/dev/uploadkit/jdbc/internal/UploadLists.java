@@ -22,11 +22,13 @@ final class UploadLists {
     private final Tx tx;
     private final Vendor vendor;
     private final RowMapper<Upload> mapper;
+    private final SearchPattern search;
 
-    UploadLists(Tx tx, Vendor vendor, RowMapper<Upload> mapper) {
+    UploadLists(Tx tx, Vendor vendor, RowMapper<Upload> mapper, SearchPattern search) {
         this.tx = tx;
         this.vendor = vendor;
         this.mapper = mapper;
+        this.search = search;
     }
 
     Page<Upload> list(UUID projectId, UploadQuery query, PageRequest page, long countLimit) {
@@ -166,7 +168,7 @@ final class UploadLists {
             where.and("u.is_stored = :is_stored", "is_stored", Where.bool(query.isStored()));
         }
         if (query.search() != null && !query.search().isEmpty()) {
-            SearchPattern.addTo(where, h, vendor, query.search());
+            search.addTo(where, h, vendor, query.search());
         }
         if (query.createdFrom() != null) {
             where.and("u.created_at >= :created_from", "created_from", vendor.instant(query.createdFrom()));
