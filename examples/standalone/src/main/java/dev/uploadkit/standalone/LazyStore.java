@@ -13,10 +13,11 @@ import java.util.function.Supplier;
 
 /**
  * A store opened on first use. Opening a jclouds store (its Guice context) is the slowest step of a start, and
- * lists, details and the other catalog-only answers never need it; the server opens it in the background right
- * after it starts listening ({@link #open()}), so the first upload seldom waits either.
+ * lists, details and the other catalog-only answers never need it; the server opens it right after it starts
+ * listening ({@link #open()}), while the first requests are answered, and before its background work starts.
  */
 final class LazyStore implements FileStore {
+
     private final String id;
     private final Supplier<FileStore> factory;
     private FileStore store;

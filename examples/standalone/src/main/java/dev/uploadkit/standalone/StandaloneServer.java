@@ -8,7 +8,6 @@ import dev.uploadkit.core.auth.AdminBootstrap;
 import dev.uploadkit.core.jobs.BackgroundWork;
 import dev.uploadkit.core.limits.RateLimiter;
 import dev.uploadkit.core.limits.RequestLimits;
-import dev.uploadkit.core.store.FileStore;
 import dev.uploadkit.core.store.JcloudsFileStore;
 import dev.uploadkit.core.store.S3Settings;
 import dev.uploadkit.core.usage.RequestLogWriter;
@@ -28,6 +27,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * Uploadkit as a program: embedded Jetty with the API at {@code /v1/external/*}, on H2 and local files by
@@ -51,15 +54,17 @@ public final class StandaloneServer implements AutoCloseable {
     private static final Duration HEARTBEAT = Duration.ofSeconds(10);
     private static final Duration JOB_POLLING = Duration.ofSeconds(10);
     private static final Duration DOWNLOAD_LINK_TTL = Duration.ofHours(1);
+    private static final String JETTY_REFERENCES_PER_CACHE_LINE = "org.eclipse.jetty.util.referencesPerCacheLine";
 
     private final Server server;
     private final UploadkitDatabase database;
-    private final FileStore store;
+    private final LazyStore store;
     private final UploadService uploads;
     private final BackgroundWork background;
     private final RequestLogWriter requestLog;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private StandaloneServer(Server server, UploadkitDatabase database, FileStore store, UploadService uploads,
+    private StandaloneServer(Server server, UploadkitDatabase database, LazyStore store, UploadService uploads,
                              BackgroundWork background, RequestLogWriter requestLog) {
         this.server = server;
         this.requestLog = requestLog;
@@ -83,9 +88,24 @@ public final class StandaloneServer implements AutoCloseable {
             System.exit(2);
             return;
         }
-        StandaloneServer server = start(config, System.out);
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "uploadkit-shutdown"));
+        jettyWithoutMBeanServer();
+        StandaloneServer server = start(config, System.out,
+                running -> Runtime.getRuntime().addShutdownHook(new Thread(running::close, "uploadkit-shutdown")));
         server.server.join();
+    }
+
+    /**
+     * Tells Jetty how many object references fill a cache line, which it otherwise asks the platform MBean server
+     * (whether oops are compressed): starting that server registers every platform MBean, JFR's included, a good
+     * share of a start. Only padding depends on it; the heap size tells compressed oops for every default setting.
+     */
+    private static void jettyWithoutMBeanServer() {
+        if (System.getProperty(JETTY_REFERENCES_PER_CACHE_LINE) == null) {
+            int referenceBytes = Runtime.getRuntime().maxMemory() < (32L << 30) ? 4 : 8;
+            int cacheLine = Integer.getInteger("org.eclipse.jetty.util.cacheLineBytes", 64);
+            int references = Math.max(1, cacheLine / referenceBytes);
+            System.setProperty(JETTY_REFERENCES_PER_CACHE_LINE, String.valueOf(references));
+        }
     }
 
     /**
@@ -94,17 +114,27 @@ public final class StandaloneServer implements AutoCloseable {
      * @throws Exception if the database, the store or the port cannot be opened
      */
     public static StandaloneServer start(StandaloneConfig config, PrintStream out) throws Exception {
+        return start(config, out, running -> { });
+    }
+
+    /**
+     * Starts a server, handing it to {@code listening} as soon as it listens, before the work that starts after
+     * that (background work, the store): {@link #main} registers its SIGTERM hook there, so a stop that arrives
+     * then still closes the database.
+     */
+    static StandaloneServer start(StandaloneConfig config, PrintStream out, Consumer<StandaloneServer> listening)
+            throws Exception {
         Files.createDirectories(config.dataDir());
         Phases phases = new Phases();
         UploadkitDatabase database = openDatabase(config);
         phases.done("database");
-        FileStore store = null;
+        LazyStore store = null;
         UploadService uploads = null;
         BackgroundWork background = null;
         RequestLogWriter requestLog = null;
+        StandaloneServer running = null;
         try {
             store = openStore(config);
-            phases.done("store");
             byte[] signingKey = signingKey(config);
             AtomicReference<String> apiBase = new AtomicReference<>(config.publicBaseUrl().orElse(null));
             StorageSettings storage = config.storage().settings(config.dataDir());
@@ -114,16 +144,8 @@ public final class StandaloneServer implements AutoCloseable {
                     .outboundPolicy(config.outboundPolicy()).importTimeout(config.importTimeout())
                     .storageSettings(storage)
                     .maxFileSize(config.maxFileSize()).lookupCacheTtl(config.lookupCacheTtl()).build();
-            int resealed = uploads.storage().resealSecrets();
-            if (resealed > 0) {
-                LOG.info("Sealed {} storage secrets again under the current master key", resealed);
-            }
             WebhookService webhooks = WebhookService.builder().catalog(database.catalog()).secrets(storage.secrets())
                     .policy(config.outboundPolicy()).retryDelays(config.webhookRetryDelays()).build();
-            int sealed = webhooks.sealSecrets();
-            if (sealed > 0) {
-                LOG.info("Sealed {} webhook signing secrets under the current master key", sealed);
-            }
             requestLog = RequestLogWriter.builder().store(database.requestLog()).storageProbe(uploads::dedupStats)
                     .build();
             requestLog.start();
@@ -150,6 +172,8 @@ public final class StandaloneServer implements AutoCloseable {
                     .limits(RequestLimits.create(limiter, access))
                     .requestLog(requestLog).trustedProxies(config.trustedProxies());
             config.publicBaseUrl().ifPresent(servlet::publicBaseUrl);
+            UploadServlet built = servlet.build();
+            phases.done("servlet");
 
             Server server = new Server();
             HttpConfiguration http = new HttpConfiguration();
@@ -163,21 +187,38 @@ public final class StandaloneServer implements AutoCloseable {
             ServletContextHandler context = new ServletContextHandler();
             context.setContextPath("/");
             context.setErrorHandler(new JsonErrorHandler());
-            context.addServlet(new ServletHolder("uploadkit", servlet.build()), MOUNT + "/*");
+            context.addServlet(new ServletHolder("uploadkit", built), MOUNT + "/*");
             server.setHandler(new GracefulHandler(context));
             server.setStopTimeout(STOP_TIMEOUT.toMillis());
             server.start();
             phases.done("jetty");
-            // Nothing that answers requests needs the background work, so it starts once the server listens.
-            background.start();
-            phases.done("background work");
-            StandaloneServer running = new StandaloneServer(server, database, store, uploads, background, requestLog);
+            running = new StandaloneServer(server, database, store, uploads, background, requestLog);
             apiBase.compareAndSet(null, running.baseUrl());
+            listening.accept(running);
+            // Nothing that answers a list needs these, so they start once the server listens: the store (before the
+            // background work, whose imports write to it), the background work, and sealing secrets again under the
+            // current master key (a request opens either).
+            openNow(store);
+            phases.done("store");
+            background.start();
+            int resealed = uploads.storage().resealSecrets();
+            if (resealed > 0) {
+                LOG.info("Sealed {} storage secrets again under the current master key", resealed);
+            }
+            int sealed = webhooks.sealSecrets();
+            if (sealed > 0) {
+                LOG.info("Sealed {} webhook signing secrets under the current master key", sealed);
+            }
+            phases.done("background work");
             LOG.info("Started: {}", phases);
             out.println("Uploadkit listening on " + running.baseUrl());
             out.flush();
             return running;
         } catch (Exception | Error e) {
+            if (running != null) {
+                running.close();
+                throw e;
+            }
             if (background != null) {
                 background.close();
             }
@@ -208,6 +249,9 @@ public final class StandaloneServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             if (server.isStarted()) {
                 server.stop();
@@ -237,10 +281,11 @@ public final class StandaloneServer implements AutoCloseable {
     }
 
     /**
-     * The configured store, opened in the background: no request but an upload or download needs it. Its settings
-     * are checked now, so a bad one still fails the start.
+     * The configured store, not opened yet: no request but an upload or download needs it, and opening it (the
+     * jclouds context) is the most costly part of a start. Its settings are checked now, so a bad one still fails
+     * the start.
      */
-    private static FileStore openStore(StandaloneConfig config) {
+    private static LazyStore openStore(StandaloneConfig config) {
         LazyStore store;
         if (config.s3Endpoint().isPresent()) {
             S3Settings.Builder s3 = S3Settings.builder().endpoint(config.s3Endpoint().get())
@@ -253,16 +298,16 @@ public final class StandaloneServer implements AutoCloseable {
             Path files = config.dataDir().resolve("files");
             store = new LazyStore("local", () -> JcloudsFileStore.filesystem("local", files));
         }
-        Thread opener = new Thread(() -> {
-            try {
-                store.open();
-            } catch (RuntimeException e) {
-                LOG.warn("The store could not be opened yet; the first request that needs it tries again", e);
-            }
-        }, "uploadkit-store-open");
-        opener.setDaemon(true);
-        opener.start();
         return store;
+    }
+
+    /** Opens the store; if it cannot be opened yet, the first request that needs it tries again. */
+    private static void openNow(LazyStore store) {
+        try {
+            store.open();
+        } catch (RuntimeException e) {
+            LOG.warn("The store could not be opened yet; the first request that needs it tries again", e);
+        }
     }
 
     private static byte[] signingKey(StandaloneConfig config) throws IOException {
@@ -288,18 +333,25 @@ public final class StandaloneServer implements AutoCloseable {
         }
     }
 
-    /** How long each step of the start took, and the JVM before it, for the log line that ends a start. */
+    /**
+     * How long each step of the start took, in wall time and in CPU time of the starting thread (steadier on a busy
+     * machine), and the JVM before it, for the log line that ends a start.
+     */
     private static final class Phases {
-        private final long jvmMillis = System.currentTimeMillis()
-                - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+        private final long jvmMillis = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+        private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         private final StringBuilder text = new StringBuilder();
         private final long first = System.nanoTime();
         private long last = first;
+        private long lastCpu = threads.getCurrentThreadCpuTime();
 
         void done(String phase) {
             long now = System.nanoTime();
-            text.append(", ").append(phase).append(' ').append((now - last) / 1_000_000).append(" ms");
+            long cpu = threads.getCurrentThreadCpuTime();
+            text.append(", ").append(phase).append(' ').append((now - last) / 1_000_000).append(" ms (cpu ")
+                    .append((cpu - lastCpu) / 1_000_000).append(')');
             last = now;
+            lastCpu = cpu;
         }
 
         @Override

@@ -73,6 +73,7 @@ public final class OutboundHttp {
     private final int maxRedirects;
     private final long maxResponseBytes;
     private final SocketFactory socketFactory;
+    /** The builder's; null: the JDK's default, taken at the first https call (it loads the trust store). */
     private final SSLSocketFactory sslSocketFactory;
     private final String userAgent;
 
@@ -84,8 +85,7 @@ public final class OutboundHttp {
         this.maxRedirects = builder.maxRedirects;
         this.maxResponseBytes = builder.maxResponseBytes;
         this.socketFactory = builder.socketFactory;
-        this.sslSocketFactory = builder.sslSocketFactory != null ? builder.sslSocketFactory
-                : (SSLSocketFactory) SSLSocketFactory.getDefault();
+        this.sslSocketFactory = builder.sslSocketFactory;
         this.userAgent = builder.userAgent;
     }
 
@@ -235,7 +235,9 @@ public final class OutboundHttp {
             socket.setTcpNoDelay(true);
             if (target.https()) {
                 socket.setSoTimeout(Http1Exchange.millisLeft(deadline));
-                SSLSocket tls = (SSLSocket) sslSocketFactory.createSocket(socket,
+                SSLSocketFactory tlsFactory = sslSocketFactory != null ? sslSocketFactory
+                        : (SSLSocketFactory) SSLSocketFactory.getDefault();
+                SSLSocket tls = (SSLSocket) tlsFactory.createSocket(socket,
                         target.literal() != null ? address.getHostAddress() : target.host(), target.port(), true);
                 SSLParameters parameters = tls.getSSLParameters();
                 parameters.setEndpointIdentificationAlgorithm("HTTPS");

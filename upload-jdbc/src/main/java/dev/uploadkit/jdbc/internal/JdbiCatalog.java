@@ -17,6 +17,7 @@ import java.util.function.Function;
 /** {@link Catalog} on JDBI: one database transaction per unit of work. */
 public final class JdbiCatalog implements Catalog {
     private final Transactor transactor;
+    private final SearchPattern search = new SearchPattern();
 
     public JdbiCatalog(Transactor transactor) {
         this.transactor = Objects.requireNonNull(transactor, "transactor");
@@ -25,8 +26,8 @@ public final class JdbiCatalog implements Catalog {
     @Override
     public <T> T inTransaction(Function<CatalogTransaction, T> work) {
         Objects.requireNonNull(work, "work");
-        return transactor.inTransaction(tx -> work.apply(new Transaction(new JdbiUploadRecords(tx), new JdbiDedupIndex(tx),
-                new JdbiInstances(tx), new JdbiEventOutbox(tx), new JdbiWebhookRecords(tx),
+        return transactor.inTransaction(tx -> work.apply(new Transaction(new JdbiUploadRecords(tx, search),
+                new JdbiDedupIndex(tx), new JdbiInstances(tx), new JdbiEventOutbox(tx), new JdbiWebhookRecords(tx),
                 new JdbiImportJobs(tx), new JdbiStorageConnections(tx), new JdbiRemoteCopyJobs(tx))));
     }
 

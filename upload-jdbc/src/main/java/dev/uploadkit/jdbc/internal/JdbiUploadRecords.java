@@ -29,9 +29,11 @@ final class JdbiUploadRecords implements UploadRecords {
     private final Tx tx;
     private final Vendor vendor;
     private final RowMapper<Upload> mapper;
+    private final SearchPattern search;
 
-    JdbiUploadRecords(Tx tx) {
+    JdbiUploadRecords(Tx tx, SearchPattern search) {
         this.tx = tx;
+        this.search = search;
         this.vendor = tx.vendor();
         this.mapper = Rows.upload(vendor);
     }
@@ -184,7 +186,7 @@ final class JdbiUploadRecords implements UploadRecords {
 
     @Override
     public Page<Upload> list(UUID projectId, UploadQuery query, PageRequest page, long countLimit) {
-        return new UploadLists(tx, vendor, mapper).list(projectId, query, page, countLimit);
+        return new UploadLists(tx, vendor, mapper, search).list(projectId, query, page, countLimit);
     }
 
     @Override

@@ -6,11 +6,11 @@ import dev.uploadkit.core.Upload;
 import dev.uploadkit.core.UploadQuery;
 import dev.uploadkit.core.catalog.ListCursor;
 import dev.uploadkit.core.catalog.ProjectTotals;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.mapper.RowMapper;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -22,11 +22,13 @@ final class UploadLists {
     private final Tx tx;
     private final Vendor vendor;
     private final RowMapper<Upload> mapper;
+    private final SearchPattern search;
 
-    UploadLists(Tx tx, Vendor vendor, RowMapper<Upload> mapper) {
+    UploadLists(Tx tx, Vendor vendor, RowMapper<Upload> mapper, SearchPattern search) {
         this.tx = tx;
         this.vendor = vendor;
         this.mapper = mapper;
+        this.search = search;
     }
 
     Page<Upload> list(UUID projectId, UploadQuery query, PageRequest page, long countLimit) {
@@ -36,7 +38,7 @@ final class UploadLists {
             throw new IllegalArgumentException("countLimit must be >= 0, was " + countLimit);
         }
         ListCursor cursor = page.cursor() == null ? null : ListCursor.decode(page.cursor(), query);
-        Where where = filters(projectId, query);
+        Where where = tx.run(h -> filters(h, projectId, query));
         String column = sortColumn(query.sort());
         boolean asc = query.order() == UploadQuery.Order.ASC;
         Where pageWhere = where.copy();
@@ -136,7 +138,7 @@ final class UploadLists {
                 && q.createdTo() == null;
     }
 
-    private Where filters(UUID projectId, UploadQuery query) {
+    private Where filters(Handle h, UUID projectId, UploadQuery query) {
         Where where = new Where().and("u.project_id = :project_id", "project_id", vendor.uuid(projectId));
         switch (query.view()) {
             case LIVE -> where.and("u.in_trash = FALSE");
@@ -166,8 +168,7 @@ final class UploadLists {
             where.and("u.is_stored = :is_stored", "is_stored", Where.bool(query.isStored()));
         }
         if (query.search() != null && !query.search().isEmpty()) {
-            String pattern = "%" + Where.escapeLike(query.search().toLowerCase(Locale.ROOT)) + "%";
-            where.and("u.search_name LIKE :search ESCAPE '!'", "search", Where.text(pattern));
+            search.addTo(where, h, vendor, query.search());
         }
         if (query.createdFrom() != null) {
             where.and("u.created_at >= :created_from", "created_from", vendor.instant(query.createdFrom()));

@@ -16,7 +16,8 @@ final class OpenApiHandler {
     /** The class-path resource holding the document; tests check it against the router and the view records. */
     static final String RESOURCE = "/dev/uploadkit/servlet/openapi.json";
 
-    private final ObjectNode document = load();
+    /** Parsed on the first request for it, not at start: few requests need it, and it is large. */
+    private volatile ObjectNode document;
 
     void register(Router router) {
         router.add("GET", "openapi.json", Access.SELF, this::serve);
@@ -31,7 +32,12 @@ final class OpenApiHandler {
     }
 
     private void serve(Exchange ex) throws IOException {
-        ObjectNode served = document.deepCopy();
+        ObjectNode loaded = document;
+        if (loaded == null) {
+            loaded = load();
+            document = loaded;
+        }
+        ObjectNode served = loaded.deepCopy();
         ArrayNode servers = served.putArray("servers");
         servers.addObject().put("url", ex.baseUrl());
         ex.response().setHeader("Access-Control-Allow-Origin", "*");
