@@ -43,8 +43,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * every minute boundary (aligned to the epoch, so {@code X-RateLimit-Reset} is the next whole minute on every
  * instance), and the month's quota, never refilled within its month. A request that either refuses is not counted
  * by the other. Concurrent requests for one bucket on this instance are merged into one database round trip
- * (Bucket4j's batching), which is what keeps the limiter cheap under load. When a project's plan changes, the
- * month's bucket gets the new limits with what it used so far kept ({@link TokensInheritanceStrategy#ADDITIVE}).
+ * (Bucket4j's batching), which is what keeps the limiter cheap under load; on PostgreSQL those transactions commit
+ * asynchronously ({@link AsyncCommits}: a database crash may give back the last fraction of a second's requests).
+ * When a project's plan changes, the month's bucket gets the new limits with what it used so far kept
+ * ({@link TokensInheritanceStrategy#ADDITIVE}).
  * Rows of past months are deleted by {@link #purgePastMonths()}: their ids sort before the current month's.
  */
 public final class BucketRateLimiter implements RateLimiter {
@@ -78,7 +80,7 @@ public final class BucketRateLimiter implements RateLimiter {
             }
         };
         this.buckets = switch (vendor) {
-            case POSTGRESQL -> Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
+            case POSTGRESQL -> Bucket4jPostgreSQL.selectForUpdateBasedBuilder(AsyncCommits.of(dataSource))
                     .primaryKeyMapper(PrimaryKeyMapper.STRING)
                     .table(TABLE).idColumn("id").stateColumn("state").clientClock(meter).build();
             case MYSQL, H2 -> new SqlBucketProxyManager(dataSource, vendor,
