@@ -129,6 +129,11 @@ public final class RequestLogWriter implements AutoCloseable {
         return true;
     }
 
+    /** Returns how many log lines were taken so far (queued or written). */
+    public long accepted() {
+        return accepted.get();
+    }
+
     /** Returns how many log lines were dropped because the queue was full (or the writer closed). */
     public long dropped() {
         return dropped.get();
