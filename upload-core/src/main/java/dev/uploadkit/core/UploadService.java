@@ -264,8 +264,7 @@ public final class UploadService implements AutoCloseable {
 
     /** Deletes for good unstored (with {@code upload.deleted}), failed and cancelled uploads older than {@code ttl}. */
     public long removeUnstored(Duration ttl) {
-        Objects.requireNonNull(ttl, "ttl");
-        return lifecycle.removeExpired(ttl);
+        return lifecycle.removeExpired(Objects.requireNonNull(ttl, "ttl"));
     }
 
     private void requireOpen() {
@@ -402,16 +401,14 @@ public final class UploadService implements AutoCloseable {
      * blobs as {@link #emptyTrash} does. A background job calls this (see {@code BackgroundWork}).
      */
     public EmptyTrashResult purgeTrash(Duration retention) {
-        Objects.requireNonNull(retention, "retention");
-        Instant before = now().minus(retention);
+        Instant before = now().minus(Objects.requireNonNull(retention, "retention"));
         return deletions.deleteTrashed(tx -> tx.uploads().lockTrashedBefore(before, Deletions.BATCH));
     }
 
     /**
-     * Records that this instance is alive, so that a crash sweep leaves its {@code processing} uploads alone, then
-     * frees the webhook delivery leases of instances with no heartbeat for {@link #interruptedAfter()}, so that what
-     * a crashed instance was sending goes out again within about that long. A background job calls this every few
-     * seconds (see {@code BackgroundWork}).
+     * Records that this instance is alive (a crash sweep leaves its {@code processing} uploads alone), then frees the
+     * webhook delivery leases of instances with no heartbeat for {@link #interruptedAfter()}, so that what a crashed
+     * instance was sending goes out again soon. {@code BackgroundWork} calls this every few seconds.
      */
     public void heartbeat() {
         sweep.heartbeat();
@@ -425,8 +422,7 @@ public final class UploadService implements AutoCloseable {
      * several instances at once, and to cut off at any point.
      */
     public SweepResult sweepInterrupted(Duration grace) {
-        Objects.requireNonNull(grace, "grace");
-        return sweep.sweep(interruptedAfter, grace);
+        return sweep.sweep(interruptedAfter, Objects.requireNonNull(grace, "grace"));
     }
 
     /**

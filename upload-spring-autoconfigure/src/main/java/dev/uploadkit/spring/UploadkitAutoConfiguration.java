@@ -75,7 +75,7 @@ import java.util.List;
         "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration"}) // Spring Boot 4
 @ConditionalOnClass(UploadService.class)
 @ConditionalOnProperty(prefix = "upload", name = "enabled", havingValue = "true", matchIfMissing = true)
-@EnableConfigurationProperties({UploadProperties.class, SecretsProperties.class})
+@EnableConfigurationProperties({UploadProperties.class, DatabaseProperties.class, SecretsProperties.class})
 public final class UploadkitAutoConfiguration {
     /** The id of the store {@code upload.store.type=filesystem} makes; uploads record it as their storage id. */
     public static final String FILESYSTEM_STORE_ID = "local";
@@ -96,9 +96,10 @@ public final class UploadkitAutoConfiguration {
     // close() closes the pool only if this instance opened it; a host DataSource is left to its owner.
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    UploadkitDatabase uploadkitDatabase(UploadProperties properties, ObjectProvider<DataSource> dataSource) {
+    // Takes UploadProperties too, unused here, so that a bad upload.* setting fails binding before a database opens.
+    UploadkitDatabase uploadkitDatabase(UploadProperties properties, DatabaseProperties database,
+                                        ObjectProvider<DataSource> dataSource) {
         DataSource host = dataSource.getIfAvailable();
-        UploadProperties.Database database = properties.getDatabase();
         if (host != null) {
             if (database.getUrl() != null) {
                 LOG.warn("upload.database.url is ignored: Uploadkit uses the application's DataSource");
@@ -193,10 +194,11 @@ public final class UploadkitAutoConfiguration {
         return new AdminKeyBootstrap(access, properties.getAdminKey());
     }
 
-    private static UploadkitHealth health(UploadProperties properties, UploadkitDatabase database, FileStore store) {
+    private static UploadkitHealth health(UploadProperties properties, DatabaseProperties connection,
+                                          UploadkitDatabase database, FileStore store) {
         UploadProperties.S3 s3 = properties.getStore().getS3();
         List<String> secrets = Arrays.asList(properties.getSigningKey(), properties.getAdminKey(),
-                properties.getDatabase().getPassword(), s3.getSecretKey(), s3.getAccessKey());
+                connection.getPassword(), s3.getSecretKey(), s3.getAccessKey());
         return new UploadkitHealth(database.dataSource(), store, secrets);
     }
 
@@ -213,9 +215,9 @@ public final class UploadkitAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean(name = "uploadkitHealthIndicator")
-        UploadkitHealthIndicator uploadkitHealthIndicator(UploadProperties properties, UploadkitDatabase database,
-                                                          FileStore store) {
-            return new UploadkitHealthIndicator(health(properties, database, store));
+        UploadkitHealthIndicator uploadkitHealthIndicator(UploadProperties properties, DatabaseProperties connection,
+                                                          UploadkitDatabase database, FileStore store) {
+            return new UploadkitHealthIndicator(health(properties, connection, database, store));
         }
     }
 
@@ -228,8 +230,9 @@ public final class UploadkitAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean(name = "uploadkitHealthIndicator")
         UploadkitBoot4HealthIndicator uploadkitHealthIndicator(UploadProperties properties,
+                                                               DatabaseProperties connection,
                                                                UploadkitDatabase database, FileStore store) {
-            return new UploadkitBoot4HealthIndicator(health(properties, database, store));
+            return new UploadkitBoot4HealthIndicator(health(properties, connection, database, store));
         }
     }
 

@@ -27,6 +27,7 @@ class ConfigurationMetadataTests {
         Set<String> bound = new TreeSet<>();
         collect("upload", UploadProperties.class, bound);
         collect("upload.secrets", SecretsProperties.class, bound);
+        collect("upload.database", DatabaseProperties.class, bound);
 
         assertThat(bound).contains("upload.admin-key", "upload.store.type", "upload.store.s3.bucket",
                 "upload.database.url", "upload.secrets.master-key", "upload.secrets.previous-master-keys");

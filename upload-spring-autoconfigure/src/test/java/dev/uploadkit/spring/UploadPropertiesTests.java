@@ -24,9 +24,9 @@ class UploadPropertiesTests {
         assertThat(properties.getDownloadTokenTtl()).isEqualTo(Duration.ofHours(1));
         assertThat(properties.getStore().storeType()).isEqualTo(UploadProperties.StoreType.FILESYSTEM);
         assertThat(properties.getStore().getPath()).isEqualTo("./data/files");
-        assertThat(properties.getDatabase().determineUrl()).isEqualTo("jdbc:h2:file:./data/db/uploadkit");
-        assertThat(properties.getDatabase().determineUsername()).isEqualTo("sa");
-        assertThat(properties.getDatabase().getPassword()).isNull();
+        assertThat(new DatabaseProperties().determineUrl()).isEqualTo("jdbc:h2:file:./data/db/uploadkit");
+        assertThat(new DatabaseProperties().determineUsername()).isEqualTo("sa");
+        assertThat(new DatabaseProperties().getPassword()).isNull();
     }
 
     @Test
@@ -41,7 +41,7 @@ class UploadPropertiesTests {
 
     @Test
     void aDatabaseOtherThanH2HasNoDefaultUser() {
-        UploadProperties.Database database = new UploadProperties().getDatabase();
+        DatabaseProperties database = new DatabaseProperties();
         database.setUrl("jdbc:postgresql://db/uploads");
         assertThat(database.determineUsername()).isNull();
         database.setUsername("uploads");
