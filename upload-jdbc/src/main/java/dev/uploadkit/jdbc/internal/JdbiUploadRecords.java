@@ -271,25 +271,8 @@ final class JdbiUploadRecords implements UploadRecords {
 
     @Override
     public List<Upload> lockTrashedBefore(Instant before, int limit) {
-        Objects.requireNonNull(before, "before");
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
-        }
-        return tx.run(h -> {
-            record Key(UUID projectId, UUID uuid) {
-            }
-            List<Key> locked = h.createQuery("SELECT project_id, uuid FROM uploads WHERE deleted_at IS NOT NULL"
-                            + " AND deleted_at < :before ORDER BY deleted_at, uuid LIMIT :limit " + vendor.lockForUpdate())
-                    .bind("before", vendor.instant(before))
-                    .bind("limit", limit)
-                    .map((rs, ctx) -> new Key(vendor.uuid(rs, "project_id"), vendor.uuid(rs, "uuid")))
-                    .list();
-            List<Upload> result = new ArrayList<>();
-            for (Key key : locked) {
-                find(h, key.projectId(), key.uuid()).ifPresent(result::add);
-            }
-            return result;
-        });
+        return lockOldest("deleted_at IS NOT NULL AND deleted_at < :before ORDER BY deleted_at, uuid",
+                Objects.requireNonNull(before, "before"), limit);
     }
 
     private Optional<Upload> find(Handle h, UUID projectId, UUID uuid) {
@@ -384,17 +367,25 @@ final class JdbiUploadRecords implements UploadRecords {
 
     @Override
     public List<Upload> lockExpired(Instant createdBefore, int limit) {
-        Objects.requireNonNull(createdBefore, "createdBefore");
+        return lockOldest("created_at < :before"
+                        + " AND (status IN ('failed', 'cancelled') OR (is_stored = FALSE AND status = 'completed'))"
+                        + " ORDER BY created_at, uuid", Objects.requireNonNull(createdBefore, "createdBefore"), limit);
+    }
+
+    /**
+     * Locks up to {@code limit} uploads of any project matching {@code conditionAndOrder} (which binds
+     * {@code :before}) and returns them, locked alone and then read, so that no join row is locked with them.
+     */
+    private List<Upload> lockOldest(String conditionAndOrder, Instant before, int limit) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1, was " + limit);
         }
         return tx.run(h -> {
             record Key(UUID projectId, UUID uuid) {
             }
-            List<Key> locked = h.createQuery("SELECT project_id, uuid FROM uploads WHERE created_at < :before"
-                            + " AND (status IN ('failed', 'cancelled') OR (is_stored = FALSE AND status = 'completed'))"
-                            + " ORDER BY created_at, uuid LIMIT :limit " + vendor.lockForUpdate())
-                    .bind("before", vendor.instant(createdBefore))
+            List<Key> locked = h.createQuery("SELECT project_id, uuid FROM uploads WHERE " + conditionAndOrder
+                            + " LIMIT :limit " + vendor.lockForUpdate())
+                    .bind("before", vendor.instant(before))
                     .bind("limit", limit)
                     .map((rs, ctx) -> new Key(vendor.uuid(rs, "project_id"), vendor.uuid(rs, "uuid")))
                     .list();
