@@ -2,6 +2,7 @@ package dev.uploadkit.standalone;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.uploadkit.core.testing.TestContent;
+import dev.uploadkit.core.testing.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,8 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,7 +48,7 @@ class CrashSweepForkedTest {
                 for (int i = 0; i < CUT_OFF; i++) {
                     streaming.add(startUpload(URI.create(server.baseUrl()), "cut-off-" + i + ".bin"));
                 }
-                assertTrue(await(() -> temporaryFiles().size() == CUT_OFF, Duration.ofSeconds(60)),
+                assertTrue(Poll.until(() -> temporaryFiles().size() == CUT_OFF, Duration.ofSeconds(60)),
                         "the uploads were streaming into temporary files: " + temporaryFiles());
                 server.kill();
             } finally {
@@ -62,7 +61,8 @@ class CrashSweepForkedTest {
 
         try (ForkedServer restarted = ForkedServer.fromClassPath(dataDir, env)) {
             ApiClient api = new ApiClient(restarted.baseUrl(), ADMIN_KEY);
-            assertTrue(await(() -> total(api, "processing") == 0 && temporaryFiles().isEmpty(), Duration.ofSeconds(120)),
+            assertTrue(Poll.until(() -> total(api, "processing") == 0 && temporaryFiles().isEmpty(),
+                    Duration.ofSeconds(120)),
                     "the sweep failed the cut-off uploads and removed their partial files: processing "
                             + total(api, "processing") + ", temporary files " + temporaryFiles());
             assertEquals(CUT_OFF, total(api, "failed"));
@@ -131,14 +131,4 @@ class CrashSweepForkedTest {
     }
 
     /** Polls {@code condition} until it holds or {@code timeout} passes. */
-    private static boolean await(BooleanSupplier condition, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            LockSupport.parkNanos(50_000_000);
-        }
-        return condition.getAsBoolean();
-    }
 }

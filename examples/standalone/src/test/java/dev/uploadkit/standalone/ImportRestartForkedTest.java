@@ -2,6 +2,7 @@ package dev.uploadkit.standalone;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.uploadkit.core.testing.OriginServer;
+import dev.uploadkit.core.testing.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,8 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,7 +48,7 @@ class ImportRestartForkedTest {
                 for (int i = 0; i < IN_FLIGHT; i++) {
                     uuids.add(enqueue(api, origin.url("/drip")));
                 }
-                assertTrue(await(() -> total(api, "processing") == IN_FLIGHT, Duration.ofSeconds(30)),
+                assertTrue(Poll.until(() -> total(api, "processing") == IN_FLIGHT, Duration.ofSeconds(30)),
                         "every import thread is busy: processing " + total(api, "processing"));
                 uuids.add(enqueue(api, origin.url("/files/a.txt")));
                 uuids.add(enqueue(api, origin.url("/files/b.txt")));
@@ -59,7 +58,7 @@ class ImportRestartForkedTest {
 
             try (ForkedServer restarted = ForkedServer.fromClassPath(dataDir, restartEnv)) {
                 ApiClient api = new ApiClient(restarted.baseUrl(), ADMIN_KEY);
-                assertTrue(await(() -> total(api, "pending") == 0 && total(api, "processing") == 0,
+                assertTrue(Poll.until(() -> total(api, "pending") == 0 && total(api, "processing") == 0,
                         Duration.ofSeconds(120)), "no import stays pending or processing: pending "
                         + total(api, "pending") + ", processing " + total(api, "processing"));
                 assertEquals(2, total(api, "completed"));
@@ -89,16 +88,17 @@ class ImportRestartForkedTest {
             try (ForkedServer server = ForkedServer.fromClassPath(dataDir, env)) {
                 ApiClient api = new ApiClient(server.baseUrl(), ADMIN_KEY);
                 uuid = enqueue(api, origin.url("/slow/big.bin"));
-                assertTrue(await(() -> origin.activeDrips() == 1 && total(api, "processing") == 1,
+                assertTrue(Poll.until(() -> origin.activeDrips() == 1 && total(api, "processing") == 1,
                         Duration.ofSeconds(30)), "the import is running");
-                assertTrue(await(() -> partFiles() > 0, Duration.ofSeconds(30)), "partial bytes are written");
+                assertTrue(Poll.until(() -> partFiles() > 0, Duration.ofSeconds(30)), "partial bytes are written");
                 server.stop();
             }
             assertEquals(0, partFiles(), "a graceful stop leaves no partial file");
             origin.releaseSlow();
             try (ForkedServer restarted = ForkedServer.fromClassPath(dataDir, env)) {
                 ApiClient api = new ApiClient(restarted.baseUrl(), ADMIN_KEY);
-                assertTrue(await(() -> "completed".equals(SharedCancelTest.status(api, uuid)), Duration.ofSeconds(60)),
+                assertTrue(Poll.until(() -> "completed".equals(SharedCancelTest.status(api, uuid)),
+                        Duration.ofSeconds(60)),
                         "the handed-back import completes after the restart, not after the crash sweep: "
                                 + SharedCancelTest.status(api, uuid));
                 JsonNode upload = api.get("/files/" + uuid).data();
@@ -130,16 +130,5 @@ class ImportRestartForkedTest {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    private static boolean await(BooleanSupplier condition, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            LockSupport.parkNanos(50_000_000);
-        }
-        return condition.getAsBoolean();
     }
 }

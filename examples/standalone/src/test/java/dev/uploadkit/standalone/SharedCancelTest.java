@@ -5,6 +5,7 @@ import dev.uploadkit.core.testing.OriginServer;
 import dev.uploadkit.core.testing.TestContent;
 import dev.uploadkit.jdbc.testing.TestDatabase;
 import dev.uploadkit.jdbc.testing.TestDatabases;
+import dev.uploadkit.core.testing.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +25,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -65,12 +65,12 @@ class SharedCancelTest {
                         "{\"url\":\"" + origin.url("/drip") + "\",\"async\":true}");
                 assertEquals(202, queued.status(), queued.json()::toString);
                 String uuid = queued.data().path("uuid").asText();
-                assertTrue(await(() -> origin.activeDrips() == 1 && status(viaA, uuid).equals("processing"),
+                assertTrue(Poll.until(() -> origin.activeDrips() == 1 && status(viaA, uuid).equals("processing"),
                         Duration.ofSeconds(20)), "the import runs");
                 long started = System.nanoTime();
                 ApiClient.Answer cancelled = viaB.send("POST", "/files/" + uuid + "/cancel", null);
                 assertEquals(200, cancelled.status(), cancelled.json()::toString);
-                assertTrue(await(() -> origin.activeDrips() == 0, Duration.ofSeconds(5)), "the source was let go");
+                assertTrue(Poll.until(() -> origin.activeDrips() == 0, Duration.ofSeconds(5)), "the source was let go");
                 long tookMs = (System.nanoTime() - started) / 1_000_000;
                 assertTrue(tookMs < 1500, "the import's stream ended about a second after the cancel: " + tookMs + " ms");
                 assertEquals("cancelled", status(viaA, uuid));
@@ -107,7 +107,7 @@ class SharedCancelTest {
             }, "slow-client");
             writer.start();
             String[] uuid = new String[1];
-            assertTrue(await(() -> {
+            assertTrue(Poll.until(() -> {
                 JsonNode list = list(viaA, "processing");
                 uuid[0] = list.size() == 0 ? null : list.get(0).path("uuid").asText();
                 return uuid[0] != null;
@@ -124,7 +124,7 @@ class SharedCancelTest {
             socket.close();
             writer.join(10_000);
         }
-        assertTrue(await(() -> filesUnder(dataA.resolve("files")) == 0, Duration.ofSeconds(10)),
+        assertTrue(Poll.until(() -> filesUnder(dataA.resolve("files")) == 0, Duration.ofSeconds(10)),
                 "no bytes of the cancelled upload remain");
     }
 
@@ -173,16 +173,5 @@ class SharedCancelTest {
     private static StandaloneServer start(Path dataDir, Map<String, String> env) throws Exception {
         StandaloneConfig config = StandaloneConfig.from(new String[] {"--port", "0", "--data-dir", dataDir.toString()}, env);
         return StandaloneServer.start(config, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-    }
-
-    private static boolean await(BooleanSupplier condition, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            LockSupport.parkNanos(20_000_000);
-        }
-        return condition.getAsBoolean();
     }
 }

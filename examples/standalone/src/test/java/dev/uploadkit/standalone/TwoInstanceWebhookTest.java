@@ -6,6 +6,7 @@ import dev.uploadkit.core.storage.SecretBox;
 import dev.uploadkit.core.testing.TestContent;
 import dev.uploadkit.jdbc.testing.TestDatabase;
 import dev.uploadkit.jdbc.testing.TestDatabases;
+import dev.uploadkit.core.testing.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,8 +32,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -78,7 +77,7 @@ class TwoInstanceWebhookTest {
                 Set<String> acknowledged = uploadToBoth(List.of(a.baseUrl(), b.baseUrl()));
                 assertEquals(UPLOADS, acknowledged.size());
                 String deliveries = b.baseUrl() + "/webhooks/" + webhookId + "/deliveries?per_page=100";
-                assertTrue(await(() -> allSucceeded(deliveries), Duration.ofSeconds(60)),
+                assertTrue(Poll.until(() -> allSucceeded(deliveries), Duration.ofSeconds(60)),
                         "every delivery is recorded as succeeded");
                 List<JsonNode> log = log(deliveries);
                 Map<String, Long> perEvent = log.stream().collect(Collectors.groupingBy(
@@ -171,14 +170,4 @@ class TwoInstanceWebhookTest {
     }
 
     /** Polls {@code condition} until it holds or {@code timeout} passes. */
-    private static boolean await(BooleanSupplier condition, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            LockSupport.parkNanos(50_000_000);
-        }
-        return condition.getAsBoolean();
-    }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.uploadkit.core.testing.TestContent;
 import dev.uploadkit.jdbc.testing.TestDatabase;
 import dev.uploadkit.jdbc.testing.TestDatabases;
+import dev.uploadkit.core.testing.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,8 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -85,7 +84,7 @@ class WebhookCrashDeliveryForkedTest {
                     refusedUploads.add(upload(api, "refused-" + i + ".bin", i));
                 }
                 String deliveries = server.baseUrl() + "/webhooks/" + webhookId + "/deliveries?per_page=100";
-                assertTrue(await(() -> triedOnceEach(deliveries, REFUSED), Duration.ofSeconds(30)),
+                assertTrue(Poll.until(() -> triedOnceEach(deliveries, REFUSED), Duration.ofSeconds(30)),
                         "each refused delivery was tried once and waits for its retry: " + get(deliveries));
                 for (int i = 0; i < LAST; i++) {
                     lastUploads.add(upload(api, "last-" + i + ".bin", 100 + i));
@@ -102,7 +101,8 @@ class WebhookCrashDeliveryForkedTest {
             acknowledged.addAll(lastUploads);
             try (ForkedServer restarted = ForkedServer.fromClassPath(dataDir, env)) {
                 String deliveries = restarted.baseUrl() + "/webhooks/" + webhookId + "/deliveries?per_page=100";
-                assertTrue(await(() -> accepted(receiver).keySet().containsAll(acknowledged), Duration.ofSeconds(120)),
+                assertTrue(Poll.until(() -> accepted(receiver).keySet().containsAll(acknowledged),
+                        Duration.ofSeconds(120)),
                         () -> "every acknowledged upload's upload.completed arrived after the restart; missing: "
                                 + acknowledged.stream().filter(u -> !accepted(receiver).containsKey(u)).toList()
                                 + "; received " + receiver.received() + "; log " + log(get(deliveries)));
@@ -193,14 +193,4 @@ class WebhookCrashDeliveryForkedTest {
     }
 
     /** Polls {@code condition} until it holds or {@code timeout} passes. */
-    private static boolean await(BooleanSupplier condition, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            LockSupport.parkNanos(50_000_000);
-        }
-        return condition.getAsBoolean();
-    }
 }
