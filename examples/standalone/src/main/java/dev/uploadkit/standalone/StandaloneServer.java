@@ -63,6 +63,8 @@ public final class StandaloneServer implements AutoCloseable {
     private final BackgroundWork background;
     private final RequestLogWriter requestLog;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Held by the steps of a start that follow listening, and by {@link #close()}. */
+    private final Object lifecycle = new Object();
 
     private StandaloneServer(Server server, UploadkitDatabase database, LazyStore store, UploadService uploads,
                              BackgroundWork background, RequestLogWriter requestLog) {
@@ -195,21 +197,9 @@ public final class StandaloneServer implements AutoCloseable {
             running = new StandaloneServer(server, database, store, uploads, background, requestLog);
             apiBase.compareAndSet(null, running.baseUrl());
             listening.accept(running);
-            // Nothing that answers a list needs these, so they start once the server listens: the store (before the
-            // background work, whose imports write to it), the background work, and sealing secrets again under the
-            // current master key (a request opens either).
-            openNow(store);
-            phases.done("store");
-            background.start();
-            int resealed = uploads.storage().resealSecrets();
-            if (resealed > 0) {
-                LOG.info("Sealed {} storage secrets again under the current master key", resealed);
+            if (!running.finishStart(webhooks, phases)) {
+                return running;
             }
-            int sealed = webhooks.sealSecrets();
-            if (sealed > 0) {
-                LOG.info("Sealed {} webhook signing secrets under the current master key", sealed);
-            }
-            phases.done("background work");
             LOG.info("Started: {}", phases);
             out.println("Uploadkit listening on " + running.baseUrl());
             out.flush();
@@ -236,6 +226,36 @@ public final class StandaloneServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts what no list needs, once the server listens: the store (before the background work, whose imports
+     * write to it), the background work, and sealing secrets again under the current master key (a request opens
+     * either). A stop that comes meanwhile (SIGTERM right after the port opened) waits for the step under way, and
+     * the steps after it are skipped; returns false then.
+     */
+    private boolean finishStart(WebhookService webhooks, Phases phases) {
+        synchronized (lifecycle) {
+            if (closed.get()) {
+                return false;
+            }
+            openNow(store);
+            phases.done("store");
+            if (closed.get()) {
+                return false;
+            }
+            background.start();
+            int resealed = uploads.storage().resealSecrets();
+            if (resealed > 0) {
+                LOG.info("Sealed {} storage secrets again under the current master key", resealed);
+            }
+            int sealed = webhooks.sealSecrets();
+            if (sealed > 0) {
+                LOG.info("Sealed {} webhook signing secrets under the current master key", sealed);
+            }
+            phases.done("background work");
+            return !closed.get();
+        }
+    }
+
     /** Returns the API's base URL, e.g. {@code http://127.0.0.1:8080/v1/external}. */
     public String baseUrl() {
         ServerConnector c = (ServerConnector) server.getConnectors()[0];
@@ -252,6 +272,12 @@ public final class StandaloneServer implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        synchronized (lifecycle) {
+            stop();
+        }
+    }
+
+    private void stop() {
         try {
             if (server.isStarted()) {
                 server.stop();

@@ -15,11 +15,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StandaloneServerTest {
@@ -60,6 +62,29 @@ class StandaloneServerTest {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, file.statusCode(), "signed links outlive a restart: the signing key is kept");
             assertEquals("kept across restarts", file.body());
+        }
+    }
+
+    @Test
+    void aStopRightAfterListeningSkipsTheRestOfTheStartAndLeavesTheDataReadable() throws Exception {
+        StandaloneConfig config = StandaloneConfig.from(new String[] {"--port", "0", "--data-dir", dataDir.toString()},
+                Map.of());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        // What SIGTERM does when it comes as the port opens: the shutdown hook closes the server while the start
+        // still has the store and the background work to open.
+        AtomicReference<String> base = new AtomicReference<>();
+        StandaloneServer.start(config, new PrintStream(out, true, StandardCharsets.UTF_8), running -> {
+            base.set(running.baseUrl());
+            running.close();
+        });
+        assertFalse(out.toString(StandardCharsets.UTF_8).contains("Uploadkit listening on"),
+                "a stopped start does not announce itself");
+        assertThrows(Exception.class, () -> http.send(HttpRequest.newBuilder(URI.create(base.get() + "/files"))
+                .build(), HttpResponse.BodyHandlers.ofString()), "nothing listens any more");
+
+        ByteArrayOutputStream again = new ByteArrayOutputStream();
+        try (StandaloneServer server = StandaloneServer.start(config, new PrintStream(again, true, StandardCharsets.UTF_8))) {
+            assertTrue(again.toString(StandardCharsets.UTF_8).contains("Uploadkit listening on"));
         }
     }
 
