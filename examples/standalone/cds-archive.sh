@@ -1,20 +1,34 @@
 #!/bin/sh
-# Writes a class-data-sharing archive for the standalone jar, which later starts map instead of loading and
-# verifying ~5,000 classes (about half of the JVM's start-up work). JDK 17 has no -XX:+AutoCreateSharedArchive
-# (JDK 19+), so this is the two-step dump: one training run with -XX:ArchiveClassesAtExit on a throw-away data dir
-# (H2, no UPLOADKIT_* setting of yours is used), which answers one list request and is stopped with SIGTERM; the
-# archive is written as it exits.
+# Writes a start-up archive for the standalone jar from one training run on a throw-away data dir (H2, no
+# UPLOADKIT_* setting of yours is used), which answers a few list requests and is stopped with SIGTERM; the archive
+# is written as the JVM exits. Later starts map the archive instead of loading and verifying ~5,000 classes.
+#
+# The JDK is $JAVA if set, else java on the PATH:
+# - JDK 25 or later: an AOT cache (-XX:AOTCacheOutput, JEP 483/514/515): classes loaded and linked ahead of time,
+#   plus the training run's method profiles, so the JIT starts warm. Start with -XX:AOTCache=ARCHIVE.
+# - JDK 17 to 24: a dynamic class-data-sharing archive (-XX:ArchiveClassesAtExit). Start with
+#   -XX:SharedArchiveFile=ARCHIVE.
 #
 #   examples/standalone/cds-archive.sh [JAR] [ARCHIVE]
-#   java -XX:SharedArchiveFile=ARCHIVE -jar JAR ...
 #
-# JAR defaults to examples/standalone/target/uploadkit-standalone.jar, ARCHIVE to the jar's name with .jsa. The
-# archive fits only the jar it was made from (same path, same file) and the same JDK: after a rebuild or a JDK
-# update, run this again (a stale archive is ignored with a warning, and the server starts without it). Needs curl.
+# JAR defaults to examples/standalone/target/uploadkit-standalone.jar, ARCHIVE to the jar's name with .aot (JDK 25+)
+# or .jsa. The archive fits only the jar it was made from (same path, same file), the same JDK and the same GC and
+# heap-size class of options: after a rebuild or a JDK update, run this again (a stale archive is ignored with a
+# warning, and the server starts without it). Needs curl.
 set -eu
 
+java=${JAVA:-java}
 jar=${1:-examples/standalone/target/uploadkit-standalone.jar}
-archive=${2:-${jar%.jar}.jsa}
+major=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p')
+if [ "${major:-17}" -ge 25 ]; then
+    archive=${2:-${jar%.jar}.aot}
+    record="-XX:AOTCacheOutput=$archive"
+    use="-XX:AOTCache=$archive"
+else
+    archive=${2:-${jar%.jar}.jsa}
+    record="-XX:ArchiveClassesAtExit=$archive"
+    use="-XX:SharedArchiveFile=$archive"
+fi
 [ -f "$jar" ] || { echo "No jar at $jar; build it with: mvn -pl examples/standalone -am package -DskipTests" >&2; exit 2; }
 jar=$(cd "$(dirname "$jar")" && pwd)/$(basename "$jar")
 
@@ -24,7 +38,7 @@ for name in $(env | sed -n 's/^\(UPLOADKIT_[A-Z0-9_]*\)=.*/\1/p'); do
     unset "$name"
 done
 rm -f "$archive"
-java -XX:ArchiveClassesAtExit="$archive" -jar "$jar" --port 0 --data-dir "$data/data" >"$log" 2>&1 &
+"$java" "$record" -jar "$jar" --port 0 --data-dir "$data/data" >"$log" 2>&1 &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$data"' EXIT
 
@@ -41,9 +55,12 @@ while [ -z "$base" ]; do
     base=$(sed -n 's/^Uploadkit listening on \(http[^ ]*\).*/\1/p' "$log")
 done
 key=$(sed -n 's/^Admin API key: \([^ ]*\).*/\1/p' "$log")
-# The classes of an authenticated list and of an error answer, as a first request needs them.
-curl -sf -o /dev/null -H "X-API-Key: $key" "$base/files?per_page=1"
-curl -s -o /dev/null "$base/files"
+# The classes of an authenticated list and of an error answer, as a first request needs them (a few times over, so
+# that a JDK 25 training run records the methods' profiles too).
+for i in 1 2 3 4 5 6 7 8; do
+    curl -sf -o /dev/null -H "X-API-Key: $key" "$base/files?per_page=1"
+    curl -s -o /dev/null "$base/files"
+done
 kill -TERM "$pid"
 wait "$pid" || true
 trap 'rm -rf "$data"' EXIT
@@ -52,4 +69,4 @@ if [ ! -s "$archive" ]; then
     cat "$log" >&2
     exit 1
 fi
-echo "Wrote $archive; start with: java -XX:SharedArchiveFile=$archive -jar $jar"
+echo "Wrote $archive; start with: $java $use -jar $jar"

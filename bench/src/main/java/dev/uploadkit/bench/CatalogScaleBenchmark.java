@@ -56,7 +56,8 @@ public final class CatalogScaleBenchmark {
         Options options = new Options(args);
         if (options.has("help")) {
             System.out.println("options: --database-url URL|h2 --database-user U --database-password P --files N"
-                    + " --iterations N --warmup N --starts N --jar PATH --xmx 256m --keep (leave the database and data dir)");
+                    + " --iterations N --warmup N --starts N --jar PATH --xmx 256m --keep (leave the database and data dir)"
+                    + " --aot-java PATH (a JDK 25+ java: also start with its AOT cache)");
             return;
         }
         int files = options.integer("files", 1_000_000);
@@ -130,29 +131,39 @@ public final class CatalogScaleBenchmark {
                             r.getValue())});
                 }
             }
-            double[] startMs = new double[starts];
-            for (int i = 0; i < starts; i++) {
-                startMs[i] = startToFirstAnswer(jar, jvm, dataDir, serverArgs, key, dataDir.resolve("start" + i + ".log"));
-            }
-            table.add(new String[] {"start → first answer", String.format("%.0f (runs: %s)", p(startMs, 50),
-                    Arrays.toString(Arrays.stream(startMs).mapToLong(Math::round).toArray())),
-                    BASELINE.get("start → first answer"), TARGET.get("start → first answer"),
-                    phases(dataDir.resolve("start0.log"))});
-            // The same with a class-data-sharing archive of the jar's classes, written by one training run.
+            // Starts of the jar as it is, with a class-data-sharing archive (JDK 17's two-step dump), and, given
+            // --aot-java (a JDK 25+), with that JDK's AOT cache; each archive is written by one training run on this
+            // data, and the variants take turns so that the machine's load falls on all of them alike.
+            Path jdk = Path.of(System.getProperty("java.home"), "bin", "java");
+            List<StartVariant> variants = new ArrayList<>();
+            variants.add(new StartVariant("start → first answer", jdk, jvm, "start"));
             Path archive = dataDir.resolve("uploadkit.jsa");
-            List<String> training = new ArrayList<>(jvm);
-            training.add("-XX:ArchiveClassesAtExit=" + archive);
-            startToFirstAnswer(jar, training, dataDir, serverArgs, key, dataDir.resolve("cds-training.log"));
-            List<String> shared = new ArrayList<>(jvm);
-            shared.add("-XX:SharedArchiveFile=" + archive);
-            double[] cdsMs = new double[starts];
-            for (int i = 0; i < starts; i++) {
-                cdsMs[i] = startToFirstAnswer(jar, shared, dataDir, serverArgs, key, dataDir.resolve("cds" + i + ".log"));
+            variants.add(new StartVariant("start → first answer, CDS archive", jdk,
+                    with(jvm, "-XX:SharedArchiveFile=" + archive), "cds"));
+            startToFirstAnswer(jdk, jar, with(jvm, "-XX:ArchiveClassesAtExit=" + archive), dataDir, serverArgs, key,
+                    dataDir.resolve("cds-training.log"));
+            if (options.has("aot-java")) {
+                Path aotJava = Path.of(options.string("aot-java", null));
+                Path cache = dataDir.resolve("uploadkit.aot");
+                variants.add(new StartVariant("start → first answer, JDK 25 AOT cache", aotJava,
+                        with(jvm, "-XX:AOTCache=" + cache), "aot"));
+                startToFirstAnswer(aotJava, jar, with(jvm, "-XX:AOTCacheOutput=" + cache), dataDir, serverArgs, key,
+                        dataDir.resolve("aot-training.log"));
             }
-            table.add(new String[] {"start → first answer, CDS archive", String.format("%.0f (runs: %s)", p(cdsMs, 50),
-                    Arrays.toString(Arrays.stream(cdsMs).mapToLong(Math::round).toArray())),
-                    BASELINE.get("start → first answer"), TARGET.get("start → first answer"),
-                    phases(dataDir.resolve("cds0.log"))});
+            double[][] startMs = new double[variants.size()][starts];
+            for (int i = 0; i < starts; i++) {
+                for (int v = 0; v < variants.size(); v++) {
+                    StartVariant variant = variants.get(v);
+                    startMs[v][i] = startToFirstAnswer(variant.java(), jar, variant.options(), dataDir, serverArgs,
+                            key, dataDir.resolve(variant.log() + i + ".log"));
+                }
+            }
+            for (int v = 0; v < variants.size(); v++) {
+                table.add(new String[] {variants.get(v).name(), String.format("%.0f (runs: %s)", p(startMs[v], 50),
+                        Arrays.toString(Arrays.stream(startMs[v]).mapToLong(Math::round).toArray())),
+                        BASELINE.get("start → first answer"), TARGET.get("start → first answer"),
+                        phases(dataDir.resolve(variants.get(v).log() + "0.log"))});
+            }
             System.out.printf("load average at the end: %.1f%n",
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             System.out.printf("%n| request | p50 / p99 ms now | before (issue) | target p99 | meta |%n|---|---|---|---|---|%n");
@@ -233,7 +244,17 @@ public final class CatalogScaleBenchmark {
     }
 
     /** Spawns the jar on a free port and returns the milliseconds until its first 200 answer. */
-    static double startToFirstAnswer(Path jar, List<String> jvm, Path dataDir, List<String> serverArgs, String key,
+    /** A way of starting the jar: which JDK, which options, and the prefix of its logs. */
+    private record StartVariant(String name, Path java, List<String> options, String log) {
+    }
+
+    private static List<String> with(List<String> options, String option) {
+        List<String> all = new ArrayList<>(options);
+        all.add(option);
+        return all;
+    }
+
+    static double startToFirstAnswer(Path javaCommand, Path jar, List<String> jvm, Path dataDir, List<String> serverArgs, String key,
                                      Path log) throws Exception {
         int port;
         try (ServerSocket probe = new ServerSocket(0)) {
@@ -245,7 +266,7 @@ public final class CatalogScaleBenchmark {
         byte[] request = ("GET /v1/external/files?per_page=1 HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nX-API-Key: "
                 + key + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         long t0 = System.nanoTime();
-        try (SpawnedJvm process = SpawnedJvm.start("start", jvm, program, Map.of(), log)) {
+        try (SpawnedJvm process = SpawnedJvm.start("start", javaCommand, jvm, program, Map.of(), log)) {
             long deadline = t0 + 300_000_000_000L;
             while (System.nanoTime() < deadline) {
                 try (HttpConnection http = new HttpConnection("127.0.0.1", port)) {

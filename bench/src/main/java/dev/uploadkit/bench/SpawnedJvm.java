@@ -37,8 +37,14 @@ final class SpawnedJvm implements AutoCloseable {
     /** Starts {@code java <jvmOptions> <program>} with extra environment variables, output to {@code log}. */
     static SpawnedJvm start(String name, List<String> jvmOptions, List<String> program, Map<String, String> env,
                             Path log) throws IOException {
+        return start(name, Path.of(System.getProperty("java.home"), "bin", "java"), jvmOptions, program, env, log);
+    }
+
+    /** The same with another JDK's {@code java}. */
+    static SpawnedJvm start(String name, Path java, List<String> jvmOptions, List<String> program,
+                            Map<String, String> env, Path log) throws IOException {
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(java.toString());
         command.addAll(jvmOptions);
         command.addAll(program);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
