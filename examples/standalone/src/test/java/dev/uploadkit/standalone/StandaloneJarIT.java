@@ -201,6 +201,36 @@ class StandaloneJarIT {
         assertTrue(!out.contains("needs a value"), out);
     }
 
+    /**
+     * The README's start-up archive: {@code cds-archive.sh} writes an archive this JDK maps (a CDS archive before JDK
+     * 25, an AOT cache from 25 on), and a start that insists on it ({@code -Xshare:on} / {@code -XX:AOTMode=on}:
+     * an archive that cannot be used stops the JVM) answers a list.
+     */
+    @Test
+    void startUpArchiveScriptWritesAnArchiveTheServerStartsWith() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        boolean aot = Runtime.version().feature() >= 25;
+        Path archive = work.resolve(aot ? "uploadkit.aot" : "uploadkit.jsa");
+        ProcessBuilder script = new ProcessBuilder("sh", "cds-archive.sh", JAR.toString(), archive.toString())
+                .redirectErrorStream(true);
+        script.environment().put("JAVA", java.toString());
+        Process p = script.start();
+        processes.add(p);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        assertTrue(Files.size(archive) > 1_000_000, out);
+        assertTrue(out.contains(aot ? "-XX:AOTCache=" + archive : "-XX:SharedArchiveFile=" + archive), out);
+
+        List<String> options = aot ? List.of("-Xmx128m", "-XX:AOTMode=on", "-XX:AOTCache=" + archive)
+                : List.of("-Xmx128m", "-Xshare:on", "-XX:SharedArchiveFile=" + archive);
+        ForkedServer server = ForkedServer.start(options, List.of("-jar", JAR.toAbsolutePath().toString()),
+                work.resolve("data"), Map.of());
+        processes.add(server.process());
+        JsonNode list = curl(server.baseUrl() + "/files", "-H", "X-API-Key: " + server.printedKey());
+        assertEquals(0, list.path("meta").path("total").asInt());
+        stop(server.process());
+    }
+
     /** The tour's URL imports, cancel and storage, against an origin on 127.0.0.1 let through by the allow-list. */
     @Test
     void urlImportsCancelAndStorageThroughTheJar() throws Exception {
