@@ -57,6 +57,8 @@ public final class WebhookService {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Logger LOG = LoggerFactory.getLogger(WebhookService.class);
     private static final int SEAL_BATCH = 500;
+    /** Below the idle timeouts of common servers (Node's 5 s is among the shortest), so they rarely close first. */
+    private static final Duration KEEP_ALIVE = Duration.ofSeconds(4);
 
     private final Catalog catalog;
     private final Clock clock;
@@ -74,7 +76,8 @@ public final class WebhookService {
         this.clock = b.clock;
         this.ids = b.ids == null ? IdSource.timeOrdered(b.clock) : b.ids;
         this.outbound = OutboundHttp.builder().policy(b.policy).connectTimeout(min(b.timeout, Duration.ofSeconds(10)))
-                .totalTimeout(b.timeout).maxResponseBytes(1024 * 1024).userAgent("Uploadkit-Webhooks/1").build();
+                .totalTimeout(b.timeout).maxResponseBytes(1024 * 1024).userAgent("Uploadkit-Webhooks/1")
+                .keepAlive(KEEP_ALIVE, b.perWebhook).build();
         this.secrets = new WebhookSecrets(b.secrets);
         this.sender = new WebhookSender(outbound, this::now, secrets, b.listener);
         this.schedule = new RetrySchedule(b.retryDelays);
