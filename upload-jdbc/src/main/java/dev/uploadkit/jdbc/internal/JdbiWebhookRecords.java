@@ -323,6 +323,17 @@ final class JdbiWebhookRecords implements WebhookRecords {
                     outcomes.computeIfAbsent(a.webhookId(), id -> new Outcome()).add(a);
                 }
             }
+            // The common case, a success per webhook, is one batch (one round trip) for all webhooks of the round.
+            PreparedBatch reset = h.prepareBatch("UPDATE webhooks SET consecutive_failures = :n WHERE id = :id"
+                    + " AND consecutive_failures <> :n");
+            outcomes.forEach((id, o) -> {
+                if (o.anySuccess) {
+                    reset.bind("n", o.failuresAfterLastSuccess).bind("id", vendor.uuid(id)).add();
+                }
+            });
+            if (reset.size() > 0) {
+                reset.execute();
+            }
             outcomes.forEach((id, o) -> o.write(h, id, maxFailuresInARow));
             return null;
         });
@@ -348,12 +359,9 @@ final class JdbiWebhookRecords implements WebhookRecords {
             }
         }
 
+        /** Writes what the batch of successes did not: added failures, and disabling. */
         void write(Handle h, UUID id, int maxFailures) {
-            if (anySuccess) {
-                h.createUpdate("UPDATE webhooks SET consecutive_failures = :n WHERE id = :id"
-                                + " AND consecutive_failures <> :n")
-                        .bind("n", failuresAfterLastSuccess).bind("id", vendor.uuid(id)).execute();
-            } else {
+            if (!anySuccess) {
                 h.createUpdate("UPDATE webhooks SET consecutive_failures = consecutive_failures + :n WHERE id = :id")
                         .bind("n", failuresAfterLastSuccess).bind("id", vendor.uuid(id)).execute();
             }
