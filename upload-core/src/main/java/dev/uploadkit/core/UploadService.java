@@ -88,7 +88,8 @@ public final class UploadService implements AutoCloseable {
         this.defaultStoreId = b.defaultStoreId;
         this.clock = b.clock;
         this.ids = b.ids == null ? IdSource.timeOrdered(b.clock) : b.ids;
-        this.relay = new EventRelay(catalog, b.sink, this::now, ids, b.downloadLinks);
+        this.relay = new EventRelay(b.backgroundCatalog == null ? catalog : b.backgroundCatalog, b.sink, this::now,
+                ids, b.downloadLinks);
         this.maxFileSize = b.maxFileSize;
         this.reaper = new BlobReaper(catalog, blob -> store(blob.projectId(), blob.storageId()));
         this.events = new Events(ids, this::now);

@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
  */
 public final class UploadServiceBuilder {
     Catalog catalog;
+    Catalog backgroundCatalog;
     final Map<String, FileStore> stores = new LinkedHashMap<>();
     String defaultStoreId;
     Clock clock = Clock.systemUTC();
@@ -137,6 +138,17 @@ public final class UploadServiceBuilder {
 
     public UploadServiceBuilder catalog(Catalog catalog) {
         this.catalog = Objects.requireNonNull(catalog, "catalog");
+        return this;
+    }
+
+    /**
+     * The catalog the event relay ({@link UploadService#deliverEvents}) works on: the same database as
+     * {@link #catalog}, reached through connections that requests do not use (such as
+     * {@code UploadkitDatabase.backgroundCatalog()}), so that under load the relay does not queue behind request
+     * threads for a connection. Default: {@link #catalog}.
+     */
+    public UploadServiceBuilder backgroundCatalog(Catalog backgroundCatalog) {
+        this.backgroundCatalog = Objects.requireNonNull(backgroundCatalog, "backgroundCatalog");
         return this;
     }
 

@@ -57,19 +57,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class UploadkitDatabase implements AutoCloseable {
     private final DataSource dataSource;
     private final HikariDataSource ownedPool;
+    private final HikariDataSource backgroundPool;
     private final Catalog catalog;
+    private final Catalog backgroundCatalog;
     private final ProjectStore projects;
     private final RequestLogStore requestLog;
     private final Vendor vendor;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private UploadkitDatabase(DataSource dataSource, HikariDataSource ownedPool, Vendor vendor, boolean setIsolation,
-                              Durability durability) {
+    private UploadkitDatabase(DataSource dataSource, HikariDataSource ownedPool, HikariDataSource backgroundPool,
+                              Vendor vendor, boolean setIsolation, Durability durability) {
         this.dataSource = dataSource;
         this.ownedPool = ownedPool;
+        this.backgroundPool = backgroundPool;
         Transactor transactor = new Transactor(Jdbi.create(dataSource), vendor, setIsolation, closed::get,
                 durability);
         this.catalog = new JdbiCatalog(transactor);
+        this.backgroundCatalog = backgroundPool == null ? catalog : new JdbiCatalog(new Transactor(
+                Jdbi.create(backgroundPool), vendor, setIsolation, closed::get, durability));
         this.projects = new JdbiProjectStore(transactor);
         this.requestLog = new JdbiRequestLogStore(transactor);
         this.vendor = vendor;
@@ -107,6 +112,18 @@ public final class UploadkitDatabase implements AutoCloseable {
     /** Returns the catalog of uploads and blobs. */
     public Catalog catalog() {
         return catalog;
+    }
+
+    /**
+     * Returns a catalog on the same database for background work (the event relay and the webhook dispatcher:
+     * {@code UploadServiceBuilder.backgroundCatalog}, {@code WebhookService.Builder.backgroundCatalog}). When this
+     * object opened its own pool, it works on a second small pool ({@link Builder#backgroundPoolSize}, 2
+     * connections by default, named {@code uploadkit-background}), so background work never queues behind request
+     * threads for a connection, nor they behind it; with a host data source, or a size of 0, it is
+     * {@link #catalog()}.
+     */
+    public Catalog backgroundCatalog() {
+        return backgroundCatalog;
     }
 
     /** Returns the store of projects and API keys. */
@@ -171,6 +188,9 @@ public final class UploadkitDatabase implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true) && ownedPool != null) {
+            if (backgroundPool != null) {
+                backgroundPool.close();
+            }
             ownedPool.close();
         }
     }
@@ -183,6 +203,7 @@ public final class UploadkitDatabase implements AutoCloseable {
         private String password;
         private static final int H2_QUERY_CACHE_SIZE = 64;
         private int maximumPoolSize = 10;
+        private int backgroundPoolSize = 2;
         private int minimumIdle = -1;
         private Duration connectionTimeout = Duration.ofSeconds(30);
         private boolean migrate = true;
@@ -225,6 +246,20 @@ public final class UploadkitDatabase implements AutoCloseable {
                 throw new IllegalArgumentException("maximumPoolSize must be at least 1, was " + value);
             }
             maximumPoolSize = value;
+            poolSettingsChanged = true;
+            return this;
+        }
+
+        /**
+         * The connections of the second pool that only background work uses ({@link #backgroundCatalog()}): one for
+         * the event relay and one for the webhook dispatcher by default (2); 0 lets them share the main pool.
+         */
+        public Builder backgroundPoolSize(int value) {
+            if (value < 0 || value > 100) {
+                throw new IllegalArgumentException("backgroundPoolSize: " + value + " is out of range; use 0 (share "
+                        + "the main pool) to 100; the default is 2");
+            }
+            backgroundPoolSize = value;
             poolSettingsChanged = true;
             return this;
         }
@@ -279,8 +314,10 @@ public final class UploadkitDatabase implements AutoCloseable {
                         + maximumPoolSize + ").");
             }
             HikariDataSource pool = null;
+            HikariDataSource background = null;
             try {
-                pool = jdbcUrl == null ? null : openPool();
+                pool = jdbcUrl == null ? null : openPool("uploadkit", maximumPoolSize,
+                        minimumIdle < 0 ? maximumPoolSize : minimumIdle);
                 DataSource source = pool == null ? dataSource : pool;
                 Vendor vendor;
                 boolean setIsolation;
@@ -293,8 +330,14 @@ public final class UploadkitDatabase implements AutoCloseable {
                 if (migrate) {
                     Migrations.migrate(source, vendor);
                 }
-                return new UploadkitDatabase(source, pool, vendor, setIsolation, durability);
+                if (pool != null && backgroundPoolSize > 0) {
+                    background = openPool("uploadkit-background", backgroundPoolSize, backgroundPoolSize);
+                }
+                return new UploadkitDatabase(source, pool, background, vendor, setIsolation, durability);
             } catch (SQLException | RuntimeException e) {
+                if (background != null) {
+                    background.close();
+                }
                 if (pool != null) {
                     pool.close();
                 }
@@ -327,14 +370,14 @@ public final class UploadkitDatabase implements AutoCloseable {
             return completed.toString();
         }
 
-        private HikariDataSource openPool() {
+        private HikariDataSource openPool(String name, int size, int idle) {
             HikariConfig config = new HikariConfig();
-            config.setPoolName("uploadkit");
+            config.setPoolName(name);
             config.setJdbcUrl(h2PoolUrl(jdbcUrl));
             config.setUsername(username);
             config.setPassword(password == null || password.isEmpty() ? null : password);
-            config.setMaximumPoolSize(maximumPoolSize);
-            config.setMinimumIdle(minimumIdle < 0 ? maximumPoolSize : minimumIdle);
+            config.setMaximumPoolSize(size);
+            config.setMinimumIdle(idle);
             config.setConnectionTimeout(connectionTimeout.toMillis());
             config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
             return new HikariDataSource(config);

@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -92,6 +93,32 @@ class UploadkitDatabaseTest {
     }
 
     @Test
+    void backgroundWorkHasConnectionsOfItsOwnWhenRequestsHoldEveryOtherOne() throws SQLException {
+        String url = "jdbc:h2:mem:bg" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1";
+        try (UploadkitDatabase db = UploadkitDatabase.builder().jdbcUrl(url).username("sa").maximumPoolSize(2)
+                .connectionTimeout(Duration.ofMillis(250)).build();
+             Connection held = db.dataSource().getConnection();
+             Connection alsoHeld = db.dataSource().getConnection()) {
+            assertTrue(held.isValid(1) && alsoHeld.isValid(1));
+            UUID project = UUID.randomUUID();
+            UploadException e = assertThrows(UploadException.class,
+                    () -> db.catalog().inTransaction(tx -> tx.webhooks().list(project)));
+            assertEquals(ErrorCode.SERVICE_UNAVAILABLE, e.code(), "the main pool's connections are taken");
+            assertEquals(List.of(), db.backgroundCatalog().inTransaction(tx -> tx.webhooks().list(project)));
+        }
+        try (UploadkitDatabase shared = UploadkitDatabase.builder().jdbcUrl(url).username("sa").backgroundPoolSize(0)
+                .build()) {
+            assertSame(shared.catalog(), shared.backgroundCatalog());
+        }
+        JdbcDataSource host = new JdbcDataSource();
+        host.setURL(url);
+        host.setUser("sa");
+        try (UploadkitDatabase hosted = UploadkitDatabase.create(host)) {
+            assertSame(hosted.catalog(), hosted.backgroundCatalog(), "a host data source is not doubled");
+        }
+    }
+
+    @Test
     void theBuilderRejectsIncompleteOrContradictorySettings() {
         JdbcDataSource host = new JdbcDataSource();
         assertThrows(IllegalStateException.class, () -> UploadkitDatabase.builder().build());
@@ -106,6 +133,9 @@ class UploadkitDatabaseTest {
         assertThrows(IllegalArgumentException.class, () -> UploadkitDatabase.builder().jdbcUrl("h2:mem:x"));
         assertThrows(IllegalArgumentException.class, () -> UploadkitDatabase.builder().maximumPoolSize(0));
         assertThrows(IllegalArgumentException.class, () -> UploadkitDatabase.builder().minimumIdle(-1));
+        assertThrows(IllegalArgumentException.class, () -> UploadkitDatabase.builder().backgroundPoolSize(-1));
+        assertThrows(IllegalStateException.class,
+                () -> UploadkitDatabase.builder().dataSource(host).backgroundPoolSize(1).build());
         assertThrows(IllegalArgumentException.class,
                 () -> UploadkitDatabase.builder().connectionTimeout(Duration.ofMillis(10)));
     }

@@ -135,6 +135,7 @@ public final class UploadkitAutoConfiguration {
         }
         return builder
                 .catalog(database.catalog())
+                .backgroundCatalog(database.backgroundCatalog())
                 .interruptedAfter(properties.getInterruptedAfter())
                 .store(store)
                 .maxFileSize(DataSize.ofBytes(properties.getMaxFileSize().toBytes()))
@@ -150,6 +151,7 @@ public final class UploadkitAutoConfiguration {
     WebhookService uploadkitWebhookService(UploadProperties properties, SecretsProperties secrets,
                                            UploadkitDatabase database, ObjectProvider<DeliveryListener> listeners) {
         WebhookService.Builder builder = WebhookService.builder().catalog(database.catalog())
+                .backgroundCatalog(database.backgroundCatalog())
                 .policy(OutboundPolicy.parse(properties.getOutboundAllow()));
         listeners.orderedStream().reduce(DeliveryListener::andThen).ifPresent(builder::listener);
         SecretBox box = secrets.box();

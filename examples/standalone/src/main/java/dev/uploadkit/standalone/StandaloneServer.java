@@ -141,12 +141,14 @@ public final class StandaloneServer implements AutoCloseable {
             AtomicReference<String> apiBase = new AtomicReference<>(config.publicBaseUrl().orElse(null));
             StorageSettings storage = config.storage().settings(config.dataDir());
             uploads = UploadService.builder().catalog(database.catalog()).store(store)
+                    .backgroundCatalog(database.backgroundCatalog())
                     .interruptedAfter(config.interruptedAfter())
                     .downloadLinks(new SignedDownloadLinks(signingKey, DOWNLOAD_LINK_TTL, apiBase::get))
                     .outboundPolicy(config.outboundPolicy()).importTimeout(config.importTimeout())
                     .storageSettings(storage)
                     .maxFileSize(config.maxFileSize()).lookupCacheTtl(config.lookupCacheTtl()).build();
-            WebhookService webhooks = WebhookService.builder().catalog(database.catalog()).secrets(storage.secrets())
+            WebhookService webhooks = WebhookService.builder().catalog(database.catalog())
+                    .backgroundCatalog(database.backgroundCatalog()).secrets(storage.secrets())
                     .policy(config.outboundPolicy()).retryDelays(config.webhookRetryDelays()).build();
             requestLog = RequestLogWriter.builder().store(database.requestLog()).storageProbe(uploads::dedupStats)
                     .build();

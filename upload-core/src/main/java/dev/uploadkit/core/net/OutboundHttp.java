@@ -1,7 +1,9 @@
 package dev.uploadkit.core.net;
 
-import dev.uploadkit.core.internal.net.HostLiterals;
+import dev.uploadkit.core.internal.net.ConnectionPool;
 import dev.uploadkit.core.internal.net.Http1Exchange;
+import dev.uploadkit.core.internal.net.OutboundTarget;
+import dev.uploadkit.core.internal.net.UnreachableOnFailure;
 import dev.uploadkit.core.net.OutboundException.Reason;
 
 import javax.net.SocketFactory;
@@ -38,9 +40,10 @@ import java.util.Set;
  * {@link InetAddress} itself, so no second lookup can swap the destination (DNS rebinding).
  *
  * <p>Why not {@code java.net.http.HttpClient}: it resolves the host itself and cannot be pinned to an address.
- * This class writes HTTP/1.1 by hand over a plain {@link Socket} (one request per connection), and for
- * {@code https} layers TLS over that connected socket with the original host name for SNI and certificate
- * verification. It sends {@code Accept-Encoding: identity}; responses may be chunked or have a
+ * This class writes HTTP/1.1 by hand over a plain {@link Socket}, and for {@code https} layers TLS over that
+ * connected socket with the original host name for SNI and certificate verification. By default a connection
+ * carries one request; with {@link Builder#keepAlive} a {@link #send} leaves it open for the next request to
+ * the same checked address, port, scheme and host name (see there). It sends {@code Accept-Encoding: identity}; responses may be chunked or have a
  * {@code Content-Length}. Redirects (301, 302, 303, 307, 308) are followed up to {@code maxRedirects}; a 303, and
  * a 301 or 302 answering a POST, continue as a GET without body, as browsers do; {@code Authorization} and
  * {@code Cookie} headers are dropped when a redirect leaves the origin.
@@ -49,7 +52,7 @@ import java.util.Set;
  * lookup to the last body byte (each read waits only the time left), {@code maxResponseBytes} for the body,
  * enforced while it streams. Failures are {@link OutboundException}s with a {@link Reason}.
  *
- * <p>Immutable and thread-safe; holds no threads or connections between calls.
+ * <p>Thread-safe; holds no threads, and no connections between calls unless {@link Builder#keepAlive} is set.
  */
 public final class OutboundHttp {
     /** The connect timeout used when none is given: 10 seconds. */
@@ -76,6 +79,8 @@ public final class OutboundHttp {
     /** The builder's; null: the JDK's default, taken at the first https call (it loads the trust store). */
     private final SSLSocketFactory sslSocketFactory;
     private final String userAgent;
+    /** Idle connections kept for reuse by {@link #send}; {@code null} without keep-alive. */
+    private final ConnectionPool pool;
 
     private OutboundHttp(Builder builder) {
         this.policy = builder.policy;
@@ -87,6 +92,7 @@ public final class OutboundHttp {
         this.socketFactory = builder.socketFactory;
         this.sslSocketFactory = builder.sslSocketFactory;
         this.userAgent = builder.userAgent;
+        this.pool = builder.maxIdle == 0 ? null : new ConnectionPool(builder.idleTimeout, builder.maxIdle);
     }
 
     /** Returns a builder with the defaults: {@link OutboundPolicy#defaults()}, the system resolver, 10 s, 10 min, 5. */
@@ -103,11 +109,38 @@ public final class OutboundHttp {
     public OutboundResponse send(OutboundRequest request) {
         Objects.requireNonNull(request, "request");
         Call call = execute("POST", request.uri(), request.headers(), request.bodyUnsafe(), null);
-        try (Http1Exchange exchange = call.exchange) {
-            return new OutboundResponse(call.uri, call.head.status(), call.head.headers(), call.body.readAllBytes());
+        try {
+            OutboundResponse response = new OutboundResponse(call.uri, call.head.status(), call.head.headers(),
+                    call.body.readAllBytes());
+            if (pool != null) {
+                pool.offer(call.key, call.exchange);
+            } else {
+                closeQuietly(call.exchange);
+            }
+            return response;
         } catch (IOException e) {
+            closeQuietly(call.exchange);
             throw unreachable(call.host, e);
+        } catch (RuntimeException e) {
+            closeQuietly(call.exchange);
+            throw e;
         }
+    }
+
+    /**
+     * Closes the idle connections kept for reuse ({@link Builder#keepAlive}) now, instead of when their idle time
+     * has passed; a later {@link #send} connects anew and may keep connections again. Does nothing without
+     * keep-alive.
+     */
+    public void closeIdleConnections() {
+        if (pool != null) {
+            pool.closeIdle(false);
+        }
+    }
+
+    /** Returns how many idle connections are kept for reuse now (0 without keep-alive). */
+    public int idleConnections() {
+        return pool == null ? 0 : pool.idleCount();
     }
 
     /**
@@ -135,7 +168,7 @@ public final class OutboundHttp {
             throw new OutboundException(Reason.HTTP_ERROR, "The server at '" + call.host + "' answered HTTP "
                     + status + ".", status, null);
         }
-        return new OutboundDownload(call.uri, status, call.head.headers(), new TranslatingInputStream(call.body,
+        return new OutboundDownload(call.uri, status, call.head.headers(), new UnreachableOnFailure(call.body,
                 call.host), call.exchange);
     }
 
@@ -148,20 +181,29 @@ public final class OutboundHttp {
      */
     public void check(URI uri) {
         Objects.requireNonNull(uri, "uri");
-        checkedAddress(Target.of(uri));
+        checkedAddress(OutboundTarget.of(uri));
     }
 
-    private record Call(URI uri, String host, Http1Exchange exchange, Http1Exchange.Head head, InputStream body) {
+    private record Call(URI uri, String host, ConnectionPool.Key key, Http1Exchange exchange,
+                        Http1Exchange.Head head, InputStream body) {
     }
 
     private Call execute(String method, URI first, Map<String, String> headers, byte[] body, OutboundAbort abort) {
         long deadline = System.nanoTime() + totalTimeout.toNanos();
         URI uri = first;
-        Target target = Target.of(uri);
+        OutboundTarget target = OutboundTarget.of(uri);
         Map<String, String> sent = headers;
         for (int redirects = 0; ; redirects++) {
             InetAddress address = checkedAddress(target);
-            Http1Exchange exchange = connect(target, address, deadline, abort);
+            // Only a send keeps connections (a download's body is the caller's to read), and only for the address
+            // just checked: the key holds it, with the scheme, port and host name that TLS verified.
+            boolean keepAlive = pool != null && abort == null;
+            ConnectionPool.Key key = new ConnectionPool.Key(target.https(), target.host(), address, target.port());
+            Http1Exchange exchange = keepAlive ? pool.take(key, deadline) : null;
+            boolean reused = exchange != null;
+            if (!reused) {
+                exchange = connect(target, address, deadline, abort, keepAlive);
+            }
             try {
                 List<Map.Entry<String, String>> lines = new ArrayList<>();
                 lines.add(Map.entry("User-Agent", userAgent));
@@ -169,11 +211,24 @@ public final class OutboundHttp {
                     lines.add(Map.entry("Accept-Encoding", "identity"));
                 }
                 lines.addAll(sent.entrySet());
-                exchange.send(method, target.requestTarget(), target.hostHeader(), lines, body);
-                Http1Exchange.Head head = exchange.readHead();
+                try {
+                    exchange.send(method, target.requestTarget(), target.hostHeader(), lines, body);
+                } catch (IOException e) {
+                    if (!reused) {
+                        throw e;
+                    }
+                    // A kept connection the server closed meanwhile. The request did not get out whole, so the
+                    // server cannot have acted on it: it is sent once more, on a new connection.
+                    closeQuietly(exchange);
+                    exchange = connect(target, address, deadline, null, true);
+                    reused = false;
+                    exchange.send(method, target.requestTarget(), target.hostHeader(), lines, body);
+                }
+                Http1Exchange.Head head = reused ? readHeadOfReused(exchange, target) : exchange.readHead();
                 String location = head.first("location");
                 if (!REDIRECTS.contains(head.status()) || location == null) {
-                    return new Call(uri, target.host(), exchange, head, exchange.body(method, head, maxResponseBytes));
+                    return new Call(uri, target.host(), key, exchange, head,
+                            exchange.body(method, head, maxResponseBytes));
                 }
                 closeQuietly(exchange);
                 if (redirects >= maxRedirects) {
@@ -181,7 +236,7 @@ public final class OutboundHttp {
                             + " redirects, the last from '" + target.host() + "'.");
                 }
                 URI next = resolveLocation(uri, location, target.host());
-                Target nextTarget = Target.of(next);
+                OutboundTarget nextTarget = OutboundTarget.of(next);
                 if (!nextTarget.sameOrigin(target)) {
                     sent = withoutCredentials(sent);
                 }
@@ -202,8 +257,23 @@ public final class OutboundHttp {
         }
     }
 
+    /**
+     * Reads the answer to a request sent whole over a kept connection. If the connection fails before an answer, the
+     * server may have closed it as idle before reading the request, or it may have received and acted on the request
+     * and then failed: which one cannot be known, so the request is not sent again here and the failure says so.
+     */
+    private static Http1Exchange.Head readHeadOfReused(Http1Exchange exchange, OutboundTarget target) {
+        try {
+            return exchange.readHead();
+        } catch (IOException e) {
+            throw new OutboundException(Reason.UNREACHABLE, "The connection to '" + target.host() + "', kept from an "
+                    + "earlier request, failed before an answer (" + e.getClass().getSimpleName() + "); the request "
+                    + "may have reached the server, so it was not sent again.", e);
+        }
+    }
+
     /** Returns the address to connect to, after checking it and, for a name, every address it resolves to. */
-    private InetAddress checkedAddress(Target target) {
+    private InetAddress checkedAddress(OutboundTarget target) {
         if (target.literal() != null) {
             policy.check(target.host(), target.literal());
             return target.literal();
@@ -223,7 +293,8 @@ public final class OutboundHttp {
         return addresses.get(0);
     }
 
-    private Http1Exchange connect(Target target, InetAddress address, long deadline, OutboundAbort abort) {
+    private Http1Exchange connect(OutboundTarget target, InetAddress address, long deadline, OutboundAbort abort,
+                                  boolean keepAlive) {
         Socket socket = null;
         try {
             socket = socketFactory.createSocket();
@@ -248,7 +319,7 @@ public final class OutboundHttp {
                 tls.startHandshake();
                 socket = tls;
             }
-            return new Http1Exchange(socket, deadline);
+            return new Http1Exchange(socket, deadline, keepAlive);
         } catch (SocketTimeoutException e) {
             closeQuietly(socket);
             throw new OutboundException(Reason.TIMEOUT, "Connecting to '" + target.host() + "' timed out.", e);
@@ -281,8 +352,7 @@ public final class OutboundHttp {
     }
 
     private static OutboundException unreachable(String host, IOException e) {
-        return new OutboundException(Reason.UNREACHABLE, "The exchange with '" + host + "' failed: "
-                + e.getClass().getSimpleName() + ".", e);
+        return UnreachableOnFailure.unreachable(host, e);
     }
 
     private static void closeQuietly(java.io.Closeable closeable) {
@@ -291,93 +361,6 @@ public final class OutboundHttp {
                 closeable.close();
             } catch (IOException ignored) {
                 // nothing more to release
-            }
-        }
-    }
-
-    /** A URL checked for scheme, credentials, host and port, not yet for its address. */
-    private record Target(boolean https, String host, InetAddress literal, int port, String requestTarget,
-                          String hostHeader) {
-        static Target of(URI uri) {
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("http") && !scheme.equals("https")) {
-                throw invalid("only http and https URLs can be fetched, not '" + scheme + "'");
-            }
-            String authority = uri.getRawAuthority();
-            if (authority == null || authority.isEmpty()) {
-                throw invalid("the URL has no host");
-            }
-            if (authority.indexOf('@') >= 0) {
-                throw invalid("credentials in the URL are not supported");
-            }
-            String rawHost = authority;
-            String rawPort = null;
-            int close = authority.lastIndexOf(']');
-            int colon = authority.lastIndexOf(':');
-            if (colon > close) {
-                rawHost = authority.substring(0, colon);
-                rawPort = authority.substring(colon + 1);
-            }
-            boolean https = scheme.equals("https");
-            int port = https ? 443 : 80;
-            if (rawPort != null && !rawPort.isEmpty()) {
-                if (!rawPort.matches("\\d{1,5}") || Integer.parseInt(rawPort) < 1 || Integer.parseInt(rawPort) > 65535) {
-                    throw invalid("the port is not 1-65535");
-                }
-                port = Integer.parseInt(rawPort);
-            }
-            HostLiterals.Host host;
-            try {
-                host = HostLiterals.parse(rawHost);
-            } catch (IllegalArgumentException e) {
-                throw invalid(e.getMessage());
-            }
-            String shown = host.isLiteral() ? literalText(host.address()) : host.name();
-            boolean defaultPort = port == (https ? 443 : 80);
-            String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-            String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
-            return new Target(https, shown, host.address(), port, path + query,
-                    defaultPort ? shown : shown + ":" + port);
-        }
-
-        boolean sameOrigin(Target other) {
-            return https == other.https && host.equals(other.host) && port == other.port;
-        }
-
-        private static String literalText(InetAddress address) {
-            String text = address.getHostAddress();
-            return text.indexOf(':') >= 0 ? "[" + text + "]" : text;
-        }
-
-        private static OutboundException invalid(String problem) {
-            return new OutboundException(Reason.INVALID_URL, "Invalid outbound URL: " + problem + ".");
-        }
-    }
-
-    /** Turns the body's IOExceptions into {@code UNREACHABLE} so a reader sees one exception type. */
-    private static final class TranslatingInputStream extends java.io.FilterInputStream {
-        private final String host;
-
-        TranslatingInputStream(InputStream in, String host) {
-            super(in);
-            this.host = host;
-        }
-
-        @Override
-        public int read() throws IOException {
-            try {
-                return super.read();
-            } catch (IOException e) {
-                throw unreachable(host, e);
-            }
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            try {
-                return super.read(b, off, len);
-            } catch (IOException e) {
-                throw unreachable(host, e);
             }
         }
     }
@@ -396,8 +379,31 @@ public final class OutboundHttp {
         private SocketFactory socketFactory = SocketFactory.getDefault();
         private SSLSocketFactory sslSocketFactory;
         private String userAgent = "Uploadkit";
+        private Duration idleTimeout = Duration.ZERO;
+        private int maxIdle;
 
         private Builder() {
+        }
+
+        /**
+         * Keeps up to {@code maxIdlePerDestination} connections open after a {@link #send} whose answer was read to
+         * its end (HTTP/1.1, a {@code Content-Length} or chunked body, no {@code Connection: close}), and reuses one
+         * for the next send to the same destination: the same address, checked again for that send, scheme, port
+         * and host name. A connection idle for {@code idleTimeout} is closed (at the next call, or by
+         * {@link OutboundHttp#closeIdleConnections()}); one idle for over a second is checked for a close by the
+         * server before reuse. If a kept connection fails while the request is written, the request is written again
+         * on a new connection (the server cannot have had it whole); if it fails after, before an answer, the call
+         * fails {@code UNREACHABLE} without sending again. Downloads ({@link OutboundHttp#open}) never keep their
+         * connection. Default: no keep-alive, one request per connection.
+         */
+        public Builder keepAlive(Duration idleTimeout, int maxIdlePerDestination) {
+            if (maxIdlePerDestination < 1 || maxIdlePerDestination > 1000) {
+                throw new IllegalArgumentException("keepAlive: maxIdlePerDestination " + maxIdlePerDestination
+                        + " is out of range; use 1 to 1000 (such as the number of requests sent at once)");
+            }
+            this.idleTimeout = positive("keepAlive idleTimeout", idleTimeout, Duration.ofSeconds(4));
+            this.maxIdle = maxIdlePerDestination;
+            return this;
         }
 
         /** Sets which addresses may be contacted; default {@link OutboundPolicy#defaults()}. */

@@ -57,8 +57,11 @@ public final class WebhookService {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Logger LOG = LoggerFactory.getLogger(WebhookService.class);
     private static final int SEAL_BATCH = 500;
+    /** Below the idle timeouts of common servers (Node's 5 s is among the shortest), so they rarely close first. */
+    private static final Duration KEEP_ALIVE = Duration.ofSeconds(4);
 
     private final Catalog catalog;
+    private final Catalog backgroundCatalog;
     private final Clock clock;
     private final IdSource ids;
     private final OutboundHttp outbound;
@@ -71,10 +74,12 @@ public final class WebhookService {
 
     private WebhookService(Builder b) {
         this.catalog = b.catalog;
+        this.backgroundCatalog = b.backgroundCatalog == null ? b.catalog : b.backgroundCatalog;
         this.clock = b.clock;
         this.ids = b.ids == null ? IdSource.timeOrdered(b.clock) : b.ids;
         this.outbound = OutboundHttp.builder().policy(b.policy).connectTimeout(min(b.timeout, Duration.ofSeconds(10)))
-                .totalTimeout(b.timeout).maxResponseBytes(1024 * 1024).userAgent("Uploadkit-Webhooks/1").build();
+                .totalTimeout(b.timeout).maxResponseBytes(1024 * 1024).userAgent("Uploadkit-Webhooks/1")
+                .keepAlive(KEEP_ALIVE, b.perWebhook).build();
         this.secrets = new WebhookSecrets(b.secrets);
         this.sender = new WebhookSender(outbound, this::now, secrets, b.listener);
         this.schedule = new RetrySchedule(b.retryDelays);
@@ -272,7 +277,8 @@ public final class WebhookService {
      * so what it was sending when it died is sent again without waiting for the lease to run out.
      */
     public WebhookDispatcher newDispatcher(String instanceId) {
-        return new WebhookDispatcher(catalog, sender, schedule, this::now, settings, deliveryExecutor, instanceId);
+        return new WebhookDispatcher(backgroundCatalog, sender, schedule, this::now, settings, deliveryExecutor,
+                instanceId);
     }
 
     private URI checkedUrl(String url) {
@@ -328,6 +334,7 @@ public final class WebhookService {
     /** Configures a {@link WebhookService}; the catalog is required. */
     public static final class Builder {
         private Catalog catalog;
+        private Catalog backgroundCatalog;
         private Clock clock = Clock.systemUTC();
         private IdSource ids;
         private OutboundPolicy policy = OutboundPolicy.defaults();
@@ -363,6 +370,17 @@ public final class WebhookService {
 
         public Builder catalog(Catalog value) {
             catalog = Objects.requireNonNull(value, "catalog");
+            return this;
+        }
+
+        /**
+         * The catalog the dispatcher claims and records deliveries on: the same database as {@link #catalog},
+         * reached through connections that requests do not use (such as {@code UploadkitDatabase
+         * .backgroundCatalog()}), so that under load it does not queue behind request threads for a connection.
+         * Default: {@link #catalog}.
+         */
+        public Builder backgroundCatalog(Catalog value) {
+            backgroundCatalog = Objects.requireNonNull(value, "backgroundCatalog");
             return this;
         }
 

@@ -165,6 +165,24 @@ public abstract class AbstractWebhookRecordsContractTest extends CatalogTestSupp
     }
 
     @Test
+    void claimsComeOldestFirstWithinTheLimitAndEachWebhooksOwnRoom() {
+        Webhook a = hook(project, true);
+        Webhook b = hook(project, true);
+        Webhook c = hook(otherProject, true);
+        List<UUID> as = enqueue(a, 4, NOW);
+        List<UUID> bs = enqueue(b, 4, NOW.plusNanos(1_000));
+        List<UUID> cs = enqueue(c, 4, NOW.plusNanos(2_000));
+        // The 9 oldest are a0 b0 c0 a1 b1 c1 a2 b2 c2; a has room for 1, c for 3, b the default 2.
+        List<DueDelivery> claimed = claim(NOW.plusSeconds(1), 9, 2, Map.of(a.id(), 1, c.id(), 3));
+        assertEquals(List.of(as.get(0), bs.get(0), cs.get(0), bs.get(1), cs.get(1), cs.get(2)),
+                claimed.stream().map(DueDelivery::id).toList());
+        assertTrue(claimed.stream().allMatch(d -> d.leaseToken() != null && d.attempts() == 0
+                && d.secret().equals("whsec_" + d.webhookId())));
+        assertEquals(List.of(as.get(1), as.get(2)), claim(NOW.plusSeconds(1), 2, 5, Map.of(b.id(), 0, c.id(), 0))
+                .stream().map(DueDelivery::id).toList(), "a webhook without room is skipped, the limit still holds");
+    }
+
+    @Test
     void attemptsCountOnlyUnderTheirOwnLeaseAndFailuresDisableTheWebhook() {
         Webhook w = hook(project, true);
         enqueue(w, 3, NOW);

@@ -177,6 +177,9 @@ final class JdbiWebhookRecords implements WebhookRecords {
         if (limit < 1) {
             return List.of();
         }
+        if (vendor == Vendor.POSTGRESQL) {
+            return claimDueInOneStatement(now, leaseUntil, limit, perWebhook, room, holder);
+        }
         return tx.run(h -> {
             // Candidates without locks; the conditional UPDATE below takes those no other claim got first.
             List<UUID> full = room.entrySet().stream().filter(e -> e.getValue() <= 0).map(Map.Entry::getKey).toList();
@@ -213,6 +216,47 @@ final class JdbiWebhookRecords implements WebhookRecords {
             return h.createQuery("SELECT " + DUE_COLUMNS + " FROM webhook_deliveries d JOIN webhooks w"
                             + " ON w.id = d.webhook_id WHERE d.lease_token = :token ORDER BY d.next_attempt_at")
                     .bind("token", vendor.uuid(token)).map(dueMapper).list();
+        });
+    }
+
+    /**
+     * PostgreSQL: the same claim as the select, update and select of the other databases, in one statement. The
+     * candidates are locked as they are read, skipping rows another claim has locked (so concurrent claims neither
+     * wait for nor share a delivery); each webhook's room is applied by numbering its candidates in order.
+     */
+    private List<DueDelivery> claimDueInOneStatement(Instant now, Instant leaseUntil, int limit, int perWebhook,
+                                                     Map<UUID, Integer> room, String holder) {
+        List<UUID> full = room.entrySet().stream().filter(e -> e.getValue() <= 0).map(Map.Entry::getKey).toList();
+        List<Map.Entry<UUID, Integer>> partly = room.entrySet().stream().filter(e -> e.getValue() > 0).toList();
+        StringBuilder roomOf = new StringBuilder(partly.isEmpty() ? ":per" : "CASE r.webhook_id");
+        for (int i = 0; i < partly.size(); i++) {
+            roomOf.append(" WHEN :r").append(i).append(" THEN :n").append(i);
+        }
+        if (!partly.isEmpty()) {
+            roomOf.append(" ELSE :per END");
+        }
+        String exclude = full.isEmpty() ? "" : " AND d.webhook_id NOT IN (" + placeholders("x", full.size()) + ")";
+        return tx.run(h -> {
+            var query = h.createQuery("WITH candidates AS (SELECT d.id, d.webhook_id, d.next_attempt_at"
+                            + " FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id"
+                            + " WHERE d.status = 'pending' AND d.next_attempt_at <= :now"
+                            + " AND (d.lease_until IS NULL OR d.lease_until < :now) AND w.is_active = TRUE" + exclude
+                            + " ORDER BY d.next_attempt_at LIMIT :limit FOR NO KEY UPDATE OF d SKIP LOCKED),"
+                            + " ranked AS (SELECT id, webhook_id, ROW_NUMBER() OVER (PARTITION BY webhook_id"
+                            + " ORDER BY next_attempt_at) AS n FROM candidates),"
+                            + " claimed AS (UPDATE webhook_deliveries d SET lease_token = :token,"
+                            + " lease_until = :until, lease_holder = :holder FROM ranked r JOIN webhooks w"
+                            + " ON w.id = r.webhook_id WHERE d.id = r.id AND r.n <= " + roomOf
+                            + " RETURNING " + DUE_COLUMNS + ", d.next_attempt_at)"
+                            + " SELECT * FROM claimed ORDER BY next_attempt_at")
+                    .bind("now", vendor.instant(now)).bind("limit", limit).bind("per", perWebhook)
+                    .bind("token", vendor.uuid(UUID.randomUUID())).bind("until", vendor.instant(leaseUntil))
+                    .bind("holder", holder);
+            bindUuids(query, "x", full);
+            for (int i = 0; i < partly.size(); i++) {
+                query.bind("r" + i, vendor.uuid(partly.get(i).getKey())).bind("n" + i, partly.get(i).getValue());
+            }
+            return query.map(dueMapper).list();
         });
     }
 
@@ -279,6 +323,17 @@ final class JdbiWebhookRecords implements WebhookRecords {
                     outcomes.computeIfAbsent(a.webhookId(), id -> new Outcome()).add(a);
                 }
             }
+            // The common case, a success per webhook, is one batch (one round trip) for all webhooks of the round.
+            PreparedBatch reset = h.prepareBatch("UPDATE webhooks SET consecutive_failures = :n WHERE id = :id"
+                    + " AND consecutive_failures <> :n");
+            outcomes.forEach((id, o) -> {
+                if (o.anySuccess) {
+                    reset.bind("n", o.failuresAfterLastSuccess).bind("id", vendor.uuid(id)).add();
+                }
+            });
+            if (reset.size() > 0) {
+                reset.execute();
+            }
             outcomes.forEach((id, o) -> o.write(h, id, maxFailuresInARow));
             return null;
         });
@@ -304,12 +359,9 @@ final class JdbiWebhookRecords implements WebhookRecords {
             }
         }
 
+        /** Writes what the batch of successes did not: added failures, and disabling. */
         void write(Handle h, UUID id, int maxFailures) {
-            if (anySuccess) {
-                h.createUpdate("UPDATE webhooks SET consecutive_failures = :n WHERE id = :id"
-                                + " AND consecutive_failures <> :n")
-                        .bind("n", failuresAfterLastSuccess).bind("id", vendor.uuid(id)).execute();
-            } else {
+            if (!anySuccess) {
                 h.createUpdate("UPDATE webhooks SET consecutive_failures = consecutive_failures + :n WHERE id = :id")
                         .bind("n", failuresAfterLastSuccess).bind("id", vendor.uuid(id)).execute();
             }

@@ -38,8 +38,17 @@ final class BodyStreams {
         }
     }
 
+    /** A body whose end is known from its framing, so the connection can carry another response after it. */
+    interface Framed {
+        /** The body of a response that has none (HEAD, 204, 304). */
+        Framed EMPTY = () -> true;
+
+        /** Returns whether the body was read to its end, and nothing of it is left on the connection. */
+        boolean atEnd();
+    }
+
     /** Exactly {@code length} bytes; EOF before them is an error. */
-    static final class Fixed extends FilterInputStream {
+    static final class Fixed extends FilterInputStream implements Framed {
         private long remaining;
 
         Fixed(InputStream in, long length) {
@@ -70,10 +79,15 @@ final class BodyStreams {
         public int available() throws IOException {
             return (int) Math.min(in.available(), remaining);
         }
+
+        @Override
+        public boolean atEnd() {
+            return remaining == 0;
+        }
     }
 
     /** {@code Transfer-Encoding: chunked}: chunks until the zero-length one, then trailers, which are skipped. */
-    static final class Chunked extends FilterInputStream {
+    static final class Chunked extends FilterInputStream implements Framed {
         private long chunkLeft;
         private boolean done;
 
@@ -119,6 +133,11 @@ final class BodyStreams {
         @Override
         public int available() throws IOException {
             return done ? 0 : (int) Math.min(in.available(), chunkLeft);
+        }
+
+        @Override
+        public boolean atEnd() {
+            return done;
         }
 
         private long nextChunkSize() throws IOException {

@@ -21,8 +21,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * One HTTP/1.1 request and its response over a socket already connected (and, for https, handshaken) to a
- * checked address; {@code Connection: close}, so the socket is never reused.
+ * HTTP/1.1 requests and their responses over a socket already connected (and, for https, handshaken) to a
+ * checked address. Without keep-alive it sends {@code Connection: close}, so the socket serves one request; with
+ * keep-alive the socket may serve another request after {@link #reusable()} says the last response was read to
+ * its end and nothing asked to close, and {@link #restart} gave it the next request's deadline.
  *
  * <p>Every read waits at most until the deadline: the socket's read timeout is set to the time left before each
  * read, and a read that times out, or starts after the deadline, throws {@code TIMEOUT}.
@@ -40,13 +42,67 @@ public final class Http1Exchange implements Closeable {
     }
 
     private final Socket socket;
-    private final long deadlineNanos;
+    private final boolean keepAlive;
     private final InputStream in;
+    private long deadlineNanos;
+    /** Whether the last response allows another request on this connection (HTTP/1.1, no close). */
+    private boolean persistent;
+    /** The last response's framed body (fixed length or chunked), or {@code null} if it has none that ends. */
+    private BodyStreams.Framed body;
 
+    /** An exchange that sends {@code Connection: close}: the socket serves one request. */
     public Http1Exchange(Socket socket, long deadlineNanos) throws IOException {
+        this(socket, deadlineNanos, false);
+    }
+
+    /** An exchange that, with {@code keepAlive}, leaves the connection open for another request. */
+    public Http1Exchange(Socket socket, long deadlineNanos, boolean keepAlive) throws IOException {
         this.socket = socket;
         this.deadlineNanos = deadlineNanos;
+        this.keepAlive = keepAlive;
         this.in = new BufferedInputStream(new DeadlineInputStream(socket.getInputStream()), 16 * 1024);
+    }
+
+    /** Prepares a reused connection for the next request, which must end by {@code deadlineNanos}. */
+    public void restart(long deadlineNanos) {
+        this.deadlineNanos = deadlineNanos;
+        this.persistent = false;
+        this.body = null;
+    }
+
+    /**
+     * Returns whether this connection may carry another request: keep-alive was asked for, the last response was
+     * HTTP/1.1 without {@code Connection: close}, its body had a length or chunks and was read to its end, and
+     * nothing unread follows it.
+     */
+    public boolean reusable() {
+        if (!keepAlive || !persistent || body == null || !body.atEnd() || socket.isClosed()) {
+            return false;
+        }
+        try {
+            return in.available() == 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Returns whether an idle kept connection looks closed by its peer: it sent something (nothing is expected while
+     * idle) or ended the stream. Waits up to a millisecond for the answer; meant for connections idle a while.
+     */
+    public boolean closedByPeer() {
+        try {
+            if (in.available() > 0) {
+                return true;
+            }
+            socket.setSoTimeout(1);
+            socket.getInputStream().read();
+            return true; // the end of the stream, or bytes no request asked for: either way not reusable
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     /**
@@ -64,7 +120,7 @@ public final class Http1Exchange implements Closeable {
         if (body != null) {
             head.append("Content-Length: ").append(body.length).append("\r\n");
         }
-        head.append("Connection: close\r\n\r\n");
+        head.append(keepAlive ? "\r\n" : "Connection: close\r\n\r\n");
         OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
         out.write(head.toString().getBytes(StandardCharsets.UTF_8));
         if (body != null) {
@@ -81,6 +137,7 @@ public final class Http1Exchange implements Closeable {
                 throw new java.io.EOFException("the server closed the connection without answering");
             }
             int status = parseStatus(statusLine);
+            boolean http11 = statusLine.startsWith("HTTP/1.1 ");
             Map<String, List<String>> headers = new TreeMap<>();
             for (int count = 0; ; count++) {
                 String line = BodyStreams.readLine(in);
@@ -103,6 +160,7 @@ public final class Http1Exchange implements Closeable {
             if (status >= 200 || status == 101) {
                 Map<String, List<String>> frozen = new TreeMap<>();
                 headers.forEach((name, values) -> frozen.put(name, List.copyOf(values)));
+                persistent = http11 && !asksToClose(headers.get("connection"));
                 return new Head(status, Collections.unmodifiableMap(frozen));
             }
         }
@@ -116,11 +174,14 @@ public final class Http1Exchange implements Closeable {
     public InputStream body(String method, Head head, long limit) throws IOException {
         int status = head.status();
         if (method.equals("HEAD") || status == 204 || status == 304 || status < 200) {
+            body = BodyStreams.Framed.EMPTY;
             return InputStream.nullInputStream();
         }
         String transferEncoding = head.first("transfer-encoding");
         if (transferEncoding != null && transferEncoding.equalsIgnoreCase("chunked")) {
-            return new BodyStreams.Capped(new BodyStreams.Chunked(in), limit);
+            BodyStreams.Chunked chunked = new BodyStreams.Chunked(in);
+            body = chunked;
+            return new BodyStreams.Capped(chunked, limit);
         }
         if (transferEncoding != null) {
             throw new IOException("unsupported Transfer-Encoding (only chunked is accepted)");
@@ -131,7 +192,9 @@ public final class Http1Exchange implements Closeable {
             if (length > limit) {
                 throw BodyStreams.tooLarge(limit);
             }
-            return new BodyStreams.Capped(new BodyStreams.Fixed(in, length), limit);
+            BodyStreams.Fixed fixed = new BodyStreams.Fixed(in, length);
+            body = fixed;
+            return new BodyStreams.Capped(fixed, limit);
         }
         return new BodyStreams.Capped(in, limit);
     }
@@ -139,6 +202,20 @@ public final class Http1Exchange implements Closeable {
     @Override
     public void close() throws IOException {
         socket.close();
+    }
+
+    private static boolean asksToClose(List<String> values) {
+        if (values == null) {
+            return false;
+        }
+        for (String value : values) {
+            for (String token : value.split(",")) {
+                if (token.strip().equalsIgnoreCase("close")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static int parseStatus(String line) throws IOException {

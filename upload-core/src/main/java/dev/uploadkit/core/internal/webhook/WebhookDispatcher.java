@@ -169,6 +169,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("Could not record the last webhook attempts; their deliveries are sent again: {}", e.toString());
         }
+        sender.closeIdleConnections();
     }
 
     private void pause() {

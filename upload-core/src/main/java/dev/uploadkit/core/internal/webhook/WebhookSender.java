@@ -20,7 +20,8 @@ import java.util.function.Supplier;
 
 /**
  * Makes one attempt of a delivery: a signed POST through the {@link OutboundHttp} (so the outbound policy is
- * checked again on every attempt and every redirect), and what came of it.
+ * checked again on every attempt and every redirect), and what came of it. Connections to a receiver are kept
+ * open between attempts (keep-alive) when the receiver allows it.
  */
 public final class WebhookSender {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookSender.class);
@@ -100,6 +101,11 @@ public final class WebhookSender {
             Integer status = e.status() > 0 ? e.status() : null;
             return new Result(status, latency, truncate(e.reason() + ": " + e.getMessage()));
         }
+    }
+
+    /** Closes the connections kept open for further deliveries. */
+    public void closeIdleConnections() {
+        http.closeIdleConnections();
     }
 
     private static String truncate(String text) {
