@@ -15,6 +15,7 @@ import dev.uploadkit.core.testing.CatalogTestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Instant;
@@ -304,6 +305,43 @@ public abstract class AbstractCatalogContractTest extends CatalogTestSupport {
             walked.addAll(page.items());
         }
         assertEquals(wanted, walked);
+    }
+
+    @ParameterizedTest
+    @EnumSource(UploadQuery.Order.class)
+    void folderPagesByCreationTimeWalkTheFolderInOrderInBothViews(UploadQuery.Order order) {
+        // The folder's own index serves this shape: ties in created_at, other folders, the other view and another
+        // project interleaved with it.
+        List<Upload> live = new ArrayList<>();
+        List<Upload> trashed = new ArrayList<>();
+        for (int i = 0; i < 14; i++) {
+            live.add(insert(upload(project).folder("f").createdAt(t(i / 3 * 1000L)).build()));
+            trashed.add(insert(upload(project).folder("f").createdAt(t(i / 2 * 1000L)).deletedAt(t(1)).build()));
+            insert(upload(project).folder(i % 2 == 0 ? "e" : "g").createdAt(t(i / 3 * 1000L)).build());
+            insert(upload(otherProject).folder("f").createdAt(t(i / 3 * 1000L)).build());
+        }
+        Comparator<Upload> byCreated = Comparator.comparing(Upload::createdAt).thenComparing(u -> u.uuid().toString());
+        Comparator<Upload> expectedOrder = order == UploadQuery.Order.ASC ? byCreated : byCreated.reversed();
+        for (UploadQuery.View view : List.of(UploadQuery.View.LIVE, UploadQuery.View.TRASHED)) {
+            List<Upload> expected = (view == UploadQuery.View.LIVE ? live : trashed).stream().sorted(expectedOrder)
+                    .toList();
+            UploadQuery query = UploadQuery.builder().view(view).folder("f").order(order).build();
+            List<Upload> byCursor = new ArrayList<>();
+            List<Upload> byNumber = new ArrayList<>();
+            String cursor = null;
+            int pageNumber = 0;
+            do {
+                pageNumber++;
+                Page<Upload> page = list(query, new PageRequest(pageNumber, 4, cursor));
+                byCursor.addAll(page.items());
+                byNumber.addAll(list(query, new PageRequest(pageNumber, 4, null)).items());
+                assertEquals(14, page.total());
+                cursor = page.nextCursor();
+            } while (cursor != null);
+            assertEquals(4, pageNumber, view.name());
+            assertEquals(expected, byCursor, view.name());
+            assertEquals(expected, byNumber, view.name());
+        }
     }
 
     @Test
