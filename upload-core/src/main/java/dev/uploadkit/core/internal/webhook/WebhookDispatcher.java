@@ -31,8 +31,9 @@ import java.util.function.Supplier;
  * lease in the catalog, so several instances share the work and none sends what another holds) in batches of up to
  * 200, queues each in its webhook's lane, and records the outcomes in batches, in the transaction of the next
  * claim. A webhook has at most {@code perWebhook} deliveries being sent at a time, so a slow or dead receiver holds
- * that many senders and never the others' share; API requests never wait on a delivery. A claimed delivery that could not start within half its
- * lease (queued behind a slow receiver) is not sent: it is claimed again when its lease runs out.
+ * that many senders and never the others' share; API requests never wait on a delivery. A claimed delivery that
+ * could not start within half its lease (queued behind a slow receiver) is not sent: it is claimed again when its
+ * lease runs out.
  */
 public final class WebhookDispatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
