@@ -43,10 +43,10 @@ import java.util.Set;
  * This class writes HTTP/1.1 by hand over a plain {@link Socket}, and for {@code https} layers TLS over that
  * connected socket with the original host name for SNI and certificate verification. By default a connection
  * carries one request; with {@link Builder#keepAlive} a {@link #send} leaves it open for the next request to
- * the same checked address, port, scheme and host name (see there). It sends {@code Accept-Encoding: identity}; responses may be chunked or have a
- * {@code Content-Length}. Redirects (301, 302, 303, 307, 308) are followed up to {@code maxRedirects}; a 303, and
- * a 301 or 302 answering a POST, continue as a GET without body, as browsers do; {@code Authorization} and
- * {@code Cookie} headers are dropped when a redirect leaves the origin.
+ * the same checked address, port, scheme and host name (see there). It sends {@code Accept-Encoding: identity};
+ * responses may be chunked or have a {@code Content-Length}. Redirects (301, 302, 303, 307, 308) are followed up
+ * to {@code maxRedirects}; a 303, and a 301 or 302 answering a POST, continue as a GET without body, as browsers
+ * do; {@code Authorization} and {@code Cookie} headers are dropped when a redirect leaves the origin.
  *
  * <p>Limits: {@code connectTimeout} per connection attempt, {@code totalTimeout} for everything from the first
  * lookup to the last body byte (each read waits only the time left), {@code maxResponseBytes} for the body,
@@ -134,7 +134,7 @@ public final class OutboundHttp {
      */
     public void closeIdleConnections() {
         if (pool != null) {
-            pool.closeIdle(false);
+            pool.closeIdle();
         }
     }
 

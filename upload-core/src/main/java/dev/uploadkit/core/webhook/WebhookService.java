@@ -340,7 +340,7 @@ public final class WebhookService {
         private OutboundPolicy policy = OutboundPolicy.defaults();
         private Duration timeout = Duration.ofSeconds(15);
         private List<Duration> retryDelays = RetrySchedule.DEFAULT_DELAYS;
-        private int concurrency = 32;
+        private int concurrency = 64;
         private int perWebhook = 8;
         private Duration lease = Duration.ofMinutes(1);
         private Duration pollInterval = Duration.ofMillis(200);
@@ -413,7 +413,10 @@ public final class WebhookService {
             return this;
         }
 
-        /** How many deliveries one instance sends at once (default 32). */
+        /**
+         * How many deliveries one instance sends at once (default 64: a sender mostly waits for its receiver, so
+         * this bounds deliveries per second to about 64 / the receivers' answer time).
+         */
         public Builder concurrency(int value) {
             concurrency = atLeastOne("concurrency", value);
             return this;

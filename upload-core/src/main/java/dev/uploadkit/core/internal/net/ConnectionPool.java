@@ -32,7 +32,6 @@ public final class ConnectionPool {
     /** Guarded by itself; newest last. */
     private final Map<Key, ArrayDeque<Idle>> idle = new HashMap<>();
     private long nextSweep;
-    private boolean closed;
 
     public ConnectionPool(Duration idleTimeout, int maxIdlePerKey) {
         this.idleTimeoutNanos = idleTimeout.toNanos();
@@ -71,7 +70,7 @@ public final class ConnectionPool {
         }
     }
 
-    /** Keeps {@code connection} for reuse if it is {@link Http1Exchange#reusable()} and there is room; else closes it. */
+    /** Keeps {@code connection} if it is {@link Http1Exchange#reusable()} and there is room; else closes it. */
     public void offer(Key key, Http1Exchange connection) {
         List<Http1Exchange> expired = new ArrayList<>();
         boolean kept = false;
@@ -80,7 +79,7 @@ public final class ConnectionPool {
             synchronized (idle) {
                 sweep(now, expired);
                 ArrayDeque<Idle> queue = idle.computeIfAbsent(key, k -> new ArrayDeque<>());
-                if (!closed && queue.size() < maxIdlePerKey) {
+                if (queue.size() < maxIdlePerKey) {
                     queue.addLast(new Idle(connection, now));
                     kept = true;
                 }
@@ -99,11 +98,10 @@ public final class ConnectionPool {
         }
     }
 
-    /** Closes every idle connection; with {@code forGood}, none is kept from now on either. */
-    public void closeIdle(boolean forGood) {
+    /** Closes every idle connection now; connections offered later are kept again. */
+    public void closeIdle() {
         List<Idle> all = new ArrayList<>();
         synchronized (idle) {
-            closed |= forGood;
             idle.values().forEach(all::addAll);
             idle.clear();
         }

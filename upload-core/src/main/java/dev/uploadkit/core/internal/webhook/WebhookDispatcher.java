@@ -29,10 +29,11 @@ import java.util.function.Supplier;
 /**
  * Sends due webhook deliveries, from {@link #start()} to {@link #close()}. One thread claims due deliveries (a
  * lease in the catalog, so several instances share the work and none sends what another holds) in batches of up to
- * 200, queues each in its webhook's lane, and records the outcomes in batches. A webhook has at most
- * {@code perWebhook} deliveries being sent at a time, so a slow or dead receiver holds that many senders and never
- * the others' share; API requests never wait on a delivery. A claimed delivery that could not start within half its
- * lease (queued behind a slow receiver) is not sent: it is claimed again when its lease runs out.
+ * 200, queues each in its webhook's lane, and records the outcomes in batches, in the transaction of the next
+ * claim. A webhook has at most {@code perWebhook} deliveries being sent at a time, so a slow or dead receiver holds
+ * that many senders and never the others' share; API requests never wait on a delivery. A claimed delivery that
+ * could not start within half its lease (queued behind a slow receiver) is not sent: it is claimed again when its
+ * lease runs out.
  */
 public final class WebhookDispatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
@@ -135,8 +136,8 @@ public final class WebhookDispatcher implements AutoCloseable {
     private void run() {
         while (running) {
             try {
-                boolean recorded = flush();
-                int claimed = claim();
+                boolean recorded = !results.isEmpty();
+                int claimed = recordAndClaim();
                 if (!recorded && claimed == 0) {
                     signals.poll(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
                     signals.clear();
@@ -207,18 +208,38 @@ public final class WebhookDispatcher implements AutoCloseable {
         outstanding.computeIfPresent(webhookId, (id, n) -> n <= 1 ? null : n - 1);
     }
 
-    /** Claims as many due deliveries as there is room for and queues them in their webhooks' lanes; returns how many. */
-    private int claim() {
+    /**
+     * Records the outcomes gathered so far and claims as many due deliveries as there is room for, in one
+     * transaction (a round trip and a commit fewer than two), and queues them in their webhooks' lanes; returns how
+     * many were claimed. If the transaction fails, the outcomes are kept for the next round.
+     */
+    private int recordAndClaim() {
+        List<Attempt> batch = new ArrayList<>();
+        for (Attempt a; (a = results.poll()) != null; ) {
+            batch.add(a);
+        }
         int room = settings.concurrency() * CLAIMED_PER_SENDER - outstandingTotal.get();
-        if (!running || room <= 0) {
+        boolean claiming = running && room > 0;
+        if (batch.isEmpty() && !claiming) {
             return 0;
         }
         int perWebhookClaims = settings.perWebhook() * CLAIMED_PER_WEBHOOK_SLOT;
         Map<UUID, Integer> perWebhook = new HashMap<>();
         outstanding.forEach((id, n) -> perWebhook.put(id, Math.max(0, perWebhookClaims - n)));
         Instant now = clock.get();
-        List<DueDelivery> due = catalog.inTransaction(tx -> tx.webhooks().claimDue(now,
-                now.plus(settings.lease()), Math.min(room, CLAIM_BATCH), perWebhookClaims, perWebhook, holder));
+        List<DueDelivery> due;
+        try {
+            due = catalog.inTransaction(tx -> {
+                if (!batch.isEmpty()) {
+                    tx.webhooks().recordAttempts(batch, settings.maxFailuresInARow());
+                }
+                return claiming ? tx.webhooks().claimDue(now, now.plus(settings.lease()), Math.min(room, CLAIM_BATCH),
+                        perWebhookClaims, perWebhook, holder) : List.<DueDelivery>of();
+            });
+        } catch (RuntimeException e) {
+            results.addAll(batch);
+            throw e;
+        }
         // An attempt must end within its lease: it starts in the lease's first half (the timeout is at most half).
         long startBy = System.nanoTime() + settings.lease().toNanos() / 2;
         for (DueDelivery d : due) {
