@@ -10,15 +10,18 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
 
 /**
  * The filesystem store's own file operations, done without jclouds: writing an object through a temporary file
@@ -75,9 +78,27 @@ final class LocalFiles {
         if (!Files.isDirectory(folder)) {
             return 0;
         }
-        List<Path> stale;
-        try (Stream<Path> files = Files.walk(folder)) {
-            stale = files.filter(p -> isTemp(p, prefix) && modifiedBefore(p, before)).toList();
+        List<Path> stale = new ArrayList<>();
+        try {
+            // Uploads in flight rename their temporary files while this walks: an entry gone between the
+            // directory's listing and its attributes is skipped, not a failure of the whole sweep.
+            Files.walkFileTree(folder, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                    if (isTemp(file, prefix) && attributes.lastModifiedTime().toInstant().isBefore(before)) {
+                        stale.add(file);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                    if (e instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    throw e;
+                }
+            });
         } catch (IOException | UncheckedIOException e) {
             throw new UploadException(ErrorCode.STORAGE_ERROR, "Could not list temporary files under " + folder, e);
         }
@@ -97,15 +118,5 @@ final class LocalFiles {
     private static boolean isTemp(Path p, String prefix) {
         String name = p.getFileName().toString();
         return name.startsWith(prefix) && name.endsWith(".part");
-    }
-
-    private static boolean modifiedBefore(Path p, Instant before) {
-        try {
-            return Files.getLastModifiedTime(p).toInstant().isBefore(before);
-        } catch (NoSuchFileException e) {
-            return false;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
