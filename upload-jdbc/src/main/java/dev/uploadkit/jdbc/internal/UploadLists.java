@@ -120,9 +120,7 @@ final class UploadLists {
         if (q.view() == UploadQuery.View.ALL) {
             return null;
         }
-        boolean onlyFolder = q.folder() != null && q.mimeType() == null && q.isPublic() == null && q.status() == null
-                && q.isStored() == null && (q.search() == null || q.search().isEmpty()) && q.createdFrom() == null
-                && q.createdTo() == null;
+        boolean onlyFolder = q.folder() != null && noFilterButFolder(q);
         if (onlyFolder && q.sort() == UploadQuery.Sort.CREATED_AT) {
             return new SortIndex("idx_uploads_folder", List.of("u.project_id", "u.in_trash", "u.folder"), true);
         }
@@ -154,9 +152,13 @@ final class UploadLists {
     }
 
     private static boolean isUnfiltered(UploadQuery q) {
-        return q.folder() == null && q.mimeType() == null && q.isPublic() == null && q.status() == null
-                && q.isStored() == null && (q.search() == null || q.search().isEmpty()) && q.createdFrom() == null
-                && q.createdTo() == null;
+        return q.folder() == null && noFilterButFolder(q);
+    }
+
+    /** Whether no filter other than the folder narrows the list. */
+    private static boolean noFilterButFolder(UploadQuery q) {
+        return q.mimeType() == null && q.isPublic() == null && q.status() == null && q.isStored() == null
+                && (q.search() == null || q.search().isEmpty()) && q.createdFrom() == null && q.createdTo() == null;
     }
 
     /**
