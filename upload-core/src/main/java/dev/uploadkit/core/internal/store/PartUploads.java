@@ -113,7 +113,10 @@ final class PartUploads {
      * race a part still arriving at the store. Throws nothing: the parts' own failures no longer matter.
      */
     void cancelAll() {
-        inFlight.forEach(Part::cancel);
+        // Every queued part is skipped before any running one is interrupted: an interrupted part frees its
+        // thread at once, which would otherwise start the next queued part before its turn to be skipped came.
+        List<Part> running = inFlight.stream().filter(part -> !part.skip()).toList();
+        running.forEach(Part::interrupt);
         for (Part part : inFlight) {
             // join, not get: an interrupt must not cut the wait short, or a part could land after the abort.
             part.result.handle((ok, failure) -> null).join();
@@ -199,13 +202,18 @@ final class PartUploads {
             }
         }
 
-        void cancel() {
+        /** Returns whether the part was skipped before it started; false if it is running or has run. */
+        boolean skip() {
             if (claimed.compareAndSet(false, true)) {
                 result.cancel(false);
-            } else {
-                // Running: the interrupt stops jclouds' retry back-off; a request under way runs to its end.
-                handle.cancel(true);
+                return true;
             }
+            return false;
+        }
+
+        /** The interrupt stops jclouds' retry back-off; a request under way runs to its end. */
+        void interrupt() {
+            handle.cancel(true);
         }
     }
 }

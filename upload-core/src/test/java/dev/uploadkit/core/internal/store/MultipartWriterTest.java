@@ -3,6 +3,7 @@ package dev.uploadkit.core.internal.store;
 import dev.uploadkit.core.ErrorCode;
 import dev.uploadkit.core.UploadException;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -114,7 +115,8 @@ class MultipartWriterTest {
         assertArrayEquals(content, store.stored());
     }
 
-    @Test
+    // Repeated: a queued part started by the thread the interrupted part freed showed up once in hundreds of runs.
+    @RepeatedTest(300)
     void sourceFailureSkipsQueuedPartsInterruptsTheRunningOneAndAbortsLast() {
         IOException broken = new IOException("client went away");
         CountDownLatch firstStarted = new CountDownLatch(1);
