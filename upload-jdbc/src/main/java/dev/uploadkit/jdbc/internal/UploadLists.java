@@ -9,6 +9,7 @@ import dev.uploadkit.core.catalog.ProjectTotals;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Query;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -73,7 +74,7 @@ final class UploadLists {
             sql = "SELECT " + Rows.UPLOAD_COLUMNS + " FROM " + from + pageWhere.sql() + pageOrder + paging;
         }
         return tx.run(h -> {
-            List<Upload> rows = pageWhere.bindTo(h.createQuery(sql)).map(mapper).list();
+            List<Upload> rows = pageWhere.bindTo(statement(h, sql, query)).map(mapper).list();
             String next = null;
             boolean more = rows.size() > page.perPage();
             if (more) {
@@ -94,12 +95,13 @@ final class UploadLists {
                 // The last page, reached by number: the matches are those before it and on it, no count needed.
                 total = page.offset() + rows.size();
             } else if (countLimit == Long.MAX_VALUE) {
-                total = where.bindTo(h.createQuery("SELECT COUNT(*) FROM uploads u" + where.sql())).mapTo(Long.class).one();
+                total = where.bindTo(statement(h, "SELECT COUNT(*) FROM uploads u" + where.sql(), query))
+                        .mapTo(Long.class).one();
             } else {
                 // Counting stops one past the limit: enough to tell "more than the limit" without a full count.
                 total = where.bind("count_limit", Where.number(countLimit + 1))
-                        .bindTo(h.createQuery("SELECT COUNT(*) FROM (SELECT 1 AS one FROM uploads u" + where.sql()
-                                + " LIMIT :count_limit) c"))
+                        .bindTo(statement(h, "SELECT COUNT(*) FROM (SELECT 1 AS one FROM uploads u" + where.sql()
+                                + " LIMIT :count_limit) c", query))
                         .mapTo(Long.class).one();
                 if (total > countLimit) {
                     exact = false;
@@ -109,6 +111,15 @@ final class UploadLists {
             }
             return new Page<>(rows, page.page(), page.perPage(), total, next, exact);
         });
+    }
+
+    /** A statement of the list; a search on PostgreSQL is planned for its pattern each time ({@link CustomPlan}). */
+    private Query statement(Handle h, String sql, UploadQuery query) {
+        Query statement = h.createQuery(sql);
+        if (vendor == Vendor.POSTGRESQL && query.search() != null && !query.search().isEmpty()) {
+            statement.addCustomizer(CustomPlan.INSTANCE);
+        }
+        return statement;
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.uploadkit.core.Upload;
 import dev.uploadkit.core.UploadQuery;
 import dev.uploadkit.core.testing.CatalogFixture;
 import dev.uploadkit.core.testing.CatalogTestSupport;
+import dev.uploadkit.jdbc.UploadkitDatabase;
 import dev.uploadkit.jdbc.testing.TestDatabase;
 import dev.uploadkit.jdbc.testing.TestDatabases;
 import org.junit.jupiter.api.Nested;
@@ -88,6 +89,38 @@ class SearchPatternTest {
                 assertEquals(expected.stream().map(Upload::filename).limit(100).toList(),
                         found.stream().map(Upload::filename).toList(), search);
                 assertEquals(expected.size(), list(query, PageRequest.first(1)).total(), search);
+            }
+        }
+
+        @Test
+        void aSearchIsPlannedForItsOwnPatternEachTimeNeverPreparedOnTheServer() throws Exception {
+            insert(upload(project).filename("file-1.jpg").folder("a").createdAt(t(1)).build());
+            insert(upload(project).filename("file-10.jpg").folder("a").createdAt(t(2)).build());
+            TestDatabase db = (TestDatabase) fixture;
+            // One connection, so the statements the driver prepared on the server are all in the session we read.
+            try (UploadkitDatabase single = UploadkitDatabase.builder().jdbcUrl(db.jdbcUrl())
+                    .username(db.username()).password(db.password()).maximumPoolSize(1).migrate(false).build()) {
+                UploadQuery search = UploadQuery.builder().search("file-1").build();
+                UploadQuery folder = UploadQuery.builder().folder("a").build();
+                for (int i = 0; i < 8; i++) {
+                    // per_page=1 of two matches: the page and the capped count both run.
+                    assertEquals(2, single.catalog().inTransaction(
+                            t -> t.uploads().list(project, search, PageRequest.first(1))).total());
+                    assertEquals(2, single.catalog().inTransaction(
+                            t -> t.uploads().list(project, folder, PageRequest.first(1))).total());
+                }
+                List<String> prepared = new ArrayList<>();
+                try (Connection c = single.dataSource().getConnection(); Statement s = c.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT statement FROM pg_prepared_statements")) {
+                    while (rs.next()) {
+                        prepared.add(rs.getString(1));
+                    }
+                }
+                assertTrue(prepared.stream().anyMatch(sql -> sql.contains("u.folder =")),
+                        "the folder list, run as often, was prepared on the server: " + prepared);
+                assertTrue(prepared.stream().noneMatch(sql -> sql.contains("search_name")),
+                        "a search statement was prepared on the server (one generic plan for every pattern): "
+                                + prepared);
             }
         }
 
