@@ -54,6 +54,8 @@ public final class StandaloneServer implements AutoCloseable {
     private static final Duration HEARTBEAT = Duration.ofSeconds(10);
     private static final Duration JOB_POLLING = Duration.ofSeconds(10);
     private static final Duration DOWNLOAD_LINK_TTL = Duration.ofHours(1);
+    /** How long the program waits for its first answer before it opens the store and starts the background work. */
+    private static final Duration QUIET_START = Duration.ofSeconds(1);
     private static final String JETTY_REFERENCES_PER_CACHE_LINE = "org.eclipse.jetty.util.referencesPerCacheLine";
 
     private final Server server;
@@ -92,7 +94,8 @@ public final class StandaloneServer implements AutoCloseable {
         }
         jettyWithoutMBeanServer();
         StandaloneServer server = start(config, System.out,
-                running -> Runtime.getRuntime().addShutdownHook(new Thread(running::close, "uploadkit-shutdown")));
+                running -> Runtime.getRuntime().addShutdownHook(new Thread(running::close, "uploadkit-shutdown")),
+                QUIET_START);
         server.server.join();
     }
 
@@ -116,16 +119,20 @@ public final class StandaloneServer implements AutoCloseable {
      * @throws Exception if the database, the store or the port cannot be opened
      */
     public static StandaloneServer start(StandaloneConfig config, PrintStream out) throws Exception {
-        return start(config, out, running -> { });
+        return start(config, out, running -> { }, Duration.ZERO);
     }
 
     /**
      * Starts a server, handing it to {@code listening} as soon as it listens, before the work that starts after
      * that (background work, the store): {@link #main} registers its SIGTERM hook there, so a stop that arrives
      * then still closes the database.
+     *
+     * <p>With a {@code quietStart} above zero (the program, not the API), the listening line is printed as soon as
+     * the port is open, and that work waits for the first answer, or {@code quietStart} if no request comes, so
+     * that the first request does not share the machine with it; {@code start} returns once it has started.
      */
-    static StandaloneServer start(StandaloneConfig config, PrintStream out, Consumer<StandaloneServer> listening)
-            throws Exception {
+    static StandaloneServer start(StandaloneConfig config, PrintStream out, Consumer<StandaloneServer> listening,
+                                  Duration quietStart) throws Exception {
         Files.createDirectories(config.dataDir());
         Phases phases = new Phases();
         UploadkitDatabase database = openDatabase(config);
@@ -192,19 +199,27 @@ public final class StandaloneServer implements AutoCloseable {
             context.setContextPath("/");
             context.setErrorHandler(new JsonErrorHandler());
             context.addServlet(new ServletHolder("uploadkit", built), MOUNT + "/*");
-            server.setHandler(new GracefulHandler(context));
+            FirstAnswer firstAnswer = new FirstAnswer(context);
+            server.setHandler(new GracefulHandler(firstAnswer));
             server.setStopTimeout(STOP_TIMEOUT.toMillis());
             server.start();
             phases.done("jetty");
             running = new StandaloneServer(server, database, store, uploads, background, requestLog);
             apiBase.compareAndSet(null, running.baseUrl());
             listening.accept(running);
+            boolean quiet = !quietStart.isZero() && !quietStart.isNegative();
+            if (quiet && !running.closed.get()) {
+                announce(out, running);
+                firstAnswer.await(quietStart);
+                phases.done("first answer");
+            }
             if (!running.finishStart(webhooks, phases)) {
                 return running;
             }
             LOG.info("Started: {}", phases);
-            out.println("Uploadkit listening on " + running.baseUrl());
-            out.flush();
+            if (!quiet) {
+                announce(out, running);
+            }
             return running;
         } catch (Exception | Error e) {
             if (running != null) {
@@ -256,6 +271,11 @@ public final class StandaloneServer implements AutoCloseable {
             phases.done("background work");
             return !closed.get();
         }
+    }
+
+    private static void announce(PrintStream out, StandaloneServer running) {
+        out.println("Uploadkit listening on " + running.baseUrl());
+        out.flush();
     }
 
     /** Returns the API's base URL, e.g. {@code http://127.0.0.1:8080/v1/external}. */

@@ -14,7 +14,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -76,7 +82,7 @@ class StandaloneServerTest {
         StandaloneServer.start(config, new PrintStream(out, true, StandardCharsets.UTF_8), running -> {
             base.set(running.baseUrl());
             running.close();
-        });
+        }, Duration.ofSeconds(30));
         assertFalse(out.toString(StandardCharsets.UTF_8).contains("Uploadkit listening on"),
                 "a stopped start does not announce itself");
         assertThrows(Exception.class, () -> http.send(HttpRequest.newBuilder(URI.create(base.get() + "/files"))
@@ -85,6 +91,42 @@ class StandaloneServerTest {
         ByteArrayOutputStream again = new ByteArrayOutputStream();
         try (StandaloneServer server = StandaloneServer.start(config, new PrintStream(again, true, StandardCharsets.UTF_8))) {
             assertTrue(again.toString(StandardCharsets.UTF_8).contains("Uploadkit listening on"));
+        }
+    }
+
+    @Test
+    void theProgramAnnouncesItselfAtOnceAndOpensTheStoreAfterItsFirstAnswer() throws Exception {
+        StandaloneConfig config = StandaloneConfig.from(new String[] {"--port", "0", "--data-dir", dataDir.toString()},
+                Map.of());
+        CountDownLatch announced = new CountDownLatch(1);
+        ByteArrayOutputStream out = new ByteArrayOutputStream() {
+            @Override
+            public synchronized void flush() {
+                if (toString(StandardCharsets.UTF_8).contains("Uploadkit listening on")) {
+                    announced.countDown();
+                }
+            }
+        };
+        AtomicReference<String> base = new AtomicReference<>();
+        ExecutorService starter = Executors.newSingleThreadExecutor();
+        try {
+            // A wait far longer than the test may take: only the first answer can end it.
+            Future<StandaloneServer> started = starter.submit(() -> StandaloneServer.start(config,
+                    new PrintStream(out, true, StandardCharsets.UTF_8), running -> base.set(running.baseUrl()),
+                    Duration.ofMinutes(10)));
+            assertTrue(announced.await(60, TimeUnit.SECONDS), "announced before the store is opened: " + out);
+            assertFalse(started.isDone(), "the start waits for its first answer");
+            HttpResponse<String> first = http.send(HttpRequest.newBuilder(URI.create(base.get() + "/files"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, first.statusCode(), "any answer counts, an error envelope too");
+            try (StandaloneServer server = started.get(60, TimeUnit.SECONDS)) {
+                Matcher key = ADMIN_LINE.matcher(out.toString(StandardCharsets.UTF_8));
+                assertTrue(key.find(), out.toString(StandardCharsets.UTF_8));
+                JsonNode uploaded = uploadText(server.baseUrl(), key.group(1), "a.txt", "stored after the first answer");
+                assertEquals("a.txt", uploaded.path("data").path("filename").asText());
+            }
+        } finally {
+            starter.shutdownNow();
         }
     }
 
