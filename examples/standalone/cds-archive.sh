@@ -61,6 +61,12 @@ for i in 1 2 3 4 5 6 7 8; do
     curl -sf -o /dev/null -H "X-API-Key: $key" "$base/files?per_page=1"
     curl -s -o /dev/null "$base/files"
 done
+# The store and the background work start after the first answer; their classes belong in the archive too.
+tries=0
+while ! grep -q 'Started: ' "$log" && kill -0 "$pid" 2>/dev/null && [ "$tries" -lt 600 ]; do
+    tries=$((tries + 1))
+    sleep 0.1
+done
 kill -TERM "$pid"
 wait "$pid" || true
 trap 'rm -rf "$data"' EXIT
