@@ -144,9 +144,11 @@ public final class CatalogScaleBenchmark {
             Path archive = dataDir.resolve("uploadkit.jsa");
             variants.add(new StartVariant("start → first answer, CDS archive", jdk,
                     with(jvm, "-XX:SharedArchiveFile=" + archive), "cds"));
-            startToFirstAnswer(jdk, jar, with(jvm, "-XX:ArchiveClassesAtExit=" + archive), dataDir, serverArgs, key,
-                    dataDir.resolve("cds-training.log"));
-            if (options.has("aot-java")) {
+            if (starts > 0) {
+                startToFirstAnswer(jdk, jar, with(jvm, "-XX:ArchiveClassesAtExit=" + archive), dataDir, serverArgs,
+                        key, dataDir.resolve("cds-training.log"));
+            }
+            if (starts > 0 && options.has("aot-java")) {
                 Path aotJava = Path.of(options.string("aot-java", null));
                 Path cache = dataDir.resolve("uploadkit.aot");
                 variants.add(new StartVariant("start → first answer, JDK 25 AOT cache", aotJava,
@@ -162,7 +164,7 @@ public final class CatalogScaleBenchmark {
                             key, dataDir.resolve(variant.log() + i + ".log"));
                 }
             }
-            for (int v = 0; v < variants.size(); v++) {
+            for (int v = 0; starts > 0 && v < variants.size(); v++) {
                 table.add(new String[] {variants.get(v).name(), String.format("%.0f (runs: %s)", p(startMs[v], 50),
                         Arrays.toString(Arrays.stream(startMs[v]).mapToLong(Math::round).toArray())),
                         BASELINE.get("start → first answer"), TARGET.get("start → first answer"),

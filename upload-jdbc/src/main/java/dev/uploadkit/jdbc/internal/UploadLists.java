@@ -20,6 +20,8 @@ import java.util.UUID;
  * index, the unfiltered total from the project's counters, a filtered one counted up to the caller's limit.
  */
 final class UploadLists {
+    /** MariaDB and MySQL: no index at all, a read of the table in its own order (see SearchPattern#scansTable). */
+    private static final String TABLE_SCAN = " USE INDEX ()";
     private final Tx tx;
     private final Vendor vendor;
     private final RowMapper<Upload> mapper;
@@ -40,6 +42,11 @@ final class UploadLists {
         }
         ListCursor cursor = page.cursor() == null ? null : ListCursor.decode(page.cursor(), query);
         Where where = tx.run(h -> filters(h, projectId, query));
+        boolean tableScan = vendor == Vendor.MYSQL && query.search() != null && !query.search().isEmpty()
+                && tx.run(h -> {
+                    ProjectTotals totals = Counters.read(h, vendor, projectId);
+                    return search.scansTable(h, totals.liveFiles() + totals.trashFiles());
+                });
         String column = sortColumn(query.sort());
         boolean asc = query.order() == UploadQuery.Order.ASC;
         Where pageWhere = where.copy();
@@ -66,10 +73,11 @@ final class UploadLists {
             // A deferred join: the rows skipped by OFFSET are walked in the sort's index alone (it holds the uuid),
             // and only the page's rows are read in full and joined to their blob.
             sql = "SELECT " + Rows.UPLOAD_COLUMNS + " FROM (SELECT u.uuid FROM uploads u"
-                    + indexHint(index, false, true) + pageWhere.sql() + pageOrder + paging + ") p JOIN "
+                    + (tableScan ? TABLE_SCAN : indexHint(index, false, true)) + pageWhere.sql() + pageOrder + paging
+                    + ") p JOIN "
                     + Rows.UPLOADS_WITH_KEY.replace("uploads u", "uploads u ON u.uuid = p.uuid") + order;
         } else {
-            String hint = indexHint(index, cursor != null, false);
+            String hint = tableScan ? TABLE_SCAN : indexHint(index, cursor != null, false);
             String from = Rows.UPLOADS_WITH_KEY.replace("uploads u", "uploads u" + hint);
             sql = "SELECT " + Rows.UPLOAD_COLUMNS + " FROM " + from + pageWhere.sql() + pageOrder + paging;
         }
@@ -95,12 +103,14 @@ final class UploadLists {
                 // The last page, reached by number: the matches are those before it and on it, no count needed.
                 total = page.offset() + rows.size();
             } else if (countLimit == Long.MAX_VALUE) {
-                total = where.bindTo(statement(h, "SELECT COUNT(*) FROM uploads u" + where.sql(), query))
+                total = where.bindTo(statement(h, "SELECT COUNT(*) FROM uploads u" + (tableScan ? TABLE_SCAN : "")
+                        + where.sql(), query))
                         .mapTo(Long.class).one();
             } else {
                 // Counting stops one past the limit: enough to tell "more than the limit" without a full count.
                 total = where.bind("count_limit", Where.number(countLimit + 1))
-                        .bindTo(statement(h, "SELECT COUNT(*) FROM (SELECT 1 AS one FROM uploads u" + where.sql()
+                        .bindTo(statement(h, "SELECT COUNT(*) FROM (SELECT 1 AS one FROM uploads u"
+                                + (tableScan ? TABLE_SCAN : "") + where.sql()
                                 + " LIMIT :count_limit) c", query))
                         .mapTo(Long.class).one();
                 if (total > countLimit) {

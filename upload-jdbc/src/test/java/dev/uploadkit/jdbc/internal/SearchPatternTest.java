@@ -8,6 +8,7 @@ import dev.uploadkit.core.testing.CatalogTestSupport;
 import dev.uploadkit.jdbc.UploadkitDatabase;
 import dev.uploadkit.jdbc.testing.TestDatabase;
 import dev.uploadkit.jdbc.testing.TestDatabases;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +23,7 @@ import java.util.Locale;
 import static dev.uploadkit.core.testing.TestUploads.t;
 import static dev.uploadkit.core.testing.TestUploads.upload;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Filename search on PostgreSQL asks the trigram index only for the rare words; the result stays exact. */
@@ -146,6 +148,51 @@ class SearchPatternTest {
                 }
             }
             return Collections.unmodifiableList(names);
+        }
+    }
+
+    @Nested
+    class OnMariaDb extends CatalogTestSupport {
+        @Override
+        protected CatalogFixture openFixture() {
+            return TestDatabases.mariadb();
+        }
+
+        @Test
+        void aProjectWithATenthOfTheTableOrMoreIsSearchedByAScanOfTheTable() throws Exception {
+            for (int i = 0; i < 30; i++) {
+                insert(upload(project).filename("big-" + i + ".txt").createdAt(t(i)).build());
+            }
+            insert(upload(otherProject).filename("small.txt").createdAt(t(100)).build());
+            Jdbi jdbi = Jdbi.create(((TestDatabase) fixture).dataSource());
+            jdbi.useHandle(h -> h.execute("ANALYZE TABLE uploads"));
+            SearchPattern search = new SearchPattern();
+            jdbi.useHandle(h -> {
+                assertTrue(search.scansTable(h, 30), "30 of 31 rows");
+                assertTrue(search.scansTable(h, 4), "4 of 31 rows: more than a tenth");
+                assertFalse(search.scansTable(h, 1), "1 of 31 rows: the index walk");
+            });
+        }
+
+        @Test
+        void searchesByTableScanFindExactlyTheMatchesOnEveryKindOfPage() {
+            List<Upload> all = new ArrayList<>();
+            for (int i = 0; i < 120; i++) {
+                all.add(insert(upload(project).filename("File-" + i + (i % 2 == 0 ? ".jpg" : ".TXT"))
+                        .createdAt(t(i)).build()));
+            }
+            insert(upload(otherProject).filename("file-1.jpg").createdAt(t(500)).build());
+            UploadQuery query = UploadQuery.builder().sort(UploadQuery.Sort.CREATED_AT).order(UploadQuery.Order.ASC)
+                    .search("LE-1").build();
+            List<String> expected = all.stream().map(Upload::filename)
+                    .filter(name -> name.toLowerCase(Locale.ROOT).contains("le-1")).toList();
+            var first = list(query, PageRequest.first(10));
+            assertEquals(expected.subList(0, 10), first.items().stream().map(Upload::filename).toList());
+            assertEquals(expected.size(), first.total());
+            var second = list(query, new PageRequest(2, 10, null));
+            assertEquals(expected.subList(10, 20), second.items().stream().map(Upload::filename).toList());
+            var byCursor = list(query, new PageRequest(1, 10, first.nextCursor()));
+            assertEquals(expected.subList(10, 20), byCursor.items().stream().map(Upload::filename).toList());
         }
     }
 }
