@@ -20,7 +20,7 @@ import java.util.UUID;
  * index, the unfiltered total from the project's counters, a filtered one counted up to the caller's limit.
  */
 final class UploadLists {
-    /** MariaDB and MySQL: no index at all, a read of the table in its own order (see SearchPattern#scansTable). */
+    /** MariaDB, MySQL and H2: no index, a read of the table in its own order (see SearchPattern#scansTable). */
     private static final String TABLE_SCAN = " USE INDEX ()";
     private final Tx tx;
     private final Vendor vendor;
@@ -42,10 +42,10 @@ final class UploadLists {
         }
         ListCursor cursor = page.cursor() == null ? null : ListCursor.decode(page.cursor(), query);
         Where where = tx.run(h -> filters(h, projectId, query));
-        boolean tableScan = vendor == Vendor.MYSQL && query.search() != null && !query.search().isEmpty()
+        boolean tableScan = vendor != Vendor.POSTGRESQL && query.search() != null && !query.search().isEmpty()
                 && tx.run(h -> {
                     ProjectTotals totals = Counters.read(h, vendor, projectId);
-                    return search.scansTable(h, totals.liveFiles() + totals.trashFiles());
+                    return search.scansTable(h, vendor, totals.liveFiles() + totals.trashFiles());
                 });
         String column = sortColumn(query.sort());
         boolean asc = query.order() == UploadQuery.Order.ASC;

@@ -152,11 +152,34 @@ class SearchPatternTest {
     }
 
     @Nested
-    class OnMariaDb extends CatalogTestSupport {
+    class OnMariaDb extends TableScanSearch {
         @Override
         protected CatalogFixture openFixture() {
             return TestDatabases.mariadb();
         }
+
+        @Override
+        Vendor vendor() {
+            return Vendor.MYSQL;
+        }
+    }
+
+    @Nested
+    class OnH2 extends TableScanSearch {
+        @Override
+        protected CatalogFixture openFixture() {
+            return TestDatabases.h2();
+        }
+
+        @Override
+        Vendor vendor() {
+            return Vendor.H2;
+        }
+    }
+
+    /** Search by a scan of the table: when it is chosen, and that every kind of page stays exact with it. */
+    abstract class TableScanSearch extends CatalogTestSupport {
+        abstract Vendor vendor();
 
         @Test
         void aProjectWithATenthOfTheTableOrMoreIsSearchedByAScanOfTheTable() throws Exception {
@@ -165,12 +188,12 @@ class SearchPatternTest {
             }
             insert(upload(otherProject).filename("small.txt").createdAt(t(100)).build());
             Jdbi jdbi = Jdbi.create(((TestDatabase) fixture).dataSource());
-            jdbi.useHandle(h -> h.execute("ANALYZE TABLE uploads"));
+            jdbi.useHandle(h -> h.execute(vendor() == Vendor.H2 ? "ANALYZE TABLE UPLOADS" : "ANALYZE TABLE uploads"));
             SearchPattern search = new SearchPattern();
             jdbi.useHandle(h -> {
-                assertTrue(search.scansTable(h, 30), "30 of 31 rows");
-                assertTrue(search.scansTable(h, 4), "4 of 31 rows: more than a tenth");
-                assertFalse(search.scansTable(h, 1), "1 of 31 rows: the index walk");
+                assertTrue(search.scansTable(h, vendor(), 30), "30 of 31 rows");
+                assertTrue(search.scansTable(h, vendor(), 4), "4 of 31 rows: more than a tenth");
+                assertFalse(search.scansTable(h, vendor(), 1), "1 of 31 rows: the index walk");
             });
         }
 
