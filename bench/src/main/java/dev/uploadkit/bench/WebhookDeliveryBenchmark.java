@@ -225,6 +225,8 @@ public final class WebhookDeliveryBenchmark {
                     + TimeUnit.SECONDS.toNanos(integer("drain-timeout"))) {
                 LockSupport.parkNanos(10_000_000);
             }
+            stages(c, java.time.Instant.now().minusNanos(System.nanoTime() - from),
+                    java.time.Instant.now().minusNanos(System.nanoTime() - until));
             long committedInWindow = acknowledged.values().stream().filter(t -> t >= from && t < until).count();
             double seconds = (until - from) / 1e9;
             System.out.printf("%n%.0f events/s × %d webhooks, one transaction every %s ms, %.0f s measured%n", rate,
@@ -234,6 +236,48 @@ public final class WebhookDeliveryBenchmark {
                     load.commitMillis(0.5), load.commitMillis(0.99));
             return report(receiver, webhooks, from, until, loadEnded, System.nanoTime(), expected, jar,
                     String.format("%.1f", committedInWindow / seconds), "commit→receipt");
+        }
+    }
+
+    /**
+     * Where the time went, from the rows (PostgreSQL's clock, the same machine's): an event's insert (its
+     * transaction's start) to the relay's fan-out (its {@code delivered_at}), and a delivery's fan-out
+     * ({@code created_at}) to the end of its successful attempt ({@code delivered_at}); rows created in the window.
+     */
+    private static void stages(java.sql.Connection c, java.time.Instant from, java.time.Instant until)
+            throws java.sql.SQLException {
+        String[][] stages = {
+                {"outbox → relay fan-out", "SELECT delivered_at - created_at AS d FROM events"},
+                {"fan-out → attempt done", "SELECT delivered_at - created_at AS d FROM webhook_deliveries"}};
+        for (String[] stage : stages) {
+            try (java.sql.PreparedStatement st = c.prepareStatement(
+                    "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM d)),"
+                            + " percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM d)),"
+                            + " max(extract(epoch FROM d)) FROM (" + stage[1] + " WHERE delivered_at IS NOT NULL"
+                            + " AND created_at >= ? AND created_at < ?) s")) {
+                st.setObject(1, java.time.OffsetDateTime.ofInstant(from, java.time.ZoneOffset.UTC));
+                st.setObject(2, java.time.OffsetDateTime.ofInstant(until, java.time.ZoneOffset.UTC));
+                java.sql.ResultSet rs = st.executeQuery();
+                rs.next();
+                System.out.printf("stage %-24s p50 %7.1f ms   p99 %7.1f ms   max %7.1f ms%n", stage[0],
+                        rs.getDouble(1) * 1000, rs.getDouble(2) * 1000, rs.getDouble(3) * 1000);
+            }
+            c.commit();
+        }
+        // What a claim of due deliveries costs once they are all delivered (dead row versions included).
+        try (java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("EXPLAIN (ANALYZE,"
+                + " BUFFERS, FORMAT TEXT) SELECT d.id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id"
+                + " WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND (d.lease_until IS NULL"
+                + " OR d.lease_until < now()) AND w.is_active = TRUE ORDER BY d.next_attempt_at LIMIT 200")) {
+            StringBuilder plan = new StringBuilder();
+            while (rs.next()) {
+                String line = rs.getString(1);
+                if (line.contains("Buffers") || line.contains("Execution Time") || line.contains("Index Scan")) {
+                    plan.append(plan.length() == 0 ? "" : " | ").append(line.trim());
+                }
+            }
+            System.out.printf("claim scan at the end: %s%n", plan);
+            c.commit();
         }
     }
 
