@@ -264,21 +264,6 @@ public final class WebhookDeliveryBenchmark {
             }
             c.commit();
         }
-        // What a claim of due deliveries costs once they are all delivered (dead row versions included).
-        try (java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("EXPLAIN (ANALYZE,"
-                + " BUFFERS, FORMAT TEXT) SELECT d.id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id"
-                + " WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND (d.lease_until IS NULL"
-                + " OR d.lease_until < now()) AND w.is_active = TRUE ORDER BY d.next_attempt_at LIMIT 200")) {
-            StringBuilder plan = new StringBuilder();
-            while (rs.next()) {
-                String line = rs.getString(1);
-                if (line.contains("Buffers") || line.contains("Execution Time") || line.contains("Index Scan")) {
-                    plan.append(plan.length() == 0 ? "" : " | ").append(line.trim());
-                }
-            }
-            System.out.printf("claim scan at the end: %s%n", plan);
-            c.commit();
-        }
     }
 
     private String uploadOne(UploadkitProcess server) throws IOException {
@@ -367,6 +352,7 @@ public final class WebhookDeliveryBenchmark {
         double seconds = (until - from) / 1e9;
         long deliveriesInWindow = 0;
         List<Long> latencies = new ArrayList<>();
+        Map<Long, List<Long>> slices = new java.util.TreeMap<>();
         for (LoopbackReceiver.Receipt r : receiver.receipts()) {
             if (r.nanos() >= from && r.nanos() < until) {
                 deliveriesInWindow++;
@@ -374,9 +360,14 @@ public final class WebhookDeliveryBenchmark {
             Long acked = acknowledged.get(r.uploadId());
             if (acked != null && acked >= from && acked < until) {
                 latencies.add(r.nanos() - acked);
+                slices.computeIfAbsent((acked - from) / 5_000_000_000L, k -> new ArrayList<>()).add(r.nanos() - acked);
             }
         }
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        StringBuilder bySlice = new StringBuilder();
+        slices.forEach((k, v) -> bySlice.append(String.format(" %d–%d s: %.0f", k * 5, k * 5 + 5,
+                percentile(v.stream().mapToLong(Long::longValue).sorted().toArray(), 0.99) / 1e6)));
+        System.out.printf("p99 (ms) by 5 s of the window:%s%n", bySlice);
         double perSecond = deliveriesInWindow / seconds;
         double p50 = percentile(sorted, 0.50) / 1e6;
         double p99 = percentile(sorted, 0.99) / 1e6;
