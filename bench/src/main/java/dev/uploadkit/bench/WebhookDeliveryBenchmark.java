@@ -131,9 +131,10 @@ public final class WebhookDeliveryBenchmark {
                 summaries.add(runOnce(jar, jars.size() > 1 || integer("repeat") > 1 ? work.resolve("run-" + run) : work));
             }
         }
-        System.out.printf("%n| jar | load before → after | %s | deliveries/s | commit→receipt p50 / p99 / max "
+        boolean steady = integer("steady-rate") > 0;
+        System.out.printf("%n| jar | load before → after | %s | deliveries/s | %s→receipt p50 / p99 / max "
                 + "| missing / duplicates / bad signatures | backlog |%n|---|---|---|---|---|---|---|%n",
-                integer("steady-rate") > 0 ? "events/s committed" : "uploads/s");
+                steady ? "events/s committed" : "uploads/s", steady ? "commit" : "201");
         for (Summary s : summaries) {
             System.out.printf("| %s | %s | %s | %.1f | %.0f / %.0f / %.0f ms | %d / %d / %d | %s |%n", s.jar(), s.load(),
                     s.rate(), s.deliveries(), s.p50(), s.p99(), s.max(), s.missing(), s.duplicates(),

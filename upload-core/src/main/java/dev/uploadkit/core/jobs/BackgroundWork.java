@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * shared by every instance, the trash purge ({@link UploadService#purgeTrash}); and the event relay, which every
  * {@link Builder#eventInterval}, and at once after this process committed events, hands the outbox's pending events
  * to the webhooks and the webhook sink ({@link UploadService#deliverEvents}) on a thread of its own, every
- * {@value #BUSY_EVENT_INTERVAL_MS} ms while events flow; the webhook dispatcher is woken after each relay round
+ * {@value #BUSY_EVENT_INTERVAL_MS} ms while events flow and for one {@code eventInterval} after; the webhook dispatcher is woken after each relay round
  * that wrote deliveries ({@link UploadService#outboxSignals()}). Relays of several instances share the outbox: each
  * pending event goes to one of them at a time. Every {@link Builder#watchInterval} a watcher thread aborts this
  * instance's streams whose uploads were cancelled elsewhere ({@link UploadService#abortCancelledStreams}) and claims

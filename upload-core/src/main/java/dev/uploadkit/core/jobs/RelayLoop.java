@@ -11,9 +11,10 @@ import java.util.function.IntSupplier;
 /**
  * The event relay's loop, run on a thread of its own from {@link BackgroundWork#start()} until {@link #stop()}: a
  * round at once, then a round whenever {@link #wake()} is called (an event committed in this process), else after
- * {@code idle}; after a round that relayed events, after {@code busy} at most, so that events other instances
- * commit (which wake only their own relay) wait no longer than that while events flow. A wake during a round starts
- * the next round as soon as it ends; wakes while no round runs merge into one.
+ * {@code idle}; for {@code idle} after a round that relayed events, after {@code busy} at most, so that events other
+ * instances commit (which wake only their own relay) wait no longer than that while events flow, even when a round
+ * falls between two of their commits and finds none. A wake during a round starts the next round as soon as it ends;
+ * wakes while no round runs merge into one.
  */
 final class RelayLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(RelayLoop.class);
@@ -51,16 +52,19 @@ final class RelayLoop implements Runnable {
 
     @Override
     public void run() {
+        long lastRelayed = System.nanoTime() - idle.toNanos();
         while (!stopped) {
-            Duration pause = idle;
+            boolean failed = false;
             try {
                 if (round.getAsInt() > 0) {
-                    pause = busy;
+                    lastRelayed = System.nanoTime();
                     afterRelayed.run();
                 }
             } catch (RuntimeException e) {
+                failed = true;
                 LOG.warn("Could not deliver the outbox's events; retrying in {}", idle, e);
             }
+            Duration pause = !failed && System.nanoTime() - lastRelayed < idle.toNanos() ? busy : idle;
             try {
                 wakes.tryAcquire(pause.toNanos(), TimeUnit.NANOSECONDS);
                 wakes.drainPermits();
