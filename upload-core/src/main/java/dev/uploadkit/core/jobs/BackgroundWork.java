@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -28,14 +29,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * shared by every instance, the trash purge ({@link UploadService#purgeTrash}); and the event relay, which every
  * {@link Builder#eventInterval}, and at once after this process committed events, hands the outbox's pending events
  * to the webhooks and the webhook sink ({@link UploadService#deliverEvents}) on a thread of its own, every
- * {@value #BUSY_EVENT_INTERVAL_MS} ms while events flow and for one {@code eventInterval} after; the webhook dispatcher is woken after each relay round
- * that wrote deliveries ({@link UploadService#outboxSignals()}). Relays of several instances share the outbox: each
- * pending event goes to one of them at a time. Every {@link Builder#watchInterval} a watcher thread aborts this
- * instance's streams whose uploads were cancelled elsewhere ({@link UploadService#abortCancelledStreams}) and claims
- * as many pending URL imports as there are free import threads ({@link Builder#importConcurrency}), which run them
- * ({@link UploadService#runImport}), then, with the threads still free, large remote copies
- * ({@link dev.uploadkit.core.StorageService#runRemoteCopy}); the unstored removal ({@link UploadService#removeUnstored}) is a second shared
- * job beside the trash purge.
+ * {@value #BUSY_EVENT_INTERVAL_MS} ms while events flow and for one {@code eventInterval} after; the webhook
+ * dispatcher is woken after each relay round that wrote deliveries ({@link UploadService#outboxSignals()}).
+ * Relays of several instances share the outbox: each pending event goes to one of them at a time. Every
+ * {@link Builder#watchInterval} a watcher thread aborts this instance's streams whose uploads were cancelled
+ * elsewhere ({@link UploadService#abortCancelledStreams}) and claims as many pending URL imports as there are free
+ * import threads ({@link Builder#importConcurrency}), which run them ({@link UploadService#runImport}), then, with
+ * the threads still free, large remote copies ({@link dev.uploadkit.core.StorageService#runRemoteCopy}); the
+ * unstored removal ({@link UploadService#removeUnstored}) is a second shared job beside the trash purge.
  *
  * <p>The crash sweep runs on every instance rather than as a shared job: it is safe to run concurrently, and a
  * shared job whose run a crash cut off stays claimed by the dead instance until the job runner declares the run
@@ -83,7 +84,7 @@ public final class BackgroundWork implements AutoCloseable {
     private volatile ScheduledFuture<?> sweeps;
     private final ExecutorService relay;
     private final RelayLoop relayLoop;
-    private final List<Runnable> unsubscribe = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Runnable> unsubscribe = new CopyOnWriteArrayList<>();
     private final WebhookDispatcher dispatcher;
     /** Claims pending imports and watches for cancels of this instance's streams. */
     private final ScheduledExecutorService watcher;
