@@ -37,8 +37,16 @@ import java.util.regex.Pattern;
  * dispatcher alone (no uploads, no relay competing) delivers them is reported. Optionally
  * thread dumps of the server ({@code --dumps N}, via jcmd, into the work dir) during the measured window.
  *
+ * <p>{@code --steady-rate N} replaces the uploads: this JVM commits N events a second straight into the outbox
+ * ({@link SteadyEventLoad}: copies of one real {@code upload.completed} row, one transaction every
+ * {@code --period-ms}), so N × {@code --webhooks} deliveries a second are due, and latency is measured from each
+ * event's commit to each receipt. {@code --standalone-jar a.jar,b.jar} with {@code --repeat R} runs the jars
+ * alternately, each on a fresh schema, and ends with one table of all runs (with the load average before and
+ * after each).
+ *
  * <pre>java -cp bench/target/uploadkit-bench.jar dev.uploadkit.bench.WebhookDeliveryBenchmark [--webhooks 4]
- *     [--clients 16] [--warmup 5] [--duration 20] [--database-url jdbc:postgresql://127.0.0.1:5432/test]</pre>
+ *     [--clients 16] [--warmup 5] [--duration 20] [--database-url jdbc:postgresql://127.0.0.1:5432/test]
+ *     [--steady-rate 500 --backlog 0] [--standalone-jar a.jar,b.jar --repeat 2]</pre>
  */
 public final class WebhookDeliveryBenchmark {
     private static final Pattern UUID_FIELD = Pattern.compile("\"uuid\":\"([^\"]+)\"");
@@ -64,9 +72,19 @@ public final class WebhookDeliveryBenchmark {
         DEFAULTS.put("server-env", "");
         DEFAULTS.put("standalone-jar", "examples/standalone/target/uploadkit-standalone.jar");
         DEFAULTS.put("work-dir", "");
+        DEFAULTS.put("steady-rate", "0");
+        DEFAULTS.put("period-ms", "10");
+        DEFAULTS.put("repeat", "1");
+        DEFAULTS.put("server-jvm-args", "");
+    }
+
+    /** One run's figures, for the closing table. */
+    private record Summary(String jar, String load, String rate, double deliveries, double p50, double p99,
+                           double max, long missing, long duplicates, long badSignatures, String backlog) {
     }
 
     private final Map<String, String> options;
+    /** Upload id → {@link System#nanoTime()} of its 201 (uploads) or of its event's commit (steady rate). */
     private final Map<String, Long> acknowledged = new ConcurrentHashMap<>();
 
     private WebhookDeliveryBenchmark(Map<String, String> options) {
@@ -91,16 +109,43 @@ public final class WebhookDeliveryBenchmark {
     }
 
     private void run() throws Exception {
-        Path jar = Path.of(options.get("standalone-jar")).toAbsolutePath();
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalArgumentException("no standalone jar at " + jar + "; mvn -B -q -pl bench -am package "
-                    + "-DskipTests, or --standalone-jar");
+        List<Path> jars = new ArrayList<>();
+        for (String name : options.get("standalone-jar").split(",")) {
+            Path jar = Path.of(name.trim()).toAbsolutePath();
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalArgumentException("no standalone jar at " + jar + "; mvn -B -q -pl bench -am package "
+                        + "-DskipTests, or --standalone-jar");
+            }
+            jars.add(jar);
         }
         Path work = options.get("work-dir").isBlank() ? Files.createTempDirectory("uploadkit-webhooks")
                 : Files.createDirectories(Path.of(options.get("work-dir")));
-        int webhooks = integer("webhooks");
         System.out.printf("Webhook deliveries — %s, %d cores, Java %s%nsettings: %s%nwork dir: %s%n", LocalDate.now(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), options, work);
+        List<Summary> summaries = new ArrayList<>();
+        int run = 0;
+        for (int r = 0; r < integer("repeat"); r++) {
+            for (Path jar : jars) {
+                run++;
+                System.out.printf("%n=== run %d: %s%n", run, jar);
+                summaries.add(runOnce(jar, jars.size() > 1 || integer("repeat") > 1 ? work.resolve("run-" + run) : work));
+            }
+        }
+        boolean steady = integer("steady-rate") > 0;
+        System.out.printf("%n| jar | load before → after | %s | deliveries/s | %s→receipt p50 / p99 / max "
+                + "| missing / duplicates / bad signatures | backlog |%n|---|---|---|---|---|---|---|%n",
+                steady ? "events/s committed" : "uploads/s", steady ? "commit" : "201");
+        for (Summary s : summaries) {
+            System.out.printf("| %s | %s | %s | %.1f | %.0f / %.0f / %.0f ms | %d / %d / %d | %s |%n", s.jar(), s.load(),
+                    s.rate(), s.deliveries(), s.p50(), s.p99(), s.max(), s.missing(), s.duplicates(),
+                    s.badSignatures(), s.backlog());
+        }
+    }
+
+    private Summary runOnce(Path jar, Path work) throws Exception {
+        Files.createDirectories(work);
+        acknowledged.clear();
+        int webhooks = integer("webhooks");
         Map<String, String> env = new LinkedHashMap<>();
         env.put("UPLOADKIT_OUTBOUND_ALLOW", "127.0.0.1/32");
         for (String pair : options.get("server-env").split(",")) {
@@ -108,29 +153,162 @@ public final class WebhookDeliveryBenchmark {
                 env.put(pair.substring(0, pair.indexOf('=')).trim(), pair.substring(pair.indexOf('=') + 1).trim());
             }
         }
+        List<String> jvmOptions = new ArrayList<>(List.of("-Xmx" + options.get("server-xmx")));
+        for (String arg : options.get("server-jvm-args").trim().split("\\s+")) {
+            if (!arg.isEmpty()) {
+                jvmOptions.add(arg.replace("{work}", work.toString()));
+            }
+        }
         Optional<String> password = Optional.of(options.get("database-password")).filter(p -> !p.isEmpty());
         try (BenchDatabase db = BenchDatabase.prepare(Optional.of(options.get("database-url")),
                 Optional.of(options.get("database-user")).filter(u -> !u.isEmpty()), password);
              LoopbackReceiver receiver = new LoopbackReceiver(integer("receiver-threads"));
-             UploadkitProcess server = UploadkitProcess.start("uploadkit (webhooks)", jar,
-                     List.of("-Xmx" + options.get("server-xmx")), work.resolve("data"), db.serverArgs(), env,
-                     Optional.empty(), work.resolve("server.log"))) {
+             UploadkitProcess server = UploadkitProcess.start("uploadkit (webhooks)", jar, jvmOptions,
+                     work.resolve("data"), db.serverArgs(), env, Optional.empty(), work.resolve("server.log"))) {
             System.out.printf("database: %s%n", db.description());
             for (int n = 0; n < webhooks; n++) {
                 receiver.secret(n, createWebhook(server, receiver.url(n)));
             }
-            measure(server, receiver, webhooks, work);
+            String loadBefore = loadAverage();
+            Summary summary = integer("steady-rate") > 0 ? steady(db, server, receiver, webhooks, work, jar)
+                    : measure(server, receiver, webhooks, work, jar);
+            String backlog = "—";
             if (integer("backlog") > 0) {
-                backlog(db, receiver, integer("backlog"), work, server.jvm().pid());
+                backlog = backlog(db, receiver, integer("backlog"), work, server.jvm().pid());
             }
+            String load = loadBefore + " → " + loadAverage();
+            System.out.printf("load average (1 min) before → after: %s%n", load);
             List<String> problems = SpawnedJvm.problems(server.jvm().log(), 10);
             System.out.printf("server log: %s (%d warning/error lines)%n", server.jvm().log(),
                     SpawnedJvm.problemCount(server.jvm().log()));
             problems.forEach(p -> System.out.println("  " + p));
+            return new Summary(summary.jar(), load, summary.rate(), summary.deliveries(), summary.p50(), summary.p99(),
+                    summary.max(), summary.missing(), summary.duplicates(), summary.badSignatures(), backlog);
         }
     }
 
-    private void measure(UploadkitProcess server, LoopbackReceiver receiver, int webhooks, Path work) throws Exception {
+    /**
+     * The steady-rate mode: one real upload gives the template event (and warms the path up), then
+     * {@link SteadyEventLoad} commits {@code --steady-rate} events a second for warm-up + duration.
+     */
+    private Summary steady(BenchDatabase db, UploadkitProcess server, LoopbackReceiver receiver, int webhooks,
+                           Path work, Path jar) throws Exception {
+        String uploadId = uploadOne(server);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(integer("drain-timeout"));
+        while (receiver.distinct() < webhooks && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(10_000_000);
+        }
+        long before = receiver.distinct();
+        double rate = Double.parseDouble(options.get("steady-rate"));
+        long start = System.nanoTime();
+        long from = start + (long) (Double.parseDouble(options.get("warmup")) * 1e9);
+        long until = from + (long) (Double.parseDouble(options.get("duration")) * 1e9);
+        try (java.sql.Connection c = connect(db)) {
+            SteadyEventLoad load = SteadyEventLoad.from(c, uploadId);
+            Exception[] failure = new Exception[1];
+            Thread writer = new Thread(() -> {
+                try {
+                    load.run(rate, TimeUnit.MILLISECONDS.toNanos(integer("period-ms")), until);
+                } catch (Exception e) {
+                    failure[0] = e;
+                }
+            }, "steady-events");
+            writer.start();
+            dumps(server, work, from, until - from);
+            writer.join();
+            if (failure[0] != null) {
+                throw failure[0];
+            }
+            acknowledged.putAll(load.committed());
+            long loadEnded = System.nanoTime();
+            long expected = before + load.written() * webhooks;
+            while (receiver.distinct() < expected && System.nanoTime() < loadEnded
+                    + TimeUnit.SECONDS.toNanos(integer("drain-timeout"))) {
+                LockSupport.parkNanos(10_000_000);
+            }
+            stages(c, java.time.Instant.now().minusNanos(System.nanoTime() - from),
+                    java.time.Instant.now().minusNanos(System.nanoTime() - until));
+            long committedInWindow = acknowledged.values().stream().filter(t -> t >= from && t < until).count();
+            double seconds = (until - from) / 1e9;
+            System.out.printf("%n%.0f events/s × %d webhooks, one transaction every %s ms, %.0f s measured%n", rate,
+                    webhooks, options.get("period-ms"), seconds);
+            System.out.printf("events       %8.1f /s committed in the window (%d in all, %d transactions, commit "
+                    + "p50 %.1f ms p99 %.1f ms)%n", committedInWindow / seconds, load.written(), load.transactions(),
+                    load.commitMillis(0.5), load.commitMillis(0.99));
+            return report(receiver, webhooks, from, until, loadEnded, System.nanoTime(), expected, jar,
+                    String.format("%.1f", committedInWindow / seconds), "commit→receipt");
+        }
+    }
+
+    /**
+     * Where the time went, from the rows (PostgreSQL's clock, the same machine's): an event's insert (its
+     * transaction's start) to the relay's fan-out (its {@code delivered_at}), and a delivery's fan-out
+     * ({@code created_at}) to the end of its successful attempt ({@code delivered_at}); rows created in the window.
+     */
+    private static void stages(java.sql.Connection c, java.time.Instant from, java.time.Instant until)
+            throws java.sql.SQLException {
+        String[][] stages = {
+                {"outbox → relay fan-out", "SELECT delivered_at - created_at AS d FROM events"},
+                {"fan-out → attempt done", "SELECT delivered_at - created_at AS d FROM webhook_deliveries"}};
+        for (String[] stage : stages) {
+            try (java.sql.PreparedStatement st = c.prepareStatement(
+                    "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM d)),"
+                            + " percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM d)),"
+                            + " max(extract(epoch FROM d)) FROM (" + stage[1] + " WHERE delivered_at IS NOT NULL"
+                            + " AND created_at >= ? AND created_at < ?) s")) {
+                st.setObject(1, java.time.OffsetDateTime.ofInstant(from, java.time.ZoneOffset.UTC));
+                st.setObject(2, java.time.OffsetDateTime.ofInstant(until, java.time.ZoneOffset.UTC));
+                java.sql.ResultSet rs = st.executeQuery();
+                rs.next();
+                System.out.printf("stage %-24s p50 %7.1f ms   p99 %7.1f ms   max %7.1f ms%n", stage[0],
+                        rs.getDouble(1) * 1000, rs.getDouble(2) * 1000, rs.getDouble(3) * 1000);
+            }
+            c.commit();
+        }
+    }
+
+    private String uploadOne(UploadkitProcess server) throws IOException {
+        RequestTemplate template = RequestTemplate.multipart(server.port(), server.mount() + "/files/upload",
+                server.adminKey(), integer("kib") * 1024);
+        try (HttpConnection connection = new HttpConnection("127.0.0.1", server.port())) {
+            HttpConnection.Response response = connection.exchange(template.next(1, new SplittableRandom(1)));
+            Matcher m = UUID_FIELD.matcher(response.text());
+            if (response.status() != 201 || !m.find()) {
+                throw new IllegalStateException("the template upload answered " + response.status() + ": "
+                        + response.text());
+            }
+            return m.group(1);
+        }
+    }
+
+    private java.sql.Connection connect(BenchDatabase db) throws java.sql.SQLException {
+        String url = db.serverArgs().get(db.serverArgs().indexOf("--database-url") + 1);
+        java.util.Properties credentials = new java.util.Properties();
+        credentials.setProperty("user", options.get("database-user"));
+        if (!options.get("database-password").isEmpty()) {
+            credentials.setProperty("password", options.get("database-password"));
+        }
+        return java.sql.DriverManager.getConnection(url, credentials);
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private void dumps(UploadkitProcess server, Path work, long from, long duration) throws Exception {
+        int dumps = integer("dumps");
+        for (int d = 1; d <= dumps; d++) {
+            LockSupport.parkNanos(from + duration * d / (dumps + 1) - System.nanoTime());
+            threadDump(server.jvm().pid(), work.resolve("threads-" + d + ".txt"));
+        }
+    }
+
+    private Summary measure(UploadkitProcess server, LoopbackReceiver receiver, int webhooks, Path work, Path jar)
+            throws Exception {
         Duration warmup = Duration.ofMillis((long) (Double.parseDouble(options.get("warmup")) * 1000));
         Duration duration = Duration.ofMillis((long) (Double.parseDouble(options.get("duration")) * 1000));
         int clients = integer("clients");
@@ -150,11 +328,7 @@ public final class WebhookDeliveryBenchmark {
             t.start();
             threads.add(t);
         }
-        int dumps = integer("dumps");
-        for (int d = 1; d <= dumps; d++) {
-            LockSupport.parkNanos(from + duration.toNanos() * d / (dumps + 1) - System.nanoTime());
-            threadDump(server.jvm().pid(), work.resolve("threads-" + d + ".txt"));
-        }
+        dumps(server, work, from, duration.toNanos());
         for (Thread t : threads) {
             t.join();
         }
@@ -165,15 +339,21 @@ public final class WebhookDeliveryBenchmark {
             LockSupport.parkNanos(20_000_000);
         }
         long drained = System.nanoTime();
-        report(receiver, webhooks, from, until, loadEnded, drained, failures.get(), expected);
-    }
-
-    private void report(LoopbackReceiver receiver, int webhooks, long from, long until, long loadEnded, long drained,
-                        long failures, long expected) {
         double seconds = (until - from) / 1e9;
         long uploadsInWindow = acknowledged.values().stream().filter(t -> t >= from && t < until).count();
+        System.out.printf("%n%d webhooks, %d clients, %.0f s measured%n", webhooks, integer("clients"), seconds);
+        System.out.printf("uploads      %8.1f /s acknowledged (%d failed uploads)%n", uploadsInWindow / seconds,
+                failures.get());
+        return report(receiver, webhooks, from, until, loadEnded, drained, expected, jar,
+                String.format("%.1f", uploadsInWindow / seconds), "ack→receipt");
+    }
+
+    private Summary report(LoopbackReceiver receiver, int webhooks, long from, long until, long loadEnded,
+                           long drained, long expected, Path jar, String rate, String latencyName) {
+        double seconds = (until - from) / 1e9;
         long deliveriesInWindow = 0;
         List<Long> latencies = new ArrayList<>();
+        Map<Long, List<Long>> slices = new java.util.TreeMap<>();
         for (LoopbackReceiver.Receipt r : receiver.receipts()) {
             if (r.nanos() >= from && r.nanos() < until) {
                 deliveriesInWindow++;
@@ -181,25 +361,32 @@ public final class WebhookDeliveryBenchmark {
             Long acked = acknowledged.get(r.uploadId());
             if (acked != null && acked >= from && acked < until) {
                 latencies.add(r.nanos() - acked);
+                slices.computeIfAbsent((acked - from) / 5_000_000_000L, k -> new ArrayList<>()).add(r.nanos() - acked);
             }
         }
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        StringBuilder bySlice = new StringBuilder();
+        slices.forEach((k, v) -> bySlice.append(String.format(" %d–%d s: %.0f", k * 5, k * 5 + 5,
+                percentile(v.stream().mapToLong(Long::longValue).sorted().toArray(), 0.99) / 1e6)));
+        System.out.printf("p99 (ms) by 5 s of the window:%s%n", bySlice);
         double perSecond = deliveriesInWindow / seconds;
         double p50 = percentile(sorted, 0.50) / 1e6;
         double p99 = percentile(sorted, 0.99) / 1e6;
         long duplicates = receiver.received() - receiver.distinct();
         long missing = Math.max(0, expected - receiver.distinct());
-        System.out.printf("%n%d webhooks, %d clients, %.0f s measured%n", webhooks, integer("clients"), seconds);
-        System.out.printf("uploads      %8.1f /s acknowledged (%d failed uploads)%n", uploadsInWindow / seconds,
-                failures);
         System.out.printf("deliveries   %8.1f /s received in the window   (target ≥ %.0f: %s)%n", perSecond,
                 TARGET_PER_SECOND, perSecond >= TARGET_PER_SECOND ? "met" : "NOT met");
-        System.out.printf("ack→receipt  p50 %7.1f ms   p99 %7.1f ms   max %7.1f ms   over %d deliveries   "
-                        + "(target p99 < %.0f ms: %s)%n", p50, p99, sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6,
-                sorted.length, TARGET_P99_MS, p99 < TARGET_P99_MS && sorted.length > 0 ? "met" : "NOT met");
+        double max = sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6;
+        System.out.printf("%s  p50 %7.1f ms   p99 %7.1f ms   max %7.1f ms   over %d deliveries   "
+                        + "(target p99 < %.0f ms: %s)%n", latencyName, p50, p99, max, sorted.length, TARGET_P99_MS,
+                p99 < TARGET_P99_MS && sorted.length > 0 ? "met" : "NOT met");
         System.out.printf("after the load: backlog drained in %.1f s; %d of %d deliveries missing; %d duplicates; "
                 + "%d bad signatures%n", (drained - loadEnded) / 1e9, missing, expected, duplicates,
                 receiver.badSignatures());
+        String name = jar.toString();
+        int examples = name.lastIndexOf("/examples/");
+        name = examples > 0 ? name.substring(name.lastIndexOf('/', examples - 1) + 1, examples) : name;
+        return new Summary(name, "", rate, perSecond, p50, p99, max, missing, duplicates, receiver.badSignatures(), "");
     }
 
     /**
@@ -207,17 +394,11 @@ public final class WebhookDeliveryBenchmark {
      * INSERT … SELECT, so neither uploads nor the relay compete), and the time until the receiver got them all is
      * measured.
      */
-    private void backlog(BenchDatabase db, LoopbackReceiver receiver, int n, Path work, long pid) throws Exception {
-        String url = db.serverArgs().get(db.serverArgs().indexOf("--database-url") + 1);
-        java.util.Properties credentials = new java.util.Properties();
-        credentials.setProperty("user", options.get("database-user"));
-        if (!options.get("database-password").isEmpty()) {
-            credentials.setProperty("password", options.get("database-password"));
-        }
+    private String backlog(BenchDatabase db, LoopbackReceiver receiver, int n, Path work, long pid) throws Exception {
         long before = receiver.distinct();
         long duplicatesBefore = receiver.received() - before;
         long start;
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, credentials);
+        try (java.sql.Connection c = connect(db);
              java.sql.Statement st = c.createStatement()) {
             int existing = 0;
             try (java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM webhook_deliveries")) {
@@ -246,6 +427,7 @@ public final class WebhookDeliveryBenchmark {
                         + "(target ≥ %.0f: %s); %d duplicates%n", n, got, seconds, got / seconds, TARGET_PER_SECOND,
                 got / seconds >= TARGET_PER_SECOND ? "met" : "NOT met",
                 receiver.received() - receiver.distinct() - duplicatesBefore);
+        return String.format("%d in %.1f s = %.0f/s", got, seconds, got / seconds);
     }
 
     private void upload(int port, RequestTemplate template, long firstId, long until, AtomicLong failures) {

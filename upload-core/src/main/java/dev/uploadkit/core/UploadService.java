@@ -88,11 +88,11 @@ public final class UploadService implements AutoCloseable {
         this.defaultStoreId = b.defaultStoreId;
         this.clock = b.clock;
         this.ids = b.ids == null ? IdSource.timeOrdered(b.clock) : b.ids;
+        this.events = new Events(ids, this::now);
         this.relay = new EventRelay(b.backgroundCatalog == null ? catalog : b.backgroundCatalog, b.sink, this::now,
-                ids, b.downloadLinks);
+                ids, b.downloadLinks, events);
         this.maxFileSize = b.maxFileSize;
         this.reaper = new BlobReaper(catalog, blob -> store(blob.projectId(), blob.storageId()));
-        this.events = new Events(ids, this::now);
         this.ingest = new Ingest(catalog, reaper, this::now, ids, new TypePolicy(b.allowedTypes), events,
                 readAhead, instanceId, inFlight);
         this.interruptedAfter = b.interruptedAfter;
@@ -427,20 +427,21 @@ public final class UploadService implements AutoCloseable {
     }
 
     /**
-     * Hands the events in the outbox to the webhooks (one pending delivery per subscribed webhook, which
-     * {@code BackgroundWork} sends) and to the webhook sink, oldest first, each marked delivered once the sink took
-     * it; stops when none are left unclaimed or the sink throws (that event and the later ones stay pending).
-     * Returns how many were delivered. A background relay calls this (see {@code BackgroundWork}); events of
-     * every instance sharing the catalog are delivered, each by one relay at a time.
+     * Hands the outbox's events to the webhooks (a pending delivery per subscribed webhook, which
+     * {@code BackgroundWork} sends) and the webhook sink, oldest first, each marked delivered once the sink took it,
+     * until none are left unclaimed or the sink throws (that event and later ones stay pending); returns how many.
+     * Events of every instance sharing the catalog are delivered, each by one relay ({@code BackgroundWork}) at once.
      */
     public int deliverEvents() {
         return relay.deliverPending();
     }
 
-    /**
-     * Deletes outbox events delivered more than {@code retention} ago, in batches; returns how many. A background
-     * job calls this (see {@code BackgroundWork}).
-     */
+    /** Returns this process's outbox signals (events committed, deliveries written), for {@code BackgroundWork}. */
+    public dev.uploadkit.core.event.OutboxSignals outboxSignals() {
+        return events;
+    }
+
+    /** Deletes outbox events delivered over {@code retention} ago, in batches (a background job); returns how many. */
     public long purgeDeliveredEvents(Duration retention) {
         return relay.purgeDelivered(now().minus(Objects.requireNonNull(retention, "retention")));
     }
@@ -492,7 +493,6 @@ public final class UploadService implements AutoCloseable {
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
-
 
     private static UploadException notFound() {
         return UploadException.notFound("File");

@@ -29,4 +29,16 @@ public interface CatalogTransaction {
 
     /** Returns the durable jobs of large remote copies. */
     RemoteCopyJobs remoteCopies();
+
+    /**
+     * Runs {@code action} once this transaction has committed (and its writes are durable), on the thread that
+     * called {@link Catalog#inTransaction}, before that call returns; never if it rolls back. An action registered
+     * several times in one transaction runs once. Meant for cheap, non-blocking signals such as waking a relay:
+     * an action that throws is logged and does not fail the call.
+     *
+     * <p>The default runs nothing: a catalog that cannot tell when it committed may ignore these signals, so
+     * nothing may depend on them for correctness (the event relay also polls).
+     */
+    default void afterCommit(Runnable action) {
+    }
 }

@@ -26,7 +26,9 @@ import java.util.function.Supplier;
  * (locked, skipping batches other relays hold) in one transaction; in that same transaction every event becomes one
  * pending delivery per active webhook of its project that wants it (its body rendered once, so every attempt sends
  * the same bytes), then is handed to the sink, and the events the sink took are marked delivered. The first event the sink refuses ends the round: it and those
- * after it stay pending, so one relay keeps the order and nothing is lost (at-least-once).
+ * after it stay pending, so one relay keeps the order and nothing is lost (at-least-once). Once a round that wrote
+ * deliveries commits, the service's {@link dev.uploadkit.core.event.OutboxSignals} say so, so that the dispatcher
+ * claims them at once, even while later rounds of a backlog run.
  */
 public final class EventRelay {
     private static final Logger LOG = LoggerFactory.getLogger(EventRelay.class);
@@ -38,9 +40,13 @@ public final class EventRelay {
     private final Supplier<Instant> clock;
     private final IdSource ids;
     private final DownloadLinks links;
+    private final Events signals;
 
-    public EventRelay(Catalog catalog, WebhookSink sink, Supplier<Instant> clock, IdSource ids, DownloadLinks links) {
+    /** @param signals told after each commit of a round that wrote webhook deliveries */
+    public EventRelay(Catalog catalog, WebhookSink sink, Supplier<Instant> clock, IdSource ids, DownloadLinks links,
+                      Events signals) {
         this.catalog = catalog;
+        this.signals = signals;
         this.sink = sink;
         this.clock = clock;
         this.ids = ids;
@@ -124,6 +130,7 @@ public final class EventRelay {
         }
         if (!deliveries.isEmpty()) {
             tx.webhooks().enqueue(deliveries);
+            signals.deliveriesWritten(tx);
         }
     }
 

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -26,14 +27,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The background work of one instance of an {@link UploadService}, from {@link #start()} to {@link #close()}:
  * heartbeats of this instance and its crash sweep ({@link UploadService#sweepInterrupted}); on a {@link JobRunner}
  * shared by every instance, the trash purge ({@link UploadService#purgeTrash}); and the event relay, which every
- * {@link Builder#eventInterval} hands the outbox's pending events to the webhook sink
- * ({@link UploadService#deliverEvents}) on a thread of its own. Relays of several instances share the outbox: each
- * pending event goes to one of them at a time. Every {@link Builder#watchInterval} a watcher thread aborts this
- * instance's streams whose uploads were cancelled elsewhere ({@link UploadService#abortCancelledStreams}) and claims
- * as many pending URL imports as there are free import threads ({@link Builder#importConcurrency}), which run them
- * ({@link UploadService#runImport}), then, with the threads still free, large remote copies
- * ({@link dev.uploadkit.core.StorageService#runRemoteCopy}); the unstored removal ({@link UploadService#removeUnstored}) is a second shared
- * job beside the trash purge.
+ * {@link Builder#eventInterval}, and at once after this process committed events, hands the outbox's pending events
+ * to the webhooks and the webhook sink ({@link UploadService#deliverEvents}) on a thread of its own, every
+ * {@value #BUSY_EVENT_INTERVAL_MS} ms while events flow and for one {@code eventInterval} after; the webhook
+ * dispatcher is woken after each relay round that wrote deliveries ({@link UploadService#outboxSignals()}).
+ * Relays of several instances share the outbox: each pending event goes to one of them at a time. Every
+ * {@link Builder#watchInterval} a watcher thread aborts this instance's streams whose uploads were cancelled
+ * elsewhere ({@link UploadService#abortCancelledStreams}) and claims as many pending URL imports as there are free
+ * import threads ({@link Builder#importConcurrency}), which run them ({@link UploadService#runImport}), then, with
+ * the threads still free, large remote copies ({@link dev.uploadkit.core.StorageService#runRemoteCopy}); the
+ * unstored removal ({@link UploadService#removeUnstored}) is a second shared job beside the trash purge.
  *
  * <p>The crash sweep runs on every instance rather than as a shared job: it is safe to run concurrently, and a
  * shared job whose run a crash cut off stays claimed by the dead instance until the job runner declares the run
@@ -62,6 +65,8 @@ public final class BackgroundWork implements AutoCloseable {
     public static final Duration OUTBOX_RETENTION = Duration.ofDays(1);
     /** The job name of the purge of webhook deliveries past their retention. */
     public static final String DELIVERY_PURGE_JOB = "uploadkit-webhook-delivery-purge";
+    /** The most the relay waits for its next round after a round that relayed events, in milliseconds. */
+    public static final int BUSY_EVENT_INTERVAL_MS = 10;
     /** The unstored removal's job name. */
     public static final String UNSTORED_REMOVAL_JOB = "uploadkit-unstored-removal";
 
@@ -77,8 +82,9 @@ public final class BackgroundWork implements AutoCloseable {
     private final Runnable sweep;
     private volatile ScheduledFuture<?> heartbeats;
     private volatile ScheduledFuture<?> sweeps;
-    private final ScheduledExecutorService relay;
-    private final Duration eventInterval;
+    private final ExecutorService relay;
+    private final RelayLoop relayLoop;
+    private final List<Runnable> unsubscribe = new CopyOnWriteArrayList<>();
     private final WebhookDispatcher dispatcher;
     /** Claims pending imports and watches for cancels of this instance's streams. */
     private final ScheduledExecutorService watcher;
@@ -97,8 +103,7 @@ public final class BackgroundWork implements AutoCloseable {
             return t;
         }) : b.scheduler;
         this.heartbeatInterval = b.heartbeatInterval;
-        this.eventInterval = b.eventInterval;
-        this.relay = Executors.newSingleThreadScheduledExecutor(r -> {
+        this.relay = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "uploadkit-event-relay");
             t.setDaemon(true);
             return t;
@@ -131,6 +136,8 @@ public final class BackgroundWork implements AutoCloseable {
         all.addAll(b.extraJobs);
         this.jobs = List.copyOf(all);
         this.dispatcher = b.webhooks == null ? null : b.webhooks.newDispatcher(uploads.instanceId());
+        this.relayLoop = new RelayLoop(uploads::deliverEvents, b.eventInterval,
+                Duration.ofMillis(BUSY_EVENT_INTERVAL_MS), dispatcher == null ? () -> { } : dispatcher::wake);
     }
 
     public static Builder builder() {
@@ -160,9 +167,10 @@ public final class BackgroundWork implements AutoCloseable {
         runner.start(jobs);
         if (dispatcher != null) {
             dispatcher.start();
+            unsubscribe.add(uploads.outboxSignals().onDeliveriesWritten(dispatcher::wake));
         }
-        long relayPeriod = eventInterval.toMillis();
-        relay.scheduleWithFixedDelay(this::relayEvents, 0, relayPeriod, TimeUnit.MILLISECONDS);
+        unsubscribe.add(uploads.outboxSignals().onEventsCommitted(relayLoop::wake));
+        relay.execute(relayLoop);
         long watch = watchInterval.toMillis();
         watcher.scheduleWithFixedDelay(this::watch, 0, watch, TimeUnit.MILLISECONDS);
     }
@@ -224,16 +232,6 @@ public final class BackgroundWork implements AutoCloseable {
         }
     }
 
-    private void relayEvents() {
-        try {
-            if (uploads.deliverEvents() > 0 && dispatcher != null) {
-                dispatcher.wake();
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("Could not deliver the outbox's events; retrying in {}", eventInterval, e);
-        }
-    }
-
     private void sweep() {
         try {
             sweep.run();
@@ -261,7 +259,9 @@ public final class BackgroundWork implements AutoCloseable {
             return;
         }
         try {
+            unsubscribe.forEach(Runnable::run);
             stop(watcher);
+            relayLoop.stop();
             stop(relay);
             stopImports();
             if (dispatcher != null) {
@@ -439,8 +439,9 @@ public final class BackgroundWork implements AutoCloseable {
         }
 
         /**
-         * The pause between rounds of the event relay, each delivering every pending event; default 100 ms, at
-         * least 10 ms.
+         * The pause between rounds of the event relay, each delivering every pending event, while no events flow
+         * and none are committed in this process (a commit here starts a round at once); default 100 ms, at least
+         * 10 ms.
          */
         public Builder eventInterval(Duration value) {
             Durations.requirePositive("eventInterval", value, "Duration.ofMillis(100)");

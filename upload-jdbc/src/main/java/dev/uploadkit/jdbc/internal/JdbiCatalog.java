@@ -26,14 +26,18 @@ public final class JdbiCatalog implements Catalog {
     @Override
     public <T> T inTransaction(Function<CatalogTransaction, T> work) {
         Objects.requireNonNull(work, "work");
-        return transactor.inTransaction(tx -> work.apply(new Transaction(new JdbiUploadRecords(tx, search),
+        return transactor.inTransaction(tx -> work.apply(new Transaction(tx, new JdbiUploadRecords(tx, search),
                 new JdbiDedupIndex(tx), new JdbiInstances(tx), new JdbiEventOutbox(tx), new JdbiWebhookRecords(tx),
                 new JdbiImportJobs(tx), new JdbiStorageConnections(tx), new JdbiRemoteCopyJobs(tx))));
     }
 
-    private record Transaction(UploadRecords uploads, DedupIndex blobs, Instances instances, EventOutbox events,
-                               WebhookRecords webhooks, ImportJobs imports,
+    private record Transaction(Tx tx, UploadRecords uploads, DedupIndex blobs, Instances instances,
+                               EventOutbox events, WebhookRecords webhooks, ImportJobs imports,
                                StorageConnections storage, RemoteCopyJobs remoteCopies)
             implements CatalogTransaction {
+        @Override
+        public void afterCommit(Runnable action) {
+            tx.afterCommit(java.util.Objects.requireNonNull(action, "action"));
+        }
     }
 }

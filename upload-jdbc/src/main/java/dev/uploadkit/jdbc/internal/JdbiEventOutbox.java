@@ -48,8 +48,14 @@ final class JdbiEventOutbox implements EventOutbox {
             throw new IllegalArgumentException("limit must be at least 1, was " + limit);
         }
         if (vendor != Vendor.H2) {
+            // PostgreSQL: ordered as the index (delivered_at, id), so that it is read in order and only up to the
+            // limit, rather than every entry of delivered_at IS NULL, delivered events' old versions included (a
+            // bitmap scan and a sort: 10 ms a claim at 20,000 events since the last vacuum); a plain index scan also
+            // marks the old versions' entries dead, so that the next claims skip them. (InnoDB would lock every row
+            // such an order examines.)
+            String order = vendor == Vendor.POSTGRESQL ? "delivered_at, id" : "id";
             return tx.run(h -> h.createQuery("SELECT id, payload FROM events WHERE delivered_at IS NULL"
-                            + " ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED")
+                            + " ORDER BY " + order + " LIMIT :limit FOR UPDATE SKIP LOCKED")
                     .bind("limit", limit)
                     .map(PENDING)
                     .list());

@@ -223,6 +223,11 @@ final class JdbiWebhookRecords implements WebhookRecords {
      * PostgreSQL: the same claim as the select, update and select of the other databases, in one statement. The
      * candidates are locked as they are read, skipping rows another claim has locked (so concurrent claims neither
      * wait for nor share a delivery); each webhook's room is applied by numbering its candidates in order.
+     *
+     * <p>The candidates are read from the due index in its order and stop at the limit, whatever the planner's
+     * estimates (a queue's statistics are always stale, and without them a join with the active webhooks was planned
+     * as a scan of every delivery each webhook ever had: 15 ms per claim at 60,000 rows): the order names the index's
+     * columns, and the webhooks only exclude (an anti-join cannot be driven from the webhooks' side).
      */
     private List<DueDelivery> claimDueInOneStatement(Instant now, Instant leaseUntil, int limit, int perWebhook,
                                                      Map<UUID, Integer> room, String holder) {
@@ -238,10 +243,10 @@ final class JdbiWebhookRecords implements WebhookRecords {
         String exclude = full.isEmpty() ? "" : " AND d.webhook_id NOT IN (" + placeholders("x", full.size()) + ")";
         return tx.run(h -> {
             var query = h.createQuery("WITH candidates AS (SELECT d.id, d.webhook_id, d.next_attempt_at"
-                            + " FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id"
-                            + " WHERE d.status = 'pending' AND d.next_attempt_at <= :now"
-                            + " AND (d.lease_until IS NULL OR d.lease_until < :now) AND w.is_active = TRUE" + exclude
-                            + " ORDER BY d.next_attempt_at LIMIT :limit FOR NO KEY UPDATE OF d SKIP LOCKED),"
+                            + " FROM webhook_deliveries d WHERE d.status = 'pending' AND d.next_attempt_at <= :now"
+                            + " AND (d.lease_until IS NULL OR d.lease_until < :now) AND NOT EXISTS (SELECT 1"
+                            + " FROM webhooks w WHERE w.id = d.webhook_id AND NOT w.is_active)" + exclude
+                            + " ORDER BY d.status, d.next_attempt_at LIMIT :limit FOR NO KEY UPDATE OF d SKIP LOCKED),"
                             + " ranked AS (SELECT id, webhook_id, ROW_NUMBER() OVER (PARTITION BY webhook_id"
                             + " ORDER BY next_attempt_at) AS n FROM candidates),"
                             + " claimed AS (UPDATE webhook_deliveries d SET lease_token = :token,"

@@ -6,6 +6,8 @@ import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
 import java.util.Objects;
@@ -16,6 +18,7 @@ import java.util.function.Function;
 
 /** Runs units of work in READ COMMITTED transactions and keeps database failures inside the adapter. */
 public final class Transactor {
+    private static final Logger LOG = LoggerFactory.getLogger(Transactor.class);
     private static final int MAX_ATTEMPTS = 5;
     private final Jdbi jdbi;
     private final Vendor vendor;
@@ -46,14 +49,17 @@ public final class Transactor {
      * unchanged; failures of the database become {@link UploadException}s. A transaction that wrote returns only
      * once its changes are durable (see {@link Durability}). A transaction the database rolled
      * back as a deadlock victim or serialization failure runs again, a few times, so {@code work} must touch
-     * nothing but the transaction.
+     * nothing but the transaction. Once committed and durable, the actions the successful run registered with
+     * {@link Tx#afterCommit} run, in order, on this thread.
      */
     <T> T inTransaction(Function<Tx, T> work) {
         if (closed.getAsBoolean()) {
             throw closedException(null);
         }
+        Tx[] committed = new Tx[1];
         HandleCallback<T, RuntimeException> callback = handle -> {
             Tx tx = new Tx(handle, vendor);
+            committed[0] = tx;
             try {
                 T result = work.apply(tx);
                 tx.beforeCommit();
@@ -69,6 +75,7 @@ public final class Transactor {
                         ? jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, callback)
                         : jdbi.inTransaction(callback);
                 Durability.afterCommit(durability);
+                runAfterCommit(committed[0]);
                 return result;
             } catch (RuntimeException e) {
                 if (attempt < MAX_ATTEMPTS && !closed.getAsBoolean() && isRolledBack(e)) {
@@ -82,6 +89,19 @@ public final class Transactor {
                     throw closed.getAsBoolean() ? closedException(e) : SqlErrors.translate(e);
                 }
                 throw e;
+            }
+        }
+    }
+
+    private static void runAfterCommit(Tx tx) {
+        if (tx == null) {
+            return;
+        }
+        for (Runnable action : tx.afterCommitActions()) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                LOG.warn("An action after a commit failed; the commit stands", e);
             }
         }
     }

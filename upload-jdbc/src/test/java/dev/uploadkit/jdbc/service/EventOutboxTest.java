@@ -13,8 +13,10 @@ import dev.uploadkit.core.event.EventType;
 import dev.uploadkit.core.event.UploadEvent;
 import dev.uploadkit.core.event.WebhookSink;
 import dev.uploadkit.core.jobs.BackgroundWork;
+import dev.uploadkit.core.net.OutboundPolicy;
 import dev.uploadkit.core.store.FileStore;
 import dev.uploadkit.core.store.JcloudsFileStore;
+import dev.uploadkit.core.webhook.WebhookService;
 import dev.uploadkit.jdbc.testing.TestDatabase;
 import dev.uploadkit.jdbc.testing.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
@@ -30,6 +32,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -182,6 +185,46 @@ class EventOutboxTest {
         assertEquals(expected, described(received), "every event, once, in order");
         assertEquals(0, service.deliverEvents());
         assertEquals(expected.size(), received.size());
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void commitsOfEventsAndRelayRoundsThatWroteDeliveriesAreSignalledOnceCommitted(TestDatabases.Kind kind) {
+        UUID project = open(kind.open());
+        UploadService service = service(db.catalog(), received::add);
+        WebhookService.builder().catalog(db.catalog()).policy(OutboundPolicy.parse("127.0.0.1/32")).build()
+                .create(project, "http://127.0.0.1:9/hook", Set.of(EventType.UPLOAD_COMPLETED), true);
+        List<String> events = new CopyOnWriteArrayList<>();
+        List<String> rounds = new CopyOnWriteArrayList<>();
+        // Each listener looks from another transaction: what it sees was committed before the signal.
+        Runnable stopEvents = service.outboxSignals().onEventsCommitted(() -> events.add(
+                db.catalog().inTransaction(tx -> tx.events().countPending()) + " pending"));
+        Runnable stopRounds = service.outboxSignals().onDeliveriesWritten(() -> rounds.add(db.catalog().inTransaction(
+                tx -> tx.events().countPending() + " events pending, " + tx.webhooks().countPending() + " deliveries")));
+
+        Upload u = upload(service, project, "a.txt");
+        service.trash(project, u.uuid());
+        service.get(project, u.uuid());
+        assertThrows(UploadException.class, () -> service.restore(project, UUID.randomUUID()));
+        assertEquals(List.of("1 pending", "2 pending"), events, "one signal per committed transaction with events");
+        // 200 more events of the webhook's type, written straight into the outbox (no signal), so that the relay
+        // needs three rounds of at most 100.
+        db.catalog().inTransaction(tx -> {
+            for (int i = 0; i < 200; i++) {
+                tx.events().append(new UploadEvent(UUID.randomUUID(), EventType.UPLOAD_COMPLETED, Instant.now(), u));
+            }
+            return null;
+        });
+        assertEquals(202, service.deliverEvents());
+        assertEquals(List.of("102 events pending, 99 deliveries", "2 events pending, 199 deliveries",
+                "0 events pending, 201 deliveries"), rounds, "a signal after each round's commit, not only at the end");
+
+        stopEvents.run();
+        stopRounds.run();
+        upload(service, project, "b.txt");
+        assertEquals(1, service.deliverEvents());
+        assertEquals(2, events.size(), "no signal once unsubscribed");
+        assertEquals(3, rounds.size());
     }
 
     @Test
