@@ -64,4 +64,34 @@ class RelayLoopTest {
         }
         assertTrue(!thread.isAlive());
     }
+
+    @Test
+    void wakesSoonAfterARoundGatherIntoOneRoundAtTheBusyPause() throws InterruptedException {
+        Duration busy = Duration.ofMillis(500);
+        List<Long> starts = new CopyOnWriteArrayList<>();
+        CountDownLatch first = new CountDownLatch(1);
+        CountDownLatch second = new CountDownLatch(2);
+        RelayLoop loop = new RelayLoop(() -> {
+            starts.add(System.nanoTime());
+            first.countDown();
+            second.countDown();
+            return 0;
+        }, HOUR, busy, () -> { });
+        Thread thread = new Thread(loop, "relay-loop-test");
+        thread.start();
+        try {
+            assertTrue(first.await(30, TimeUnit.SECONDS));
+            for (int i = 0; i < 5; i++) {
+                loop.wake(); // five commits right after a round
+            }
+            assertTrue(second.await(30, TimeUnit.SECONDS), "the wakes start a round");
+            long apart = starts.get(1) - starts.get(0);
+            assertTrue(apart >= busy.toNanos(), "the second round waited for the busy pause: " + apart / 1_000_000 + " ms");
+        } finally {
+            loop.stop();
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        }
+        assertTrue(!thread.isAlive(), "stop() ends the gathering too");
+        assertEquals(2, starts.size(), "five wakes, one round");
+    }
 }
