@@ -37,7 +37,7 @@ public final class JdbiCatalog implements Catalog {
             implements CatalogTransaction {
         @Override
         public void afterCommit(Runnable action) {
-            tx.afterCommit(java.util.Objects.requireNonNull(action, "action"));
+            tx.afterCommit(Objects.requireNonNull(action, "action"));
         }
     }
 }

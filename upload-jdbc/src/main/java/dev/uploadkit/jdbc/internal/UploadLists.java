@@ -42,7 +42,7 @@ final class UploadLists {
         }
         ListCursor cursor = page.cursor() == null ? null : ListCursor.decode(page.cursor(), query);
         Where where = tx.run(h -> filters(h, projectId, query));
-        boolean tableScan = vendor != Vendor.POSTGRESQL && query.search() != null && !query.search().isEmpty()
+        boolean tableScan = vendor != Vendor.POSTGRESQL && searches(query)
                 && tx.run(h -> {
                     ProjectTotals totals = Counters.read(h, vendor, projectId);
                     return search.scansTable(h, vendor, totals.liveFiles() + totals.trashFiles());
@@ -126,7 +126,7 @@ final class UploadLists {
     /** A statement of the list; a search on PostgreSQL is planned for its pattern each time ({@link CustomPlan}). */
     private Query statement(Handle h, String sql, UploadQuery query) {
         Query statement = h.createQuery(sql);
-        if (vendor == Vendor.POSTGRESQL && query.search() != null && !query.search().isEmpty()) {
+        if (vendor == Vendor.POSTGRESQL && searches(query)) {
             statement.addCustomizer(CustomPlan.INSTANCE);
         }
         return statement;
@@ -172,6 +172,10 @@ final class UploadLists {
         };
     }
 
+    private static boolean searches(UploadQuery q) {
+        return q.search() != null && !q.search().isEmpty();
+    }
+
     private static boolean isUnfiltered(UploadQuery q) {
         return q.folder() == null && noFilterButFolder(q);
     }
@@ -179,7 +183,7 @@ final class UploadLists {
     /** Whether no filter other than the folder narrows the list. */
     private static boolean noFilterButFolder(UploadQuery q) {
         return q.mimeType() == null && q.isPublic() == null && q.status() == null && q.isStored() == null
-                && (q.search() == null || q.search().isEmpty()) && q.createdFrom() == null && q.createdTo() == null;
+                && !searches(q) && q.createdFrom() == null && q.createdTo() == null;
     }
 
     /**
@@ -237,7 +241,7 @@ final class UploadLists {
         if (query.isStored() != null) {
             where.and("u.is_stored = :is_stored", "is_stored", Where.bool(query.isStored()));
         }
-        if (query.search() != null && !query.search().isEmpty()) {
+        if (searches(query)) {
             search.addTo(where, h, vendor, query.search());
         }
         if (query.createdFrom() != null) {
