@@ -85,15 +85,20 @@ public final class S3Benchmark {
                     throw new IllegalStateException("no admin key printed");
                 }
                 String key = m.group(1);
+                long s3pid = s3proxy.pid();
                 for (int round = 1; round <= rounds; round++) {
+                    CpuSplit cpuA = CpuSplit.now(s3pid);
                     double raw = ServerBenchmark.curl("-T", file.toString(), endpoint + "/raw/upload.bin");
+                    CpuSplit cpuB = CpuSplit.now(s3pid);
 
                     HeapMeter.reset();
                     double storeSpeed = put(store, file);
                     long storePeak = HeapMeter.peak();
+                    CpuSplit cpuU = CpuSplit.now(s3pid);
                     HeapMeter.reset();
                     double unsignedSpeed = put(unsigned, file);
                     long unsignedPeak = HeapMeter.peak();
+                    CpuSplit cpuC = CpuSplit.now(s3pid);
 
                     HeapMeter.reset();
                     // The folder goes first: sent after the file it would cost a server-side copy of the object
@@ -101,6 +106,7 @@ public final class S3Benchmark {
                     double server = ServerBenchmark.curl("-H", "X-API-Key: " + key, "-F", "folder=bench-" + round,
                             "-F", "file=@" + file, uploadkit.baseUrl() + "/files/upload");
                     long serverPeak = HeapMeter.peak();
+                    CpuSplit cpuEnd = CpuSplit.now(s3pid);
                     ServerBenchmark.curl("-X", "DELETE", endpoint + "/raw/upload.bin");
 
                     System.out.printf("round %d%n", round);
@@ -108,6 +114,8 @@ public final class S3Benchmark {
                     print("(b) S3 FileStore.put", storeSpeed, raw, storePeak);
                     print("    same, unsigned payload", unsignedSpeed, raw, unsignedPeak);
                     print("(c) curl -F to Uploadkit", server, raw, serverPeak);
+                    System.out.printf("  CPU seconds (this JVM / S3Proxy / curl): (a) %s, (b) %s, unsigned %s, (c) %s%n",
+                            cpuB.minus(cpuA), cpuU.minus(cpuB), cpuC.minus(cpuU), cpuEnd.minus(cpuC));
                 }
                 System.out.printf("max heap      %s (-Xmx)%n",
                         DataSize.ofBytes(Runtime.getRuntime().maxMemory()).format());
@@ -120,6 +128,35 @@ public final class S3Benchmark {
                 }
             }
             deleteTree(dir);
+        }
+    }
+
+    /**
+     * CPU used so far by this JVM (client of (b), server of (c)), by S3Proxy, and by the curl processes this JVM has
+     * waited for (the children's time in {@code /proc/self/stat}; Linux only, else zero).
+     */
+    private record CpuSplit(double self, double s3proxy, double curl) {
+        static CpuSplit now(long s3pid) {
+            double children;
+            try {
+                String stat = Files.readString(Path.of("/proc/self/stat"));
+                // Fields 16 and 17 (cutime, cstime) in clock ticks of 1/100 s; counted from field 3, after the name.
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                children = (Long.parseLong(f[13]) + Long.parseLong(f[14])) / 100.0;
+            } catch (IOException | RuntimeException e) {
+                children = 0;
+            }
+            return new CpuSplit(seconds(ProcessHandle.current().pid()), seconds(s3pid), children);
+        }
+
+        private static double seconds(long pid) {
+            return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration())
+                    .map(d -> d.toNanos() / 1e9).orElse(0.0);
+        }
+
+        String minus(CpuSplit before) {
+            return String.format("%.2f / %.2f / %.2f", self - before.self, s3proxy - before.s3proxy,
+                    curl - before.curl);
         }
     }
 
