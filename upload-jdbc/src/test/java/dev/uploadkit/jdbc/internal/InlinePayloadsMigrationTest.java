@@ -6,13 +6,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -22,6 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class InlinePayloadsMigrationTest {
     private static final String LARGE = "{\"metadata\":\"" + "x".repeat(40_000) + "\"}";
+    private static final Set<String> INLINE = Set.of("EVENTS.PAYLOAD CHARACTER VARYING 1000000 NO",
+            "WEBHOOK_DELIVERIES.PAYLOAD CHARACTER VARYING 1000000 NO");
 
     @TempDir
     Path directory;
@@ -29,8 +26,7 @@ class InlinePayloadsMigrationTest {
     @Test
     void payloadsAreCharacterVaryingAndKeepTheirNotNull() throws SQLException {
         try (TestDatabase db = TestDatabases.h2File(directory)) {
-            assertEquals(List.of("EVENTS.PAYLOAD CHARACTER VARYING 1000000 NO",
-                    "WEBHOOK_DELIVERIES.PAYLOAD CHARACTER VARYING 1000000 NO"), payloadColumns(db));
+            assertEquals(INLINE, payloadColumns(db));
         }
     }
 
@@ -38,54 +34,25 @@ class InlinePayloadsMigrationTest {
     void anEventStoredAsALobBeforeTheMigrationKeepsItsPayload() throws SQLException {
         try (TestDatabase db = TestDatabases.h2File(directory)) {
             // Back to the schema before V14, with an event written then, and forward again.
-            execute(db, "ALTER TABLE events ALTER COLUMN payload SET DATA TYPE CHARACTER LARGE OBJECT");
-            execute(db, "ALTER TABLE webhook_deliveries ALTER COLUMN payload SET DATA TYPE CHARACTER LARGE OBJECT");
-            execute(db, "DELETE FROM \"" + Migrations.HISTORY_TABLE + "\" WHERE \"version\" = '14'");
-            try (Connection c = db.dataSource().getConnection();
-                 PreparedStatement insert = c.prepareStatement("INSERT INTO events (project_id, type, payload,"
-                         + " created_at) VALUES (RANDOM_UUID(), 'upload.completed', ?, CURRENT_TIMESTAMP)")) {
-                insert.setString(1, LARGE);
-                insert.executeUpdate();
-                if (!c.getAutoCommit()) {
-                    c.commit();
-                }
-            }
-            assertEquals(List.of("EVENTS.PAYLOAD CHARACTER LARGE OBJECT NO",
+            db.execute("ALTER TABLE events ALTER COLUMN payload SET DATA TYPE CHARACTER LARGE OBJECT");
+            db.execute("ALTER TABLE webhook_deliveries ALTER COLUMN payload SET DATA TYPE CHARACTER LARGE OBJECT");
+            db.execute("DELETE FROM \"" + Migrations.HISTORY_TABLE + "\" WHERE \"version\" = '14'");
+            db.execute("INSERT INTO events (project_id, type, payload, created_at) VALUES (RANDOM_UUID(),"
+                    + " 'upload.completed', '" + LARGE + "', CURRENT_TIMESTAMP)");
+            assertEquals(Set.of("EVENTS.PAYLOAD CHARACTER LARGE OBJECT NO",
                     "WEBHOOK_DELIVERIES.PAYLOAD CHARACTER LARGE OBJECT NO"), payloadColumns(db));
 
             Migrations.migrate(db.dataSource(), Vendor.H2);
 
-            assertEquals(List.of("EVENTS.PAYLOAD CHARACTER VARYING 1000000 NO",
-                    "WEBHOOK_DELIVERIES.PAYLOAD CHARACTER VARYING 1000000 NO"), payloadColumns(db));
-            try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT payload FROM events")) {
-                rs.next();
-                assertEquals(LARGE, rs.getString(1));
-            }
+            assertEquals(INLINE, payloadColumns(db));
+            assertEquals(Set.of(LARGE), db.strings("SELECT payload FROM events"));
         }
     }
 
-    private static List<String> payloadColumns(TestDatabase db) throws SQLException {
-        List<String> columns = new ArrayList<>();
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, CHARACTER_MAXIMUM_LENGTH,"
-                     + " IS_NULLABLE FROM INFORMATION_SCHEMA.COLUMNS WHERE COLUMN_NAME = 'PAYLOAD'"
-                     + " AND TABLE_NAME IN ('EVENTS', 'WEBHOOK_DELIVERIES') ORDER BY TABLE_NAME")) {
-            while (rs.next()) {
-                String type = rs.getString(3);
-                columns.add(rs.getString(1) + "." + rs.getString(2) + " " + type
-                        + (type.equals("CHARACTER VARYING") ? " " + rs.getLong(4) : "") + " " + rs.getString(5));
-            }
-        }
-        return columns;
-    }
-
-    private static void execute(TestDatabase db, String sql) throws SQLException {
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
-            s.execute(sql);
-            if (!c.getAutoCommit()) {
-                c.commit();
-            }
-        }
+    private static Set<String> payloadColumns(TestDatabase db) throws SQLException {
+        return db.strings("SELECT TABLE_NAME || '.' || COLUMN_NAME || ' ' || DATA_TYPE || CASE WHEN DATA_TYPE"
+                + " = 'CHARACTER VARYING' THEN ' ' || CHARACTER_MAXIMUM_LENGTH ELSE '' END || ' ' || IS_NULLABLE"
+                + " FROM INFORMATION_SCHEMA.COLUMNS WHERE COLUMN_NAME = 'PAYLOAD'"
+                + " AND TABLE_NAME IN ('EVENTS', 'WEBHOOK_DELIVERIES')");
     }
 }

@@ -7,7 +7,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,11 +24,11 @@ class MigrationCheckTest {
             String table = q + Migrations.HISTORY_TABLE + q;
             String checksum = q + "checksum" + q;
             String version = q + "version" + q;
-            execute(db, "UPDATE " + table + " SET " + checksum + " = " + checksum + " + 1 WHERE " + version + " = '1'");
+            db.execute("UPDATE " + table + " SET " + checksum + " = " + checksum + " + 1 WHERE " + version + " = '1'");
             assertFalse(MigrationCheck.upToDate(db.dataSource(), vendor));
-            execute(db, "UPDATE " + table + " SET " + checksum + " = " + checksum + " - 1 WHERE " + version + " = '1'");
+            db.execute("UPDATE " + table + " SET " + checksum + " = " + checksum + " - 1 WHERE " + version + " = '1'");
             assertTrue(MigrationCheck.upToDate(db.dataSource(), vendor));
-            execute(db, "DELETE FROM " + table + " WHERE " + version + " = '5'");
+            db.execute("DELETE FROM " + table + " WHERE " + version + " = '5'");
             assertFalse(MigrationCheck.upToDate(db.dataSource(), vendor));
         }
     }
@@ -37,17 +36,6 @@ class MigrationCheckTest {
     private static String productName(TestDatabase db) throws SQLException {
         try (Connection c = db.dataSource().getConnection()) {
             return c.getMetaData().getDatabaseProductName();
-        }
-    }
-
-    private static void execute(TestDatabase db, String sql) throws SQLException {
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
-            if (!c.getAutoCommit()) {
-                s.execute(sql);
-                c.commit();
-            } else {
-                s.execute(sql);
-            }
         }
     }
 }

@@ -11,7 +11,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 
 import static dev.uploadkit.core.testing.TestUploads.t;
@@ -46,10 +45,10 @@ class StorageCountersMigrationTest {
             Vendor vendor = Vendor.fromProductName(productName(db));
             String q = vendor == Vendor.H2 ? "\"" : "";
             // Back to the schema before V13 (and the migrations after it), then forward again.
-            execute(db, "DROP TABLE storage_counters");
-            execute(db, "DROP TABLE folder_counters");
-            execute(db, "DROP TABLE remote_copies");
-            execute(db, "DELETE FROM " + q + Migrations.HISTORY_TABLE + q + " WHERE " + q + "version" + q
+            db.execute("DROP TABLE storage_counters");
+            db.execute("DROP TABLE folder_counters");
+            db.execute("DROP TABLE remote_copies");
+            db.execute("DELETE FROM " + q + Migrations.HISTORY_TABLE + q + " WHERE " + q + "version" + q
                     + " IN ('13', '13.1', '14')"); // 14: H2 only
             Migrations.migrate(db.dataSource(), vendor);
 
@@ -65,15 +64,6 @@ class StorageCountersMigrationTest {
     private static String productName(TestDatabase db) throws SQLException {
         try (Connection c = db.dataSource().getConnection()) {
             return c.getMetaData().getDatabaseProductName();
-        }
-    }
-
-    private static void execute(TestDatabase db, String sql) throws SQLException {
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
-            s.execute(sql);
-            if (!c.getAutoCommit()) {
-                c.commit();
-            }
         }
     }
 }

@@ -69,6 +69,16 @@ public final class TestDatabase implements CatalogFixture {
         return values;
     }
 
+    /** Runs one statement of direct SQL and commits it, e.g. to take the schema back to an older migration. */
+    public void execute(String sql) throws SQLException {
+        try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+        }
+    }
+
     /** Returns a JDBC URL reaching the same, already migrated database (e.g. for Spring properties). */
     public String jdbcUrl() {
         return jdbcUrl;
