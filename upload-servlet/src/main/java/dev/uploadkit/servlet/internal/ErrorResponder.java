@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.uploadkit.core.ErrorCode;
 import dev.uploadkit.core.UploadException;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
@@ -28,8 +27,6 @@ public final class ErrorResponder {
     /** Seconds a client is asked to wait when the failure did not set {@code Retry-After} itself. */
     static final int RATE_LIMITED_RETRY_AFTER = 60;
     static final int UNAVAILABLE_RETRY_AFTER = 5;
-    /** A declared request body up to this size is read and dropped before an error is answered. */
-    static final int DRAINED_BODY_LIMIT = 64 * 1024;
 
     private ErrorResponder() {
     }
@@ -78,37 +75,7 @@ public final class ErrorResponder {
         if (f.code == ErrorCode.SERVICE_UNAVAILABLE && !response.containsHeader("Retry-After")) {
             response.setHeader("Retry-After", Integer.toString(UNAVAILABLE_RETRY_AFTER));
         }
-        settleBody(request, response);
-        Json.error(response, "HEAD".equals(request.getMethod()), f.code.httpStatus(), f.code, f.message, f.details);
-    }
-
-    /**
-     * Errors are often answered before the request's body was read (a wrong method, a refused key or type). The
-     * container then closes the connection once the answer is out, without saying so, and a keep-alive client
-     * that already sent its next request on that connection sees it fail. So a small declared body is read and
-     * dropped first, which keeps the connection usable; a larger or chunked one is left unread, and the answer
-     * says {@code Connection: close}.
-     */
-    private static void settleBody(HttpServletRequest request, HttpServletResponse response) {
-        long length = request.getContentLengthLong();
-        if (length <= 0 && request.getHeader("Transfer-Encoding") == null) {
-            return;
-        }
-        try {
-            ServletInputStream in = request.getInputStream();
-            if (!in.isFinished() && length > 0 && length <= DRAINED_BODY_LIMIT) {
-                byte[] dropped = new byte[(int) length];
-                while (in.read(dropped) >= 0) {
-                    // the declared length bounds this
-                }
-            }
-            if (in.isFinished()) {
-                return;
-            }
-        } catch (IOException | IllegalStateException unreadable) {
-            // A broken body, or one the handler read as characters: the connection cannot be trusted either way.
-        }
-        response.setHeader("Connection", "close");
+        Json.error(request, response, f.code.httpStatus(), f.code, f.message, f.details);
     }
 
     /** Returns the code {@link #respond} answers {@code failure} with. */

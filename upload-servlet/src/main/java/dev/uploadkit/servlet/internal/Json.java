@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.uploadkit.core.ErrorCode;
 import dev.uploadkit.core.Page;
 import dev.uploadkit.core.UploadException;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
@@ -95,19 +96,19 @@ public final class Json {
 
     /** Writes {@code {"success": true, "data": data}}. */
     public static void success(Exchange exchange, int status, Object data) throws IOException {
-        write(exchange.response(), exchange.isHead(), status, new Views.Success(true, data));
+        write(exchange.request(), exchange.response(), status, new Views.Success(true, data));
     }
 
     /** Writes a JSON document as it is, without the envelope. */
     static void raw(Exchange exchange, Object document) throws IOException {
-        write(exchange.response(), exchange.isHead(), 200, document);
+        write(exchange.request(), exchange.response(), 200, document);
     }
 
     /** Writes a page of a list with its {@code meta} block. */
     public static void page(Exchange exchange, Page<?> page) throws IOException {
         Views.Meta meta = new Views.Meta(page.currentPage(), page.perPage(), page.total(), page.lastPage(),
                 page.nextCursor(), page.totalExact() ? "eq" : "gte");
-        write(exchange.response(), exchange.isHead(), 200, new Views.PageBody(true, page.items(), meta));
+        write(exchange.request(), exchange.response(), 200, new Views.PageBody(true, page.items(), meta));
     }
 
     /**
@@ -115,7 +116,7 @@ public final class Json {
      * and {@code next_cursor}.
      */
     public static void cursorPage(Exchange exchange, List<?> items, int perPage, String nextCursor) throws IOException {
-        write(exchange.response(), exchange.isHead(), 200,
+        write(exchange.request(), exchange.response(), 200,
                 new Views.CursorPageBody(true, items, new Views.CursorMeta(perPage, nextCursor)));
     }
 
@@ -126,12 +127,16 @@ public final class Json {
     }
 
     /** Writes the error envelope. */
-    static void error(HttpServletResponse response, boolean head, int status, ErrorCode code, String message,
-                      Map<String, List<String>> details) throws IOException {
-        write(response, head, status, new Views.ErrorBody(false, new Views.ErrorDetail(code.name(), message, details)));
+    static void error(HttpServletRequest request, HttpServletResponse response, int status, ErrorCode code,
+                      String message, Map<String, List<String>> details) throws IOException {
+        write(request, response, status, new Views.ErrorBody(false, new Views.ErrorDetail(code.name(), message,
+                details)));
     }
 
-    private static void write(HttpServletResponse response, boolean head, int status, Object body) throws IOException {
+    private static void write(HttpServletRequest request, HttpServletResponse response, int status, Object body)
+            throws IOException {
+        boolean head = "HEAD".equals(request.getMethod());
+        RequestBodies.settle(request, response, status);
         byte[] bytes = MAPPER.writeValueAsBytes(body);
         response.setStatus(status);
         response.setContentType(CONTENT_TYPE);

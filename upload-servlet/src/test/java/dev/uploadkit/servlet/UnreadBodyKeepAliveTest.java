@@ -16,11 +16,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * An error answered before the request's body was read leaves the connection either usable (a small body is read
- * and dropped first) or closed with {@code Connection: close} said in the answer — never closed silently under a
- * keep-alive client that sends its next request on it.
+ * An answer given before the request's body was read leaves the connection either usable (a small body is read and
+ * dropped first) or, for an error, closed with {@code Connection: close} said in the answer — never closed silently
+ * under a keep-alive client that sends its next request on it.
  */
-class ErrorKeepAliveTest extends SharedServerTest {
+class UnreadBodyKeepAliveTest extends SharedServerTest {
 
     @Test
     void aSmallBodyArrivingAfterTheHeadIsDroppedAndTheConnectionServesTheNextRequest() throws IOException {
@@ -35,6 +35,27 @@ class ErrorKeepAliveTest extends SharedServerTest {
             String refused = readResponse(in);
             assertTrue(refused.startsWith("HTTP/1.1 405"), refused);
             assertFalse(refused.toLowerCase(Locale.ROOT).contains("connection: close"), refused);
+
+            out.write(head("GET", "files", 0));
+            out.flush();
+            String next = readResponse(in);
+            assertTrue(next.startsWith("HTTP/1.1 200"), next);
+        }
+    }
+
+    @Test
+    void aSmallBodyAnEndpointIgnoresIsDroppedAndTheConnectionServesTheNextRequest() throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            out.write(head("GET", "files", 2));
+            out.flush();
+            out.write("{}".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String listed = readResponse(in);
+            assertTrue(listed.startsWith("HTTP/1.1 200"), listed);
+            assertFalse(listed.toLowerCase(Locale.ROOT).contains("connection: close"), listed);
 
             out.write(head("GET", "files", 0));
             out.flush();
