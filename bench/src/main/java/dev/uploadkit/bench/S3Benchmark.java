@@ -150,8 +150,7 @@ public final class S3Benchmark {
         }
 
         private static double seconds(long pid) {
-            return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration())
-                    .map(d -> d.toNanos() / 1e9).orElse(0.0);
+            return UploadSpeedBenchmark.cpu(pid).toNanos() / 1e9;
         }
 
         String minus(CpuSplit before) {

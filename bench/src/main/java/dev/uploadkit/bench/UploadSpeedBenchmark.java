@@ -337,7 +337,8 @@ public final class UploadSpeedBenchmark {
         return cpu(server.jvm().pid());
     }
 
-    private static Duration cpu(long pid) {
+    /** The CPU time process {@code pid} has used so far; zero if it is gone or does not say. */
+    static Duration cpu(long pid) {
         return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).orElse(Duration.ZERO);
     }
 
