@@ -30,6 +30,7 @@ import java.util.concurrent.ThreadLocalRandom;
 final class LocalFiles {
     private static final Logger LOG = LoggerFactory.getLogger(LocalFiles.class);
     private static final int WRITE_BUFFER = 64 * 1024;
+    private static final int MIN_WRITE_BUFFER = 8 * 1024;
 
     private LocalFiles() {
     }
@@ -43,16 +44,21 @@ final class LocalFiles {
      */
     static void write(Path target, String tempPrefix, InputStream source) throws IOException {
         Path dir = target.getParent();
-        Files.createDirectories(dir);
+        ensureDirectory(dir);
         // Same directory, so the rename is atomic; the prefix marks leftovers of a crash for removeOlderThan.
         Path temp = dir.resolve(tempPrefix + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".part");
         try {
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                byte[] buffer = new byte[WRITE_BUFFER];
+                // Most uploads are small and arrive whole: the buffer starts at what is at hand (at least 8 KiB) and
+                // grows to 64 KiB only when a read fills it, which spares 64 KiB of garbage per small upload.
+                byte[] buffer = new byte[Math.max(MIN_WRITE_BUFFER, Math.min(WRITE_BUFFER, source.available()))];
                 for (int n; (n = source.read(buffer)) >= 0; ) {
                     ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
                     while (chunk.hasRemaining()) {
                         out.write(chunk);
+                    }
+                    if (n == buffer.length && buffer.length < WRITE_BUFFER) {
+                        buffer = new byte[WRITE_BUFFER];
                     }
                 }
             }
@@ -69,8 +75,19 @@ final class LocalFiles {
 
     /** Renames {@code from} to {@code to} atomically, replacing it; attributes such as the content type go along. */
     static void move(Path from, Path to) throws IOException {
-        Files.createDirectories(to.getParent());
+        ensureDirectory(to.getParent());
         Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * Creates {@code dir} and its parents unless it is already a directory. Checked first because
+     * {@link Files#createDirectories} tries to create the directory itself before anything else, and on the usual
+     * case, a folder that exists, that costs a failed system call and an exception.
+     */
+    private static void ensureDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+        }
     }
 
     /** Removes files under {@code folder} named {@code prefix}*.part last modified before {@code before}. */
