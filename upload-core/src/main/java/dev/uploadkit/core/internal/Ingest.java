@@ -15,7 +15,6 @@ import dev.uploadkit.core.store.FileStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.DigestInputStream;
@@ -109,9 +108,8 @@ public final class Ingest {
                          long started, Origin origin) {
         MessageDigest sha256 = sha256();
         SizeLimitedInputStream counted = new SizeLimitedInputStream(content, limit);
-        BufferedInputStream in = new BufferedInputStream(new DigestInputStream(counted, sha256),
-                ContentSniffer.HEAD_SIZE);
-        ContentInfo info = sniff(in, request.filename());
+        InputStream in = new DigestInputStream(counted, sha256);
+        ContentInfo info = sniff(content, counted, request.filename());
         if (!types.allows(info.mime())) {
             throw new UploadException(ErrorCode.INVALID_FILE_TYPE, "Files of type " + info.mime() + " are not allowed.",
                     Map.of("file", List.of("The file type " + info.mime() + " is not allowed.")), null);
@@ -269,13 +267,16 @@ public final class Ingest {
     private record Completed(Upload upload, Optional<Blob> discarded) {
     }
 
-    private ContentInfo sniff(BufferedInputStream in, String filename) {
-        byte[] head = new byte[ContentSniffer.HEAD_SIZE];
+    /**
+     * Detects the type from the first bytes the read-ahead holds anyway (its first read is at least the sniffer's
+     * head), before they are consumed; a head already over the size limit is refused first, as reading it would.
+     */
+    private ContentInfo sniff(ReadAheadInputStream content, SizeLimitedInputStream counted, String filename) {
         try {
-            in.mark(ContentSniffer.HEAD_SIZE);
-            int n = in.readNBytes(head, 0, head.length);
-            in.reset();
-            return sniffer.sniff(head, n, filename);
+            ReadAheadInputStream.Head head = content.head();
+            int n = Math.min(head.length(), ContentSniffer.HEAD_SIZE);
+            counted.requireRoomFor(n);
+            return sniffer.sniff(head.bytes(), n, filename);
         } catch (IOException e) {
             throw new UploadException(ErrorCode.PAYLOAD_MALFORMED, "The upload body could not be read.", e);
         }

@@ -3,6 +3,7 @@ package dev.uploadkit.core.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -29,6 +30,7 @@ public final class ReadAheadInputStream extends InputStream {
     private static final int MIN_HANDOFF = 64 * 1024;
 
     static final int FIRST_READ = 64 * 1024;
+    private static final int SMALL_FIRST_BUFFER = 8 * 1024;
 
     private final InputStream source;
     private final Executor executor;
@@ -57,17 +59,42 @@ public final class ReadAheadInputStream extends InputStream {
         this.free = new ArrayBlockingQueue<>(depth + 2);
     }
 
+    /** The first bytes of a stream, in {@code bytes[0..length)}, which the caller must not change. */
+    public record Head(byte[] bytes, int length) {
+    }
+
+    /**
+     * Returns the bytes the first read takes from the source, {@value #FIRST_READ} or the chunk size if that is
+     * smaller (fewer only if the source ends sooner), without consuming them: reads still begin with them. Lets a caller look at the head of a stream, to detect its type, without a
+     * second buffer. Only before the first read.
+     *
+     * @throws IllegalStateException if the stream has been read
+     */
+    public Head head() throws IOException {
+        if (firstRead) {
+            throw new IllegalStateException("head() must come before the first read");
+        }
+        throwIfAborted();
+        readFirst();
+        return new Head(current.bytes, current.length);
+    }
+
     /**
      * Reads the first bytes here; only a source that goes on past them is handed to the read-ahead thread.
      * Returns false at the end of the source.
      */
     private boolean readFirst() throws IOException {
         firstRead = true;
-        byte[] first = new byte[Math.min(FIRST_READ, chunkSize)];
+        int firstSize = Math.min(FIRST_READ, chunkSize);
+        // Most uploads are small: the buffer starts small and grows to the first read's size only if they are not.
+        byte[] first = new byte[Math.min(SMALL_FIRST_BUFFER, firstSize)];
         int n = 0;
         int r = 0;
-        while (n < first.length && (r = source.read(first, n, first.length - n)) >= 0) {
+        while (n < firstSize && (r = source.read(first, n, first.length - n)) >= 0) {
             n += r;
+            if (n == first.length && n < firstSize) {
+                first = Arrays.copyOf(first, firstSize);
+            }
         }
         if (r < 0) {
             done = n == 0;
@@ -145,6 +172,13 @@ public final class ReadAheadInputStream extends InputStream {
         System.arraycopy(current.bytes, position, b, off, n);
         position += n;
         return n;
+    }
+
+    /** The bytes that can be read without waiting: what is left of the chunk at hand. */
+    @Override
+    public int available() {
+        Chunk at = current;
+        return at == null || at.bytes == null ? 0 : at.length - position;
     }
 
     private boolean fill() throws IOException {

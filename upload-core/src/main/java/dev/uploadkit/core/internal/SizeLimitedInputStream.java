@@ -58,12 +58,26 @@ public final class SizeLimitedInputStream extends FilterInputStream {
         return false;
     }
 
+    /**
+     * Refuses now, as reading them would, if {@code upcoming} more bytes exceed the limit: for a caller that looked
+     * at bytes ahead of this stream and wants the size refused before anything it decides from them.
+     */
+    public void requireRoomFor(long upcoming) {
+        if (count + upcoming > limit) {
+            throw tooLarge();
+        }
+    }
+
     private void add(long n) {
         count += n;
         if (count > limit) {
-            String max = DataSize.ofBytes(limit).format();
-            throw new UploadException(ErrorCode.FILE_TOO_LARGE, "The file exceeds the size limit of " + max + ".",
-                    Map.of("file", List.of("The file may be at most " + max + ".")), null);
+            throw tooLarge();
         }
+    }
+
+    private UploadException tooLarge() {
+        String max = DataSize.ofBytes(limit).format();
+        return new UploadException(ErrorCode.FILE_TOO_LARGE, "The file exceeds the size limit of " + max + ".",
+                Map.of("file", List.of("The file may be at most " + max + ".")), null);
     }
 }

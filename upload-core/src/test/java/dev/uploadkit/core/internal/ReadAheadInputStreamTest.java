@@ -8,6 +8,7 @@ import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,6 +53,42 @@ class ReadAheadInputStreamTest {
             assertArrayEquals(bytes, in.readAllBytes());
             assertEquals(-1, in.read());
         }
+    }
+
+    @Test
+    void theHeadIsTheFirstReadsBytesAndReadsStillBeginWithIt() throws IOException {
+        byte[] bytes = TestContent.random(3, 3 * ReadAheadInputStream.FIRST_READ + 5);
+        try (ReadAheadInputStream in = new ReadAheadInputStream(trickle(new ByteArrayInputStream(bytes), 1000), pool,
+                256 * 1024, 4)) {
+            ReadAheadInputStream.Head head = in.head();
+            assertEquals(ReadAheadInputStream.FIRST_READ, head.length());
+            assertArrayEquals(Arrays.copyOf(bytes, head.length()), Arrays.copyOf(head.bytes(), head.length()));
+            assertEquals(head.length(), in.available());
+            assertArrayEquals(bytes, in.readAllBytes());
+            assertEquals(0, in.available());
+            assertThrows(IllegalStateException.class, in::head);
+        }
+    }
+
+    @Test
+    void theHeadOfAShortSourceIsAllOfIt() throws IOException {
+        byte[] bytes = TestContent.random(4, 4096);
+        try (ReadAheadInputStream in = new ReadAheadInputStream(new ByteArrayInputStream(bytes), pool, 256 * 1024, 4);
+             ReadAheadInputStream empty = new ReadAheadInputStream(InputStream.nullInputStream(), pool, 1024, 2)) {
+            assertEquals(bytes.length, in.head().length());
+            byte[] first = new byte[100];
+            assertEquals(100, in.read(first));
+            assertEquals(bytes.length - 100, in.available());
+            assertArrayEquals(bytes, concat(first, in.readAllBytes()));
+            assertEquals(0, empty.head().length());
+            assertEquals(-1, empty.read());
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] all = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     @Test
