@@ -65,8 +65,8 @@ public final class ReadAheadInputStream extends InputStream {
 
     /**
      * Returns the bytes the first read takes from the source, {@value #FIRST_READ} or the chunk size if that is
-     * smaller (fewer only if the source ends sooner), without consuming them: reads still begin with them. Lets a caller look at the head of a stream, to detect its type, without a
-     * second buffer. Only before the first read.
+     * smaller (fewer only if the source ends sooner), without consuming them: reads still begin with them. Lets a
+     * caller look at the head of a stream, to detect its type, without a second buffer. Only before the first read.
      *
      * @throws IllegalStateException if the stream has been read
      */
