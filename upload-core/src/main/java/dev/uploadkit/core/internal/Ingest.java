@@ -268,15 +268,14 @@ public final class Ingest {
     }
 
     /**
-     * Detects the type from the first bytes the read-ahead holds anyway (its first read is at least the sniffer's
-     * head), before they are consumed; a head already over the size limit is refused first, as reading it would.
+     * Detects the type from the first bytes the read-ahead holds anyway (its first read is the sniffer's head),
+     * before they are consumed; a head already over the size limit is refused first, as reading it would.
      */
     private ContentInfo sniff(ReadAheadInputStream content, SizeLimitedInputStream counted, String filename) {
         try {
             ReadAheadInputStream.Head head = content.head();
-            int n = Math.min(head.length(), ContentSniffer.HEAD_SIZE);
-            counted.requireRoomFor(n);
-            return sniffer.sniff(head.bytes(), n, filename);
+            counted.requireRoomFor(head.length());
+            return sniffer.sniff(head.bytes(), head.length(), filename);
         } catch (IOException e) {
             throw new UploadException(ErrorCode.PAYLOAD_MALFORMED, "The upload body could not be read.", e);
         }

@@ -29,7 +29,8 @@ public final class ReadAheadInputStream extends InputStream {
     private static final long STOP_WAIT_SECONDS = 30;
     private static final int MIN_HANDOFF = 64 * 1024;
 
-    static final int FIRST_READ = 64 * 1024;
+    /** What the type sniffer looks at: the first read is its head, so {@link #head()} serves it without a copy. */
+    static final int FIRST_READ = ContentSniffer.HEAD_SIZE;
     private static final int SMALL_FIRST_BUFFER = 8 * 1024;
 
     private final InputStream source;
