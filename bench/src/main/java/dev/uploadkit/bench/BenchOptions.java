@@ -33,6 +33,7 @@ final class BenchOptions {
         DEFAULTS.put("work-dir", "");
         DEFAULTS.put("keep", "false");
         DEFAULTS.put("pairs", "3");
+        DEFAULTS.put("server-jvm-options", "");
     }
 
     static final String USAGE = """
@@ -52,6 +53,8 @@ final class BenchOptions {
               --standalone-jar PATH     (examples/standalone/target/uploadkit-standalone.jar)
               --work-dir DIR            files, data dirs and server logs (a new temporary directory)
               --keep true               keep the work dir afterwards
+              --server-jvm-options "O"  more JVM options for the Uploadkit servers only, after their -Xmx
+                                        (e.g. "-XX:+UseParallelGC"); the baselines keep the defaults
             Every option can also be given as -Dbench.<option>=value.
             """;
 
@@ -93,6 +96,13 @@ final class BenchOptions {
 
     Optional<String> text(String name) {
         return Optional.of(values.get(name).trim()).filter(s -> !s.isEmpty());
+    }
+
+    /** The Uploadkit server's JVM options: {@code xmx}, then those of {@code --server-jvm-options}. */
+    List<String> serverJvmOptions(String xmx) {
+        List<String> options = new java.util.ArrayList<>(List.of(xmx));
+        text("server-jvm-options").ifPresent(o -> options.addAll(List.of(o.split("\\s+"))));
+        return options;
     }
 
     boolean keep() {

@@ -266,7 +266,7 @@ public final class UploadSpeedBenchmark {
 
     private void limiterCost(BenchDatabase database, int size, int clients, Duration warmup, Duration duration,
                              int pairs) throws Exception {
-        try (UploadkitProcess uploadkit = UploadkitProcess.start("uploadkit (limiter cost)", jar, List.of("-Xmx256m"),
+        try (UploadkitProcess uploadkit = UploadkitProcess.start("uploadkit (limiter cost)", jar, options.serverJvmOptions("-Xmx256m"),
                 work.resolve("limiter-uploadkit"), database.serverArgs(),
                 Map.of("UPLOADKIT_PLANS", "bench:1000000000000:1000000000"), Optional.empty(),
                 log("uploadkit (limiter cost)", "limiter-uploadkit.log"))) {
@@ -348,7 +348,7 @@ public final class UploadSpeedBenchmark {
     }
 
     private UploadkitProcess startUploadkit(String name, String xmx, String dir) throws IOException {
-        return UploadkitProcess.start(name, jar, List.of(xmx), work.resolve(dir), List.of(), Optional.empty(),
+        return UploadkitProcess.start(name, jar, options.serverJvmOptions(xmx), work.resolve(dir), List.of(), Optional.empty(),
                 log(name, dir + ".log"));
     }
 
