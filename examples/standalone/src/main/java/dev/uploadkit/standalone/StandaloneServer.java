@@ -56,6 +56,13 @@ public final class StandaloneServer implements AutoCloseable {
     private static final Duration DOWNLOAD_LINK_TTL = Duration.ofHours(1);
     /** How long the program waits for its first answer before it opens the store and starts the background work. */
     private static final Duration QUIET_START = Duration.ofSeconds(1);
+    /**
+     * Bytes Jetty reads from a connection at once (its default is 8 KiB). An upload's body then arrives in 64 KiB
+     * reads, an eighth of the system calls and thread wake-ups: measured on 1 GiB uploads, ~25 % less server CPU
+     * per GiB (bench/README.md). Jetty takes the buffers from its pool and gives each back once its connection has
+     * nothing left to read, so idle keep-alive connections hold none.
+     */
+    static final int INPUT_BUFFER_SIZE = 64 * 1024;
     private static final String JETTY_REFERENCES_PER_CACHE_LINE = "org.eclipse.jetty.util.referencesPerCacheLine";
 
     private final Server server;
@@ -191,7 +198,9 @@ public final class StandaloneServer implements AutoCloseable {
             http.setSendServerVersion(false);
             http.setSendXPoweredBy(false);
             server.setErrorHandler(new JsonErrorHandler());
-            ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+            HttpConnectionFactory connections = new HttpConnectionFactory(http);
+            connections.setInputBufferSize(INPUT_BUFFER_SIZE);
+            ServerConnector connector = new ServerConnector(server, connections);
             connector.setHost(config.host());
             connector.setPort(config.port());
             server.addConnector(connector);
@@ -283,6 +292,11 @@ public final class StandaloneServer implements AutoCloseable {
         ServerConnector c = (ServerConnector) server.getConnectors()[0];
         String host = c.getHost().contains(":") ? "[" + c.getHost() + "]" : c.getHost();
         return "http://" + host + ":" + c.getLocalPort() + MOUNT;
+    }
+
+    /** Returns how many bytes the connector reads from a connection at once. */
+    int inputBufferSize() {
+        return server.getConnectors()[0].getConnectionFactory(HttpConnectionFactory.class).getInputBufferSize();
     }
 
     /**

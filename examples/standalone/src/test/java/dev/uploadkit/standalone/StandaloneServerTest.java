@@ -50,6 +50,7 @@ class StandaloneServerTest {
             assertTrue(m.find(), "prints the admin key line");
             key = m.group(1);
             assertTrue(server.baseUrl().startsWith("http://127.0.0.1:"));
+            assertEquals(StandaloneServer.INPUT_BUFFER_SIZE, server.inputBufferSize(), "reads bodies in 64 KiB");
 
             JsonNode created = send(server.baseUrl() + "/admin/projects", key, "POST", "{\"name\":\"shop\",\"plan\":\"starter\"}");
             assertEquals("shop", created.path("data").path("name").asText());
