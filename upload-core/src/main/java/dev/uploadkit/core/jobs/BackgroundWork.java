@@ -2,6 +2,7 @@ package dev.uploadkit.core.jobs;
 
 import dev.uploadkit.core.Durations;
 import dev.uploadkit.core.UploadService;
+import dev.uploadkit.core.internal.ContentSniffer;
 import dev.uploadkit.core.internal.webhook.WebhookDispatcher;
 import dev.uploadkit.core.webhook.WebhookService;
 import dev.uploadkit.core.catalog.ImportJobs;
@@ -150,7 +151,8 @@ public final class BackgroundWork implements AutoCloseable {
     }
 
     /**
-     * Records a first heartbeat, then keeps them coming and starts the jobs.
+     * Records a first heartbeat, then keeps them coming and starts the jobs; loads file-type detection on the
+     * scheduler meanwhile, so that the first upload does not wait for it.
      *
      * @throws IllegalStateException if started before or closed
      * @throws dev.uploadkit.core.UploadException if the first heartbeat cannot be recorded
@@ -160,6 +162,8 @@ public final class BackgroundWork implements AutoCloseable {
             throw new IllegalStateException("BackgroundWork: start() may be called once, before close()");
         }
         uploads.heartbeat();
+        // The first upload would otherwise wait ~0.3 s for type detection to load.
+        scheduler.execute(BackgroundWork::prepareTypeDetection);
         long period = heartbeatInterval.toMillis();
         heartbeats = scheduler.scheduleWithFixedDelay(this::beat, period, period, TimeUnit.MILLISECONDS);
         long every = jobInterval.toMillis();
@@ -173,6 +177,14 @@ public final class BackgroundWork implements AutoCloseable {
         relay.execute(relayLoop);
         long watch = watchInterval.toMillis();
         watcher.scheduleWithFixedDelay(this::watch, 0, watch, TimeUnit.MILLISECONDS);
+    }
+
+    private static void prepareTypeDetection() {
+        try {
+            ContentSniffer.prepare();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("Could not load file-type detection ahead of the first upload", e);
+        }
     }
 
     private void watch() {

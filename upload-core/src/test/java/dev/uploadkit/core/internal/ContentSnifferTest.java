@@ -7,10 +7,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.File;
+import java.lang.reflect.Method;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 class ContentSnifferTest {
@@ -25,6 +32,29 @@ class ContentSnifferTest {
         assertEquals(mime, info.mime());
         assertEquals(new ContentInfo.ImageInfo(width, height), info.image(), info.toString());
         assertEquals(Optional.of(format), info.imageFormat());
+    }
+
+    @Test
+    void prepareMakesTheDetectorBeforeAnyDetection() throws Exception {
+        // A class loader of its own, so that detections of other tests in this JVM do not count.
+        URL[] classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .map(entry -> {
+                    try {
+                        return Path.of(entry).toUri().toURL();
+                    } catch (MalformedURLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }).toArray(URL[]::new);
+        try (URLClassLoader fresh = new URLClassLoader(classPath, ClassLoader.getPlatformClassLoader())) {
+            Class<?> isolated = fresh.loadClass(ContentSniffer.class.getName());
+            assertNotSame(ContentSniffer.class, isolated);
+            Method prepared = isolated.getMethod("prepared");
+            assertEquals(false, prepared.invoke(null), "not made by loading the class");
+            isolated.getMethod("prepare").invoke(null);
+            assertEquals(true, prepared.invoke(null), "made by prepare()");
+        }
+        ContentSniffer.prepare();
+        assertEquals("image/png", sniff(TestImages.written("png", 3, 2)).mime(), "detection works after prepare()");
     }
 
     @ParameterizedTest
