@@ -3,6 +3,7 @@ package dev.uploadkit.bench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,7 +101,7 @@ final class BenchOptions {
 
     /** The Uploadkit server's JVM options: {@code xmx}, then those of {@code --server-jvm-options}. */
     List<String> serverJvmOptions(String xmx) {
-        List<String> options = new java.util.ArrayList<>(List.of(xmx));
+        List<String> options = new ArrayList<>(List.of(xmx));
         text("server-jvm-options").ifPresent(o -> options.addAll(List.of(o.split("\\s+"))));
         return options;
     }

@@ -266,7 +266,8 @@ public final class UploadSpeedBenchmark {
 
     private void limiterCost(BenchDatabase database, int size, int clients, Duration warmup, Duration duration,
                              int pairs) throws Exception {
-        try (UploadkitProcess uploadkit = UploadkitProcess.start("uploadkit (limiter cost)", jar, options.serverJvmOptions("-Xmx256m"),
+        try (UploadkitProcess uploadkit = UploadkitProcess.start("uploadkit (limiter cost)", jar,
+                options.serverJvmOptions("-Xmx256m"),
                 work.resolve("limiter-uploadkit"), database.serverArgs(),
                 Map.of("UPLOADKIT_PLANS", "bench:1000000000000:1000000000"), Optional.empty(),
                 log("uploadkit (limiter cost)", "limiter-uploadkit.log"))) {
@@ -348,8 +349,8 @@ public final class UploadSpeedBenchmark {
     }
 
     private UploadkitProcess startUploadkit(String name, String xmx, String dir) throws IOException {
-        return UploadkitProcess.start(name, jar, options.serverJvmOptions(xmx), work.resolve(dir), List.of(), Optional.empty(),
-                log(name, dir + ".log"));
+        return UploadkitProcess.start(name, jar, options.serverJvmOptions(xmx), work.resolve(dir), List.of(),
+                Optional.empty(), log(name, dir + ".log"));
     }
 
     /** Registers a server log for the report at the end and returns its path. */
