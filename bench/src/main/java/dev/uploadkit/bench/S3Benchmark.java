@@ -36,7 +36,10 @@ import java.util.stream.Stream;
  * S3Proxy runs without authentication on a filesystem backend in a JVM of its own; the Uploadkit server runs in
  * this one, so run it under the heap the server is meant to have:
  *
- * <pre>java -Xmx128m -cp bench/target/uploadkit-bench.jar dev.uploadkit.bench.S3Benchmark [MiB] [rounds]</pre>
+ * <pre>java -Xmx128m -cp bench/target/uploadkit-bench.jar dev.uploadkit.bench.S3Benchmark [MiB] [rounds] [cold]</pre>
+ *
+ * <p>Then, {@code cold} times (default 1), {@link S3ColdStarts} (d): the first upload into a freshly started
+ * standalone jar in its own JVM ({@code -Dbench.standalone-jar}, else the build's), folder before and after the file.
  *
  * <p>All traffic stays on 127.0.0.1. Each round's objects are deleted before the next.
  */
@@ -52,6 +55,7 @@ public final class S3Benchmark {
     public static void main(String[] args) throws Exception {
         long mib = args.length > 0 ? Long.parseLong(args[0]) : 512;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+        int coldStarts = args.length > 2 ? Integer.parseInt(args[2]) : 1;
         Path dir = Files.createTempDirectory("uploadkit-s3-bench");
         Process s3proxy = null;
         try {
@@ -120,6 +124,9 @@ public final class S3Benchmark {
                 System.out.printf("max heap      %s (-Xmx)%n",
                         DataSize.ofBytes(Runtime.getRuntime().maxMemory()).format());
             }
+            if (coldStarts > 0) {
+                new S3ColdStarts(S3ColdStarts.jar(), file, endpoint, s3proxy.pid(), env, dir).run(coldStarts);
+            }
         } finally {
             if (s3proxy != null) {
                 s3proxy.getOutputStream().close();
@@ -137,16 +144,7 @@ public final class S3Benchmark {
      */
     private record CpuSplit(double self, double s3proxy, double curl) {
         static CpuSplit now(long s3pid) {
-            double children;
-            try {
-                String stat = Files.readString(Path.of("/proc/self/stat"));
-                // Fields 16 and 17 (cutime, cstime) in clock ticks of 1/100 s; counted from field 3, after the name.
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                children = (Long.parseLong(f[13]) + Long.parseLong(f[14])) / 100.0;
-            } catch (IOException | RuntimeException e) {
-                children = 0;
-            }
-            return new CpuSplit(seconds(ProcessHandle.current().pid()), seconds(s3pid), children);
+            return new CpuSplit(seconds(ProcessHandle.current().pid()), seconds(s3pid), childCpuSeconds());
         }
 
         private static double seconds(long pid) {
@@ -156,6 +154,18 @@ public final class S3Benchmark {
         String minus(CpuSplit before) {
             return String.format("%.2f / %.2f / %.2f", self - before.self, s3proxy - before.s3proxy,
                     curl - before.curl);
+        }
+    }
+
+    /** CPU seconds of the child processes this JVM has waited for (Linux only, else zero). */
+    static double childCpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            // Fields 16 and 17 (cutime, cstime) in clock ticks of 1/100 s; counted from field 3, after the name.
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[13]) + Long.parseLong(f[14])) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return 0;
         }
     }
 
@@ -209,7 +219,7 @@ public final class S3Benchmark {
         return Integer.parseInt(line.substring(S3ProxyMain.LISTENING.length()).strip());
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
