@@ -57,8 +57,9 @@ public interface UploadRecords {
     boolean update(Upload upload);
 
     /**
-     * Replaces the mutable fields of a record that is still {@code processing} and not in trash, in one statement
-     * and without reading it first: the commit of an upload. Its trash state is left as it is.
+     * Replaces the mutable fields of a record that is still {@code processing} and not in trash: the commit of an
+     * upload. A record still as staged (no size, no blob) takes one statement, without reading it first. Its trash
+     * state is left as it is.
      *
      * @return false, changing nothing, if there is no such record or it is no longer processing or is in trash
      */

@@ -26,6 +26,16 @@ import java.util.UUID;
 
 /** {@link UploadRecords} on the {@code uploads} table, within one transaction. */
 final class JdbiUploadRecords implements UploadRecords {
+    /** The rows {@link #completeProcessing} may complete: still processing, not in trash. */
+    private static final String LIVE_PROCESSING = " AND status = 'processing' AND deleted_at IS NULL";
+    /** A processing row as staged: no bytes counted and no blob referenced yet. */
+    private static final String AS_STAGED = " AND size_bytes = 0 AND blob_id IS NULL";
+    /**
+     * The counted fields of such a row. Storage and folder only count completed rows ({@link
+     * Counters.Counted#inStorageStats}), so they are left out.
+     */
+    private static final Counters.Counted STAGED = new Counters.Counted(false, 0, false, false, null, null);
+
     private final Tx tx;
     private final Vendor vendor;
     private final RowMapper<Upload> mapper;
@@ -102,7 +112,16 @@ final class JdbiUploadRecords implements UploadRecords {
 
     @Override
     public boolean completeProcessing(Upload upload) {
-        return update(upload, false, " AND status = 'processing' AND deleted_at IS NULL");
+        Objects.requireNonNull(upload, "upload");
+        return tx.run(h -> {
+            // Nearly always the row is still as staged, which one guarded UPDATE confirms: then the counted fields
+            // it replaced are known without reading them first. Otherwise read, lock and replace, as update does.
+            if (replace(h, upload, false, LIVE_PROCESSING + AS_STAGED) == 1) {
+                tx.counters().upload(upload.projectId(), STAGED, counted(upload, false));
+                return true;
+            }
+            return update(h, upload, false, LIVE_PROCESSING);
+        });
     }
 
     /**
@@ -111,29 +130,33 @@ final class JdbiUploadRecords implements UploadRecords {
      */
     private boolean update(Upload upload, boolean setsTrash, String condition) {
         Objects.requireNonNull(upload, "upload");
-        return tx.run(h -> {
-            // The row's counted fields before the change, locked so that they are still the ones replaced.
-            Optional<Counters.Counted> before = counted(h, upload.projectId(), upload.uuid(), condition);
-            if (before.isEmpty()) {
-                return false;
-            }
-            Update update = h.createUpdate("UPDATE uploads SET filename = :filename, search_name = :search_name,"
-                    + " folder = :folder, blob_id = :blob_id, size_bytes = :size_bytes, mime_type = :mime_type,"
-                    + " sha256 = :sha256, is_public = :is_public, content_disposition = :content_disposition,"
-                    + " status = :status, storage_id = :storage_id, is_stored = :is_stored, metadata = :metadata,"
-                    + " content_mime = :content_mime, image_width = :image_width, image_height = :image_height,"
-                    + " deduplicated = :deduplicated, upload_time_ms = :upload_time_ms, updated_at = :updated_at,"
-                    + " error_code = :error_code, error_message = :error_message, source_url = :source_url"
-                    + (setsTrash ? ", deleted_at = :deleted_at" : "")
-                    + " WHERE project_id = :project_id AND uuid = :uuid" + condition)
-                    .bind("uuid", vendor.uuid(upload.uuid()));
-            if (bindMutable(update, upload).execute() != 1) {
-                return false;
-            }
-            boolean trashed = setsTrash ? upload.deletedAt() != null : before.get().trashed();
-            tx.counters().upload(upload.projectId(), before.get(), counted(upload, trashed));
-            return true;
-        });
+        return tx.run(h -> update(h, upload, setsTrash, condition));
+    }
+
+    private boolean update(Handle h, Upload upload, boolean setsTrash, String condition) {
+        // The row's counted fields before the change, locked so that they are still the ones replaced.
+        Optional<Counters.Counted> before = counted(h, upload.projectId(), upload.uuid(), condition);
+        if (before.isEmpty() || replace(h, upload, setsTrash, condition) != 1) {
+            return false;
+        }
+        boolean trashed = setsTrash ? upload.deletedAt() != null : before.get().trashed();
+        tx.counters().upload(upload.projectId(), before.get(), counted(upload, trashed));
+        return true;
+    }
+
+    /** Runs the UPDATE of {@link #update(Upload, boolean, String)}; returns the number of rows changed. */
+    private int replace(Handle h, Upload upload, boolean setsTrash, String condition) {
+        Update update = h.createUpdate("UPDATE uploads SET filename = :filename, search_name = :search_name,"
+                + " folder = :folder, blob_id = :blob_id, size_bytes = :size_bytes, mime_type = :mime_type,"
+                + " sha256 = :sha256, is_public = :is_public, content_disposition = :content_disposition,"
+                + " status = :status, storage_id = :storage_id, is_stored = :is_stored, metadata = :metadata,"
+                + " content_mime = :content_mime, image_width = :image_width, image_height = :image_height,"
+                + " deduplicated = :deduplicated, upload_time_ms = :upload_time_ms, updated_at = :updated_at,"
+                + " error_code = :error_code, error_message = :error_message, source_url = :source_url"
+                + (setsTrash ? ", deleted_at = :deleted_at" : "")
+                + " WHERE project_id = :project_id AND uuid = :uuid" + condition)
+                .bind("uuid", vendor.uuid(upload.uuid()));
+        return bindMutable(update, upload).execute();
     }
 
     /** Reads and locks the counted fields of the project's upload if it matches the extra {@code condition}. */
