@@ -35,19 +35,22 @@ final class BenchOptions {
         DEFAULTS.put("keep", "false");
         DEFAULTS.put("pairs", "3");
         DEFAULTS.put("server-jvm-options", "");
+        DEFAULTS.put("baseline-jar", "");
     }
 
     static final String USAGE = """
             Usage: java -cp bench/target/uploadkit-bench.jar dev.uploadkit.bench.UploadSpeedBenchmark [options]
               --rows 1,2,3,4            which rows to run (1 small uploads, 2 large upload, 3 kill -9, 4 seed curl,
-                                        5 the rate limiter's cost on small uploads; not in the default)
+                                        5 the rate limiter's cost on small uploads, 6 --standalone-jar against
+                                        --baseline-jar on small uploads; 5 and 6 are not in the default)
               --warmup S --duration S   row 1: seconds of warm-up and of measurement per run (5, 15)
               --clients N               row 1: concurrent clients of the side-by-side comparison (32)
               --scaling 1,4,32          row 1: client counts of the Uploadkit-only runs
               --small-kib N             rows 1 and 3: upload size (4)
               --large-mib N             row 2: file size (1024)
               --durability-uploads N --durability-clients N   row 3 (150, 6)
-              --pairs N                 row 5: alternating runs without and with limits (3)
+              --pairs N                 rows 5 and 6: alternating pairs of runs (3)
+              --baseline-jar PATH       row 6: the build to compare --standalone-jar with
               --database-url URL        rows 3 and 5: default H2; jdbc:postgresql:/jdbc:mariadb: get a fresh
                                         schema/database
               --database-user U --database-password P
@@ -124,6 +127,16 @@ final class BenchOptions {
         }
         throw new IllegalArgumentException("no standalone jar at " + given.toAbsolutePath() + " or " + sibling
                 + "; build it (mvn -B -q -pl bench -am package -DskipTests) or pass --standalone-jar");
+    }
+
+    /** Row 6's baseline build, {@code --baseline-jar}. */
+    Path baselineJar() {
+        Path given = text("baseline-jar").map(Path::of).orElseThrow(
+                () -> new IllegalArgumentException("row 6 needs --baseline-jar PATH\n" + USAGE));
+        if (!Files.isRegularFile(given)) {
+            throw new IllegalArgumentException("no baseline jar at " + given.toAbsolutePath());
+        }
+        return given.toAbsolutePath();
     }
 
     /** One line listing every setting, for the report. */

@@ -108,6 +108,11 @@ public final class UploadSpeedBenchmark {
             if (options.row(5)) {
                 bench.limiterCost();
             }
+            if (options.row(6)) {
+                new JarComparison(options.baselineJar(), jar, options.serverJvmOptions("-Xmx256m"), work)
+                        .run(options.integer("small-kib") * 1024, options.integer("clients"), options.seconds("warmup"),
+                                options.seconds("duration"), options.integer("pairs"));
+            }
             bench.reportServerLogs();
         } finally {
             if (!options.keep()) {
@@ -344,7 +349,7 @@ public final class UploadSpeedBenchmark {
     }
 
     /** Milliseconds of CPU per upload over a run whose warm-up uploads are estimated at the measured rate. */
-    private static double cpuPerUpload(Duration cpu, LoadGenerator.Result result, Duration runTime) {
+    static double cpuPerUpload(Duration cpu, LoadGenerator.Result result, Duration runTime) {
         return cpu.toNanos() / 1e6 / (result.perSecond() * runTime.toSeconds());
     }
 
