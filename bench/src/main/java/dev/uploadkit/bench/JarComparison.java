@@ -1,5 +1,7 @@
 package dev.uploadkit.bench;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -10,7 +12,8 @@ import java.util.Optional;
  * to tell a change from this machine's noise. Both servers run at once (H2 + local folder, {@code -Xmx256m}); each
  * pair loads one, then the other, the order alternating from pair to pair (a server still warming up favours
  * whichever side runs second). Reported per pair and as geometric means over the pairs: uploads/s and the server's
- * CPU per upload, which is steadier than throughput on a machine shared with other work.
+ * CPU per upload, which is steadier than throughput on a machine shared with other work; per pair also the KiB the
+ * server wrote per upload.
  */
 final class JarComparison {
     private final Path baseline;
@@ -48,26 +51,46 @@ final class JarComparison {
                 double cpu = after.cpuMs() / before.cpuMs();
                 logThroughput += Math.log(throughput);
                 logCpu += Math.log(cpu);
-                System.out.printf("pair %d (%s first)%n  baseline   %s  server CPU %.2f ms/upload%n"
-                                + "  candidate  %s  server CPU %.2f ms/upload%n"
+                System.out.printf("pair %d (%s first)%n  baseline   %s  server CPU %.2f ms, wrote %.1f KiB /upload%n"
+                                + "  candidate  %s  server CPU %.2f ms, wrote %.1f KiB /upload%n"
                                 + "  ratio candidate/baseline: uploads/s %.3f, CPU per upload %.3f%n", pair,
                         candidateFirst ? "candidate" : "baseline", before.result().describe(), before.cpuMs(),
-                        after.result().describe(), after.cpuMs(), throughput, cpu);
+                        before.writtenKib(), after.result().describe(), after.cpuMs(), after.writtenKib(), throughput,
+                        cpu);
             }
             System.out.printf("geometric mean over %d pairs, candidate/baseline: uploads/s %.3f, server CPU per upload "
                     + "%.3f%n", pairs, Math.exp(logThroughput / pairs), Math.exp(logCpu / pairs));
         }
     }
 
-    private record Side(LoadGenerator.Result result, double cpuMs) {
+    /** A run's figures; {@code writtenKib}: KiB the server wrote per upload (write calls: files, database, sockets). */
+    private record Side(LoadGenerator.Result result, double cpuMs, double writtenKib) {
     }
 
     private static Side measure(UploadkitProcess server, RequestTemplate request, int clients, Duration warmup,
                                 Duration duration, Duration runTime) throws Exception {
-        Duration before = UploadSpeedBenchmark.cpu(server.jvm().pid());
+        long pid = server.jvm().pid();
+        Duration before = UploadSpeedBenchmark.cpu(pid);
+        long writtenBefore = written(pid);
         LoadGenerator.Result result = LoadGenerator.run(server.port(), request, clients, warmup, duration);
-        Duration used = UploadSpeedBenchmark.cpu(server.jvm().pid()).minus(before);
-        return new Side(result, UploadSpeedBenchmark.cpuPerUpload(used, result, runTime));
+        Duration used = UploadSpeedBenchmark.cpu(pid).minus(before);
+        double uploads = result.perSecond() * runTime.toSeconds();
+        return new Side(result, UploadSpeedBenchmark.cpuPerUpload(used, result, runTime),
+                (written(pid) - writtenBefore) / 1024.0 / uploads);
+    }
+
+    /** The bytes process {@code pid} has passed to write calls so far ({@code wchar} of /proc; Linux only, else 0). */
+    private static long written(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/io"))) {
+                if (line.startsWith("wchar:")) {
+                    return Long.parseLong(line.substring("wchar:".length()).trim());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return 0;
     }
 
     private UploadkitProcess start(String name, Path jar) throws Exception {
