@@ -74,11 +74,7 @@ public abstract class AbstractCountersContractTest extends CatalogTestSupport {
         Blob reservation = reserve(project, "default", "p.bin");
         run(t -> t.uploads().insertProcessing(processing, "instance-1", reservation.id()));
         assertTotals(new ProjectTotals(1, 0, 0, 0, 0, 0, 0, 0));
-        run(t -> {
-            Blob blob = t.blobs().commit(reservation, sha(7), 40, "text/plain").blob();
-            assertTrue(t.uploads().completeProcessing(processing.toBuilder().status(UploadStatus.COMPLETED)
-                    .sizeBytes(40).blobId(blob.id()).sha256(sha(7)).build()));
-        });
+        completeWith40Bytes(processing, reservation, 7);
         assertTotals(new ProjectTotals(1, 40, 0, 0, 1, 40, 1, 40));
         boolean again = tx(t -> t.uploads().completeProcessing(processing.toBuilder().sizeBytes(99).build()));
         assertFalse(again);
@@ -92,12 +88,17 @@ public abstract class AbstractCountersContractTest extends CatalogTestSupport {
         Blob reservation = reserve(project, "default", "q.bin");
         run(t -> t.uploads().insertProcessing(processing, "instance-1", reservation.id()));
         assertTotals(new ProjectTotals(1, 7, 0, 0, 0, 0, 0, 0));
-        run(t -> {
-            Blob blob = t.blobs().commit(reservation, sha(8), 40, "text/plain").blob();
-            assertTrue(t.uploads().completeProcessing(processing.toBuilder().status(UploadStatus.COMPLETED)
-                    .sizeBytes(40).blobId(blob.id()).sha256(sha(8)).build()));
-        });
+        completeWith40Bytes(processing, reservation, 8);
         assertTotals(new ProjectTotals(1, 40, 0, 0, 1, 40, 1, 40));
+    }
+
+    /** Commits 40 bytes (named by {@code content}) to the reservation and completes the processing upload. */
+    private void completeWith40Bytes(Upload processing, Blob reservation, int content) {
+        run(t -> {
+            Blob blob = t.blobs().commit(reservation, sha(content), 40, "text/plain").blob();
+            assertTrue(t.uploads().completeProcessing(processing.toBuilder().status(UploadStatus.COMPLETED)
+                    .sizeBytes(40).blobId(blob.id()).sha256(sha(content)).build()));
+        });
     }
 
     @Test
