@@ -12,10 +12,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Random;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * Streams one large upload of unknown length through {@link UploadService} into the filesystem store (H2 file
@@ -52,21 +50,13 @@ public final class IngestBenchmark {
             System.out.printf("live heap     %s (after GC)%n", DataSize.ofBytes(HeapMeter.live()).format());
         } finally {
             if (args.length <= 1) {
-                deleteTree(dir);
+                UploadSpeedBenchmark.deleteTree(dir);
             }
         }
     }
 
 
 
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 
     /** Bytes of unknown length: a random 1 MiB block repeated, each copy with its own counter. */
     static final class GeneratedStream extends InputStream {

@@ -19,13 +19,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Uploads one large file, in the same run, (a) with {@code curl -T} straight to S3Proxy as one PUT, (b) with the
@@ -135,7 +133,7 @@ public final class S3Benchmark {
                     s3proxy.destroy();
                 }
             }
-            deleteTree(dir);
+            UploadSpeedBenchmark.deleteTree(dir);
         }
     }
 
@@ -145,11 +143,8 @@ public final class S3Benchmark {
      */
     private record CpuSplit(double self, double s3proxy, double curl) {
         static CpuSplit now(long s3pid) {
-            return new CpuSplit(seconds(ProcessHandle.current().pid()), seconds(s3pid), childCpuSeconds());
-        }
-
-        private static double seconds(long pid) {
-            return UploadSpeedBenchmark.cpu(pid).toNanos() / 1e9;
+            return new CpuSplit(UploadSpeedBenchmark.cpuSeconds(ProcessHandle.current().pid()),
+                    UploadSpeedBenchmark.cpuSeconds(s3pid), childCpuSeconds());
         }
 
         String minus(CpuSplit before) {
@@ -218,13 +213,5 @@ public final class S3Benchmark {
             throw new IllegalStateException("S3Proxy did not start: " + Files.readString(dir.resolve("s3proxy.log")));
         }
         return Integer.parseInt(line.substring(S3ProxyMain.LISTENING.length()).strip());
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

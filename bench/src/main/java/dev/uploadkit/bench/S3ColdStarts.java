@@ -53,8 +53,8 @@ final class S3ColdStarts {
                 Optional.empty(), data.resolveSibling(data.getFileName() + ".log"))) {
             server.jvm().await(STARTED);
             long pid = server.jvm().pid();
-            double serverBefore = seconds(pid);
-            double s3Before = seconds(s3proxyPid);
+            double serverBefore = UploadSpeedBenchmark.cpuSeconds(pid);
+            double s3Before = UploadSpeedBenchmark.cpuSeconds(s3proxyPid);
             double curlBefore = S3Benchmark.childCpuSeconds();
             List<String> args = new ArrayList<>(List.of("-H", "X-API-Key: " + server.adminKey()));
             String folder = "folder=cold-" + start;
@@ -62,22 +62,19 @@ final class S3ColdStarts {
                     : List.of("-F", "file=@" + file, "-F", folder));
             args.add(server.baseUrl() + "/files/upload");
             double speed = ServerBenchmark.curl(args.toArray(String[]::new));
+            double serverCpu = UploadSpeedBenchmark.cpuSeconds(pid) - serverBefore;
+            double s3Cpu = UploadSpeedBenchmark.cpuSeconds(s3proxyPid) - s3Before;
             System.out.printf("  start %d, folder %-6s  curl -T %6.1f MiB/s, Uploadkit %6.1f MiB/s = %.2fx"
                             + "   CPU s (server / S3Proxy / curl) %.2f / %.2f / %.2f%n",
-                    start, folderFirst ? "first" : "after", raw, speed, speed / raw, seconds(pid) - serverBefore,
-                    seconds(s3proxyPid) - s3Before, S3Benchmark.childCpuSeconds() - curlBefore);
+                    start, folderFirst ? "first" : "after", raw, speed, speed / raw, serverCpu, s3Cpu,
+                    S3Benchmark.childCpuSeconds() - curlBefore);
         } finally {
-            S3Benchmark.deleteTree(data);
+            UploadSpeedBenchmark.deleteTree(data);
         }
     }
 
-    private static double seconds(long pid) {
-        return UploadSpeedBenchmark.cpu(pid).toNanos() / 1e9;
-    }
-
-    /** The jar to start: {@code -Dbench.standalone-jar}, else the one the build makes. */
+    /** The jar to start: {@code -Dbench.standalone-jar}, else the one the build makes (as {@link BenchOptions}). */
     static Path jar() {
-        return Path.of(System.getProperty("bench.standalone-jar",
-                "examples/standalone/target/uploadkit-standalone.jar"));
+        return BenchOptions.parse(new String[0]).standaloneJar();
     }
 }

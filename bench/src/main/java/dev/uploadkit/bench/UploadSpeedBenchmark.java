@@ -348,6 +348,11 @@ public final class UploadSpeedBenchmark {
         return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).orElse(Duration.ZERO);
     }
 
+    /** {@link #cpu(long)} in seconds. */
+    static double cpuSeconds(long pid) {
+        return cpu(pid).toNanos() / 1e9;
+    }
+
     /** Milliseconds of CPU per upload over a run whose warm-up uploads are estimated at the measured rate. */
     static double cpuPerUpload(Duration cpu, LoadGenerator.Result result, Duration runTime) {
         return cpu.toNanos() / 1e6 / (result.perSecond() * runTime.toSeconds());
@@ -393,7 +398,8 @@ public final class UploadSpeedBenchmark {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    /** Deletes {@code dir} and everything under it. */
+    static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
