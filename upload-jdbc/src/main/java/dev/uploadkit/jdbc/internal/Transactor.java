@@ -57,7 +57,10 @@ public final class Transactor {
             throw closedException(null);
         }
         Tx[] committed = new Tx[1];
+        boolean[] entered = new boolean[1];
         HandleCallback<T, RuntimeException> callback = handle -> {
+            durability.enter();
+            entered[0] = true;
             Tx tx = new Tx(handle, vendor);
             committed[0] = tx;
             try {
@@ -70,11 +73,21 @@ public final class Transactor {
         };
         for (int attempt = 1; ; attempt++) {
             try {
-                Durability.begin();
-                T result = setIsolation
-                        ? jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, callback)
-                        : jdbi.inTransaction(callback);
-                Durability.afterCommit(durability);
+                boolean enclosingWrote = Durability.begin();
+                T result;
+                boolean ended = false;
+                try {
+                    result = setIsolation
+                            ? jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, callback)
+                            : jdbi.inTransaction(callback);
+                    ended = true;
+                } finally {
+                    if (entered[0]) {
+                        entered[0] = false;
+                        durability.leave(ended && Durability.wrote()); // when it wrote: returns once durable
+                    }
+                    Durability.resume(enclosingWrote);
+                }
                 runAfterCommit(committed[0]);
                 return result;
             } catch (RuntimeException e) {
