@@ -159,7 +159,7 @@ public abstract class Durability {
         private long written;
         private boolean writing;
         /** Transactions of the current thread between {@link #enter} and {@link #leave}. */
-        private static final ThreadLocal<int[]> OWN = ThreadLocal.withInitial(() -> new int[1]);
+        private final ThreadLocal<int[]> own = ThreadLocal.withInitial(() -> new int[1]);
         /** Transactions between {@link #enter} and {@link #leave}, of all threads. */
         private final AtomicInteger running = new AtomicInteger();
         private final Condition settled = lock.newCondition();
@@ -218,7 +218,7 @@ public abstract class Durability {
 
         @Override
         void enter() {
-            OWN.get()[0]++;
+            own.get()[0]++;
             running.incrementAndGet();
         }
 
@@ -228,7 +228,7 @@ public abstract class Durability {
          */
         @Override
         void leave(boolean committedWrites) {
-            OWN.get()[0]--;
+            own.get()[0]--;
             if (!committedWrites) {
                 running.decrementAndGet();
                 if (gathering) {
@@ -259,10 +259,10 @@ public abstract class Durability {
          */
         private void gather() {
             long left = maxGatherNanos;
-            int own = OWN.get()[0];
+            int mine = own.get()[0];
             gathering = true;
             try {
-                while (running.get() > own && left > 0) {
+                while (running.get() > mine && left > 0) {
                     left = settled.awaitNanos(left);
                 }
             } catch (InterruptedException e) {
