@@ -95,7 +95,7 @@ public abstract class Durability {
 
     /**
      * Starts watching the current thread's statements for writes. Returns whether an enclosing transaction of this
-     * thread wrote so far; give it back to {@link #resume} when this one ends.
+     * thread wrote so far; give it back to {@link #end} when this one ends.
      */
     static boolean begin() {
         boolean[] wrote = WROTE.get();
@@ -104,16 +104,14 @@ public abstract class Durability {
         return enclosing;
     }
 
-    /** Goes on watching for an enclosing transaction, with what {@link #begin} returned. */
-    static void resume(boolean enclosingWrote) {
-        WROTE.get()[0] = enclosingWrote;
-    }
-
-    /** Returns whether this thread's statements wrote since {@link #begin}, and forgets it. */
-    static boolean wrote() {
+    /**
+     * Returns whether this thread's statements wrote since {@link #begin}, and goes on watching for the enclosing
+     * transaction with what {@link #begin} returned.
+     */
+    static boolean end(boolean enclosingWrote) {
         boolean[] wrote = WROTE.get();
         boolean any = wrote[0];
-        wrote[0] = false;
+        wrote[0] = enclosingWrote;
         return any;
     }
 

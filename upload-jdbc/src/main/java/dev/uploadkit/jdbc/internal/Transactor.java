@@ -82,11 +82,11 @@ public final class Transactor {
                             : jdbi.inTransaction(callback);
                     ended = true;
                 } finally {
+                    boolean wrote = Durability.end(enclosingWrote);
                     if (entered[0]) {
                         entered[0] = false;
-                        durability.leave(ended && Durability.wrote()); // when it wrote: returns once durable
+                        durability.leave(ended && wrote); // when it committed writes: returns once durable
                     }
-                    Durability.resume(enclosingWrote);
                 }
                 runAfterCommit(committed[0]);
                 return result;
