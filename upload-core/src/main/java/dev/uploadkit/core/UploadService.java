@@ -181,15 +181,13 @@ public final class UploadService implements AutoCloseable {
     public ReceivedUpload receive(UploadRequest request, InputStream content) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(content, "content");
-        FileStore store = request.storageId() == null ? stores.defaultFor(request.projectId())
-                : stores.locate(request.projectId(), request.storageId())
-                        .orElseThrow(() -> UploadException.notFound("Storage"));
+        FileStore store = uploadStore(request.projectId(), request.storageId());
         long limit = request.maxSize() == null ? maxFileSize.bytes()
                 : Math.min(maxFileSize.bytes(), request.maxSize().bytes());
         if (closed) {
             throw new UploadException(ErrorCode.SERVICE_UNAVAILABLE, "The upload service has been closed.");
         }
-        return new ReceivedUpload(ingest, ingest.stage(request, store, limit, content));
+        return new ReceivedUpload(ingest, ingest.stage(request, store, limit, content), this::uploadStore);
     }
 
     /**

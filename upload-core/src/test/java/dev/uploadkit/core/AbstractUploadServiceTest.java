@@ -7,7 +7,9 @@ import dev.uploadkit.core.store.ByteRange;
 import dev.uploadkit.core.store.JcloudsFileStore;
 import dev.uploadkit.core.testing.FailingFileStore;
 import dev.uploadkit.core.testing.TestContent;
+import dev.uploadkit.core.store.FileStore;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -35,6 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Uploading: streaming, hashing, type detection, limits, failure paths and deduplication. */
 public abstract class AbstractUploadServiceTest extends UploadServiceTestBase {
+    @TempDir
+    Path otherDir;
 
     @Test
     void storesBytesWithHashSizeAndDetectedType() {
@@ -364,11 +368,62 @@ public abstract class AbstractUploadServiceTest extends UploadServiceTestBase {
     }
 
     @Test
-    void completingInAnotherStoreIsAValidationErrorAndLeavesNothing() {
+    void completingInAnotherStoreCopiesTheBytesThereAndLeavesNoneInTheFirst() {
+        try (FileStore other = JcloudsFileStore.filesystem("other", otherDir)) {
+            UploadService two = rebuild(b -> b.store(other));
+            byte[] bytes = TestContent.random(43, 300_000);
+            ReceivedUpload received = two.receive(UploadRequest.of(projectA, "here.bin"), new ByteArrayInputStream(bytes));
+            assertEquals(1, storedFiles().size(), "staged in the default store");
+
+            Upload done = received.complete(new UploadRequest(projectA, "there.bin", "uploads", false, null, null,
+                    "other", true, null));
+
+            assertEquals("other", done.storageId());
+            assertEquals("uploads/there.bin", done.objectKey());
+            assertEquals(TestContent.sha256(bytes), done.sha256());
+            assertFalse(done.deduplicated());
+            assertEquals(done, two.get(projectA, done.uuid()));
+            assertArrayEquals(bytes, read(two, projectA, done.uuid()));
+            assertEquals(List.of(), storedFiles(), "the staged copy is removed");
+            assertEquals(1, TestContent.filesUnder(otherDir).size());
+            assertEquals(List.of(), db.catalog().inTransaction(tx -> tx.blobs().abandoned(
+                    java.time.Instant.now().plusSeconds(3600), 10)), "no reservation left behind");
+            assertEquals(1, two.dedupStats(projectA).uniqueBlobs());
+
+            two.forceDelete(projectA, done.uuid());
+            assertEquals(List.of(), TestContent.filesUnder(otherDir));
+            assertNothingLeft(projectA);
+        }
+    }
+
+    @Test
+    void completingInAnotherStoreThatHoldsTheBytesCopiesNothing() {
+        try (FileStore other = JcloudsFileStore.filesystem("other", otherDir)) {
+            UploadService two = rebuild(b -> b.store(other));
+            byte[] bytes = TestContent.random(44, 100_000);
+            Upload first = two.upload(new UploadRequest(projectA, "one.bin", "a", false, null, null, "other", true,
+                    null), new ByteArrayInputStream(bytes));
+            ReceivedUpload received = two.receive(UploadRequest.of(projectA, "two.bin"), new ByteArrayInputStream(bytes));
+
+            Upload second = received.complete(new UploadRequest(projectA, "two.bin", "b", false, null, null, "other",
+                    true, null));
+
+            assertTrue(second.deduplicated());
+            assertEquals(first.objectKey(), second.objectKey());
+            assertEquals(first.blobId(), second.blobId());
+            assertEquals(List.of(), storedFiles());
+            assertEquals(1, TestContent.filesUnder(otherDir).size());
+            assertEquals(2, two.dedupStats(projectA).totalFiles());
+            assertEquals(1, two.dedupStats(projectA).uniqueBlobs());
+        }
+    }
+
+    @Test
+    void completingInAStorageTheProjectDoesNotHaveIsNotFoundAndLeavesNothing() {
         ReceivedUpload received = service.receive(UploadRequest.of(projectA, "here.bin"),
                 new ByteArrayInputStream(TestContent.random(43, 3_000)));
         UploadRequest elsewhere = new UploadRequest(projectA, "here.bin", "", false, null, null, "elsewhere", true, null);
-        assertEquals(ErrorCode.VALIDATION_ERROR, assertThrows(UploadException.class,
+        assertEquals(ErrorCode.NOT_FOUND, assertThrows(UploadException.class,
                 () -> received.complete(elsewhere)).code());
         assertNothingLeft(projectA);
     }

@@ -88,7 +88,11 @@ public abstract class UploadServiceTestBase {
     }
 
     protected byte[] read(UUID project, UUID uuid) {
-        try (Download d = service.open(project, uuid, java.util.Optional.empty())) {
+        return read(service, project, uuid);
+    }
+
+    protected static byte[] read(UploadService from, UUID project, UUID uuid) {
+        try (Download d = from.open(project, uuid, java.util.Optional.empty())) {
             return d.content().content().readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

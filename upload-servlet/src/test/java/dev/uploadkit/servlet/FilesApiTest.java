@@ -7,6 +7,8 @@ import dev.uploadkit.core.UploadError;
 import dev.uploadkit.core.UploadStatus;
 import dev.uploadkit.core.testing.TestContent;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -86,31 +88,33 @@ class FilesApiTest extends SharedServerTest {
         assertTrue(u.get("download_url").isNull(), "a failed upload has nothing to download");
     }
 
-    @Test
-    void fieldsAfterTheFileAreAppliedToTheNewUpload() {
-        byte[] text = "hello after".getBytes(StandardCharsets.UTF_8);
+    @ParameterizedTest
+    @ValueSource(ints = {0, 200_000}) // a small file is held until the form ends; a larger one streams, then moves
+    void fieldsAfterTheFileAreAppliedToTheNewUpload(int size) {
+        String name = "renamed-" + size + ".txt";
+        byte[] text = size == 0 ? "hello after".getBytes(StandardCharsets.UTF_8) : TestContent.random(45, size);
         JsonNode u = server.uploaded(server.key, Multipart.form()
                 .field("metadata[before]", "1")
                 .file("original.txt", text)
-                .field("filename", "renamed.txt")
+                .field("filename", name)
                 .field("folder", "docs/2025")
                 .field("is_public", "true")
                 .field("content_disposition", "inline")
                 .field("metadata[after]", "2"));
 
-        assertEquals("renamed.txt", u.get("filename").asText());
+        assertEquals(name, u.get("filename").asText());
         assertEquals("docs/2025", u.get("folder").asText());
         assertTrue(u.get("is_public").asBoolean());
         assertEquals("inline", u.get("content_disposition").asText());
         assertEquals("1", u.get("metadata").get("before").asText());
         assertEquals("2", u.get("metadata").get("after").asText());
-        // The bytes were stored before the later fields were known, then moved to the form's folder/filename.
-        assertEquals("docs/2025/renamed.txt", u.get("object_key").asText());
+        // Named by the form's folder/filename, though they came after the bytes.
+        assertEquals("docs/2025/" + name, u.get("object_key").asText());
         // Public, but its storage has no public base URL: the servlet's signed link (SPEC §3).
         assertTrue(u.get("download_url").asText().contains("/download?token="));
 
         JsonNode again = server.get("files/" + u.get("uuid").asText()).data();
-        assertEquals("renamed.txt", again.get("filename").asText());
+        assertEquals(name, again.get("filename").asText());
         assertEquals("docs/2025", again.get("folder").asText());
         assertEquals(2, again.get("metadata").size());
         assertArrayEquals(text, server.get("files/" + again.get("uuid").asText() + "/download").body());

@@ -115,6 +115,36 @@ class StorageApiTest {
     }
 
     @Test
+    void aStorageIdAfterTheFileStoresItInThatConnection() {
+        TestServer.Tenant t = server.newTenant("late-storage");
+        JsonNode a = add(t.key(), s3Body("late A", "late-a", ""));
+        add(t.key(), s3Body("late B", "late-b", ", \"is_default\": true"));
+        String aId = a.get("id").asText();
+
+        byte[] small = TestContent.random(11, 10_000);
+        JsonNode one = server.uploaded(t.key(), Multipart.form().file("small.bin", small).field("storage_id", aId));
+        assertEquals(aId, one.get("storage_id").asText());
+        byte[] big = TestContent.random(12, 300_000); // streamed while it arrives: copied into A when the form ends
+        JsonNode two = server.uploaded(t.key(), Multipart.form().file("big.bin", big).field("storage_id", aId)
+                .field("folder", "late"));
+        assertEquals(aId, two.get("storage_id").asText());
+        assertEquals("late/big.bin", two.get("object_key").asText());
+        assertArrayEquals(big, server.get("files/" + two.get("uuid").asText() + "/download", t.key()).body());
+        assertEquals(List.of("late/big.bin", "small.bin"), s3.keys("late-a"));
+        assertEquals(List.of(), s3.keys("late-b"), "nothing stays in the default connection");
+        JsonNode stats = server.get("storage/" + aId + "/stats", t.key()).data();
+        assertEquals(2, stats.get("files").asLong());
+        assertEquals(310_000, stats.get("bytes").asLong());
+
+        TestServer.Response nowhere = server.upload(t.key(), Multipart.form().file("x.bin", big)
+                .field("storage_id", UUID.randomUUID().toString()));
+        assertEquals(404, nowhere.status(), nowhere.text());
+        assertEquals("NOT_FOUND", nowhere.json().get("error").get("code").asText());
+        assertEquals(List.of(), s3.keys("late-b"), "nothing stays after a refused storage");
+        assertEquals(2, server.get("files", t.key()).json().get("meta").get("total").asLong());
+    }
+
+    @Test
     void aPublicFileOnAConnectionWithAPublicBaseUrlIsServedThere() {
         TestServer.Tenant t = server.newTenant("cdn");
         String id = add(t.key(), s3Body("cdn", "bucket-cdn", ", \"public_base_url\": \"https://cdn.example.com/media/\""))

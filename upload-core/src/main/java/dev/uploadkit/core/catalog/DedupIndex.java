@@ -58,6 +58,14 @@ public interface DedupIndex {
     /** Deletes the row of a {@code WRITING} or {@code DELETING} blob once its object is gone. */
     void forget(long blobId);
 
+    /**
+     * Turns a {@code WRITING} reservation whose bytes are no longer wanted into a {@code DELETING} blob: the caller
+     * removes its object after commit and then {@link #forget}s it, or a crash sweep does.
+     *
+     * @throws dev.uploadkit.core.UploadException {@code CONFLICT} if the blob is not {@code WRITING}
+     */
+    void discard(long blobId);
+
     /** Returns the project's stored blob with these bytes in this store. */
     Optional<Blob> findStored(UUID projectId, String storageId, String sha256);
 

@@ -12,6 +12,7 @@ import dev.uploadkit.core.catalog.Catalog;
 import dev.uploadkit.core.catalog.DedupIndex;
 import dev.uploadkit.core.event.UploadEvent;
 import dev.uploadkit.core.store.FileStore;
+import dev.uploadkit.core.store.StoredObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
@@ -153,32 +155,37 @@ public final class Ingest {
         return new Staged(processing, store, preferredKey, reservation, size, hash, info, started, claimed != null);
     }
 
+    /** Commits a staged upload in the store it was staged in (as {@link #complete(Staged, UploadRequest, FileStore)}). */
+    public Upload complete(Staged staged, UploadRequest request) {
+        return complete(staged, request, staged.store());
+    }
+
     /**
      * Commits a staged upload under {@code request}'s final name, folder, visibility and metadata (fields of a
-     * form that followed the file). When the name or folder changed the blob's preferred key, the bytes move to
-     * it first, unless the project already stores the same bytes (a dedup hit moves nothing). Any failure removes
-     * the upload, its bytes and its reservations.
-     *
-     * @throws UploadException {@code VALIDATION_ERROR} if {@code request} names another project or store
+     * form that followed the file), in {@code target}. When the name or folder changed the blob's preferred key,
+     * the bytes move to it first, unless the project already stores the same bytes (a dedup hit moves nothing);
+     * when {@code target} is another store than the staging one, the bytes are copied into it (unless it already
+     * holds them) and removed from the first. Any failure removes the upload, its bytes and its reservations.
      */
-    public Upload complete(Staged staged, UploadRequest request) {
+    public Upload complete(Staged staged, UploadRequest request, FileStore target) {
         Upload processing = staged.processing();
         List<Blob> reservations = new ArrayList<>(List.of(staged.reservation()));
+        boolean elsewhere = !target.id().equals(staged.store().id());
         try {
             if (!request.projectId().equals(processing.projectId())) {
                 throw new IllegalArgumentException("The request is for another project than the staged upload.");
             }
-            if (request.storageId() != null && !request.storageId().equals(staged.store().id())) {
-                throw UploadException.validation("storage_id", "The storage_id field must come before the file field.");
-            }
             Upload named = processing.toBuilder().filename(request.filename()).folder(request.folder())
                     .isPublic(request.isPublic()).contentDisposition(request.contentDisposition())
-                    .metadata(request.metadata()).isStored(request.isStored()).build();
+                    .metadata(request.metadata()).isStored(request.isStored()).storageId(target.id()).build();
             String wantedKey = BlobKeys.preferred(request.folder(), request.filename());
-            if (!wantedKey.equals(staged.preferredKey()) && !isStored(processing, staged.hash())) {
+            if (elsewhere) {
+                reservations.add(0, transfer(staged, target, wantedKey));
+            } else if (!wantedKey.equals(staged.preferredKey())
+                    && !isStored(processing.projectId(), target.id(), staged.hash())) {
                 reservations.add(0, relocate(staged, wantedKey));
             }
-            return commit(staged, named, reservations);
+            return commit(staged, named, reservations, elsewhere);
         } catch (RuntimeException e) {
             if (fail(processing, reservations, staged.keepOnFailure())) {
                 throw cancelled();
@@ -192,9 +199,29 @@ public final class Ingest {
         fail(staged.processing(), List.of(staged.reservation()), staged.keepOnFailure());
     }
 
-    private boolean isStored(Upload processing, String hash) {
-        return catalog.inTransaction(tx -> tx.blobs().findStored(processing.projectId(), processing.storageId(), hash))
-                .isPresent();
+    private boolean isStored(UUID projectId, String storageId, String hash) {
+        return catalog.inTransaction(tx -> tx.blobs().findStored(projectId, storageId, hash)).isPresent();
+    }
+
+    /**
+     * Reserves {@code wantedKey} (or a free variant of it) in {@code target} and copies the staged bytes there,
+     * unless the project already stores them in {@code target}: the commit then references that blob instead.
+     */
+    private Blob transfer(Staged staged, FileStore target, String wantedKey) {
+        Upload processing = staged.processing();
+        Blob reservation = catalog.inTransaction(tx -> tx.blobs().reserve(processing.projectId(), target.id(),
+                wantedKey, clock.get()));
+        if (isStored(processing.projectId(), target.id(), staged.hash())) {
+            return reservation;
+        }
+        try (StoredObject object = staged.store().get(staged.reservation().objectKey(), Optional.empty())) {
+            target.put(reservation.objectKey(), object.content(), staged.info().mime());
+        } catch (RuntimeException e) {
+            reaper.removeObjects(List.of(reservation));
+            throw e instanceof UploadException ue ? ue
+                    : new UploadException(ErrorCode.STORAGE_ERROR, "The file could not be copied to its store.", e);
+        }
+        return reservation;
     }
 
     /** Reserves {@code wantedKey} (or a free variant of it) and moves the staged bytes there. */
@@ -213,9 +240,10 @@ public final class Ingest {
 
     /**
      * Completes the record on the first of {@code reservations}, which holds the bytes; the others were left
-     * empty by a move and are forgotten in the same transaction.
+     * empty by a move and are forgotten in the same transaction, unless the bytes were copied to another store
+     * ({@code copied}): the staging one then still holds them and is discarded, its object removed after commit.
      */
-    private Upload commit(Staged staged, Upload named, List<Blob> reservations) {
+    private Upload commit(Staged staged, Upload named, List<Blob> reservations, boolean copied) {
         Instant done = clock.get();
         Blob holder = reservations.get(0);
         long elapsedMs = (System.nanoTime() - staged.startedNanos()) / 1_000_000;
@@ -224,7 +252,13 @@ public final class Ingest {
         Completed completed = catalog.inTransaction(tx -> {
             DedupIndex.CommitResult result = tx.blobs().commit(holder, staged.hash(), staged.size(),
                     staged.info().mime());
-            reservations.stream().skip(1).forEach(moved -> tx.blobs().forget(moved.id()));
+            reservations.stream().skip(1).forEach(moved -> {
+                if (copied) {
+                    tx.blobs().discard(moved.id());
+                } else {
+                    tx.blobs().forget(moved.id());
+                }
+            });
             if (staged.keepOnFailure()) {
                 tx.imports().remove(named.projectId(), named.uuid()); // the durable job of an async import is done
             }
@@ -251,6 +285,9 @@ public final class Ingest {
             return new Completed(trashed, result.discarded());
         });
         completed.discarded().ifPresent(d -> reaper.removeObjects(List.of(d)));
+        if (copied) {
+            reaper.removeObjects(reservations.subList(1, reservations.size()));
+        }
         return completed.upload();
     }
 

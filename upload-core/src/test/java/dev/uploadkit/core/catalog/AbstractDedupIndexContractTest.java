@@ -160,6 +160,23 @@ public abstract class AbstractDedupIndexContractTest extends CatalogTestSupport 
     }
 
     @Test
+    void aDiscardedReservationIsDeletingUntilForgotten() {
+        Blob writing = reserve(project, "default", "copied.bin");
+        run(t -> t.blobs().discard(writing.id()));
+        assertEquals(Blob.State.DELETING, findBlob(writing.id()).orElseThrow().state());
+        boolean writingNow = tx(t -> t.blobs().writing("default", "copied.bin"));
+        assertFalse(writingNow, "its key is no longer a write in progress");
+        assertEquals(List.of(writing.id()), tx(t -> t.blobs().abandoned(writing.createdAt().plusSeconds(1), 10))
+                .stream().map(Blob::id).toList(), "a sweep removes it if its caller does not");
+        assertCode(ErrorCode.CONFLICT, () -> run(t -> t.blobs().discard(writing.id())));
+        Blob stored = storedBlob(project, "default", "kept.bin", sha(3), 10);
+        assertCode(ErrorCode.CONFLICT, () -> run(t -> t.blobs().discard(stored.id())));
+        assertEquals(Optional.of(stored), findBlob(stored.id()));
+        run(t -> t.blobs().forget(writing.id()));
+        assertEquals(Optional.empty(), findBlob(writing.id()));
+    }
+
+    @Test
     void abandonedListsOldReservationsAndRetiredBlobsOldestFirst() {
         long old = reserve(project, "default", "w1", t(10)).id();
         long discarded = reserve(otherProject, "default", "d", t(20)).id();

@@ -255,6 +255,17 @@ final class JdbiDedupIndex implements DedupIndex {
     }
 
     @Override
+    public void discard(long blobId) {
+        tx.run(h -> {
+            if (h.createUpdate("UPDATE blobs SET state = 'deleting' WHERE id = :id AND state = 'writing'")
+                    .bind("id", blobId).execute() == 0) {
+                throw notWriting(blobId);
+            }
+            return null;
+        });
+    }
+
+    @Override
     public Optional<Blob> findStored(UUID projectId, String storageId, String sha256) {
         String hash = checkSha256(sha256);
         return tx.run(h -> h.createQuery("SELECT " + Rows.BLOB_COLUMNS + " FROM blobs WHERE project_id = :project_id"

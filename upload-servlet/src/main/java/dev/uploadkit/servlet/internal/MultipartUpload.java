@@ -12,10 +12,12 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
@@ -29,13 +31,14 @@ import java.util.UUID;
 
 /**
  * Receives {@code POST files/upload}: walks the multipart body with {@link MultipartParser}, validating fields
- * as they arrive and streaming the {@code file} part straight into {@link UploadService#receive}. Nothing is
- * buffered beyond one form field.
+ * as they arrive. A file part of at most {@link #SMALL_FILE} bytes is held until the form ends and then stored
+ * with every field, so it is written once under its final key; a larger one streams straight into
+ * {@link UploadService#receive} as it arrives. Nothing else is buffered beyond one form field.
  *
- * <p>The upload is completed when the form ends, with every field whatever its place, so a {@code folder} sent
- * after the file still names the stored object. If anything fails (an invalid field, a second file, a malformed or
- * truncated body), the received upload is aborted before the error is answered, so a failed request leaves no
- * file and no record.
+ * <p>A streamed upload is completed when the form ends, with every field whatever its place, so a {@code folder}
+ * sent after the file still names the stored object. If anything fails (an invalid field, a second file, a
+ * malformed or truncated body), the received upload is aborted before the error is answered, so a failed request
+ * leaves no file and no record.
  *
  * <p>A cancel aborts the upload without waiting for the thread reading the file part ahead, which a stalled client
  * may hold in a read for long. The failure is then answered at once (with {@code Connection: close}), and only then
@@ -47,6 +50,12 @@ final class MultipartUpload {
     private static final String FILE_FIELD = "file";
     /** The longest wait for a read of a cancelled upload's body to return, beyond any container's idle timeout. */
     private static final Duration RELEASE_WAIT = Duration.ofMinutes(2);
+    /**
+     * A file part up to this size is held until the form ends and then stored once, under the key its fields
+     * name whatever their order: no move (or server-side copy on S3) when fields follow it, as in the seed's curl.
+     * It is what type detection reads of any file anyway.
+     */
+    static final int SMALL_FILE = 64 * 1024;
 
     private final UploadService uploads;
     private final long maxRequestSize;
@@ -71,6 +80,7 @@ final class MultipartUpload {
                 ErrorCode.PAYLOAD_MALFORMED, "The multipart Content-Type has no valid boundary parameter."));
         UploadForm form = new UploadForm(projectId);
         ReceivedUpload received = null;
+        byte[] small = null;
         PartStream file = null;
         int parts = 0;
         try {
@@ -87,11 +97,18 @@ final class MultipartUpload {
                     throw UploadException.validation("form", "The form may have at most " + maxParts + " parts.");
                 }
                 if (FILE_FIELD.equals(name)) {
-                    if (received != null) {
+                    if (received != null || small != null) {
                         throw UploadException.validation(FILE_FIELD, "Only one file may be uploaded per request.");
                     }
+                    UploadRequest sofar = form.request(partFilename(item));
                     file = new PartStream(item.body());
-                    received = uploads.receive(form.request(partFilename(item)), file);
+                    byte[] head = file.readNBytes(SMALL_FILE + 1);
+                    if (head.length <= SMALL_FILE) {
+                        small = head; // stored once the form has ended, under every field's say
+                    } else {
+                        received = uploads.receive(sofar,
+                                new SequenceInputStream(new ByteArrayInputStream(head), file));
+                    }
                 } else {
                     form.field(name, readField(item, name));
                 }
@@ -99,14 +116,19 @@ final class MultipartUpload {
             if (parts == 0) {
                 throw new UploadException(ErrorCode.PAYLOAD_MALFORMED, "The multipart body has no parts.");
             }
-            if (received == null) {
+            if (received == null && small == null) {
                 throw new UploadException(ErrorCode.VALIDATION_ERROR, "The file is required.",
                         Map.of(FILE_FIELD, List.of("The file field is required.")), null);
             }
             UploadRequest whole = form.finalRequest();
-            ReceivedUpload completing = received;
-            received = null; // complete cleans up after itself when it fails
-            Upload stored = completing.complete(whole);
+            Upload stored;
+            if (small != null) {
+                stored = uploads.upload(whole, new ByteArrayInputStream(small));
+            } else {
+                ReceivedUpload completing = received;
+                received = null; // complete cleans up after itself when it fails
+                stored = completing.complete(whole);
+            }
             request.setAttribute(RecordStep.UPLOADED_BYTES, stored.sizeBytes());
             return stored;
         } catch (IOException | RuntimeException e) {
