@@ -43,7 +43,7 @@ public record Metadata(Map<String, String> entries) {
         if (value == null) {
             throw UploadException.validation("metadata." + key, "Metadata values must be strings.");
         }
-        if (value.length() > MAX_VALUE_LENGTH) {
+        if (value.length() > MAX_VALUE_LENGTH && value.codePointCount(0, value.length()) > MAX_VALUE_LENGTH) {
             throw UploadException.validation("metadata." + key,
                     "Metadata values may be at most " + MAX_VALUE_LENGTH + " characters.");
         }

@@ -113,6 +113,9 @@ public abstract class AbstractFileOperationsTest extends UploadServiceTestBase {
         assertCode(ErrorCode.VALIDATION_ERROR, () -> service.putMetadata(projectA, u.uuid(), "bad key", "v"));
         assertCode(ErrorCode.VALIDATION_ERROR, () -> service.putMetadata(projectA, u.uuid(), "k", "x".repeat(513)));
         service.putMetadata(projectA, u.uuid(), "k", "x".repeat(512));
+        String emoji = "\uD83D\uDE00".repeat(512); // 512 characters, 1,024 UTF-16 units
+        assertEquals(emoji, service.putMetadata(projectA, u.uuid(), "k", emoji).metadata().entries().get("k"));
+        assertCode(ErrorCode.VALIDATION_ERROR, () -> service.putMetadata(projectA, u.uuid(), "k", emoji + "x"));
         Map<String, String> fifty = new HashMap<>();
         for (int i = 0; i < 50; i++) {
             fifty.put("k" + i, "v");
@@ -121,7 +124,7 @@ public abstract class AbstractFileOperationsTest extends UploadServiceTestBase {
         assertCode(ErrorCode.VALIDATION_ERROR, () -> service.putMetadata(projectA, u.uuid(), "one-more", "v"));
         assertCode(ErrorCode.NOT_FOUND, () -> service.putMetadata(projectB, u.uuid(), "k", "v"));
         assertEquals(List.of(UploadEvent.COMPLETED, UploadEvent.METADATA_UPDATED, UploadEvent.METADATA_UPDATED,
-                UploadEvent.METADATA_UPDATED, UploadEvent.METADATA_UPDATED),
+                UploadEvent.METADATA_UPDATED, UploadEvent.METADATA_UPDATED, UploadEvent.METADATA_UPDATED),
                 deliveredEvents().stream().map(UploadEvent::type).toList());
     }
 

@@ -58,6 +58,18 @@ public abstract class AbstractUploadServiceTest extends UploadServiceTestBase {
     }
 
     @Test
+    void theLongestValidNamesFitTheLocalStoreEvenWhenTheKeyIsTaken() {
+        String longest = "a".repeat(255);
+        Upload first = upload(projectA, "", longest, TestContent.random(50, 100));
+        Upload second = upload(projectA, "", longest, TestContent.random(51, 100));
+        assertNotEquals(first.objectKey(), second.objectKey());
+        assertEquals(longest, second.filename(), "the name is kept; only the key is shortened");
+        Upload wide = upload(projectA, "日".repeat(200), "é".repeat(200), TestContent.random(52, 100));
+        assertEquals("é".repeat(200), wide.filename());
+        assertArrayEquals(TestContent.random(52, 100), read(projectA, wide.uuid()));
+    }
+
+    @Test
     void detectsTypeFromMagicBytesWhateverTheName() {
         assertEquals("application/pdf", upload(projectA, "", "invoice.jpg", TestContent.pdf()).mimeType());
         assertEquals("application/octet-stream", upload(projectA, "", "empty.bin", new byte[0]).mimeType());

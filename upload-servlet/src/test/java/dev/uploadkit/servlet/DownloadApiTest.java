@@ -101,6 +101,9 @@ class DownloadApiTest extends SharedServerTest {
             TestServer.Response r = download(u, "Range", range);
             assertEquals(416, r.status(), range);
             assertEquals("bytes */100", r.header("Content-Range").orElseThrow());
+            assertEquals("VALIDATION_ERROR", r.errorCode(), "the contract's envelope");
+            assertTrue(r.json().get("error").get("details").has("range"), r.text());
+            assertTrue(r.header("Content-Disposition").isEmpty(), "the error is not the file");
         }
     }
 
@@ -114,6 +117,7 @@ class DownloadApiTest extends SharedServerTest {
             assertEquals(304, r.status(), match);
             assertEquals(0, r.body().length);
             assertEquals(etag, r.header("ETag").orElseThrow());
+            r.header("Content-Length").ifPresent(length -> assertEquals("300", length, "RFC 9110 §8.6"));
         }
         assertEquals(200, download(u, "If-None-Match", "\"something-else\"").status());
     }

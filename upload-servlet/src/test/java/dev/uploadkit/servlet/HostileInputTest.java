@@ -130,6 +130,43 @@ class HostileInputTest {
     }
 
     @Test
+    void aPartFilenameThatIsNotUtf8IsAValidationErrorNotReplacementCharacters() {
+        long before = server.uploadCount(server.project.id());
+        byte[] head = ("--" + Multipart.BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"caf")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        byte[] tail = (".bin\"\r\n\r\nabcdefgh\r\n--" + Multipart.BOUNDARY + "--\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] body = new byte[head.length + 2 + tail.length];
+        System.arraycopy(head, 0, body, 0, head.length);
+        body[head.length] = (byte) 0xe9;
+        body[head.length + 1] = (byte) 0xff;
+        System.arraycopy(tail, 0, body, head.length + 2, tail.length);
+        TestServer.Response raw = server.send(server.request("files/upload", server.key)
+                .header("Content-Type", Multipart.contentType())
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)));
+        assertError(raw, 422, "VALIDATION_ERROR");
+        assertTrue(raw.json().get("error").get("details").has("filename"), raw.text());
+
+        byte[] extended = ("--" + Multipart.BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; "
+                + "filename*=UTF-8''%FF%FE.bin\r\n\r\nabcdefgh\r\n--" + Multipart.BOUNDARY + "--\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        TestServer.Response star = server.send(server.request("files/upload", server.key)
+                .header("Content-Type", Multipart.contentType())
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(extended)));
+        assertEquals(422, star.status(), star.text());
+        assertEquals(before, server.uploadCount(server.project.id()));
+    }
+
+    @Test
+    void binaryPartsUnderUnknownNamesAreIgnored() {
+        byte[] png = dev.uploadkit.core.testing.TestImages.written("png", 3, 2);
+        JsonNode u = server.uploaded(server.key, Multipart.form().file("doc.txt", "hello".getBytes(StandardCharsets.UTF_8))
+                .file("thumbnail", "t.png", png).field("extra", new byte[] {(byte) 0xe9, (byte) 0xff})
+                .field("folder", "kept"));
+        assertEquals("kept/doc.txt", u.get("object_key").asText());
+        assertEquals(5, u.get("size_bytes").asLong());
+    }
+
+    @Test
     void aCorruptImageIsStoredWithoutASize() {
         byte[] png = dev.uploadkit.core.testing.TestImages.written("png", 30, 20);
         JsonNode whole = server.uploaded("whole.png", png).get("content_info");

@@ -6,11 +6,16 @@ import java.nio.charset.StandardCharsets;
  * Turns an upload's folder and filename into the key its blob is first stored under: readable, but safe in
  * every store. Letters and digits of any script, spaces and {@code . _ - ( )} are kept; anything else
  * (including characters some S3 servers sign inconsistently, such as {@code ; = : ~}) becomes {@code _}. The
- * key stays well under S3's 1024-byte limit, leaving room for the uniqueness suffix the catalog may add.
+ * key stays well under S3's 1024-byte limit, and each of its segments within the 255 bytes a file name may have on
+ * common filesystems (ext4, XFS, APFS), the file name leaving room for the uniqueness suffix the catalog may add
+ * ({@code -} and eight hex digits).
  */
 public final class BlobKeys {
     static final int MAX_FOLDER_BYTES = 512;
-    static final int MAX_NAME_BYTES = 300;
+    /** The longest path segment (a folder's or the file's name) local filesystems take, in UTF-8 bytes. */
+    static final int MAX_SEGMENT_BYTES = 255;
+    /** The longest file name, leaving room for a uniqueness suffix. */
+    static final int MAX_NAME_BYTES = MAX_SEGMENT_BYTES - 9;
 
     private BlobKeys() {
     }
@@ -22,7 +27,7 @@ public final class BlobKeys {
         }
         StringBuilder dir = new StringBuilder();
         for (String segment : folder.split("/")) {
-            dir.append(dir.length() == 0 ? "" : "/").append(segment(segment));
+            dir.append(dir.length() == 0 ? "" : "/").append(fit(new StringBuilder(segment(segment)), MAX_SEGMENT_BYTES));
         }
         while (utf8(dir) > MAX_FOLDER_BYTES) {
             dir.setLength(dir.offsetByCodePoints(dir.length(), -1));
@@ -48,11 +53,16 @@ public final class BlobKeys {
     private static String fitName(String name) {
         int dot = name.lastIndexOf('.');
         String ext = dot > 0 && name.length() - dot <= 16 ? name.substring(dot) : "";
-        StringBuilder base = new StringBuilder(name.substring(0, name.length() - ext.length()));
-        while (utf8(base) + utf8(ext) > MAX_NAME_BYTES && base.length() > 1) {
+        return fit(new StringBuilder(name.substring(0, name.length() - ext.length())), MAX_NAME_BYTES - utf8(ext))
+                + ext;
+    }
+
+    /** Shortens {@code base} by whole code points to at most {@code maxBytes} UTF-8 bytes (one code point at least). */
+    private static StringBuilder fit(StringBuilder base, int maxBytes) {
+        while (utf8(base) > maxBytes && base.length() > 1) {
             base.setLength(base.offsetByCodePoints(base.length(), -1));
         }
-        return base + ext;
+        return base;
     }
 
     private static int utf8(CharSequence s) {

@@ -29,6 +29,23 @@ class BlobKeysTest {
     }
 
     @Test
+    void everySegmentFitsAFilesystemNameWithRoomForTheUniquenessSuffix() {
+        String key = BlobKeys.preferred("日".repeat(200) + "/ok", "é".repeat(200) + ".txt");
+        String[] segments = key.split("/");
+        assertEquals(3, segments.length);
+        assertTrue(utf8(segments[0]) <= 255, "folder segment of " + utf8(segments[0]) + " bytes");
+        assertEquals("ok", segments[1]);
+        assertTrue(utf8(segments[2]) + 9 <= 255, "file name of " + utf8(segments[2]) + " bytes");
+        assertTrue(segments[2].endsWith(".txt"));
+        assertTrue(utf8(BlobKeys.preferred("", "a".repeat(255))) + 9 <= 255, "a name without an extension too");
+        assertEquals("a".repeat(246), BlobKeys.preferred("", "a".repeat(255)));
+    }
+
+    private static int utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    @Test
     void staysWellUnderTheS3LimitForTheLongestValidNames() {
         String segment = "é".repeat(120);
         String folder = segment + "/" + segment;

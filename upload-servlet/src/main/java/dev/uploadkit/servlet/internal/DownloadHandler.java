@@ -16,6 +16,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -79,6 +81,8 @@ final class DownloadHandler {
         etag.ifPresent(e -> resp.setHeader("ETag", e));
         if (etag.isPresent() && HttpHeaders.noneMatchHits(ex.request().getHeader("If-None-Match"), etag.get())) {
             resp.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
+            // RFC 9110 §8.6: a 304 may carry Content-Length only as the 200's, never the empty body's 0.
+            resp.setContentLengthLong(upload.sizeBytes());
             return;
         }
         String rangeHeader = ex.request().getHeader("Range");
@@ -87,9 +91,12 @@ final class DownloadHandler {
         }
         HttpHeaders.RangeRequest wanted = HttpHeaders.range(rangeHeader, upload.sizeBytes());
         if (wanted instanceof HttpHeaders.RangeRequest.Unsatisfiable) {
-            resp.setStatus(HttpServletResponse.SC_REQUESTED_RANGE_NOT_SATISFIABLE);
             resp.setHeader("Content-Range", "bytes */" + upload.sizeBytes());
-            resp.setContentLength(0);
+            String message = "The range is beyond the end of the file (" + upload.sizeBytes() + " bytes).";
+            // HTTP's own status, with the contract's envelope (its code is the one for a value out of range).
+            resp.setHeader("Content-Disposition", null);
+            Json.error(ex.request(), resp, HttpServletResponse.SC_REQUESTED_RANGE_NOT_SATISFIABLE,
+                    ErrorCode.VALIDATION_ERROR, message, Map.of("range", List.of(message)));
             return;
         }
         Optional<ByteRange> range = wanted instanceof HttpHeaders.RangeRequest.Part part

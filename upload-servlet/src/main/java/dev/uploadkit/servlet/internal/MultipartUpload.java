@@ -17,6 +17,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -109,8 +110,10 @@ final class MultipartUpload {
                         received = uploads.receive(sofar,
                                 new SequenceInputStream(new ByteArrayInputStream(head), file));
                     }
-                } else {
+                } else if (UploadForm.knows(name)) {
                     form.field(name, readField(item, name));
+                } else {
+                    skip(item); // unknown fields are ignored, whatever they hold (a thumbnail, another input)
                 }
             }
             if (parts == 0) {
@@ -186,7 +189,17 @@ final class MultipartUpload {
         if (filename != null && filename.indexOf('\0') >= 0) {
             throw UploadException.validation("filename", "The filename must not contain control characters.");
         }
+        // The headers were read as UTF-8: a replacement character stands for bytes that were not.
+        if (filename != null && filename.indexOf('\uFFFD') >= 0) {
+            throw UploadException.validation("filename", "The filename must be UTF-8 text.");
+        }
         return filename;
+    }
+
+    private static void skip(MultipartParser.Part item) throws IOException {
+        try (InputStream in = item.body()) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
     }
 
     private String readField(MultipartParser.Part item, String name) throws IOException {

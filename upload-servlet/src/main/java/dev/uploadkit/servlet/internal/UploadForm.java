@@ -38,6 +38,14 @@ final class UploadForm {
         this.projectId = projectId;
     }
 
+    /** Returns whether {@code name} is a field of the upload form (any other is ignored, unread). */
+    static boolean knows(String name) {
+        return switch (name) {
+            case "filename", "folder", "is_public", "content_disposition", "store", "storage_id", "metadata" -> true;
+            default -> name.startsWith(METADATA_PREFIX) && name.endsWith("]");
+        };
+    }
+
     /** Validates and records one field; unknown fields are ignored. */
     void field(String name, String value) {
         switch (name) {
