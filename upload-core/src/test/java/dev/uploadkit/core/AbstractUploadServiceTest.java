@@ -137,6 +137,7 @@ public abstract class AbstractUploadServiceTest extends UploadServiceTestBase {
         assertEquals(ErrorCode.STORAGE_ERROR, e.code());
         assertNothingLeft(projectA);
         assertEquals(List.of(UploadEvent.FAILED), deliveredEvents().stream().map(UploadEvent::type).toList());
+        assertEquals(UploadError.STORAGE_ERROR, deliveredEvents().get(0).upload().error().code(), "it says why");
     }
 
     @Test

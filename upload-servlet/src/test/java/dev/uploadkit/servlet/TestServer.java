@@ -316,6 +316,23 @@ final class TestServer implements AutoCloseable {
     }
 
     /** Returns the number of uploads, live and trashed, of the main project. */
+    /** Returns the payloads of the outbox's events of {@code type} ({@code upload.failed}, …), oldest first. */
+    List<String> eventPayloads(String type) {
+        try (java.sql.Connection c = database.dataSource().getConnection();
+             java.sql.PreparedStatement q = c.prepareStatement("SELECT payload FROM events WHERE type = ? ORDER BY id")) {
+            q.setString(1, type);
+            List<String> payloads = new ArrayList<>();
+            try (java.sql.ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    payloads.add(rs.getString(1));
+                }
+            }
+            return payloads;
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     long uploadCount(UUID projectId) {
         return uploads.list(projectId, UploadQuery.builder().view(UploadQuery.View.ALL).build(), PageRequest.first(1))
                 .total();

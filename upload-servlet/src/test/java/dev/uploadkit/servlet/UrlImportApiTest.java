@@ -116,6 +116,10 @@ class UrlImportApiTest {
         }
         assertTrue(importUrl(origin.url("/status/404")).json().get("error").get("details").get("url").get(0)
                 .asText().contains("404"));
+        List<String> failed = server.eventPayloads("upload.failed");
+        assertTrue(failed.size() >= 6, failed.toString());
+        assertTrue(failed.get(failed.size() - 1).contains("\"code\":\"SOURCE_HTTP_ERROR\""),
+                "upload.failed says why: " + failed.get(failed.size() - 1));
         TestServer.Response cutShort = importUrl(origin.lyingUrl(100_000, 1000));
         assertEquals(502, cutShort.status(), "a body shorter than its Content-Length: " + cutShort.text());
         assertEquals(before, server.uploadCount(server.project.id()));

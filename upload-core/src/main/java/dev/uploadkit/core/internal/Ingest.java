@@ -4,6 +4,7 @@ import dev.uploadkit.core.ContentInfo;
 import dev.uploadkit.core.ErrorCode;
 import dev.uploadkit.core.IdSource;
 import dev.uploadkit.core.Upload;
+import dev.uploadkit.core.UploadError;
 import dev.uploadkit.core.UploadException;
 import dev.uploadkit.core.UploadRequest;
 import dev.uploadkit.core.UploadStatus;
@@ -145,11 +146,12 @@ public final class Ingest {
         })) {
             size = store.put(reservation.objectKey(), in, info.mime());
         } catch (RuntimeException e) {
-            if (fail(processing, List.of(reservation), claimed != null)) {
+            UploadException failure = e instanceof UploadException ue ? ue
+                    : new UploadException(ErrorCode.STORAGE_ERROR, "The file could not be stored.", e);
+            if (fail(processing, List.of(reservation), claimed != null, failure)) {
                 throw cancelled();
             }
-            throw e instanceof UploadException ue ? ue
-                    : new UploadException(ErrorCode.STORAGE_ERROR, "The file could not be stored.", e);
+            throw failure;
         }
         String hash = HexFormat.of().formatHex(sha256.digest());
         return new Staged(processing, store, preferredKey, reservation, size, hash, info, started, claimed != null);
@@ -187,7 +189,7 @@ public final class Ingest {
             }
             return commit(staged, named, reservations, elsewhere);
         } catch (RuntimeException e) {
-            if (fail(processing, reservations, staged.keepOnFailure())) {
+            if (fail(processing, reservations, staged.keepOnFailure(), e)) {
                 throw cancelled();
             }
             throw e;
@@ -196,7 +198,8 @@ public final class Ingest {
 
     /** Discards a staged upload: its record, bytes and reservation. */
     public void abort(Staged staged) {
-        fail(staged.processing(), List.of(staged.reservation()), staged.keepOnFailure());
+        fail(staged.processing(), List.of(staged.reservation()), staged.keepOnFailure(),
+                new UploadException(ErrorCode.PAYLOAD_MALFORMED, "The request ended without completing the upload."));
     }
 
     private boolean isStored(UUID projectId, String storageId, String hash) {
@@ -323,7 +326,10 @@ public final class Ingest {
      * {@code keepRecord}: the caller records the failure), then removes its bytes and key reservations. A cancelled
      * upload keeps its record. Returns whether the upload was cancelled.
      */
-    private boolean fail(Upload processing, List<Blob> reservations, boolean keepRecord) {
+    private boolean fail(Upload processing, List<Blob> reservations, boolean keepRecord, RuntimeException failure) {
+        UploadError error = failure instanceof UploadException ue
+                ? UploadError.fitted(ue.code().name(), ue.getMessage(), "The upload failed.")
+                : new UploadError(ErrorCode.INTERNAL_ERROR.name(), "The upload failed unexpectedly.");
         boolean cancelled = false;
         try {
             cancelled = catalog.inTransaction(tx -> {
@@ -333,7 +339,8 @@ public final class Ingest {
                 }
                 if (!keepRecord && current.isPresent()) {
                     tx.uploads().delete(processing.projectId(), processing.uuid());
-                    events.append(tx, UploadEvent.FAILED, processing.toBuilder().status(UploadStatus.FAILED).build());
+                    events.append(tx, UploadEvent.FAILED, processing.toBuilder().status(UploadStatus.FAILED)
+                            .error(error).build());
                 }
                 return false;
             });

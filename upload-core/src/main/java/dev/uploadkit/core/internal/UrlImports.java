@@ -141,10 +141,12 @@ public final class UrlImports {
         try (InFlight.Registration registration = inFlight.register(record.uuid(), abort::abort)) {
             return fetch(record, filename != null, uri, abort);
         } catch (IOException | RuntimeException e) {
-            if (discard(record)) {
+            OutboundException source = sourceCause(e);
+            UploadError error = source != null ? asyncError(source)
+                    : e instanceof UploadException ue ? errorOf(ue) : internalError();
+            if (discard(record, error)) {
                 throw new UploadException(ErrorCode.CONFLICT, "The upload was cancelled.", e);
             }
-            OutboundException source = sourceCause(e);
             if (source != null) {
                 throw syncFailure(source);
             }
@@ -157,7 +159,7 @@ public final class UrlImports {
      * Removes the record of a synchronous import that failed and reports {@code upload.failed}, in one transaction,
      * unless it was cancelled; returns whether it was.
      */
-    private boolean discard(Upload record) {
+    private boolean discard(Upload record, UploadError error) {
         return catalog.inTransaction(tx -> {
             Optional<Upload> current = tx.uploads().lock(record.projectId(), record.uuid());
             if (current.isPresent() && current.get().status() == UploadStatus.CANCELLED) {
@@ -165,7 +167,8 @@ public final class UrlImports {
             }
             if (current.isPresent()) {
                 tx.uploads().delete(record.projectId(), record.uuid());
-                events.append(tx, UploadEvent.FAILED, current.get().toBuilder().status(UploadStatus.FAILED).build());
+                events.append(tx, UploadEvent.FAILED, current.get().toBuilder().status(UploadStatus.FAILED)
+                        .error(error).build());
             }
             return false;
         });
@@ -293,6 +296,10 @@ public final class UrlImports {
 
     private static UploadError unexpected(Upload upload, Exception e) {
         LOG.warn("The import of upload {} failed unexpectedly", upload.uuid(), e);
+        return internalError();
+    }
+
+    private static UploadError internalError() {
         return new UploadError("INTERNAL_ERROR", "The import failed unexpectedly.");
     }
 
