@@ -195,6 +195,13 @@ class StorageApiTest {
         assertEquals(404, server.send("POST", "files/" + own + "/remote-copy", other.key(),
                 "{\"storage_id\": \"" + target + "\"}").status());
         assertEquals(2, s3.keys("bucket-copy").size());
+
+        assertEquals(200, server.send("DELETE", "files/" + uuid, t.key(), null).status());
+        TestServer.Response trashed = server.send("POST", "files/" + uuid + "/remote-copy", t.key(),
+                "{\"storage_id\": \"" + target + "\", \"pattern\": \"trashed/${filename}\"}");
+        assertEquals(409, trashed.status(), "in trash, as for a local copy: " + trashed.text());
+        assertEquals("CONFLICT", trashed.errorCode());
+        assertEquals(2, s3.keys("bucket-copy").size());
     }
 
     @Test

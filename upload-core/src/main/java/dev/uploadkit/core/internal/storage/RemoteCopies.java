@@ -78,7 +78,13 @@ public final class RemoteCopies {
      *     going there; {@code STORAGE_ERROR}
      */
     public RemoteCopy copy(UUID projectId, UUID uuid, String storageId, String pattern, boolean makePublic) {
-        Upload upload = copyable(projectId, uuid).orElseThrow(() -> UploadException.notFound("File"));
+        Upload found = catalog.inTransaction(tx -> tx.uploads().find(projectId, uuid))
+                .orElseThrow(() -> UploadException.notFound("File"));
+        if (found.isTrashed()) {
+            throw new UploadException(ErrorCode.CONFLICT, "The file is in trash; restore it before copying it.");
+        }
+        Upload upload = copyable(projectId, uuid).orElseThrow(() -> new UploadException(ErrorCode.CONFLICT,
+                "Only a completed file can be copied."));
         StorageConnection target = parse(storageId)
                 .flatMap(id -> catalog.inTransaction(tx -> tx.storage().find(projectId, id)))
                 .orElseThrow(() -> UploadException.notFound("Storage"));
