@@ -126,9 +126,9 @@ public final class StorageService {
      * {@code failed} with an {@code error}, and a failed one leaves nothing under the key.
      *
      * @param makePublic whether the answer should carry the copy's public URL (when the storage has a public base URL)
-     * @throws UploadException {@code NOT_FOUND} for an unknown, trashed or incomplete upload or a storage that is not
-     *     one of the project's connections; {@code VALIDATION_ERROR} on {@code pattern}; {@code CONFLICT} if the key
-     *     is taken or another copy is going there; {@code STORAGE_ERROR}
+     * @throws UploadException {@code NOT_FOUND} for an unknown upload or a storage that is not one of the project's
+     *     connections; {@code CONFLICT} for a trashed or incomplete upload, or if the key is taken or another copy is
+     *     going there; {@code VALIDATION_ERROR} on {@code pattern}; {@code STORAGE_ERROR}
      */
     public RemoteCopy remoteCopy(UUID projectId, UUID uuid, String storageId, String pattern, boolean makePublic) {
         return copies.copy(projectId, uuid, storageId, pattern, makePublic);
