@@ -241,6 +241,9 @@ class StorageApiTest {
         assertFalse(failed.get("ok").asBoolean());
         assertEquals("connect", failed.get("failed_step").asText());
         assertFalse(failed.get("error").asText().contains(stopped.secretKey()));
+        JsonNode lastStep = failed.get("steps").get(failed.get("steps").size() - 1);
+        assertFalse(lastStep.get("ok").asBoolean());
+        assertTrue(lastStep.get("latency_ms").asLong() > 0, "how long the failing step took: " + lastStep);
 
         long before = server.uploadCount(t.projectId());
         TestServer.Response upload = server.upload(t.key(), Multipart.form().field("storage_id", down)

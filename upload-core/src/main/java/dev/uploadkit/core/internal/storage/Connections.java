@@ -193,8 +193,8 @@ public final class Connections {
         String key = "uploadkit-probe-" + UUID.randomUUID() + ".txt";
         FileStore store = null;
         String step = "connect";
+        long t = System.nanoTime();
         try {
-            long t = System.nanoTime();
             store = stores.open(c);
             steps.add(done(step, t));
             step = "write";
@@ -219,12 +219,12 @@ public final class Connections {
             steps.add(done(step, t));
             return new StorageCheck(true, steps, null, null);
         } catch (UploadException | IOException e) {
-            steps.add(new StorageCheck.Step(step, false, 0));
+            steps.add(failed(step, t));
             String message = e instanceof UploadException ? e.getMessage() : "The probe object could not be read.";
             LOG.info("Storage check of {} failed at {}: {}", id, step, message);
             return new StorageCheck(false, steps, step, message);
         } catch (RuntimeException e) {
-            steps.add(new StorageCheck.Step(step, false, 0));
+            steps.add(failed(step, t));
             LOG.warn("Storage check of {} failed at {}", id, step, e);
             return new StorageCheck(false, steps, step, "The " + step + " step failed unexpectedly.");
         } finally {
@@ -283,6 +283,11 @@ public final class Connections {
 
     private static StorageCheck.Step done(String step, long startedNanos) {
         return new StorageCheck.Step(step, true, (System.nanoTime() - startedNanos) / 1_000_000);
+    }
+
+    /** The failing step, with how long it took to fail (a timeout shows as such, not as 0 ms). */
+    private static StorageCheck.Step failed(String step, long startedNanos) {
+        return new StorageCheck.Step(step, false, (System.nanoTime() - startedNanos) / 1_000_000);
     }
 
     private static void closeQuietly(FileStore store, String probeKey, boolean removeProbe) {
