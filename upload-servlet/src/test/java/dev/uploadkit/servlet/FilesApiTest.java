@@ -276,6 +276,11 @@ class FilesApiTest extends SharedServerTest {
         assertEquals(6, server.get("files?created_from=2000-01-01&created_to=2999-01-01T00:00:00Z", t.key())
                 .data().size());
         assertEquals(0, server.get("files?created_to=2000-01-01T00:00:00%2B02:00", t.key()).data().size());
+        assertEquals(1, server.get("files?mime_type=IMAGE/*", t.key()).data().size(), "types ignore case");
+        assertEquals(1, server.get("files?mime_type=Image/PNG", t.key()).data().size());
+        String shown = server.get("files?search=PICT", t.key()).data().get(0).get("created_at").asText();
+        assertEquals(1, server.get("files?search=PICT&created_from=" + shown + "&created_to=" + shown, t.key())
+                .data().size(), "an upper bound as shown takes in the whole second shown");
         TestServer.Response desc = server.get("files?sort=size_bytes&order=desc&per_page=1", t.key());
         assertEquals("picture.png", desc.data().get(0).get("filename").asText());
     }

@@ -50,8 +50,11 @@ class KeysAndAdminApiTest extends SharedServerTest {
         assertEquals(200, revoked.status());
         assertTrue(revoked.data().get("revoked_at").isTextual());
         assertEquals(401, server.get("files", newKey).status());
-        assertEquals(404, server.send("DELETE", "api-keys/" + id, t.key(), null).status());
+        TestServer.Response again = server.send("DELETE", "api-keys/" + id, t.key(), null);
+        assertEquals(200, again.status(), "revoking twice is idempotent: " + again.text());
+        assertEquals(revoked.data().get("revoked_at").asText(), again.data().get("revoked_at").asText());
         assertEquals(404, server.send("DELETE", "api-keys/nope", t.key(), null).status());
+        assertEquals(404, server.send("DELETE", "api-keys/" + java.util.UUID.randomUUID(), t.key(), null).status());
     }
 
     @Test

@@ -71,8 +71,10 @@ class StoreAndCancelApiTest {
         assertEquals(200, one.status(), one.text());
         assertEquals(true, one.data().get("is_stored").asBoolean());
         TestServer.Response many = server.send("PUT", "files/storage", server.key, "{\"uuids\":[\""
-                + bulk.get("uuid").asText() + "\",\"" + java.util.UUID.randomUUID() + "\"]}");
+                + bulk.get("uuid").asText() + "\",\"" + java.util.UUID.randomUUID() + "\",\""
+                + bulk.get("uuid").asText() + "\"]}");
         assertEquals(200, many.status(), many.text());
+        assertEquals(1, many.data().get("stored").size(), "named twice, counted once: " + many.text());
         assertEquals(bulk.get("uuid").asText(), many.data().get("stored").get(0).asText());
         assertEquals(1, many.data().get("problems").size());
         assertEquals(422, server.send("PUT", "files/storage", server.key, "{\"uuids\":[]}").status());

@@ -68,6 +68,10 @@ final class KeysHandler {
         if (target.admin() && !ex.principal().admin()) {
             throw new UploadException(ErrorCode.FORBIDDEN, "Only a server-admin key may revoke a server-admin key.");
         }
+        if (target.isRevoked()) {
+            Json.success(ex, 200, Views.KeyView.of(target)); // revoking again changes nothing: DELETE is idempotent
+            return;
+        }
         access.revokeKey(projectId, id);
         ApiKey revoked = access.keys(projectId).stream().filter(k -> k.id().equals(id)).findFirst()
                 .orElseThrow(() -> UploadException.notFound("API key"));

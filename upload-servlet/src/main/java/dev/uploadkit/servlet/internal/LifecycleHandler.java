@@ -7,10 +7,12 @@ import dev.uploadkit.core.auth.Permission;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.BiFunction;
 
@@ -73,11 +75,15 @@ final class LifecycleHandler {
         UUID projectId = ex.principal().projectId();
         List<String> succeeded = new ArrayList<>();
         Map<String, String> problems = new LinkedHashMap<>();
+        Set<UUID> seen = new HashSet<>();
         for (String text : uuids.orElseThrow()) {
             Optional<UUID> uuid = Exchange.parseUuid(text);
             if (uuid.isEmpty()) {
                 problems.put(text, "No such file.");
                 continue;
+            }
+            if (!seen.add(uuid.get())) {
+                continue; // a uuid named twice counts once, as in bulk-delete
             }
             try {
                 action.apply(projectId, uuid.get());

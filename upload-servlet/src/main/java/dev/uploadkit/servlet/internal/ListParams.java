@@ -31,7 +31,7 @@ final class ListParams {
         Integer perPage = problems.attempt(() -> positiveInt(ex, "per_page", PageRequest.DEFAULT_PER_PAGE));
         UploadQuery.Builder q = UploadQuery.builder().view(view);
         ex.query("folder").ifPresent(q::folder);
-        ex.query("mime_type").ifPresent(q::mimeType);
+        ex.query("mime_type").map(m -> m.toLowerCase(java.util.Locale.ROOT)).ifPresent(q::mimeType);
         ex.query("search").ifPresent(q::search);
         problems.attempt(() -> q.isPublic(bool(ex, "is_public").orElse(null)));
         problems.attempt(() -> q.isStored(bool(ex, "is_stored").orElse(null)));
@@ -98,7 +98,12 @@ final class ListParams {
                 LocalDate day = LocalDate.parse(v);
                 return Optional.of((upperBound ? day.plusDays(1) : day).atStartOfDay(ZoneOffset.UTC).toInstant());
             }
-            return Optional.of(OffsetDateTime.parse(v).toInstant());
+            Instant at = OffsetDateTime.parse(v).toInstant();
+            if (!upperBound) {
+                return Optional.of(at);
+            }
+            // Inclusive at the precision given: times are shown to the second, so T takes in all of T's second.
+            return Optional.of(at.getNano() == 0 ? at.plusSeconds(1) : at.plusNanos(1000));
         } catch (DateTimeParseException e) {
             throw UploadException.validation(name, "The " + name + " must be an ISO-8601 date or date-time, "
                     + "e.g. 2025-01-15T10:30:00Z.");
