@@ -27,6 +27,7 @@ import dev.uploadkit.core.internal.storage.ConnectionLocator;
 import dev.uploadkit.core.internal.storage.ConnectionStores;
 import dev.uploadkit.core.internal.storage.Connections;
 import dev.uploadkit.core.internal.storage.RemoteCopies;
+import dev.uploadkit.core.webhook.DownloadLinks;
 
 import java.io.InputStream;
 import java.time.Clock;
@@ -89,8 +90,9 @@ public final class UploadService implements AutoCloseable {
         this.clock = b.clock;
         this.ids = b.ids == null ? IdSource.timeOrdered(b.clock) : b.ids;
         this.events = new Events(ids, this::now);
+        DownloadLinks links = b.downloadLinks;
         this.relay = new EventRelay(b.backgroundCatalog == null ? catalog : b.backgroundCatalog, b.sink, this::now,
-                ids, b.downloadLinks, events);
+                ids, u -> publicUrl(u).orElseGet(() -> links.downloadUrl(u)), events);
         this.maxFileSize = b.maxFileSize;
         this.reaper = new BlobReaper(catalog, blob -> store(blob.projectId(), blob.storageId()));
         this.ingest = new Ingest(catalog, reaper, this::now, ids, new TypePolicy(b.allowedTypes), events,
@@ -270,6 +272,15 @@ public final class UploadService implements AutoCloseable {
         if (closed) {
             throw new UploadException(ErrorCode.SERVICE_UNAVAILABLE, "The upload service has been closed.");
         }
+    }
+
+    /** The public URL of a public, completed file on a storage with a public base URL (SPEC §3), if it has one. */
+    private Optional<String> publicUrl(Upload u) {
+        if (!u.isPublic() || u.status() != UploadStatus.COMPLETED || u.objectKey() == null || u.isTrashed()) {
+            return Optional.empty();
+        }
+        return storage.publicBaseUrl(u.projectId(), u.storageId()).map(base -> DownloadLinks.publicUrl(base,
+                u.objectKey()));
     }
 
     private FileStore uploadStore(UUID projectId, String storageId) {

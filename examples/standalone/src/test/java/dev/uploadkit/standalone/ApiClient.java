@@ -27,7 +27,17 @@ final class ApiClient {
 
     /** Posts {@code bytes} as the {@code file} part of a multipart form; returns the status and the JSON answer. */
     Answer upload(String filename, byte[] bytes) throws IOException, InterruptedException {
+        return upload(filename, bytes, java.util.Map.of());
+    }
+
+    /** As {@link #upload(String, byte[])}, with {@code fields} (ASCII) before the file. */
+    Answer upload(String filename, byte[] bytes, java.util.Map<String, String> fields)
+            throws IOException, InterruptedException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (java.util.Map.Entry<String, String> field : fields.entrySet()) {
+            body.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + field.getKey()
+                    + "\"\r\n\r\n" + field.getValue() + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        }
         body.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
                 + "\"\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         body.write(bytes);

@@ -137,6 +137,21 @@ class WebhooksTest {
     }
 
     @Test
+    void aPublicFileOnAStorageWithAPublicBaseUrlIsLinkedThereInPayloads() throws Exception {
+        String secret = create(receiver.url("/public"), "[\"upload.completed\"]").path("secret").asText();
+        JsonNode added = call("POST", "/storage", key, "{\"name\":\"cdn\",\"provider\":\"transient\","
+                + "\"bucket\":\"cdn\",\"public_base_url\":\"https://cdn.example.com/m\"}");
+        assertEquals(201, added.path("status").asInt(), added.toString());
+        String storage = added.path("body").path("data").path("id").asText();
+        JsonNode upload = new ApiClient(server.baseUrl(), key).upload("pub lic.txt", "shown".getBytes(
+                StandardCharsets.UTF_8), java.util.Map.of("storage_id", storage, "is_public", "true")).data();
+        assertEquals("https://cdn.example.com/m/pub%20lic.txt", upload.path("download_url").asText());
+        JsonNode completed = verified(receiver.nextOf("upload.completed", 20), secret, "upload.completed");
+        assertEquals(upload.path("download_url").asText(),
+                completed.path("data").path("upload").path("download_url").asText(), "as in the API (SPEC §3)");
+    }
+
+    @Test
     void storageConnectionsAnnounceThemselves() throws Exception {
         String secret = create(receiver.url("/storage"), "[\"storage.connected\",\"storage.disconnected\"]")
                 .path("secret").asText();

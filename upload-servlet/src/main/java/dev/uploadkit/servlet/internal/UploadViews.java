@@ -4,9 +4,8 @@ import dev.uploadkit.core.ContentInfo;
 import dev.uploadkit.core.DataSize;
 import dev.uploadkit.core.Upload;
 import dev.uploadkit.core.UploadStatus;
+import dev.uploadkit.core.webhook.DownloadLinks;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -61,22 +60,10 @@ public final class UploadViews {
         if (u.isPublic()) {
             Optional<String> publicBase = publicBaseUrls.apply(u.projectId(), u.storageId());
             if (publicBase.isPresent()) {
-                return publicBase.get() + "/" + encodeKey(u.objectKey());
+                return DownloadLinks.publicUrl(publicBase.get(), u.objectKey());
             }
         }
         return baseUrl + "/files/" + u.uuid() + "/download?token=" + tokens.issue(u.projectId(), u.uuid());
-    }
-
-    /** Percent-encodes each segment of an object key for a URL path, keeping the slashes between them. */
-    static String encodeKey(String key) {
-        StringBuilder out = new StringBuilder();
-        for (String segment : key.split("/", -1)) {
-            if (out.length() > 0) {
-                out.append('/');
-            }
-            out.append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
-        }
-        return out.toString();
     }
 
     /** Formats an instant as ISO-8601 UTC without fractional seconds, e.g. {@code 2025-01-15T10:30:00Z}. */
