@@ -84,8 +84,7 @@ public final class UploadService implements AutoCloseable {
         ExecutorService readAhead = b.readAhead == null ? ownReadAhead : b.readAhead;
         this.catalog = b.catalog;
         ConnectionStores connectionStores = new ConnectionStores(b.storageSettings);
-        this.stores = new ConnectionLocator(b.catalog, b.configuredStores(), connectionStores,
-                b.lookupCacheTtl);
+        this.stores = new ConnectionLocator(b.catalog, b.configuredStores(), connectionStores, b.lookupCacheTtl);
         this.defaultStoreId = b.defaultStoreId;
         this.clock = b.clock;
         this.ids = b.ids == null ? IdSource.timeOrdered(b.clock) : b.ids;
@@ -186,9 +185,7 @@ public final class UploadService implements AutoCloseable {
         FileStore store = uploadStore(request.projectId(), request.storageId());
         long limit = request.maxSize() == null ? maxFileSize.bytes()
                 : Math.min(maxFileSize.bytes(), request.maxSize().bytes());
-        if (closed) {
-            throw new UploadException(ErrorCode.SERVICE_UNAVAILABLE, "The upload service has been closed.");
-        }
+        requireOpen();
         return new ReceivedUpload(ingest, ingest.stage(request, store, limit, content), this::uploadStore);
     }
 
@@ -312,6 +309,11 @@ public final class UploadService implements AutoCloseable {
     public Page<Upload> list(UUID projectId, UploadQuery query, PageRequest page, boolean exactTotal) {
         long limit = exactTotal ? Long.MAX_VALUE : listCountLimit;
         return catalog.inTransaction(tx -> tx.uploads().list(projectId, query, page, limit));
+    }
+
+    /** Returns {@link UploadServiceBuilder#listCountLimit}, the count past which a list's total is a lower bound. */
+    public long listCountLimit() {
+        return listCountLimit;
     }
 
     /** Returns the project's counters: files and bytes, live and in trash, and what deduplication stores. */

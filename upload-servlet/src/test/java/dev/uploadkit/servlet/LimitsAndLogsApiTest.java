@@ -31,7 +31,8 @@ class LimitsAndLogsApiTest {
 
     @BeforeEach
     void start() {
-        server = TestServer.builder(dir).limitsAndLog().start();
+        // A list count limit of 3 lets the log's totals reach it with a handful of requests.
+        server = TestServer.builder(dir).limitsAndLog().listCountLimit(3).start();
     }
 
     @AfterEach
@@ -176,6 +177,71 @@ class LimitsAndLogsApiTest {
                 .plaintext();
         assertEquals("FORBIDDEN", server.get("logs", reader).errorCode(), "logs need stats:read");
         assertEquals("FORBIDDEN", server.get("usage", reader).errorCode(), "usage needs stats:read");
+    }
+
+    @Test
+    void logsArePagedByNumberOrByCursorWithTheMetaOfEveryListAndTotalsCountedUpToTheLimit() throws Exception {
+        Project project = server.access.createProject("paged", "pro");
+        String key = server.access.createKey(project.id(), "all", EnumSet.allOf(Permission.class), false).plaintext();
+        long logged = server.requestLog.accepted();
+        for (int i = 0; i < 7; i++) {
+            assertEquals(404, server.get("no/such/route/" + i, key).status());
+        }
+        awaitLogged(logged, 7);
+        String only = "logs?path=/no/such/route/&per_page=3";
+
+        JsonNode first = server.get(only, key).json();
+        assertEquals(List.of("/no/such/route/6", "/no/such/route/5", "/no/such/route/4"), paths(first));
+        assertMeta(first, 1, 3, 4, 2, "gte"); // the limit, or what this page has shown (one more than it holds)
+        String cursor = first.path("meta").path("next_cursor").asText(null);
+        assertNotNull(cursor);
+
+        JsonNode second = server.get(only + "&page=2", key).json();
+        assertEquals(List.of("/no/such/route/3", "/no/such/route/2", "/no/such/route/1"), paths(second),
+                "page=2 is the next entries, not page 1 again");
+        assertMeta(second, 2, 3, 7, 3, "gte");
+        assertEquals(paths(second), paths(server.get(only + "&cursor=" + cursor, key).json()));
+
+        JsonNode last = server.get(only + "&page=3", key).json();
+        assertEquals(List.of("/no/such/route/0"), paths(last));
+        assertMeta(last, 3, 3, 7, 3, "eq");
+        assertTrue(last.path("meta").path("next_cursor").isNull());
+
+        assertMeta(server.get(only + "&exact_total=true", key).json(), 1, 3, 7, 3, "eq");
+        JsonNode unfiltered = server.get("logs?per_page=2", key).json();
+        assertEquals("gte", unfiltered.path("meta").path("total_relation").asText(), "the whole log is capped too");
+        assertEquals(2, unfiltered.path("data").size());
+        JsonNode everything = server.get("logs?per_page=2&exact_total=true", key).json();
+        assertEquals("eq", everything.path("meta").path("total_relation").asText());
+        assertTrue(everything.path("meta").path("total").asInt() >= 7, everything.toString());
+        JsonNode defaults = server.get("logs", key).json().path("meta");
+        assertEquals(50, defaults.path("per_page").asInt());
+        assertEquals(1, defaults.path("current_page").asInt());
+
+        for (String bad : List.of("page=0", "page=x", "per_page=0", "per_page=101", "exact_total=maybe", "cursor=x")) {
+            TestServer.Response r = server.get("logs?" + bad, key);
+            assertEquals(422, r.status(), bad);
+            assertEquals("VALIDATION_ERROR", r.errorCode(), bad);
+            String field = bad.substring(0, bad.indexOf('='));
+            assertTrue(r.json().path("error").path("details").has(field), bad + ": " + r.text());
+        }
+    }
+
+    private static List<String> paths(JsonNode body) {
+        List<String> paths = new ArrayList<>();
+        body.path("data").forEach(e -> paths.add(e.path("path").asText()));
+        return paths;
+    }
+
+    private static void assertMeta(JsonNode body, int currentPage, int perPage, long total, long lastPage,
+                                   String relation) {
+        JsonNode meta = body.path("meta");
+        assertEquals(currentPage, meta.path("current_page").asInt(), meta.toString());
+        assertEquals(perPage, meta.path("per_page").asInt(), meta.toString());
+        assertEquals(total, meta.path("total").asLong(), meta.toString());
+        assertEquals(lastPage, meta.path("last_page").asLong(), meta.toString());
+        assertEquals(relation, meta.path("total_relation").asText(), meta.toString());
+        assertTrue(meta.has("next_cursor"), meta.toString());
     }
 
     /**

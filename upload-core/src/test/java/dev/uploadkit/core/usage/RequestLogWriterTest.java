@@ -1,5 +1,7 @@
 package dev.uploadkit.core.usage;
 
+import dev.uploadkit.core.Page;
+import dev.uploadkit.core.PageRequest;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -49,6 +51,11 @@ class RequestLogWriterTest {
         @Override
         public List<RequestLogEntry> find(LogQuery query) {
             return List.of();
+        }
+
+        @Override
+        public Page<RequestLogEntry> list(LogQuery query, PageRequest page, long countLimit) {
+            return new Page<>(List.of(), page.page(), page.perPage(), 0, null);
         }
 
         @Override

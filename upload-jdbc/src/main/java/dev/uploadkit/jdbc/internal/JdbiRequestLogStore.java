@@ -1,22 +1,22 @@
 package dev.uploadkit.jdbc.internal;
 
+import dev.uploadkit.core.Page;
+import dev.uploadkit.core.PageRequest;
+import dev.uploadkit.core.UploadException;
 import dev.uploadkit.core.usage.LogQuery;
 import dev.uploadkit.core.usage.RequestLogEntry;
 import dev.uploadkit.core.usage.RequestLogStore;
 import dev.uploadkit.core.usage.UsageDay;
 import dev.uploadkit.core.usage.UsageDelta;
 import org.jdbi.v3.core.statement.PreparedBatch;
-import org.jdbi.v3.core.statement.Query;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.function.Consumer;
 
 /** {@link RequestLogStore} on tables {@code request_log} and {@code usage_daily}; each call is one transaction. */
 public final class JdbiRequestLogStore implements RequestLogStore {
@@ -124,42 +124,84 @@ public final class JdbiRequestLogStore implements RequestLogStore {
 
     @Override
     public List<RequestLogEntry> find(LogQuery q) {
-        StringBuilder sql = new StringBuilder("SELECT id, " + COLUMNS + " FROM request_log WHERE project_id = :project_id");
-        List<Consumer<Query>> binds = new ArrayList<>();
+        Where where = filters(q);
+        if (q.beforeId() != null) {
+            where.and("id < :before", "before", Where.number(q.beforeId()));
+        }
+        String sql = "SELECT id, " + COLUMNS + " FROM request_log" + where.sql() + " ORDER BY id DESC LIMIT "
+                + q.limit();
+        return transactor.inTransaction(tx -> tx.run(h -> where.bindTo(h.createQuery(sql))
+                .map((rs, ctx) -> entry(rs)).list()));
+    }
+
+    /**
+     * A page by number skips its offset in {@code idx_request_log_project} alone (a deferred join: it holds the id),
+     * and reads only the page's rows in full. The total is the filtered lists' ({@link ListTotal}) for every query:
+     * no counter holds the size of a project's log.
+     */
+    @Override
+    public Page<RequestLogEntry> list(LogQuery q, PageRequest page, long countLimit) {
+        Objects.requireNonNull(page, "page");
+        if (countLimit < 0) {
+            throw new IllegalArgumentException("countLimit must be >= 0, was " + countLimit);
+        }
+        Where where = filters(q);
+        Where pageWhere = where.copy().bind("limit", Where.number(page.perPage() + 1L));
+        String inner;
+        if (page.cursor() != null) {
+            pageWhere.and("id < :before", "before", Where.number(cursor(page.cursor())));
+            inner = " ORDER BY id DESC LIMIT :limit";
+        } else {
+            pageWhere.bind("offset", Where.number(page.offset()));
+            inner = " ORDER BY id DESC LIMIT :limit OFFSET :offset";
+        }
+        String sql = "SELECT r.* FROM (SELECT id FROM request_log" + pageWhere.sql() + inner
+                + ") p JOIN request_log r ON r.id = p.id ORDER BY r.id DESC";
+        return transactor.inTransaction(tx -> tx.run(h -> {
+            List<RequestLogEntry> rows = pageWhere.bindTo(h.createQuery(sql)).map((rs, ctx) -> entry(rs)).list();
+            boolean more = rows.size() > page.perPage();
+            if (more) {
+                rows = rows.subList(0, page.perPage());
+            }
+            String next = more ? Long.toString(rows.get(rows.size() - 1).id()) : null;
+            ListTotal total = ListTotal.of(page, rows.size(), more, countLimit, h::createQuery, "request_log", where);
+            return new Page<>(rows, page.page(), page.perPage(), total.value(), next, total.exact());
+        }));
+    }
+
+    private static long cursor(String value) {
+        try {
+            long id = Long.parseLong(value);
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw UploadException.validation("cursor", "The cursor must be a next_cursor this list returned.");
+    }
+
+    private Where filters(LogQuery q) {
+        Where where = new Where().and("project_id = :project_id", "project_id", vendor.uuid(q.projectId()));
         if (q.status() != null) {
-            sql.append(" AND status = :status");
-            binds.add(qq -> qq.bind("status", q.status()));
+            where.and("status = :status", "status", Where.number(q.status()));
         }
         if (q.method() != null) {
-            sql.append(" AND method = :method");
-            binds.add(qq -> qq.bind("method", q.method()));
+            where.and("method = :method", "method", Where.text(q.method()));
         }
         if (q.pathPrefix() != null) {
-            sql.append(" AND path LIKE :path ESCAPE '!'");
-            binds.add(qq -> qq.bind("path", q.pathPrefix().replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"));
+            where.and("path LIKE :path ESCAPE '!'", "path", Where.text(Where.escapeLike(q.pathPrefix()) + "%"));
         }
         if (q.keyId() != null) {
-            sql.append(" AND key_id = :key_id");
-            binds.add(qq -> qq.bind("key_id", vendor.uuid(q.keyId())));
+            where.and("key_id = :key_id", "key_id", vendor.uuid(q.keyId()));
         }
         if (q.from() != null) {
-            sql.append(" AND at >= :from");
-            binds.add(qq -> qq.bind("from", vendor.instant(q.from())));
+            where.and("at >= :from", "from", vendor.instant(q.from()));
         }
         if (q.to() != null) {
-            sql.append(" AND at < :to");
-            binds.add(qq -> qq.bind("to", vendor.instant(q.to())));
+            where.and("at < :to", "to", vendor.instant(q.to()));
         }
-        if (q.beforeId() != null) {
-            sql.append(" AND id < :before");
-            binds.add(qq -> qq.bind("before", q.beforeId()));
-        }
-        sql.append(" ORDER BY id DESC LIMIT ").append(q.limit());
-        return transactor.inTransaction(tx -> tx.run(h -> {
-            Query query = h.createQuery(sql.toString()).bind("project_id", vendor.uuid(q.projectId()));
-            binds.forEach(b -> b.accept(query));
-            return query.map((rs, ctx) -> entry(rs)).list();
-        }));
+        return where;
     }
 
     private RequestLogEntry entry(ResultSet rs) throws SQLException {

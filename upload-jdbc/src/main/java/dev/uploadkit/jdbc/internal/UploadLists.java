@@ -17,7 +17,8 @@ import java.util.UUID;
 
 /**
  * One page of a project's uploads, with its {@code meta.total} (SPEC §2): keyset or numbered pages in the sort's
- * index, the unfiltered total from the project's counters, a filtered one counted up to the caller's limit.
+ * index, the unfiltered total from the project's counters, a filtered one counted up to the caller's limit
+ * ({@link ListTotal}).
  */
 final class UploadLists {
     /** MariaDB, MySQL and H2: no index, a read of the table in its own order (see SearchPattern#scansTable). */
@@ -90,36 +91,18 @@ final class UploadLists {
                 Upload last = rows.get(rows.size() - 1);
                 next = new ListCursor(query.sort(), query.order(), sortValue(query.sort(), last), last.uuid()).encode();
             }
-            long total;
-            boolean exact = true;
             if (isUnfiltered(query)) {
                 ProjectTotals totals = Counters.read(h, vendor, projectId);
-                total = switch (query.view()) {
+                long total = switch (query.view()) {
                     case LIVE -> totals.liveFiles();
                     case TRASHED -> totals.trashFiles();
                     case ALL -> totals.liveFiles() + totals.trashFiles();
                 };
-            } else if (cursor == null && !more && (page.offset() == 0 || !rows.isEmpty())) {
-                // The last page, reached by number: the matches are those before it and on it, no count needed.
-                total = page.offset() + rows.size();
-            } else if (countLimit == Long.MAX_VALUE) {
-                total = where.bindTo(statement(h, "SELECT COUNT(*) FROM uploads u" + (tableScan ? TABLE_SCAN : "")
-                        + where.sql(), query))
-                        .mapTo(Long.class).one();
-            } else {
-                // Counting stops one past the limit: enough to tell "more than the limit" without a full count.
-                total = where.bind("count_limit", Where.number(countLimit + 1))
-                        .bindTo(statement(h, "SELECT COUNT(*) FROM (SELECT 1 AS one FROM uploads u"
-                                + (tableScan ? TABLE_SCAN : "") + where.sql()
-                                + " LIMIT :count_limit) c", query))
-                        .mapTo(Long.class).one();
-                if (total > countLimit) {
-                    exact = false;
-                    long seen = (cursor == null ? page.offset() : 0) + rows.size() + (more ? 1 : 0);
-                    total = Math.max(countLimit, seen);
-                }
+                return new Page<>(rows, page.page(), page.perPage(), total, next, true);
             }
-            return new Page<>(rows, page.page(), page.perPage(), total, next, exact);
+            ListTotal total = ListTotal.of(page, rows.size(), more, countLimit,
+                    countSql -> statement(h, countSql, query), "uploads u" + (tableScan ? TABLE_SCAN : ""), where);
+            return new Page<>(rows, page.page(), page.perPage(), total.value(), next, total.exact());
         });
     }
 

@@ -1,5 +1,9 @@
 package dev.uploadkit.jdbc.usage;
 
+import dev.uploadkit.core.ErrorCode;
+import dev.uploadkit.core.Page;
+import dev.uploadkit.core.PageRequest;
+import dev.uploadkit.core.UploadException;
 import dev.uploadkit.core.usage.LogQuery;
 import dev.uploadkit.core.usage.RequestLogEntry;
 import dev.uploadkit.core.usage.RequestLogStore;
@@ -13,13 +17,21 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The request log and usage roll-ups on each database: batches, filters, cursor order, roll-ups, purge. */
+/**
+ * The request log and usage roll-ups on each database: batches, filters, cursor order, pages and their totals,
+ * roll-ups, purge.
+ */
 class RequestLogStoreTest {
     private static final Instant T0 = Instant.parse("2026-11-01T10:00:00Z");
 
@@ -67,6 +79,88 @@ class RequestLogStoreTest {
             assertEquals("/files/upload", page2.get(0).path());
             assertEquals(T0.plusSeconds(22), page2.get(0).time());
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void listsPagesByNumberAndByCursorWithTotalsCountedUpToTheLimit(TestDatabases.Kind kind) {
+        try (TestDatabase db = kind.open()) {
+            RequestLogStore store = db.database().requestLog();
+            UUID project = UUID.randomUUID();
+            List<RequestLogEntry> batch = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                batch.add(entry(project, T0.plusSeconds(i), "GET", "/files/" + i, i % 5 == 0 ? 404 : 200, null));
+            }
+            batch.add(entry(UUID.randomUUID(), T0, "GET", "/files", 404, null));
+            store.append(batch, List.of());
+            LogQuery all = query(project, null, null, null, null, null, null, null, 100);
+
+            Page<RequestLogEntry> first = store.list(all, new PageRequest(1, 7, null), 10);
+            assertEquals(paths(29, 23), paths(first));
+            assertEquals(1, first.currentPage());
+            assertEquals(7, first.perPage());
+            assertEquals(10, first.total(), "counting stopped at the limit");
+            assertFalse(first.totalExact());
+            assertEquals(Long.toString(first.items().get(6).id()), first.nextCursor());
+
+            Page<RequestLogEntry> second = store.list(all, new PageRequest(2, 7, null), 10);
+            assertEquals(paths(22, 16), paths(second), "page 2 is the next entries, not page 1 again");
+            assertEquals(2, second.currentPage());
+            assertEquals(15, second.total(), "at least what the pages so far have shown");
+            assertFalse(second.totalExact());
+            Page<RequestLogEntry> afterCursor = store.list(all, new PageRequest(1, 7, first.nextCursor()), 10);
+            assertEquals(paths(second), paths(afterCursor));
+            assertEquals(second.nextCursor(), afterCursor.nextCursor());
+
+            Page<RequestLogEntry> exact = store.list(all, new PageRequest(2, 7, null), Long.MAX_VALUE);
+            assertEquals(30, exact.total());
+            assertTrue(exact.totalExact());
+            assertEquals(5, exact.lastPage());
+            assertEquals(30, store.list(all, new PageRequest(1, 7, null), 30).total());
+            assertTrue(store.list(all, new PageRequest(1, 7, null), 30).totalExact());
+
+            Page<RequestLogEntry> last = store.list(all, new PageRequest(5, 7, null), 10);
+            assertEquals(paths(1, 0), paths(last));
+            assertEquals(30, last.total(), "the last page knows the total");
+            assertTrue(last.totalExact());
+            assertNull(last.nextCursor());
+            Page<RequestLogEntry> beyond = store.list(all, new PageRequest(9, 7, null), Long.MAX_VALUE);
+            assertEquals(List.of(), beyond.items());
+            assertEquals(30, beyond.total());
+
+            LogQuery notFound = query(project, 404, null, null, null, null, null, null, 100);
+            Page<RequestLogEntry> few = store.list(notFound, new PageRequest(1, 4, null), 10);
+            assertEquals(List.of("/files/25", "/files/20", "/files/15", "/files/10"), paths(few));
+            assertEquals(6, few.total(), "a filter matching fewer than the limit is counted exactly");
+            assertTrue(few.totalExact());
+            assertEquals(List.of("/files/5", "/files/0"), paths(store.list(notFound, new PageRequest(1, 4,
+                    few.nextCursor()), 10)));
+
+            Set<Long> seen = new HashSet<>();
+            String cursor = null;
+            do {
+                Page<RequestLogEntry> page = store.list(all, new PageRequest(1, 8, cursor), 10);
+                page.items().forEach(e -> assertTrue(seen.add(e.id()), "no entry twice"));
+                cursor = page.nextCursor();
+            } while (cursor != null);
+            assertEquals(30, seen.size());
+
+            UploadException bad = assertThrows(UploadException.class,
+                    () -> store.list(all, new PageRequest(1, 7, "not-a-cursor"), 10));
+            assertEquals(ErrorCode.VALIDATION_ERROR, bad.code());
+        }
+    }
+
+    private static List<String> paths(int newest, int oldest) {
+        List<String> paths = new ArrayList<>();
+        for (int i = newest; i >= oldest; i--) {
+            paths.add("/files/" + i);
+        }
+        return paths;
+    }
+
+    private static List<String> paths(Page<RequestLogEntry> page) {
+        return page.items().stream().map(RequestLogEntry::path).toList();
     }
 
     @ParameterizedTest

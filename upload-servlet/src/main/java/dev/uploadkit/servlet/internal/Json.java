@@ -111,15 +111,6 @@ public final class Json {
         write(exchange.request(), exchange.response(), 200, new Views.PageBody(true, page.items(), meta));
     }
 
-    /**
-     * Writes a page of a list paged by cursor only, whose total is not counted: {@code meta} has {@code per_page}
-     * and {@code next_cursor}.
-     */
-    public static void cursorPage(Exchange exchange, List<?> items, int perPage, String nextCursor) throws IOException {
-        write(exchange.request(), exchange.response(), 200,
-                new Views.CursorPageBody(true, items, new Views.CursorMeta(perPage, nextCursor)));
-    }
-
     /** Writes a whole, unpaged list as one page. */
     public static void list(Exchange exchange, List<?> items) throws IOException {
         int perPage = Math.max(1, items.size());

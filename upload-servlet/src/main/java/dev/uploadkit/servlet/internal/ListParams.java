@@ -15,7 +15,8 @@ import java.util.Optional;
 
 /**
  * The query parameters of a file list: paging ({@code page}, {@code per_page}, {@code cursor}), filters and
- * sort. Every invalid parameter is reported in one {@code VALIDATION_ERROR}.
+ * sort; the paging and {@code exact_total} of other lists. Every invalid parameter is reported in one
+ * {@code VALIDATION_ERROR}.
  */
 final class ListParams {
     private ListParams() {
@@ -40,23 +41,36 @@ final class ListParams {
         problems.attempt(() -> q.createdTo(instant(ex, "created_to", true).orElse(null)));
         problems.attempt(() -> q.sort(ex.query("sort").map(UploadQuery.Sort::parse).orElse(null)));
         problems.attempt(() -> q.order(ex.query("order").map(UploadQuery.Order::parse).orElse(null)));
-        Boolean exactTotal = problems.attempt(() -> bool(ex, "exact_total").orElse(false));
+        boolean exactTotal = exactTotal(ex, problems);
         PageRequest request = page == null || perPage == null ? null
                 : problems.attempt(() -> new PageRequest(page, perPage, ex.query("cursor").orElse(null)));
         UploadQuery query = problems.isEmpty() ? problems.attempt(q::build) : null;
         problems.throwIfAny();
-        return new Parsed(query, request, Boolean.TRUE.equals(exactTotal));
+        return new Parsed(query, request, exactTotal);
     }
 
     /** Parses only the paging parameters ({@code page}, {@code per_page}, {@code cursor}) of a list. */
     static PageRequest pageOnly(Exchange ex) {
         Problems problems = new Problems();
-        Integer page = problems.attempt(() -> positiveInt(ex, "page", 1));
-        Integer perPage = problems.attempt(() -> positiveInt(ex, "per_page", PageRequest.DEFAULT_PER_PAGE));
-        PageRequest request = page == null || perPage == null ? null
-                : problems.attempt(() -> new PageRequest(page, perPage, ex.query("cursor").orElse(null)));
+        PageRequest request = page(ex, problems, PageRequest.DEFAULT_PER_PAGE);
         problems.throwIfAny();
         return request;
+    }
+
+    /**
+     * Parses the paging parameters ({@code page}, {@code per_page}, {@code cursor}) of a list whose {@code per_page}
+     * defaults to {@code defaultPerPage}; returns {@code null} after recording the invalid ones in {@code problems}.
+     */
+    static PageRequest page(Exchange ex, Problems problems, int defaultPerPage) {
+        Integer page = problems.attempt(() -> positiveInt(ex, "page", 1));
+        Integer perPage = problems.attempt(() -> positiveInt(ex, "per_page", defaultPerPage));
+        return page == null || perPage == null ? null
+                : problems.attempt(() -> new PageRequest(page, perPage, ex.query("cursor").orElse(null)));
+    }
+
+    /** Parses {@code exact_total} (default false), recording an invalid value in {@code problems}. */
+    static boolean exactTotal(Exchange ex, Problems problems) {
+        return Boolean.TRUE.equals(problems.attempt(() -> bool(ex, "exact_total").orElse(false)));
     }
 
     private static int positiveInt(Exchange ex, String name, int fallback) {

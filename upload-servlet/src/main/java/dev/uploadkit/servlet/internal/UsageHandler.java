@@ -1,5 +1,7 @@
 package dev.uploadkit.servlet.internal;
 
+import dev.uploadkit.core.Page;
+import dev.uploadkit.core.PageRequest;
 import dev.uploadkit.core.UploadException;
 import dev.uploadkit.core.UploadService;
 import dev.uploadkit.core.auth.Permission;
@@ -26,11 +28,11 @@ import java.util.UUID;
 
 /**
  * {@code usage} and {@code logs} ({@code stats:read}): a project's daily usage from the roll-ups (never a scan of the
- * log), and its request log, newest first, filtered and paged by cursor.
+ * log), and its request log, newest first, filtered and paged by number or cursor.
  */
 final class UsageHandler {
     private static final int MAX_DAYS = 366;
-    private static final int MAX_PER_PAGE = 100;
+    private static final int DEFAULT_PER_PAGE = 50;
 
     private final RequestLogStore store;
     private final UploadService uploads;
@@ -103,8 +105,9 @@ final class UsageHandler {
 
     /**
      * Filters {@code status}, {@code method}, {@code path} (a prefix), {@code key} (a key id), {@code from} and
-     * {@code to} (ISO-8601 instants or days); {@code per_page} up to 100 (default 50) and {@code cursor} from the
-     * previous page's {@code meta.next_cursor}.
+     * {@code to} (ISO-8601 instants or days); {@code page}, {@code per_page} up to 100 (default 50) and {@code cursor}
+     * from the previous page's {@code meta.next_cursor}, as {@code files} has them. The total is counted up to the
+     * service's list count limit, filtered or not (no counter holds a log's size), unless {@code exact_total=true}.
      */
     private void logs(Exchange ex) throws IOException {
         Problems problems = new Problems();
@@ -117,15 +120,16 @@ final class UsageHandler {
         })).orElse(null);
         Instant from = ex.query("from").map(v -> instant(problems, "from", v)).orElse(null);
         Instant to = ex.query("to").map(v -> instant(problems, "to", v)).orElse(null);
-        int perPage = ex.query("per_page").map(v -> problems.attempt(() -> perPage(v))).orElse(50);
-        Long cursor = ex.query("cursor").map(v -> problems.attempt(() -> cursor(v))).orElse(null);
+        PageRequest page = ListParams.page(ex, problems, DEFAULT_PER_PAGE);
+        if (page != null && page.cursor() != null) {
+            problems.attempt(() -> cursor(page.cursor()));
+        }
+        boolean exactTotal = ListParams.exactTotal(ex, problems);
         problems.throwIfAny();
-        List<RequestLogEntry> entries = store.find(new LogQuery(ex.principal().projectId(), status, method, path, key,
-                from, to, cursor, perPage + 1));
-        boolean more = entries.size() > perPage;
-        List<RequestLogEntry> page = more ? entries.subList(0, perPage) : entries;
-        List<Views.LogEntryView> items = page.stream().map(UsageHandler::view).toList();
-        Json.cursorPage(ex, items, perPage, more ? Long.toString(page.get(page.size() - 1).id()) : null);
+        LogQuery query = new LogQuery(ex.principal().projectId(), status, method, path, key, from, to, null,
+                page.perPage());
+        Page<RequestLogEntry> entries = store.list(query, page, exactTotal ? Long.MAX_VALUE : uploads.listCountLimit());
+        Json.page(ex, entries.map(UsageHandler::view));
     }
 
     private static Views.LogEntryView view(RequestLogEntry e) {
@@ -160,14 +164,6 @@ final class UsageHandler {
             throw UploadException.validation("status", "The status must be an HTTP status code.");
         }
         return s;
-    }
-
-    private static int perPage(String v) {
-        int n = parseInt("per_page", v);
-        if (n < 1 || n > MAX_PER_PAGE) {
-            throw UploadException.validation("per_page", "The per_page must be 1 to " + MAX_PER_PAGE + ".");
-        }
-        return n;
     }
 
     private static long cursor(String v) {

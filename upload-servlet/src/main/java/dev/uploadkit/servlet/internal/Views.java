@@ -33,13 +33,6 @@ final class Views {
     record Meta(int currentPage, int perPage, long total, long lastPage, String nextCursor, String totalRelation) {
     }
 
-    /** A page of a list paged by cursor only, whose total is not counted (the request log). */
-    record CursorPageBody(boolean success, List<?> data, CursorMeta meta) {
-    }
-
-    record CursorMeta(int perPage, String nextCursor) {
-    }
-
     /** {@code {"success": false, "error": {...}}}. */
     record ErrorBody(boolean success, ErrorDetail error) {
     }
