@@ -4,6 +4,7 @@ import dev.uploadkit.core.catalog.RemoteCopyJobs;
 import dev.uploadkit.core.internal.storage.Connections;
 import dev.uploadkit.core.internal.storage.RemoteCopies;
 import dev.uploadkit.core.storage.RemoteCopy;
+import dev.uploadkit.core.webhook.DownloadLinks;
 import dev.uploadkit.core.storage.StorageCheck;
 import dev.uploadkit.core.storage.StorageConnection;
 import dev.uploadkit.core.storage.StorageRequest;
@@ -39,6 +40,14 @@ public final class StorageService {
      */
     public Optional<String> publicBaseUrl(UUID projectId, String storageId) {
         return connections.publicBaseUrl(projectId, storageId);
+    }
+
+    /** Returns where a public, completed file on a storage with a public base URL is served (SPEC §3), if it is. */
+    public Optional<String> publicUrl(Upload u) {
+        if (!u.isPublic() || u.status() != UploadStatus.COMPLETED || u.objectKey() == null || u.isTrashed()) {
+            return Optional.empty();
+        }
+        return publicBaseUrl(u.projectId(), u.storageId()).map(base -> DownloadLinks.publicUrl(base, u.objectKey()));
     }
 
     /** Returns the project's connections, oldest first. */

@@ -89,9 +89,6 @@ public final class UploadService implements AutoCloseable {
         this.clock = b.clock;
         this.ids = b.ids == null ? IdSource.timeOrdered(b.clock) : b.ids;
         this.events = new Events(ids, this::now);
-        DownloadLinks links = b.downloadLinks;
-        this.relay = new EventRelay(b.backgroundCatalog == null ? catalog : b.backgroundCatalog, b.sink, this::now,
-                ids, u -> publicUrl(u).orElseGet(() -> links.downloadUrl(u)), events);
         this.maxFileSize = b.maxFileSize;
         this.reaper = new BlobReaper(catalog, blob -> store(blob.projectId(), blob.storageId()));
         this.ingest = new Ingest(catalog, reaper, this::now, ids, new TypePolicy(b.allowedTypes), events,
@@ -112,6 +109,9 @@ public final class UploadService implements AutoCloseable {
                 new RemoteCopies(catalog, stores, this::now, ids, instanceId, b.remoteCopyJobThreshold.bytes(),
                         b.interruptedAfter));
         this.sweep = new CrashSweep(catalog, reaper, this::now, instanceId, stores::openStores, events);
+        DownloadLinks links = b.downloadLinks;
+        this.relay = new EventRelay(b.backgroundCatalog == null ? catalog : b.backgroundCatalog, b.sink, this::now,
+                ids, u -> storage.publicUrl(u).orElseGet(() -> links.downloadUrl(u)), events);
     }
 
     /**
@@ -271,20 +271,9 @@ public final class UploadService implements AutoCloseable {
         }
     }
 
-    /** The public URL of a public, completed file on a storage with a public base URL (SPEC §3), if it has one. */
-    private Optional<String> publicUrl(Upload u) {
-        if (!u.isPublic() || u.status() != UploadStatus.COMPLETED || u.objectKey() == null || u.isTrashed()) {
-            return Optional.empty();
-        }
-        return storage.publicBaseUrl(u.projectId(), u.storageId()).map(base -> DownloadLinks.publicUrl(base,
-                u.objectKey()));
-    }
-
     private FileStore uploadStore(UUID projectId, String storageId) {
-        if (storageId == null) {
-            return stores.defaultFor(projectId);
-        }
-        return stores.locate(projectId, storageId).orElseThrow(() -> UploadException.notFound("Storage"));
+        return storageId == null ? stores.defaultFor(projectId)
+                : stores.locate(projectId, storageId).orElseThrow(() -> UploadException.notFound("Storage"));
     }
 
     /**
