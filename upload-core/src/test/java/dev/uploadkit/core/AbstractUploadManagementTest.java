@@ -125,8 +125,9 @@ public abstract class AbstractUploadManagementTest extends UploadServiceTestBase
             Upload forced = upload(s, "forced.txt");
             Upload emptied = upload(s, "emptied.txt");
             Upload aged = upload(s, "aged.txt");
-            Upload unstored = s.upload(new UploadRequest(projectA, "unstored.txt", "", false,
-                    ContentDisposition.ATTACHMENT, Metadata.EMPTY, null, false, null), new ByteArrayInputStream("u".getBytes()));
+            UploadRequest notStored = new UploadRequest(projectA, "unstored.txt", "", false,
+                    ContentDisposition.ATTACHMENT, Metadata.EMPTY, null, false, null);
+            Upload unstored = s.upload(notStored, new ByteArrayInputStream("u".getBytes()));
             s.forceDelete(projectA, forced.uuid());
             s.trash(projectA, emptied.uuid());
             assertEquals(1, s.emptyTrash(projectA).deleted());
