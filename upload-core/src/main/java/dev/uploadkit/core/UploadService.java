@@ -100,7 +100,7 @@ public final class UploadService implements AutoCloseable {
                 maxFileSize.bytes(), inFlight);
         this.lifecycle = new Lifecycle(catalog, reaper, this::now, events, inFlight);
         this.listCountLimit = b.listCountLimit;
-        this.deletions = new Deletions(catalog, reaper, events);
+        this.deletions = new Deletions(catalog, reaper, events, this::now);
         this.trashing = new Trashing(catalog, events, this::now);
         this.copies = new Copies(catalog, (project, id) -> stores.locate(project, id).orElse(null), this::upload, events,
                 ids, this::now);
@@ -331,8 +331,8 @@ public final class UploadService implements AutoCloseable {
     /**
      * Takes an upload out of trash.
      *
-     * @throws UploadException {@code NOT_FOUND} (also once deleted for good); {@code CONFLICT} if it is not
-     *     in trash
+     * @throws UploadException {@code NOT_FOUND}; {@code CONFLICT} if it is not in trash, or if it was deleted for
+     *     good in the last 30 days (later, {@code NOT_FOUND})
      */
     public Upload restore(UUID projectId, UUID uuid) {
         return trashing.move(projectId, uuid, false);
@@ -399,11 +399,11 @@ public final class UploadService implements AutoCloseable {
 
     /**
      * Deletes for good, in every project, the uploads trashed longer than {@code retention} ago, releasing their
-     * blobs as {@link #emptyTrash} does. A background job calls this (see {@code BackgroundWork}).
+     * blobs as {@link #emptyTrash} does, then forgets deletions for good older than 30 days (a restore of them is
+     * {@code NOT_FOUND} from then on). A background job calls this (see {@code BackgroundWork}).
      */
     public EmptyTrashResult purgeTrash(Duration retention) {
-        Instant before = now().minus(Objects.requireNonNull(retention, "retention"));
-        return deletions.deleteTrashed(tx -> tx.uploads().lockTrashedBefore(before, Deletions.BATCH));
+        return deletions.purgeTrash(Objects.requireNonNull(retention, "retention"));
     }
 
     /**

@@ -1,10 +1,14 @@
 package dev.uploadkit.core;
 
 import dev.uploadkit.core.event.UploadEvent;
+import dev.uploadkit.core.testing.MutableClock;
 import dev.uploadkit.core.testing.TestContent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
+import java.io.ByteArrayInputStream;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -109,9 +113,58 @@ public abstract class AbstractUploadManagementTest extends UploadServiceTestBase
         Upload u = upload(projectA, "", "gone.txt", "bye".getBytes());
         service.forceDelete(projectA, u.uuid());
         assertCode(ErrorCode.NOT_FOUND, () -> service.get(projectA, u.uuid()));
-        assertCode(ErrorCode.NOT_FOUND, () -> service.restore(projectA, u.uuid()));
+        assertCode(ErrorCode.CONFLICT, () -> service.restore(projectA, u.uuid()));
         assertCode(ErrorCode.NOT_FOUND, () -> service.forceDelete(projectA, u.uuid()));
         assertNothingLeft(projectA);
+    }
+
+    @Test
+    void restoringAFileDeletedForGoodIsAConflictForThirtyDays() {
+        MutableClock clock = new MutableClock(Instant.now());
+        try (UploadService s = rebuild(b -> b.clock(clock))) {
+            Upload forced = upload(s, "forced.txt");
+            Upload emptied = upload(s, "emptied.txt");
+            Upload aged = upload(s, "aged.txt");
+            UploadRequest notStored = new UploadRequest(projectA, "unstored.txt", "", false,
+                    ContentDisposition.ATTACHMENT, Metadata.EMPTY, null, false, null);
+            Upload unstored = s.upload(notStored, new ByteArrayInputStream("u".getBytes()));
+            s.forceDelete(projectA, forced.uuid());
+            s.trash(projectA, emptied.uuid());
+            assertEquals(1, s.emptyTrash(projectA).deleted());
+            s.trash(projectA, aged.uuid());
+
+            assertGoneForGood(s, forced.uuid());
+            assertGoneForGood(s, emptied.uuid());
+            assertCode(ErrorCode.NOT_FOUND, () -> s.restore(projectA, UUID.randomUUID()), "never existed");
+
+            clock.advance(Duration.ofHours(25));
+            assertEquals(1, s.removeUnstored(Duration.ofHours(24)));
+            assertGoneForGood(s, unstored.uuid());
+
+            clock.advance(Duration.ofDays(30));
+            assertEquals(1, s.purgeTrash(Duration.ofDays(30)).deleted());
+            assertGoneForGood(s, aged.uuid());
+            assertGoneForGood(s, unstored.uuid());
+            // The purge job also forgot the deletions of over 30 days ago.
+            assertCode(ErrorCode.NOT_FOUND, () -> s.restore(projectA, forced.uuid()), "forgotten");
+            assertCode(ErrorCode.NOT_FOUND, () -> s.restore(projectA, emptied.uuid()), "forgotten");
+        }
+    }
+
+    /** Restore says the file is gone for good; everything else, and another project, says it does not exist. */
+    private void assertGoneForGood(UploadService s, UUID uuid) {
+        assertCode(ErrorCode.CONFLICT, () -> s.restore(projectA, uuid));
+        assertCode(ErrorCode.NOT_FOUND, () -> s.restore(projectB, uuid), "another project's");
+        assertCode(ErrorCode.NOT_FOUND, () -> s.get(projectA, uuid));
+        assertCode(ErrorCode.NOT_FOUND, () -> s.patch(projectA, uuid, UploadPatch.none().withPublic(true)));
+        assertCode(ErrorCode.NOT_FOUND, () -> s.open(projectA, uuid, Optional.empty()));
+        assertCode(ErrorCode.NOT_FOUND, () -> s.trash(projectA, uuid));
+        assertCode(ErrorCode.NOT_FOUND, () -> s.forceDelete(projectA, uuid));
+        assertCode(ErrorCode.NOT_FOUND, () -> s.copy(projectA, uuid, CopyRequest.same()));
+    }
+
+    private Upload upload(UploadService s, String filename) {
+        return s.upload(UploadRequest.of(projectA, filename), new ByteArrayInputStream(filename.getBytes()));
     }
 
     @Test
@@ -149,5 +202,9 @@ public abstract class AbstractUploadManagementTest extends UploadServiceTestBase
 
     protected static void assertCode(ErrorCode code, Executable call) {
         assertEquals(code, assertThrows(UploadException.class, call).code());
+    }
+
+    private static void assertCode(ErrorCode code, Executable call, String what) {
+        assertEquals(code, assertThrows(UploadException.class, call, what).code(), what);
     }
 }

@@ -7,6 +7,7 @@ import dev.uploadkit.core.catalog.AbstractDedupIndexContractTest;
 import dev.uploadkit.core.catalog.AbstractEventOutboxContractTest;
 import dev.uploadkit.core.catalog.AbstractWebhookRecordsContractTest;
 import dev.uploadkit.core.catalog.AbstractImportJobsContractTest;
+import dev.uploadkit.core.catalog.AbstractPurgedUploadsContractTest;
 import dev.uploadkit.core.catalog.AbstractRemoteCopyJobsContractTest;
 import dev.uploadkit.core.catalog.AbstractStorageConnectionsContractTest;
 import dev.uploadkit.core.testing.CatalogFixture;
@@ -82,6 +83,14 @@ class MariaDbCatalogTest {
 
     @Nested
     class RemoteCopyJobsContract extends AbstractRemoteCopyJobsContractTest {
+        @Override
+        protected CatalogFixture openFixture() {
+            return TestDatabases.mariadb();
+        }
+    }
+
+    @Nested
+    class PurgedUploadsContract extends AbstractPurgedUploadsContractTest {
         @Override
         protected CatalogFixture openFixture() {
             return TestDatabases.mariadb();

@@ -30,6 +30,9 @@ public interface CatalogTransaction {
     /** Returns the durable jobs of large remote copies. */
     RemoteCopyJobs remoteCopies();
 
+    /** Returns the tombstones of uploads deleted for good, written with the deletions. */
+    PurgedUploads purged();
+
     /**
      * Runs {@code action} once this transaction has committed (and its writes are durable), on the thread that
      * called {@link Catalog#inTransaction}, before that call returns; never if it rolls back. An action registered

@@ -9,29 +9,42 @@ import dev.uploadkit.core.catalog.Catalog;
 import dev.uploadkit.core.catalog.CatalogTransaction;
 import dev.uploadkit.core.event.UploadEvent;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Deleting upload records for good, one or in batches, and releasing their blobs by the dedup rules: a blob's
- * object is removed once no record references it, after the transaction that released it committed.
+ * object is removed once no record references it, after the transaction that released it committed. Every record
+ * deleted here leaves a tombstone ({@code tx.purged()}) written in the same transaction, so that a restore answers
+ * {@code CONFLICT} rather than {@code NOT_FOUND} for {@link #PURGED_RETENTION}.
  */
 public final class Deletions {
     /** Records deleted per transaction. */
     public static final int BATCH = 100;
+    /**
+     * How long a tombstone is kept after its upload was deleted for good. A fixed time rather than the trash
+     * retention: a short retention ({@code 5s}) would otherwise forget a purge before anyone could ask about it.
+     */
+    public static final Duration PURGED_RETENTION = Duration.ofDays(30);
+    /** Tombstones expired per transaction. */
+    private static final int EXPIRE_BATCH = 1000;
 
     private final Catalog catalog;
     private final BlobReaper reaper;
     private final Events events;
+    private final Supplier<Instant> clock;
 
-    public Deletions(Catalog catalog, BlobReaper reaper, Events events) {
+    public Deletions(Catalog catalog, BlobReaper reaper, Events events, Supplier<Instant> clock) {
         this.catalog = catalog;
         this.reaper = reaper;
         this.events = events;
+        this.clock = clock;
     }
 
     /**
@@ -43,6 +56,7 @@ public final class Deletions {
      * @throws UploadException {@code NOT_FOUND}
      */
     public Upload forceDelete(UUID projectId, UUID uuid, Instant aliveSince) {
+        Instant now = clock.get();
         Deleted deleted = catalog.inTransaction(tx -> {
             Upload current = tx.uploads().lock(projectId, uuid)
                     .orElseThrow(() -> UploadException.notFound("File"));
@@ -51,7 +65,7 @@ public final class Deletions {
                 tx.uploads().findInterrupted(projectId, uuid, aliveSince)
                         .flatMap(p -> CrashSweep.reservation(tx.blobs(), p)).ifPresent(unreferenced::add);
             }
-            deleteRecord(tx, current).ifPresent(unreferenced::add);
+            deleteRecord(tx, current, now).ifPresent(unreferenced::add);
             events.append(tx, UploadEvent.DELETED, current);
             return new Deleted(current, unreferenced);
         });
@@ -64,6 +78,7 @@ public final class Deletions {
      * {@link #BATCH}.
      */
     public EmptyTrashResult deleteTrashed(Function<CatalogTransaction, List<Upload>> lockBatch) {
+        Instant now = clock.get();
         long deleted = 0;
         long bytesFreed = 0;
         while (true) {
@@ -71,7 +86,7 @@ public final class Deletions {
                 List<Upload> trashed = lockBatch.apply(tx);
                 List<Blob> unreferenced = new ArrayList<>();
                 for (Upload u : trashed) {
-                    deleteRecord(tx, u).ifPresent(unreferenced::add);
+                    deleteRecord(tx, u, now).ifPresent(unreferenced::add);
                     events.append(tx, UploadEvent.DELETED, u);
                 }
                 return new Batch(trashed.size(), unreferenced);
@@ -85,9 +100,29 @@ public final class Deletions {
         }
     }
 
-    /** Deletes a record and drops its blob reference; returns the blob if that was its last reference. */
-    private static Optional<Blob> deleteRecord(CatalogTransaction tx, Upload upload) {
+    /**
+     * Deletes, in every project, the uploads trashed longer than {@code retention} ago (as {@link #deleteTrashed}),
+     * then the tombstones older than {@link #PURGED_RETENTION}: the trash purge job.
+     */
+    public EmptyTrashResult purgeTrash(Duration retention) {
+        Instant now = clock.get();
+        Instant before = now.minus(retention);
+        EmptyTrashResult result = deleteTrashed(tx -> tx.uploads().lockTrashedBefore(before, BATCH));
+        Instant forgetBefore = now.minus(PURGED_RETENTION);
+        int expired;
+        do {
+            expired = catalog.inTransaction(tx -> tx.purged().expire(forgetBefore, EXPIRE_BATCH));
+        } while (expired == EXPIRE_BATCH);
+        return result;
+    }
+
+    /**
+     * Deletes a record, leaving its tombstone, and drops its blob reference; returns the blob if that was its last
+     * reference.
+     */
+    private static Optional<Blob> deleteRecord(CatalogTransaction tx, Upload upload, Instant now) {
         tx.uploads().delete(upload.projectId(), upload.uuid());
+        tx.purged().add(upload.projectId(), upload.uuid(), now);
         return upload.blobId() == null ? Optional.empty() : tx.blobs().release(upload.blobId());
     }
 

@@ -105,10 +105,13 @@ public final class Lifecycle {
     /**
      * Deletes for good, in every project, the uploads the unstored lifecycle lets go once created more than
      * {@code ttl} ago: unstored completed ones (reported {@code upload.deleted} unless already in trash), failed and
-     * cancelled ones. Their blobs are released as when emptying the trash. Returns how many were deleted.
+     * cancelled ones. Their blobs are released as when emptying the trash. A completed one leaves a tombstone, as a
+     * forced deletion does (a restore of it is {@code CONFLICT}); a failed or cancelled one held no file and leaves
+     * none. Returns how many were deleted.
      */
     public long removeExpired(Duration ttl) {
-        Instant before = clock.get().minus(ttl);
+        Instant now = clock.get();
+        Instant before = now.minus(ttl);
         long deleted = 0;
         while (true) {
             record Batch(int records, List<Blob> unreferenced) {
@@ -120,6 +123,9 @@ public final class Lifecycle {
                     tx.uploads().delete(u.projectId(), u.uuid());
                     if (u.blobId() != null) {
                         tx.blobs().release(u.blobId()).ifPresent(unreferenced::add);
+                    }
+                    if (u.status() == UploadStatus.COMPLETED) {
+                        tx.purged().add(u.projectId(), u.uuid(), now);
                     }
                     if (u.status() == UploadStatus.COMPLETED && !u.isTrashed()) {
                         events.append(tx, UploadEvent.DELETED, u);

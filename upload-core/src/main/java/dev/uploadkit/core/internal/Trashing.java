@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -31,12 +32,18 @@ public final class Trashing {
     /**
      * Moves an upload to trash ({@code toTrash}) or out of it.
      *
-     * @throws UploadException {@code NOT_FOUND}; {@code CONFLICT} if it is already where it is asked to go
+     * @throws UploadException {@code NOT_FOUND}; {@code CONFLICT} if it is already where it is asked to go, or, to
+     *     come out of trash, if it was deleted for good (its project's tombstone names it)
      */
     public Upload move(UUID projectId, UUID uuid, boolean toTrash) {
         Instant now = clock.get();
         return catalog.inTransaction(tx -> {
-            Upload current = tx.uploads().lock(projectId, uuid).orElseThrow(() -> UploadException.notFound("File"));
+            Optional<Upload> found = tx.uploads().lock(projectId, uuid);
+            if (found.isEmpty() && !toTrash && tx.purged().contains(projectId, uuid)) {
+                throw new UploadException(ErrorCode.CONFLICT,
+                        "The file was deleted permanently and cannot be restored.");
+            }
+            Upload current = found.orElseThrow(() -> UploadException.notFound("File"));
             if (current.isTrashed() == toTrash) {
                 throw new UploadException(ErrorCode.CONFLICT,
                         toTrash ? "The file is already in trash." : "The file is not in trash.");

@@ -6,6 +6,7 @@ import dev.uploadkit.core.catalog.DedupIndex;
 import dev.uploadkit.core.catalog.EventOutbox;
 import dev.uploadkit.core.catalog.ImportJobs;
 import dev.uploadkit.core.catalog.Instances;
+import dev.uploadkit.core.catalog.PurgedUploads;
 import dev.uploadkit.core.catalog.RemoteCopyJobs;
 import dev.uploadkit.core.catalog.StorageConnections;
 import dev.uploadkit.core.catalog.UploadRecords;
@@ -28,12 +29,13 @@ public final class JdbiCatalog implements Catalog {
         Objects.requireNonNull(work, "work");
         return transactor.inTransaction(tx -> work.apply(new Transaction(tx, new JdbiUploadRecords(tx, search),
                 new JdbiDedupIndex(tx), new JdbiInstances(tx), new JdbiEventOutbox(tx), new JdbiWebhookRecords(tx),
-                new JdbiImportJobs(tx), new JdbiStorageConnections(tx), new JdbiRemoteCopyJobs(tx))));
+                new JdbiImportJobs(tx), new JdbiStorageConnections(tx), new JdbiRemoteCopyJobs(tx),
+                new JdbiPurgedUploads(tx))));
     }
 
     private record Transaction(Tx tx, UploadRecords uploads, DedupIndex blobs, Instances instances,
                                EventOutbox events, WebhookRecords webhooks, ImportJobs imports,
-                               StorageConnections storage, RemoteCopyJobs remoteCopies)
+                               StorageConnections storage, RemoteCopyJobs remoteCopies, PurgedUploads purged)
             implements CatalogTransaction {
         @Override
         public void afterCommit(Runnable action) {

@@ -89,6 +89,7 @@ public final class JdbiProjectStore implements ProjectStore {
                 throw new UploadException(ErrorCode.CONFLICT, "The project still has files.");
             }
             h.createUpdate("DELETE FROM api_keys WHERE project_id = :id").bind("id", vendor.uuid(id)).execute();
+            h.createUpdate("DELETE FROM purged_uploads WHERE project_id = :id").bind("id", vendor.uuid(id)).execute();
             try {
                 return h.createUpdate("DELETE FROM projects WHERE id = :id").bind("id", vendor.uuid(id)).execute() == 1;
             } catch (UnableToExecuteStatementException e) {

@@ -33,10 +33,11 @@ class InlinePayloadsMigrationTest {
     @Test
     void anEventStoredAsALobBeforeTheMigrationKeepsItsPayload() throws SQLException {
         try (TestDatabase db = TestDatabases.h2File(directory)) {
-            // Back to the schema before V14, with an event written then, and forward again.
+            // Back to the schema before V14 (and the migrations after it), with an event written then, and forward.
             db.execute("ALTER TABLE events ALTER COLUMN payload SET DATA TYPE CHARACTER LARGE OBJECT");
             db.execute("ALTER TABLE webhook_deliveries ALTER COLUMN payload SET DATA TYPE CHARACTER LARGE OBJECT");
-            db.execute("DELETE FROM \"" + Migrations.HISTORY_TABLE + "\" WHERE \"version\" = '14'");
+            db.execute("DROP TABLE purged_uploads");
+            db.execute("DELETE FROM \"" + Migrations.HISTORY_TABLE + "\" WHERE \"version\" IN ('14', '15')");
             db.execute("INSERT INTO events (project_id, type, payload, created_at) VALUES (RANDOM_UUID(),"
                     + " 'upload.completed', '" + LARGE + "', CURRENT_TIMESTAMP)");
             assertEquals(Set.of("EVENTS.PAYLOAD CHARACTER LARGE OBJECT NO",
