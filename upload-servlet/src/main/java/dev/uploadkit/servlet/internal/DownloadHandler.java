@@ -74,9 +74,6 @@ final class DownloadHandler {
         Optional<String> etag = HttpHeaders.etag(upload.sha256());
         resp.setHeader("Accept-Ranges", "bytes");
         resp.setHeader("X-Content-Type-Options", "nosniff");
-        resp.setHeader("Content-Disposition", HttpHeaders.contentDisposition(
-                HttpHeaders.isActiveContent(upload.mimeType()) ? ContentDisposition.ATTACHMENT
-                        : upload.contentDisposition(), upload.filename()));
         resp.setHeader("Cache-Control", "private");
         etag.ifPresent(e -> resp.setHeader("ETag", e));
         if (etag.isPresent() && HttpHeaders.noneMatchHits(ex.request().getHeader("If-None-Match"), etag.get())) {
@@ -94,11 +91,14 @@ final class DownloadHandler {
             resp.setHeader("Content-Range", "bytes */" + upload.sizeBytes());
             String message = "The range is beyond the end of the file (" + upload.sizeBytes() + " bytes).";
             // HTTP's own status, with the contract's envelope (its code is the one for a value out of range).
-            resp.setHeader("Content-Disposition", null);
             Json.error(ex.request(), resp, HttpServletResponse.SC_REQUESTED_RANGE_NOT_SATISFIABLE,
                     ErrorCode.VALIDATION_ERROR, message, Map.of("range", List.of(message)));
             return;
         }
+        // Only on the bytes: neither a 304 nor the JSON of a 416 is the file.
+        resp.setHeader("Content-Disposition", HttpHeaders.contentDisposition(
+                HttpHeaders.isActiveContent(upload.mimeType()) ? ContentDisposition.ATTACHMENT
+                        : upload.contentDisposition(), upload.filename()));
         Optional<ByteRange> range = wanted instanceof HttpHeaders.RangeRequest.Part part
                 ? Optional.of(part.range()) : Optional.empty();
         try (Download download = uploads.open(projectId, upload.uuid(), range)) {
