@@ -173,6 +173,24 @@ class BadInputTest {
     }
 
     @ParameterizedTest
+    @ValueSource(ints = {5000, 200_000})
+    void everyBadFieldIsNamedAtOnce(int size) {
+        // A file over 64 KiB is streamed as it arrives, so only the fields after it can be gathered with those before.
+        Multipart form = size <= 64 * 1024 ? Multipart.form().field("is_public", "maybe")
+                .file("ok.bin", TestContent.random(5, size))
+                : Multipart.form().file("ok.bin", TestContent.random(5, size)).field("is_public", "maybe");
+        TestServer.Response r = server.upload(server.key, form.field("content_disposition", "foo").field("store", "x")
+                .field("metadata[a b]", "1").field("folder", ".."));
+        assertError(r, 422, "VALIDATION_ERROR");
+        JsonNode details = r.json().get("error").get("details");
+        for (String field : List.of("is_public", "content_disposition", "store", "folder")) {
+            assertTrue(details.has(field), field + " in " + details);
+        }
+        assertTrue(details.toString().contains("metadata"), details.toString());
+        assertNothingLeft();
+    }
+
+    @ParameterizedTest
     @ValueSource(ints = {10, 200_000})
     void anUnknownStorageAfterTheFileIsNotFoundAndRemovesTheFile(int size) {
         TestServer.Response r = server.upload(server.key, Multipart.form().file("s.bin", TestContent.random(4, size))

@@ -254,6 +254,33 @@ class StorageApiTest {
     }
 
     @Test
+    void aStorageThatNeverAnswersIsReportedAfterTheCheckTimeout() throws Exception {
+        StorageSettings settings = StorageSettings.defaults()
+                .withSecrets(SecretBox.parse(SecretBox.generateKey(), null))
+                .withOutbound(OutboundPolicy.parse("127.0.0.1/32"))
+                .withCheckTimeout(java.time.Duration.ofSeconds(2));
+        // Connections complete in the kernel's backlog, and nothing ever answers them.
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+             TestServer quick = TestServer.builder(Files.createDirectories(dir.resolve("quick")))
+                     .storageSettings(settings).start()) {
+            String body = "{\"name\": \"silent\", \"provider\": \"minio\", \"endpoint\": \"http://127.0.0.1:"
+                    + silent.getLocalPort() + "\", \"bucket\": \"quiet\", \"access_key\": \"a\", \"secret_key\": \"b\"}";
+            TestServer.Response added = quick.send("POST", "storage", quick.key, body);
+            assertEquals(201, added.status(), added.text());
+            long started = System.nanoTime();
+            JsonNode check = quick.send("POST", "storage/" + added.data().get("id").asText() + "/test", quick.key, null)
+                    .data();
+            long tookMs = (System.nanoTime() - started) / 1_000_000;
+            assertFalse(check.get("ok").asBoolean(), check.toString());
+            assertEquals("connect", check.get("failed_step").asText());
+            assertTrue(check.get("error").asText().contains("did not answer"), check.toString());
+            assertTrue(tookMs < 30_000, "answered after the 2 s timeout, not the client's minutes: " + tookMs + " ms");
+            JsonNode step = check.get("steps").get(check.get("steps").size() - 1);
+            assertTrue(step.get("latency_ms").asLong() >= 2000, step.toString());
+        }
+    }
+
+    @Test
     void aFilesystemConnectionStaysInsideItsRootAndTheProjectsFolder() {
         TestServer.Tenant t = server.newTenant("fs");
         JsonNode fs = add(t.key(), "{\"name\": \"disk\", \"provider\": \"filesystem\", \"bucket\": \"media\"}");

@@ -105,6 +105,22 @@ class UrlImportApiTest {
     }
 
     @Test
+    void everyBadFieldIsNamedAtOnce() {
+        TestServer.Response one = importUrl(server, "{\"url\":\"" + origin.url("/files/big.bin") + "\",\"is_public\":\"q\","
+                + "\"filename\":\"../x\",\"folder\":\"../y\",\"async\":\"z\",\"store\":\"maybe\"}");
+        assertEquals(422, one.status(), one.text());
+        JsonNode details = one.json().get("error").get("details");
+        for (String field : List.of("is_public", "filename", "folder", "async", "store")) {
+            assertTrue(details.has(field), field + " in " + details);
+        }
+        TestServer.Response bulk = server.send("POST", "files/bulk-upload-from-urls", server.key, "{\"urls\":[\""
+                + origin.url("/files/big.bin") + "\"],\"folder\":\"..\",\"is_public\":\"q\"}");
+        assertEquals(422, bulk.status(), bulk.text());
+        assertTrue(bulk.json().get("error").get("details").has("folder"), bulk.text());
+        assertTrue(bulk.json().get("error").get("details").has("is_public"), bulk.text());
+    }
+
+    @Test
     void sourceFailuresAnswerSourceErrorAndLeaveNothing() {
         long before = server.uploadCount(server.project.id());
         int files = server.storedFiles().size();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.uploadkit.core.ImportRequest;
 import dev.uploadkit.core.Metadata;
+import dev.uploadkit.core.Names;
 import dev.uploadkit.core.Upload;
 import dev.uploadkit.core.UploadException;
 import dev.uploadkit.core.UploadService;
@@ -41,9 +42,8 @@ final class ImportsHandler {
      */
     private void importOne(Exchange ex) throws IOException {
         JsonFields fields = new JsonFields(Json.readObject(ex));
-        ImportRequest request = request(ex.principal().projectId(), fields, Defaults.NONE);
         boolean async = fields.bool("async").orElse(false);
-        fields.throwIfInvalid();
+        ImportRequest request = request(ex.principal().projectId(), fields, Defaults.NONE); // every bad field
         Upload upload = async ? uploads.enqueueImport(request) : uploads.importFromUrl(request);
         ex.response().setHeader("Location", ex.baseUrl() + "/files/" + upload.uuid());
         Json.success(ex, async ? 202 : 201, views.toJson(upload, ex.baseUrl()));
@@ -58,6 +58,7 @@ final class ImportsHandler {
         JsonFields top = new JsonFields(body);
         Defaults defaults = new Defaults(top.string("folder").orElse(null), top.bool("is_public").orElse(null),
                 store(top).orElse(null));
+        top.problems().attempt(() -> Names.normalizeFolder("folder", defaults.folder()));
         List<ObjectNode> items = items(body, top.problems());
         top.throwIfInvalid();
         UUID projectId = ex.principal().projectId();
@@ -126,6 +127,13 @@ final class ImportsHandler {
         Metadata metadata = fields.isNull("metadata") ? Metadata.EMPTY
                 : fields.stringMap("metadata").map(m -> problems.attempt(() -> new Metadata(m))).orElse(Metadata.EMPTY);
         url.ifPresent(u -> problems.attempt(() -> dev.uploadkit.core.internal.UrlImports.checkUrl(u)));
+        if (filename != null) {
+            problems.attempt(() -> {
+                Names.checkFilename("filename", filename);
+                return null;
+            });
+        }
+        problems.attempt(() -> Names.normalizeFolder("folder", folder));
         fields.throwIfInvalid();
         ImportRequest request = problems.attempt(() -> new ImportRequest(projectId, url.orElseThrow(), filename,
                 folder, isPublic, metadata, stored));

@@ -80,6 +80,7 @@ final class MultipartUpload {
         String boundary = MultipartParser.boundary(Exchange.contentType(request)).orElseThrow(() -> new UploadException(
                 ErrorCode.PAYLOAD_MALFORMED, "The multipart Content-Type has no valid boundary parameter."));
         UploadForm form = new UploadForm(projectId);
+        Problems problems = new Problems();
         ReceivedUpload received = null;
         byte[] small = null;
         PartStream file = null;
@@ -101,17 +102,19 @@ final class MultipartUpload {
                     if (received != null || small != null) {
                         throw UploadException.validation(FILE_FIELD, "Only one file may be uploaded per request.");
                     }
-                    UploadRequest sofar = form.request(partFilename(item));
+                    MultipartParser.Part part = item;
+                    UploadRequest sofar = problems.attempt(() -> form.request(partFilename(part)));
                     file = new PartStream(item.body());
                     byte[] head = file.readNBytes(SMALL_FILE + 1);
                     if (head.length <= SMALL_FILE) {
                         small = head; // stored once the form has ended, under every field's say
                     } else {
+                        problems.throwIfAny(); // nothing is streamed for a form already known to be refused
                         received = uploads.receive(sofar,
                                 new SequenceInputStream(new ByteArrayInputStream(head), file));
                     }
                 } else if (UploadForm.knows(name)) {
-                    form.field(name, readField(item, name));
+                    field(form, problems, name, item);
                 } else {
                     skip(item); // unknown fields are ignored, whatever they hold (a thumbnail, another input)
                 }
@@ -120,10 +123,14 @@ final class MultipartUpload {
                 throw new UploadException(ErrorCode.PAYLOAD_MALFORMED, "The multipart body has no parts.");
             }
             if (received == null && small == null) {
-                throw new UploadException(ErrorCode.VALIDATION_ERROR, "The file is required.",
-                        Map.of(FILE_FIELD, List.of("The file field is required.")), null);
+                if (problems.isEmpty()) {
+                    throw new UploadException(ErrorCode.VALIDATION_ERROR, "The file is required.",
+                            Map.of(FILE_FIELD, List.of("The file field is required.")), null);
+                }
+                problems.add(FILE_FIELD, "The file field is required.");
             }
-            UploadRequest whole = form.finalRequest();
+            UploadRequest whole = problems.isEmpty() ? problems.attempt(form::finalRequest) : null;
+            problems.throwIfAny(); // every bad field at once
             Upload stored;
             if (small != null) {
                 stored = uploads.upload(whole, new ByteArrayInputStream(small));
@@ -194,6 +201,23 @@ final class MultipartUpload {
             throw UploadException.validation("filename", "The filename must be UTF-8 text.");
         }
         return filename;
+    }
+
+    /** Reads and records one known field; a bad one is noted in {@code problems}, and the form read on. */
+    private void field(UploadForm form, Problems problems, String name, MultipartParser.Part item) throws IOException {
+        String value;
+        try {
+            value = readField(item, name);
+        } catch (UploadException e) {
+            problems.attempt(() -> {
+                throw e;
+            });
+            return;
+        }
+        problems.attempt(() -> {
+            form.field(name, value);
+            return null;
+        });
     }
 
     private static void skip(MultipartParser.Part item) throws IOException {

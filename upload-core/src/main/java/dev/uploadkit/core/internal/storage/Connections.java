@@ -11,18 +11,8 @@ import dev.uploadkit.core.storage.StorageCheck;
 import dev.uploadkit.core.storage.StorageConnection;
 import dev.uploadkit.core.storage.StorageRequest;
 import dev.uploadkit.core.storage.StorageStats;
-import dev.uploadkit.core.store.FileStore;
-import dev.uploadkit.core.store.StoredObject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -38,8 +28,6 @@ import java.util.function.Supplier;
  * closed after the commit.
  */
 public final class Connections {
-    private static final Logger LOG = LoggerFactory.getLogger(Connections.class);
-    private static final byte[] PROBE = "uploadkit storage probe\n".getBytes(StandardCharsets.US_ASCII);
 
     private final Catalog catalog;
     private final ConnectionLocator locator;
@@ -185,53 +173,11 @@ public final class Connections {
 
     /**
      * Opens the connection afresh and writes, reads back and deletes a probe object, timing each step; stops at the
-     * first failure, which it names with a message that carries no secret.
+     * first failure, which it names with a message that carries no secret, or at the settings' check timeout.
      */
     public StorageCheck test(UUID projectId, UUID id) {
         StorageConnection c = get(projectId, id);
-        List<StorageCheck.Step> steps = new ArrayList<>();
-        String key = "uploadkit-probe-" + UUID.randomUUID() + ".txt";
-        FileStore store = null;
-        String step = "connect";
-        long t = System.nanoTime();
-        try {
-            store = stores.open(c);
-            steps.add(done(step, t));
-            step = "write";
-            t = System.nanoTime();
-            store.put(key, new ByteArrayInputStream(PROBE), "text/plain");
-            steps.add(done(step, t));
-            step = "read";
-            t = System.nanoTime();
-            byte[] read;
-            StoredObject object = store.get(key, Optional.empty());
-            try (InputStream in = object.content()) {
-                read = in.readAllBytes();
-            }
-            if (!Arrays.equals(read, PROBE)) {
-                throw new UploadException(ErrorCode.STORAGE_ERROR, "The probe object read back differs from what was "
-                        + "written.");
-            }
-            steps.add(done(step, t));
-            step = "delete";
-            t = System.nanoTime();
-            store.delete(key);
-            steps.add(done(step, t));
-            return new StorageCheck(true, steps, null, null);
-        } catch (UploadException | IOException e) {
-            steps.add(failed(step, t));
-            String message = e instanceof UploadException ? e.getMessage() : "The probe object could not be read.";
-            LOG.info("Storage check of {} failed at {}: {}", id, step, message);
-            return new StorageCheck(false, steps, step, message);
-        } catch (RuntimeException e) {
-            steps.add(failed(step, t));
-            LOG.warn("Storage check of {} failed at {}", id, step, e);
-            return new StorageCheck(false, steps, step, "The " + step + " step failed unexpectedly.");
-        } finally {
-            if (store != null) {
-                closeQuietly(store, key, steps.size() < 4);
-            }
-        }
+        return StorageProbe.check(c, () -> stores.open(c), stores.settings().checkTimeout());
     }
 
     /**
@@ -278,31 +224,6 @@ public final class Connections {
                     : Optional.empty();
         } catch (IllegalArgumentException e) {
             return Optional.empty();
-        }
-    }
-
-    private static StorageCheck.Step done(String step, long startedNanos) {
-        return new StorageCheck.Step(step, true, (System.nanoTime() - startedNanos) / 1_000_000);
-    }
-
-    /** The failing step, with how long it took to fail (a timeout shows as such, not as 0 ms). */
-    private static StorageCheck.Step failed(String step, long startedNanos) {
-        return new StorageCheck.Step(step, false, (System.nanoTime() - startedNanos) / 1_000_000);
-    }
-
-    private static void closeQuietly(FileStore store, String probeKey, boolean removeProbe) {
-        try {
-            if (removeProbe) {
-                store.delete(probeKey);
-            }
-        } catch (RuntimeException e) {
-            LOG.debug("Could not remove probe {} from {}", probeKey, store.id());
-        } finally {
-            try {
-                store.close();
-            } catch (RuntimeException e) {
-                LOG.debug("Could not close probe store {}", store.id());
-            }
         }
     }
 
