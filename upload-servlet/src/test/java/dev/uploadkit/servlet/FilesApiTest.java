@@ -256,16 +256,19 @@ class FilesApiTest extends SharedServerTest {
 
         List<String> walked = new ArrayList<>();
         String cursor = null;
+        int pageNumber = 0;
         do {
             TestServer.Response p = server.get("files?per_page=4&sort=filename&order=asc"
                     + (cursor == null ? "" : "&cursor=" + cursor), t.key());
             assertEquals(200, p.status(), p.text());
+            assertEquals(++pageNumber, p.json().get("meta").get("current_page").asInt(), "a cursor's page knows its number");
             p.data().forEach(n -> walked.add(n.get("filename").asText()));
             cursor = p.json().get("meta").get("next_cursor").isNull() ? null
                     : p.json().get("meta").get("next_cursor").asText();
         } while (cursor != null);
         assertEquals(List.of("file-0.bin", "file-1.bin", "file-2.bin", "file-3.bin", "file-4.bin", "picture.png"),
                 walked);
+        assertEquals(2, pageNumber);
 
         assertEquals(3, server.get("files?folder=even", t.key()).data().size());
         assertEquals(1, server.get("files?mime_type=image/*", t.key()).data().size());

@@ -14,8 +14,9 @@ import java.util.UUID;
  * <p>Encoded as opaque URL-safe text; a cursor is only valid with the sort and order it was made for.
  *
  * @param value the last item's sort value: ISO-8601 instant, decimal size, or filename
+ * @param page the number of the page that item was on, so the page after it knows its own ({@code current_page})
  */
-public record ListCursor(UploadQuery.Sort sort, UploadQuery.Order order, String value, UUID uuid) {
+public record ListCursor(UploadQuery.Sort sort, UploadQuery.Order order, String value, UUID uuid, int page) {
     private static final char SEP = '\n';
 
     public ListCursor {
@@ -23,11 +24,19 @@ public record ListCursor(UploadQuery.Sort sort, UploadQuery.Order order, String 
         Objects.requireNonNull(order, "order");
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(uuid, "uuid");
+        if (page < 1) {
+            throw new IllegalArgumentException("page must be >= 1, was " + page);
+        }
+    }
+
+    /** A cursor after an item of the first page. */
+    public ListCursor(UploadQuery.Sort sort, UploadQuery.Order order, String value, UUID uuid) {
+        this(sort, order, value, uuid, 1);
     }
 
     /** Returns the opaque text form. */
     public String encode() {
-        String raw = sort.name() + SEP + order.name() + SEP + uuid + SEP + value;
+        String raw = sort.name() + SEP + order.name() + SEP + uuid + SEP + page + SEP + value;
         return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -40,12 +49,14 @@ public record ListCursor(UploadQuery.Sort sort, UploadQuery.Order order, String 
     public static ListCursor decode(String text, UploadQuery query) {
         try {
             String raw = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
-            String[] parts = raw.split(String.valueOf(SEP), 4);
-            if (parts.length != 4) {
+            // sort, order, uuid, page, value; cursors made before the page was recorded have no page (taken as 1).
+            String[] parts = raw.split(String.valueOf(SEP), 5);
+            if (parts.length < 4) {
                 throw invalid();
             }
+            int page = parts.length == 5 ? Integer.parseInt(parts[3]) : 1;
             ListCursor cursor = new ListCursor(UploadQuery.Sort.valueOf(parts[0]), UploadQuery.Order.valueOf(parts[1]),
-                    parts[3], UUID.fromString(parts[2]));
+                    parts[parts.length - 1], UUID.fromString(parts[2]), page);
             if (cursor.sort != query.sort() || cursor.order != query.order()) {
                 throw UploadException.validation("cursor", "The cursor was made for another sort or order.");
             }

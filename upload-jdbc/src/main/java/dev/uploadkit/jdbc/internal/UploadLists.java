@@ -82,6 +82,8 @@ final class UploadLists {
             String from = Rows.UPLOADS_WITH_KEY.replace("uploads u", "uploads u" + hint);
             sql = "SELECT " + Rows.UPLOAD_COLUMNS + " FROM " + from + pageWhere.sql() + pageOrder + paging;
         }
+        // A page reached by a cursor is the one after the cursor's (its number only labels it: no offset is used).
+        int current = cursor == null ? page.page() : cursor.page() + 1;
         return tx.run(h -> {
             List<Upload> rows = pageWhere.bindTo(statement(h, sql, query)).map(mapper).list();
             String next = null;
@@ -89,7 +91,8 @@ final class UploadLists {
             if (more) {
                 rows = rows.subList(0, page.perPage());
                 Upload last = rows.get(rows.size() - 1);
-                next = new ListCursor(query.sort(), query.order(), sortValue(query.sort(), last), last.uuid()).encode();
+                next = new ListCursor(query.sort(), query.order(), sortValue(query.sort(), last), last.uuid(), current)
+                        .encode();
             }
             if (isUnfiltered(query)) {
                 ProjectTotals totals = Counters.read(h, vendor, projectId);
@@ -98,11 +101,11 @@ final class UploadLists {
                     case TRASHED -> totals.trashFiles();
                     case ALL -> totals.liveFiles() + totals.trashFiles();
                 };
-                return new Page<>(rows, page.page(), page.perPage(), total, next, true);
+                return new Page<>(rows, current, page.perPage(), total, next, true);
             }
             ListTotal total = ListTotal.of(page, rows.size(), more, countLimit,
                     countSql -> statement(h, countSql, query), "uploads u" + (tableScan ? TABLE_SCAN : ""), where);
-            return new Page<>(rows, page.page(), page.perPage(), total.value(), next, total.exact());
+            return new Page<>(rows, current, page.perPage(), total.value(), next, total.exact());
         });
     }
 

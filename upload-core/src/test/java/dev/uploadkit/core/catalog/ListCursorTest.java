@@ -1,0 +1,42 @@
+package dev.uploadkit.core.catalog;
+
+import dev.uploadkit.core.ErrorCode;
+import dev.uploadkit.core.UploadException;
+import dev.uploadkit.core.UploadQuery;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class ListCursorTest {
+    private static final UploadQuery BY_NAME = UploadQuery.builder().sort(UploadQuery.Sort.FILENAME)
+            .order(UploadQuery.Order.ASC).build();
+
+    @Test
+    void aCursorCarriesThePageOfItsItem() {
+        ListCursor cursor = new ListCursor(UploadQuery.Sort.FILENAME, UploadQuery.Order.ASC, "a b.txt", UUID.randomUUID(),
+                7);
+        assertEquals(cursor, ListCursor.decode(cursor.encode(), BY_NAME));
+    }
+
+    @Test
+    void aCursorFromBeforePagesWereRecordedIsOnTheFirstPage() {
+        UUID uuid = UUID.randomUUID();
+        String legacy = Base64.getUrlEncoder().withoutPadding().encodeToString(("FILENAME\nASC\n" + uuid + "\nz.bin")
+                .getBytes(StandardCharsets.UTF_8));
+        assertEquals(new ListCursor(UploadQuery.Sort.FILENAME, UploadQuery.Order.ASC, "z.bin", uuid, 1),
+                ListCursor.decode(legacy, BY_NAME));
+    }
+
+    @Test
+    void aMalformedPageIsAnInvalidCursor() {
+        String bad = Base64.getUrlEncoder().withoutPadding().encodeToString(("FILENAME\nASC\n" + UUID.randomUUID()
+                + "\n0\nz.bin").getBytes(StandardCharsets.UTF_8));
+        assertEquals(ErrorCode.VALIDATION_ERROR, assertThrows(UploadException.class,
+                () -> ListCursor.decode(bad, BY_NAME)).code());
+    }
+}
