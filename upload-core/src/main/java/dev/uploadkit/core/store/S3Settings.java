@@ -114,6 +114,12 @@ public record S3Settings(URI endpoint, String region, String bucket, String acce
 
     private static void checkEndpoint(URI endpoint) {
         String scheme = endpoint.getScheme() == null ? "" : endpoint.getScheme().toLowerCase(Locale.ROOT);
+        if ((scheme.equals("http") || scheme.equals("https")) && endpoint.getHost() == null
+                && endpoint.getRawAuthority() != null) {
+            // java.net.URI takes no host whose last label starts with a digit: a shortened IPv4 such as 127.1.
+            throw new IllegalArgumentException("endpoint: the host of '" + endpoint + "' is not a name or a full "
+                    + "address; write an IP address with its four parts, for example http://127.0.0.1:9000");
+        }
         if ((!scheme.equals("http") && !scheme.equals("https")) || endpoint.getHost() == null) {
             throw new IllegalArgumentException("endpoint: '" + endpoint + "' is not an http(s) URL with a host; use "
                     + "for example https://s3.eu-west-1.amazonaws.com or http://127.0.0.1:9000");

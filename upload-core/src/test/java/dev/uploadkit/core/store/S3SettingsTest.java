@@ -112,6 +112,13 @@ class S3SettingsTest {
     }
 
     @Test
+    void aShortenedAddressIsNamedAsSuch() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> valid().endpoint("http://127.1:9000").pathStyle(true).build());
+        assertTrue(e.getMessage().contains("four parts"), e.getMessage());
+    }
+
+    @Test
     void ipEndpointNeedsPathStyle() {
         S3Settings.Builder builder = valid().endpoint(URI.create("http://127.0.0.1:9000"));
 
