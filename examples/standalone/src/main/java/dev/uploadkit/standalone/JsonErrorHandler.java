@@ -11,6 +11,8 @@ import org.eclipse.jetty.util.Callback;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Answers what Jetty refuses before the servlet sees it (ambiguous or overlong URIs, oversized or malformed
@@ -20,6 +22,8 @@ import java.nio.charset.StandardCharsets;
 final class JsonErrorHandler extends ErrorHandler {
     private static final String CONTENT_TYPE = "application/json; charset=utf-8";
     private static final int MAX_REASON = 200;
+    /** Every answer carries one, as the API's do (api.md), refusals made before the API included. */
+    private static final String REQUEST_ID = "X-Request-Id";
 
     JsonErrorHandler() {
         setShowStacks(false);
@@ -39,6 +43,7 @@ final class JsonErrorHandler extends ErrorHandler {
             return;
         }
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, CONTENT_TYPE);
+        response.getHeaders().put(REQUEST_ID, requestId());
         response.write(true, body(code, message), callback);
     }
 
@@ -48,6 +53,7 @@ final class JsonErrorHandler extends ErrorHandler {
             return ByteBuffer.allocate(0);
         }
         fields.put(new HttpField(HttpHeader.CONTENT_TYPE, CONTENT_TYPE));
+        fields.put(REQUEST_ID, requestId());
         return body(status, reason);
     }
 
@@ -69,6 +75,10 @@ final class JsonErrorHandler extends ErrorHandler {
         String json = "{\"success\":false,\"error\":{\"code\":\"" + code + "\",\"message\":" + quote(message)
                 + ",\"details\":{}}}";
         return ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String requestId() {
+        return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
     }
 
     private static String printable(String reason) {

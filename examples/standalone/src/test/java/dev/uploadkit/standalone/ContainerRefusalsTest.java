@@ -102,6 +102,7 @@ class ContainerRefusalsTest {
         assertEquals(status, r.status(), r.head() + "\n" + r.body());
         String head = r.head().toLowerCase(Locale.ROOT);
         assertTrue(head.contains("content-type: application/json"), r.head());
+        assertTrue(head.matches("(?s).*\r\nx-request-id: [0-9a-f]{16}(\r\n.*)?"), "a request id: " + r.head());
         assertFalse(head.contains("jetty") || head.contains("\r\nserver:"), "no server name or version: " + r.head());
         assertFalse(r.body().toLowerCase(Locale.ROOT).contains("jetty"), r.body());
         JsonNode json = JSON.readTree(r.body());
