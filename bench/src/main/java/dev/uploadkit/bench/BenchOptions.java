@@ -36,6 +36,7 @@ final class BenchOptions {
         DEFAULTS.put("pairs", "3");
         DEFAULTS.put("server-jvm-options", "");
         DEFAULTS.put("baseline-jar", "");
+        DEFAULTS.put("folder-after", "");
     }
 
     static final String USAGE = """
@@ -51,6 +52,8 @@ final class BenchOptions {
               --durability-uploads N --durability-clients N   row 3 (150, 6)
               --pairs N                 rows 5 and 6: alternating pairs of runs (3)
               --baseline-jar PATH       row 6: the build to compare --standalone-jar with
+              --folder-after NAME       row 6: each form sends a folder field after the file, as the seed's
+                                        curl does (-F file=@x -F folder=NAME)
               --database-url URL        rows 3 and 5: default H2; jdbc:postgresql:/jdbc:mariadb: get a fresh
                                         schema/database
               --database-user U --database-password P

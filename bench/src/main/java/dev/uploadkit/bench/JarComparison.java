@@ -20,8 +20,11 @@ final class JarComparison {
     private final Path candidate;
     private final List<String> jvmOptions;
     private final Path work;
+    /** A folder field each form sends after its file (the seed's curl), or null for the file alone. */
+    private final String folderAfter;
 
-    JarComparison(Path baseline, Path candidate, List<String> jvmOptions, Path work) {
+    JarComparison(Path baseline, Path candidate, List<String> jvmOptions, Path work, String folderAfter) {
+        this.folderAfter = folderAfter;
         this.baseline = baseline;
         this.candidate = candidate;
         this.jvmOptions = jvmOptions;
@@ -30,12 +33,13 @@ final class JarComparison {
 
     void run(int size, int clients, Duration warmup, Duration duration, int pairs) throws Exception {
         System.out.printf("%n== 6. Two jars, %d KiB uploads, %d clients, %d s warm-up + %d s measured, %d alternating "
-                        + "pairs%n   baseline  %s%n   candidate %s%n", size / 1024, clients, warmup.toSeconds(),
-                duration.toSeconds(), pairs, baseline, candidate);
+                        + "pairs%s%n   baseline  %s%n   candidate %s%n", size / 1024, clients, warmup.toSeconds(),
+                duration.toSeconds(), pairs, folderAfter == null ? "" : ", folder \"" + folderAfter + "\" after the file",
+                baseline, candidate);
         try (UploadkitProcess old = start("baseline", baseline);
              UploadkitProcess now = start("candidate", candidate)) {
-            RequestTemplate oldRequest = request(old, size);
-            RequestTemplate newRequest = request(now, size);
+            RequestTemplate oldRequest = request(old, size, folderAfter);
+            RequestTemplate newRequest = request(now, size, folderAfter);
             double logThroughput = 0;
             double logCpu = 0;
             Duration runTime = warmup.plus(duration);
@@ -98,7 +102,8 @@ final class JarComparison {
                 Optional.empty(), work.resolve("compare-" + name + ".log"));
     }
 
-    private static RequestTemplate request(UploadkitProcess server, int size) {
-        return RequestTemplate.multipart(server.port(), server.mount() + "/files/upload", server.adminKey(), size);
+    private static RequestTemplate request(UploadkitProcess server, int size, String folderAfter) {
+        return RequestTemplate.multipart(server.port(), server.mount() + "/files/upload", server.adminKey(), size,
+                folderAfter);
     }
 }

@@ -28,11 +28,18 @@ final class RequestTemplate {
 
     /** {@code POST path} with a multipart form holding only the {@code file} part. */
     static RequestTemplate multipart(int port, String path, String apiKey, int contentLength) {
+        return multipart(port, path, apiKey, contentLength, null);
+    }
+
+    /** As {@link #multipart(int, String, String, int)}, with a {@code folder} part after the file unless null. */
+    static RequestTemplate multipart(int port, String path, String apiKey, int contentLength, String folderAfter) {
         String boundary = "----uploadkit-bench-3c1f9a7e5d";
         String head = "--" + boundary + "\r\n"
                 + "Content-Disposition: form-data; name=\"file\"; filename=\"" + NAME_PLACEHOLDER + ".bin\"\r\n"
                 + "Content-Type: application/octet-stream\r\n\r\n";
-        String tail = "\r\n--" + boundary + "--\r\n";
+        String folder = folderAfter == null ? "" : "\r\n--" + boundary + "\r\n"
+                + "Content-Disposition: form-data; name=\"folder\"\r\n\r\n" + folderAfter;
+        String tail = folder + "\r\n--" + boundary + "--\r\n";
         String headers = "POST " + path + " HTTP/1.1\r\n"
                 + "Host: 127.0.0.1:" + port + "\r\n"
                 + "X-API-Key: " + apiKey + "\r\n"

@@ -109,7 +109,8 @@ public final class UploadSpeedBenchmark {
                 bench.limiterCost();
             }
             if (options.row(6)) {
-                new JarComparison(options.baselineJar(), jar, options.serverJvmOptions("-Xmx256m"), work)
+                new JarComparison(options.baselineJar(), jar, options.serverJvmOptions("-Xmx256m"), work,
+                        options.text("folder-after").orElse(null))
                         .run(options.integer("small-kib") * 1024, options.integer("clients"), options.seconds("warmup"),
                                 options.seconds("duration"), options.integer("pairs"));
             }
