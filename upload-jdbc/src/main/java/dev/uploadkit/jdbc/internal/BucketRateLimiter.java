@@ -12,6 +12,7 @@ import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.TokensInheritanceStrategy;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
+import io.github.bucket4j.distributed.proxy.BucketNotFoundException;
 import io.github.bucket4j.distributed.proxy.ClientSideConfig;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
@@ -99,7 +100,7 @@ public final class BucketRateLimiter implements RateLimiter {
         String key = month + ":" + projectId;
         ConsumptionProbe probe;
         try {
-            probe = bucket(key, plan, month).tryConsumeAndReturnRemaining(1);
+            probe = consume(key, plan, month);
         } catch (RuntimeException e) {
             throw new UploadException(ErrorCode.SERVICE_UNAVAILABLE, "The rate limiter's database cannot be reached.",
                     e);
@@ -120,6 +121,32 @@ public final class BucketRateLimiter implements RateLimiter {
         }
         return new RateDecision(RateDecision.Outcome.RATE_LIMITED, limit, 0, nextMinute,
                 Duration.between(now, nextMinute));
+    }
+
+    /**
+     * Takes one token. Under racing first requests of a key, Bucket4j's batching can run a batch on the empty row
+     * another transaction has just inserted (before its state is written) and report the bucket as not found; nothing
+     * was consumed then, and the token is taken once more through a proxy that sends the bucket's configuration.
+     */
+    private ConsumptionProbe consume(String key, Plan plan, YearMonth month) {
+        try {
+            return bucket(key, plan, month).tryConsumeAndReturnRemaining(1);
+        } catch (RuntimeException e) {
+            if (!notFound(e)) {
+                throw e;
+            }
+            BucketConfiguration config = configuration(plan);
+            return buckets.builder().build(key, () -> config).tryConsumeAndReturnRemaining(1);
+        }
+    }
+
+    private static boolean notFound(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BucketNotFoundException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Deletes the buckets of past months in chunks, each its own short statement (ids start with yyyy-MM). */
