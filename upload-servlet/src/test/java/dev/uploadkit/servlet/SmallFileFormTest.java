@@ -3,21 +3,18 @@ package dev.uploadkit.servlet;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.uploadkit.core.ErrorCode;
 import dev.uploadkit.core.UploadException;
-import dev.uploadkit.core.store.ByteRange;
 import dev.uploadkit.core.store.FileStore;
 import dev.uploadkit.core.store.JcloudsFileStore;
-import dev.uploadkit.core.store.StoredObject;
+import dev.uploadkit.core.testing.ForwardingFileStore;
 import dev.uploadkit.core.testing.TestContent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -76,40 +73,14 @@ class SmallFileFormTest {
     }
 
     /** A real store that refuses to move objects. */
-    private record NoMoveFileStore(FileStore delegate) implements FileStore {
-        @Override
-        public String id() {
-            return delegate.id();
-        }
-
-        @Override
-        public long put(String key, InputStream content, String contentType) {
-            return delegate.put(key, content, contentType);
-        }
-
-        @Override
-        public StoredObject get(String key, Optional<ByteRange> range) {
-            return delegate.get(key, range);
-        }
-
-        @Override
-        public Optional<Long> size(String key) {
-            return delegate.size(key);
+    private static final class NoMoveFileStore extends ForwardingFileStore {
+        NoMoveFileStore(FileStore delegate) {
+            super(delegate);
         }
 
         @Override
         public void move(String fromKey, String toKey) {
             throw new UploadException(ErrorCode.STORAGE_ERROR, "This store does not move objects.");
-        }
-
-        @Override
-        public void delete(String key) {
-            delegate.delete(key);
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 }

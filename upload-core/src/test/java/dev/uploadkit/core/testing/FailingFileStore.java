@@ -1,35 +1,26 @@
 package dev.uploadkit.core.testing;
 
-import dev.uploadkit.core.store.ByteRange;
 import dev.uploadkit.core.store.FileStore;
-import dev.uploadkit.core.store.StoredObject;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Optional;
 
 /**
  * A real store whose connection breaks after a number of bytes of each put: fault injection for the
  * failure paths, everything else delegated.
  */
-public final class FailingFileStore implements FileStore {
-    private final FileStore delegate;
+public final class FailingFileStore extends ForwardingFileStore {
     private final long failAfter;
 
     public FailingFileStore(FileStore delegate, long failAfter) {
-        this.delegate = delegate;
+        super(delegate);
         this.failAfter = failAfter;
     }
 
     @Override
-    public String id() {
-        return delegate.id();
-    }
-
-    @Override
     public long put(String key, InputStream content, String contentType) {
-        return delegate.put(key, new FilterInputStream(content) {
+        return super.put(key, new FilterInputStream(content) {
             private long count;
 
             @Override
@@ -52,30 +43,5 @@ public final class FailingFileStore implements FileStore {
                 }
             }
         }, contentType);
-    }
-
-    @Override
-    public StoredObject get(String key, Optional<ByteRange> range) {
-        return delegate.get(key, range);
-    }
-
-    @Override
-    public Optional<Long> size(String key) {
-        return delegate.size(key);
-    }
-
-    @Override
-    public void move(String fromKey, String toKey) {
-        delegate.move(fromKey, toKey);
-    }
-
-    @Override
-    public void delete(String key) {
-        delegate.delete(key);
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
     }
 }
