@@ -104,6 +104,19 @@ class KeysAndAdminApiTest extends SharedServerTest {
                 "{\"plan\": \"platinum\"}");
         assertEquals(422, badPlan.status());
         assertTrue(badPlan.json().get("error").get("details").has("plan"));
+        TestServer.Response both = server.send("POST", "admin/projects", server.adminKey,
+                "{\"name\": \"\", \"plan\": \"gold\"}");
+        assertEquals(422, both.status(), both.text());
+        assertTrue(both.json().get("error").get("details").has("name"), "every bad field: " + both.text());
+        assertTrue(both.json().get("error").get("details").has("plan"), both.text());
+        TestServer.Response badKey = server.send("POST", "admin/projects/" + id + "/api-keys", server.adminKey,
+                "{\"name\": \"\", \"permissions\": [\"nope\"]}");
+        assertEquals(422, badKey.status(), badKey.text());
+        assertTrue(badKey.json().get("error").get("details").has("name"), badKey.text());
+        assertTrue(badKey.json().get("error").get("details").has("permissions"), badKey.text());
+        TestServer.Response paging = server.get("files?page=0&per_page=abc");
+        assertTrue(paging.json().get("error").get("details").has("page"), paging.text());
+        assertTrue(paging.json().get("error").get("details").has("per_page"), paging.text());
 
         TestServer.Response key = server.send("POST", "admin/projects/" + id + "/api-keys", server.adminKey,
                 "{\"name\": \"owner\", \"permissions\": [\"files:read\", \"files:write\", \"files:delete\"]}");

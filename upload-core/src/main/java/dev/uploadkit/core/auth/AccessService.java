@@ -16,11 +16,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Projects and API keys: creating them, and turning a presented key into a {@link Principal}.
@@ -123,7 +126,9 @@ public final class AccessService {
 
     /** Creates a project; throws {@code VALIDATION_ERROR} for a blank name or an unknown plan. */
     public Project createProject(String name, String plan) {
-        Project project = new Project(ids.next(), checkName(name), checkPlan(plan == null ? "free" : plan), now());
+        String p = plan == null ? "free" : plan;
+        checkBoth(() -> checkName(name), () -> checkPlan(p));
+        Project project = new Project(ids.next(), checkName(name), checkPlan(p), now());
         store.insertProject(project);
         return project;
     }
@@ -140,6 +145,7 @@ public final class AccessService {
     /** Renames a project or changes its plan; {@code null} leaves a field as it is. */
     public Project updateProject(UUID id, String name, String plan) {
         Project current = project(id);
+        checkBoth(() -> name == null ? null : checkName(name), () -> plan == null ? null : checkPlan(plan));
         Project next = new Project(id, name == null ? current.name() : checkName(name),
                 plan == null ? current.plan() : checkPlan(plan), current.createdAt());
         boolean updated = store.updateProject(next);
@@ -264,6 +270,27 @@ public final class AccessService {
         return Optional.empty();
     }
 
+    /** Runs both checks, so that one {@code VALIDATION_ERROR} names every bad field. */
+    private static void checkBoth(Supplier<String> first, Supplier<String> second) {
+        Map<String, List<String>> details = new LinkedHashMap<>();
+        String message = null;
+        for (Supplier<String> check : List.of(first, second)) {
+            try {
+                check.get();
+            } catch (UploadException e) {
+                if (e.code() != ErrorCode.VALIDATION_ERROR) {
+                    throw e;
+                }
+                message = message == null ? e.getMessage() : message;
+                details.putAll(e.details());
+            }
+        }
+        if (message != null) {
+            throw new UploadException(ErrorCode.VALIDATION_ERROR, details.size() > 1
+                    ? message + " (and " + (details.size() - 1) + " more problems)" : message, details, null);
+        }
+    }
+
     private String checkName(String name) {
         if (name == null || name.isBlank()) {
             throw UploadException.validation("name", "The name is required.");
@@ -278,8 +305,8 @@ public final class AccessService {
 
     private String checkPlan(String plan) {
         if (plans.find(plan).isEmpty()) {
-            throw UploadException.validation("plan", "The plan must be one of " + plans.names().stream().sorted().toList()
-                    + ".");
+            throw UploadException.validation("plan", "The plan must be one of "
+                    + plans.names().stream().sorted().toList() + ".");
         }
         return plan;
     }

@@ -45,6 +45,8 @@ final class KeysHandler {
     void createIn(Exchange ex, UUID projectId) throws IOException {
         JsonFields fields = new JsonFields(Json.readObject(ex));
         Optional<String> name = fields.requiredString("name");
+        // Checked again by the service; here so that one 422 names it beside the permissions.
+        name.filter(String::isBlank).ifPresent(blank -> fields.problems().add("name", "The name is required."));
         Optional<List<String>> names = fields.stringList("permissions");
         if (!fields.has("permissions")) {
             fields.problems().add("permissions", "The permissions field is required.");

@@ -82,7 +82,11 @@ final class ListParams {
         if (!v.matches("[0-9]{1,9}")) {
             throw UploadException.validation(name, "The " + name + " must be a whole number.");
         }
-        return Integer.parseInt(v);
+        int value = Integer.parseInt(v);
+        if (value < 1) {
+            throw UploadException.validation(name, "The " + name + " must be at least 1.");
+        }
+        return value;
     }
 
     private static Optional<Boolean> bool(Exchange ex, String name) {
