@@ -4,6 +4,7 @@ import dev.uploadkit.core.ErrorCode;
 import dev.uploadkit.core.IdSource;
 import dev.uploadkit.core.UploadException;
 import dev.uploadkit.core.internal.LookupCache;
+import dev.uploadkit.core.internal.Problems;
 import dev.uploadkit.core.limits.Plan;
 import dev.uploadkit.core.limits.Plans;
 
@@ -16,9 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -272,23 +271,10 @@ public final class AccessService {
 
     /** Runs both checks, so that one {@code VALIDATION_ERROR} names every bad field. */
     private static void checkBoth(Supplier<String> first, Supplier<String> second) {
-        Map<String, List<String>> details = new LinkedHashMap<>();
-        String message = null;
-        for (Supplier<String> check : List.of(first, second)) {
-            try {
-                check.get();
-            } catch (UploadException e) {
-                if (e.code() != ErrorCode.VALIDATION_ERROR) {
-                    throw e;
-                }
-                message = message == null ? e.getMessage() : message;
-                details.putAll(e.details());
-            }
-        }
-        if (message != null) {
-            throw new UploadException(ErrorCode.VALIDATION_ERROR, details.size() > 1
-                    ? message + " (and " + (details.size() - 1) + " more problems)" : message, details, null);
-        }
+        Problems problems = new Problems();
+        problems.attempt(first);
+        problems.attempt(second);
+        problems.throwIfAny();
     }
 
     private String checkName(String name) {

@@ -7,6 +7,7 @@ import dev.uploadkit.core.Upload;
 import dev.uploadkit.core.UploadService;
 import dev.uploadkit.core.auth.Permission;
 
+import dev.uploadkit.core.internal.Problems;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -9,6 +9,7 @@ import dev.uploadkit.core.UploadQuery;
 import dev.uploadkit.core.UploadService;
 import dev.uploadkit.core.auth.Permission;
 
+import dev.uploadkit.core.internal.Problems;
 import java.io.IOException;
 import java.util.UUID;
 

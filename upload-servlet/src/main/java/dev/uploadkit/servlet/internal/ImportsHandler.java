@@ -10,6 +10,7 @@ import dev.uploadkit.core.UploadException;
 import dev.uploadkit.core.UploadService;
 import dev.uploadkit.core.auth.Permission;
 
+import dev.uploadkit.core.internal.Problems;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

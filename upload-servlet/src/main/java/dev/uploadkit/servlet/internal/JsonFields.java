@@ -3,6 +3,7 @@ package dev.uploadkit.servlet.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.uploadkit.core.internal.Problems;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -5,6 +5,7 @@ import dev.uploadkit.core.UploadException;
 import dev.uploadkit.core.UploadQuery;
 import dev.uploadkit.core.UploadStatus;
 
+import dev.uploadkit.core.internal.Problems;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;

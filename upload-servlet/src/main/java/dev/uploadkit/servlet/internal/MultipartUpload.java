@@ -7,6 +7,7 @@ import dev.uploadkit.core.UploadException;
 import dev.uploadkit.core.ReceivedUpload;
 import dev.uploadkit.core.UploadRequest;
 import dev.uploadkit.core.UploadService;
+import dev.uploadkit.core.internal.Problems;
 import dev.uploadkit.servlet.internal.MultipartParser.LimitExceededException;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
@@ -209,9 +210,7 @@ final class MultipartUpload {
         try {
             value = readField(item, name);
         } catch (UploadException e) {
-            problems.attempt(() -> {
-                throw e;
-            });
+            problems.add(e);
             return;
         }
         problems.attempt(() -> {

@@ -6,6 +6,7 @@ import dev.uploadkit.core.UploadException;
 import dev.uploadkit.core.UploadService;
 import dev.uploadkit.core.auth.Permission;
 import dev.uploadkit.core.catalog.DedupStats;
+import dev.uploadkit.core.internal.Problems;
 import dev.uploadkit.core.usage.LogQuery;
 import dev.uploadkit.core.usage.RequestLogEntry;
 import dev.uploadkit.core.usage.RequestLogStore;

@@ -1,4 +1,4 @@
-package dev.uploadkit.servlet.internal;
+package dev.uploadkit.core.internal;
 
 import dev.uploadkit.core.ErrorCode;
 import dev.uploadkit.core.UploadException;
@@ -10,34 +10,39 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /** Collects validation problems over several fields so one {@code VALIDATION_ERROR} can name them all. */
-final class Problems {
+public final class Problems {
     private final Map<String, List<String>> details = new LinkedHashMap<>();
 
-    void add(String field, String message) {
+    public void add(String field, String message) {
         details.computeIfAbsent(field, f -> new ArrayList<>()).add(message);
     }
 
     /** Returns what {@code step} returns, or {@code null} after recording its {@code VALIDATION_ERROR}. */
-    <T> T attempt(Supplier<T> step) {
+    public <T> T attempt(Supplier<T> step) {
         try {
             return step.get();
         } catch (UploadException e) {
-            if (e.code() != ErrorCode.VALIDATION_ERROR) {
-                throw e;
-            }
-            if (e.details().isEmpty()) {
-                add("request", e.getMessage());
-            }
-            e.details().forEach((field, messages) -> messages.forEach(m -> add(field, m)));
+            add(e);
             return null;
         }
     }
 
-    boolean isEmpty() {
+    /** Records a {@code VALIDATION_ERROR}'s fields (its message when it names none); rethrows any other error. */
+    public void add(UploadException e) {
+        if (e.code() != ErrorCode.VALIDATION_ERROR) {
+            throw e;
+        }
+        if (e.details().isEmpty()) {
+            add("request", e.getMessage());
+        }
+        e.details().forEach((field, messages) -> messages.forEach(m -> add(field, m)));
+    }
+
+    public boolean isEmpty() {
         return details.isEmpty();
     }
 
-    void throwIfAny() {
+    public void throwIfAny() {
         if (details.isEmpty()) {
             return;
         }
