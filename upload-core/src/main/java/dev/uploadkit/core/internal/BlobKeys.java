@@ -1,5 +1,7 @@
 package dev.uploadkit.core.internal;
 
+import dev.uploadkit.core.store.JcloudsFileStore;
+
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -8,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  * (including characters some S3 servers sign inconsistently, such as {@code ; = : ~}) becomes {@code _}. The
  * key stays well under S3's 1024-byte limit, and each of its segments within the 255 bytes a file name may have on
  * common filesystems (ext4, XFS, APFS), the file name leaving room for the uniqueness suffix the catalog may add
- * ({@code -} and eight hex digits).
+ * ({@code -} and eight hex digits). A file name never takes the form of a store's temporary files.
  */
 public final class BlobKeys {
     static final int MAX_FOLDER_BYTES = 512;
@@ -50,7 +52,12 @@ public final class BlobKeys {
         return s;
     }
 
-    private static String fitName(String name) {
+    /**
+     * Fits a file name, and renames one that looks like a store's temporary file ({@code .uploadkit-*}): the crash
+     * sweep removes those, so a user's file must never be stored under such a name.
+     */
+    private static String fitName(String raw) {
+        String name = raw.startsWith(JcloudsFileStore.TEMP_PREFIX) ? "_" + raw.substring(1) : raw;
         int dot = name.lastIndexOf('.');
         String ext = dot > 0 && name.length() - dot <= 16 ? name.substring(dot) : "";
         return fit(new StringBuilder(name.substring(0, name.length() - ext.length())), MAX_NAME_BYTES - utf8(ext))

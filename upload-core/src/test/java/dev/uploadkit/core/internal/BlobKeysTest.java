@@ -21,6 +21,9 @@ class BlobKeysTest {
             "x|report_$folder$|x/report__folder_",
             "x|...|x/___",
             "日本|写真 (1).png|日本/写真 (1).png",
+            "x|.uploadkit-0123abcd.part|x/_uploadkit-0123abcd.part",
+            "|.uploadkit-x.part|_uploadkit-x.part",
+            "x|.uploadkit|x/.uploadkit",
     })
     void keepsKeysReadableAndPortable(String folder, String filename, String expected) {
         String key = BlobKeys.preferred(folder == null ? "" : folder, filename);
