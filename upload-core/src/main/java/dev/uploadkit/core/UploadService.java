@@ -57,11 +57,9 @@ public final class UploadService implements AutoCloseable {
     private final StorageService storage;
     private final String defaultStoreId;
     private final Clock clock;
-    private final IdSource ids;
     private final EventRelay relay;
     private final DataSize maxFileSize;
     private final Ingest ingest;
-    private final BlobReaper reaper;
     private final String instanceId;
     /** The read-ahead executor if this service created it, else null. */
     private final ExecutorService ownReadAhead;
@@ -74,7 +72,6 @@ public final class UploadService implements AutoCloseable {
     private final Trashing trashing;
     private final Copies copies;
     private final MetadataOps metadataOps;
-    private final InFlight inFlight = new InFlight();
     private final UrlImports imports;
     private final Lifecycle lifecycle;
 
@@ -87,10 +84,11 @@ public final class UploadService implements AutoCloseable {
         this.stores = new ConnectionLocator(b.catalog, b.configuredStores(), connectionStores, b.lookupCacheTtl);
         this.defaultStoreId = b.defaultStoreId;
         this.clock = b.clock;
-        this.ids = b.ids == null ? IdSource.timeOrdered(b.clock) : b.ids;
+        IdSource ids = b.ids == null ? IdSource.timeOrdered(b.clock) : b.ids;
+        InFlight inFlight = new InFlight();
         this.events = new Events(ids, this::now);
         this.maxFileSize = b.maxFileSize;
-        this.reaper = new BlobReaper(catalog, blob -> store(blob.projectId(), blob.storageId()));
+        BlobReaper reaper = new BlobReaper(catalog, blob -> store(blob.projectId(), blob.storageId()));
         this.ingest = new Ingest(catalog, reaper, this::now, ids, new TypePolicy(b.allowedTypes), events,
                 readAhead, instanceId, inFlight);
         this.interruptedAfter = b.interruptedAfter;
@@ -180,13 +178,27 @@ public final class UploadService implements AutoCloseable {
      * @throws UploadException as {@link #upload}; nothing is left behind when it throws
      */
     public ReceivedUpload receive(UploadRequest request, InputStream content) {
-        Objects.requireNonNull(request, "request");
         Objects.requireNonNull(content, "content");
         FileStore store = uploadStore(request.projectId(), request.storageId());
-        long limit = request.maxSize() == null ? maxFileSize.bytes()
-                : Math.min(maxFileSize.bytes(), request.maxSize().bytes());
         requireOpen();
-        return new ReceivedUpload(ingest, ingest.stage(request, store, limit, content), this::uploadStore);
+        return new ReceivedUpload(ingest, ingest.stage(request, store, limit(request), content), this::uploadStore);
+    }
+
+    /**
+     * Stores {@code content}, held whole in memory, like {@link #upload(UploadRequest, InputStream)}; on a store that
+     * moves by renaming (a local folder) the upload then takes one durable transaction instead of two.
+     *
+     * @throws UploadException as {@link #upload(UploadRequest, InputStream)}
+     */
+    public Upload upload(UploadRequest request, byte[] content) {
+        Objects.requireNonNull(content, "content");
+        FileStore store = uploadStore(request.projectId(), request.storageId());
+        requireOpen();
+        return ingest.storeWhole(request, store, limit(request), content);
+    }
+
+    private long limit(UploadRequest request) {
+        return request.maxSize() == null ? maxFileSize.bytes() : Math.min(maxFileSize.bytes(), request.maxSize().bytes());
     }
 
     /**
@@ -276,11 +288,7 @@ public final class UploadService implements AutoCloseable {
                 : stores.locate(projectId, storageId).orElseThrow(() -> UploadException.notFound("Storage"));
     }
 
-    /**
-     * Returns the upload, trashed or not.
-     *
-     * @throws UploadException {@code NOT_FOUND} if the project has no such upload
-     */
+    /** Returns the upload, trashed or not; {@code NOT_FOUND} if the project has no such upload. */
     public Upload get(UUID projectId, UUID uuid) {
         return catalog.inTransaction(tx -> tx.uploads().find(projectId, uuid)).orElseThrow(UploadService::notFound);
     }
@@ -310,11 +318,7 @@ public final class UploadService implements AutoCloseable {
         return catalog.inTransaction(tx -> tx.uploads().totals(projectId));
     }
 
-    /**
-     * Changes an upload's name, folder, visibility, disposition or metadata.
-     *
-     * @throws UploadException {@code NOT_FOUND}
-     */
+    /** Changes an upload's name, folder, visibility, disposition or metadata; {@code NOT_FOUND}. */
     public Upload patch(UUID projectId, UUID uuid, UploadPatch patch) {
         return metadataOps.patch(projectId, uuid, patch);
     }
@@ -372,11 +376,7 @@ public final class UploadService implements AutoCloseable {
         return metadataOps.put(projectId, uuid, key, value);
     }
 
-    /**
-     * Removes one metadata key, reporting {@code upload.metadata_updated}.
-     *
-     * @throws UploadException {@code NOT_FOUND} for an unknown upload or key
-     */
+    /** Removes one metadata key, with {@code upload.metadata_updated}; {@code NOT_FOUND} for an unknown upload or key. */
     public Upload removeMetadata(UUID projectId, UUID uuid, String key) {
         return metadataOps.remove(projectId, uuid, key);
     }

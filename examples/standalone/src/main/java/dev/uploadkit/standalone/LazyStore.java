@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -20,7 +21,7 @@ final class LazyStore implements FileStore {
 
     private final String id;
     private final Supplier<FileStore> factory;
-    private FileStore store;
+    private volatile FileStore store;
     private boolean closed;
 
     LazyStore(String id, Supplier<FileStore> factory) {
@@ -29,7 +30,12 @@ final class LazyStore implements FileStore {
     }
 
     /** Opens the store now if it is not open yet; blocks while another thread opens it. */
-    synchronized FileStore open() {
+    FileStore open() {
+        FileStore open = store;
+        return open != null ? open : openNow();
+    }
+
+    private synchronized FileStore openNow() {
         if (closed) {
             throw new IllegalStateException("The store " + id + " is closed.");
         }
@@ -70,8 +76,13 @@ final class LazyStore implements FileStore {
     }
 
     @Override
-    public int removeStaleTemporaryFiles(Instant before) {
-        return open().removeStaleTemporaryFiles(before);
+    public int removeStaleTemporaryFiles(Instant before, Function<String, Optional<String>> destination) {
+        return open().removeStaleTemporaryFiles(before, destination);
+    }
+
+    @Override
+    public boolean movesByRename() {
+        return open().movesByRename();
     }
 
     @Override
@@ -82,8 +93,10 @@ final class LazyStore implements FileStore {
     @Override
     public synchronized void close() {
         closed = true;
-        if (store != null) {
-            store.close();
+        FileStore open = store;
+        store = null; // later calls find it closed
+        if (open != null) {
+            open.close();
         }
     }
 }

@@ -1,8 +1,13 @@
 package dev.uploadkit.core.internal;
 
+import dev.uploadkit.core.store.FileStore;
 import dev.uploadkit.core.store.JcloudsFileStore;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Turns an upload's folder and filename into the key its blob is first stored under: readable, but safe in
@@ -19,7 +24,30 @@ public final class BlobKeys {
     /** The longest file name, leaving room for a uniqueness suffix. */
     static final int MAX_NAME_BYTES = MAX_SEGMENT_BYTES - 9;
 
+    private static final String UUID_PATTERN = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+    private static final Pattern STAGING = Pattern.compile(Pattern.quote(FileStore.TEMP_PREFIX) + "(" + UUID_PATTERN
+            + ")_(" + UUID_PATTERN + ")\\.part");
+
     private BlobKeys() {
+    }
+
+    /**
+     * Returns the key the bytes of upload {@code uuid} are written under until its record has committed: a temporary
+     * file's name, named after the upload, in the folder of {@code key}; the crash sweep finishes or removes it.
+     */
+    public static String staging(String key, UUID projectId, UUID uuid) {
+        return key.substring(0, key.lastIndexOf('/') + 1) + FileStore.TEMP_PREFIX + projectId + "_" + uuid + ".part";
+    }
+
+    /** Returns the project and upload a {@link #staging} key is named after, or empty for any other key. */
+    public static Optional<Staging> staged(String key) {
+        Matcher m = STAGING.matcher(key.substring(key.lastIndexOf('/') + 1));
+        return m.matches() ? Optional.of(new Staging(UUID.fromString(m.group(1)), UUID.fromString(m.group(2))))
+                : Optional.empty();
+    }
+
+    /** The upload a {@link #staging} key is named after. */
+    public record Staging(UUID projectId, UUID uuid) {
     }
 
     /** Returns the preferred key for {@code filename} in {@code folder} ({@code ""} = root). */

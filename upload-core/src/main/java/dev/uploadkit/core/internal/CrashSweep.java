@@ -46,6 +46,18 @@ public final class CrashSweep {
         this.events = events;
     }
 
+    /**
+     * Returns the key that staged bytes under {@code stagingKey} belong under: that of the upload they were staged
+     * for ({@link BlobKeys#staging}), if it committed, in this store, referencing bytes of its own (a deduplicated
+     * upload names another blob's key, which holds the bytes already; the store then removes the staged copy).
+     */
+    private Optional<String> committedKey(FileStore store, String stagingKey) {
+        return BlobKeys.staged(stagingKey).flatMap(staged -> catalog.inTransaction(
+                        tx -> tx.uploads().find(staged.projectId(), staged.uuid())))
+                .filter(u -> u.objectKey() != null && store.id().equals(u.storageId()))
+                .map(Upload::objectKey);
+    }
+
     /** Records that this instance is alive now. */
     public void heartbeat() {
         Instant now = clock.get();
@@ -102,7 +114,7 @@ public final class CrashSweep {
         int multipart = 0;
         for (FileStore store : stores.get()) {
             try {
-                tempFiles += store.removeStaleTemporaryFiles(old);
+                tempFiles += store.removeStaleTemporaryFiles(old, key -> committedKey(store, key));
             } catch (RuntimeException e) {
                 LOG.warn("Could not remove the temporary files of store {}", store.id(), e);
             }

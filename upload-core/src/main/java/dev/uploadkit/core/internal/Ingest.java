@@ -17,6 +17,7 @@ import dev.uploadkit.core.store.StoredObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.DigestInputStream;
@@ -107,16 +108,120 @@ public final class Ingest {
         return new UploadException(ErrorCode.CONFLICT, "The upload was cancelled.");
     }
 
+    /**
+     * Stores {@code content}, held whole in memory, as a completed upload. Where {@code store} moves by renaming, the
+     * bytes are written under a staging key named after the upload ({@link BlobKeys#staging}); one transaction then
+     * reserves the key, deduplicates and records the upload, and the bytes are moved under the key after it commits
+     * (a crash in between is finished by the crash sweep, which moves what a committed upload names). Elsewhere, as
+     * {@link #stage} then {@link #complete}. A failure leaves nothing behind.
+     */
+    public Upload storeWhole(UploadRequest request, FileStore store, long limit, byte[] content) {
+        if (!store.movesByRename()) {
+            return complete(stage(request, store, limit, new ByteArrayInputStream(content)), request);
+        }
+        long started = System.nanoTime();
+        if (content.length > limit) {
+            throw SizeLimitedInputStream.tooLarge(limit);
+        }
+        ContentInfo info = requireAllowed(sniffer.sniff(content, content.length, request.filename()));
+        Instant now = clock.get();
+        Upload upload = new Upload.Builder().uuid(ids.next()).projectId(request.projectId())
+                .filename(request.filename()).folder(request.folder()).mimeType(info.mime())
+                .isPublic(request.isPublic()).contentDisposition(request.contentDisposition())
+                .status(UploadStatus.COMPLETED).storageId(store.id()).isStored(request.isStored())
+                .metadata(request.metadata()).contentInfo(info).sizeBytes(content.length)
+                .sha256(HexFormat.of().formatHex(sha256().digest(content))).createdAt(now).updatedAt(now).build();
+        String preferredKey = BlobKeys.preferred(request.folder(), request.filename());
+        String staging = BlobKeys.staging(preferredKey, upload.projectId(), upload.uuid());
+        Upload done;
+        try {
+            store.put(staging, new ByteArrayInputStream(content), info.mime());
+            done = catalog.inTransaction(tx -> {
+                Blob reservation = tx.blobs().reserve(upload.projectId(), store.id(), preferredKey, now);
+                DedupIndex.CommitResult result = tx.blobs().commit(reservation, upload.sha256(), content.length,
+                        info.mime());
+                if (result.deduplicated()) {
+                    tx.blobs().forget(reservation.id()); // nothing was written under it
+                }
+                Upload next = upload.toBuilder().blobId(result.blob().id()).objectKey(result.blob().objectKey())
+                        .deduplicated(result.deduplicated())
+                        .uploadTimeMs((System.nanoTime() - started) / 1_000_000).build();
+                tx.uploads().insert(next);
+                events.append(tx, UploadEvent.COMPLETED, next);
+                return next;
+            });
+        } catch (RuntimeException e) {
+            UploadException failure = e instanceof UploadException ue ? ue
+                    : new UploadException(ErrorCode.STORAGE_ERROR, "The file could not be stored.", e);
+            removeQuietly(store, staging);
+            reportFailed(upload, failure);
+            throw failure;
+        }
+        place(store, staging, done);
+        return done;
+    }
+
+    /**
+     * Moves the staged bytes of a committed upload under its key, or removes them when the upload references bytes
+     * stored before. If the move fails, the upload is deleted again (reported {@code upload.failed}).
+     */
+    private void place(FileStore store, String staging, Upload done) {
+        if (done.deduplicated()) {
+            removeQuietly(store, staging);
+            return;
+        }
+        try {
+            store.move(staging, done.objectKey());
+        } catch (RuntimeException e) {
+            UploadException failure = e instanceof UploadException ue && ue.code() != ErrorCode.NOT_FOUND ? ue
+                    : new UploadException(ErrorCode.STORAGE_ERROR, "The file could not be stored.", e);
+            Optional<Blob> released = catalog.inTransaction(tx -> {
+                tx.uploads().delete(done.projectId(), done.uuid());
+                return tx.blobs().release(done.blobId());
+            });
+            removeQuietly(store, staging);
+            released.ifPresent(blob -> reaper.removeObjects(List.of(blob)));
+            reportFailed(done, failure);
+            throw failure;
+        }
+    }
+
+    private static void removeQuietly(FileStore store, String key) {
+        try {
+            store.delete(key);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not remove {} from store {}; the crash sweep will", key, store.id(), e);
+        }
+    }
+
+    /** Reports a direct upload that failed before or right after its record was written, as {@link #fail} does. */
+    private void reportFailed(Upload upload, UploadException failure) {
+        UploadError error = UploadError.fitted(failure.code().name(), failure.getMessage(), "The upload failed.");
+        try {
+            catalog.inTransaction(tx -> {
+                events.append(tx, UploadEvent.FAILED, upload.toBuilder().status(UploadStatus.FAILED).error(error)
+                        .build());
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("Could not report the failure of upload {}", upload.uuid(), e);
+        }
+    }
+
+    private ContentInfo requireAllowed(ContentInfo info) {
+        if (!types.allows(info.mime())) {
+            throw new UploadException(ErrorCode.INVALID_FILE_TYPE, "Files of type " + info.mime() + " are not allowed.",
+                    Map.of("file", List.of("The file type " + info.mime() + " is not allowed.")), null);
+        }
+        return info;
+    }
+
     private Staged stage(UploadRequest request, FileStore store, long limit, ReadAheadInputStream content,
                          long started, Origin origin) {
         MessageDigest sha256 = sha256();
         SizeLimitedInputStream counted = new SizeLimitedInputStream(content, limit);
         InputStream in = new DigestInputStream(counted, sha256);
-        ContentInfo info = sniff(content, counted, request.filename());
-        if (!types.allows(info.mime())) {
-            throw new UploadException(ErrorCode.INVALID_FILE_TYPE, "Files of type " + info.mime() + " are not allowed.",
-                    Map.of("file", List.of("The file type " + info.mime() + " is not allowed.")), null);
-        }
+        ContentInfo info = requireAllowed(sniff(content, counted, request.filename()));
 
         Instant now = clock.get();
         Upload claimed = origin.claimed();

@@ -64,18 +64,19 @@ public final class SizeLimitedInputStream extends FilterInputStream {
      */
     public void requireRoomFor(long upcoming) {
         if (count + upcoming > limit) {
-            throw tooLarge();
+            throw tooLarge(limit);
         }
     }
 
     private void add(long n) {
         count += n;
         if (count > limit) {
-            throw tooLarge();
+            throw tooLarge(limit);
         }
     }
 
-    private UploadException tooLarge() {
+    /** The refusal of a file over {@code limit} bytes. */
+    static UploadException tooLarge(long limit) {
         String max = DataSize.ofBytes(limit).format();
         return new UploadException(ErrorCode.FILE_TOO_LARGE, "The file exceeds the size limit of " + max + ".",
                 Map.of("file", List.of("The file may be at most " + max + ".")), null);

@@ -14,6 +14,12 @@ import java.util.Optional;
  */
 public interface FileStore extends AutoCloseable {
 
+    /**
+     * The name (last key segment) of a temporary object starts with this and ends with {@code .part}; a store's
+     * sweep of temporary files ({@link #removeStaleTemporaryFiles}) removes only such objects.
+     */
+    String TEMP_PREFIX = ".uploadkit-";
+
     /** Returns the id of this store, unique among the stores of one service; recorded on every blob. */
     String id();
 
@@ -60,7 +66,27 @@ public interface FileStore extends AutoCloseable {
      * {@code before} should lie well behind the slowest client. Default: none to remove.
      */
     default int removeStaleTemporaryFiles(java.time.Instant before) {
+        return removeStaleTemporaryFiles(before, key -> Optional.empty());
+    }
+
+    /**
+     * Like {@link #removeStaleTemporaryFiles(java.time.Instant)}, except that a temporary file {@code destination}
+     * claims (given its key) is moved under the key it returns, unless an object is there already, instead of being
+     * removed: the staged bytes of an upload whose record committed before a crash cut off their move. Returns how
+     * many files were removed or moved. Default: none to remove. (A store that makes temporary files implements
+     * this one; the other calls it.)
+     */
+    default int removeStaleTemporaryFiles(java.time.Instant before,
+                                          java.util.function.Function<String, Optional<String>> destination) {
         return 0;
+    }
+
+    /**
+     * Whether {@link #move} is a rename here (a local folder), so that bytes written under a temporary key and moved
+     * once their record has committed cost no second write. Default: false.
+     */
+    default boolean movesByRename() {
+        return false;
     }
 
     /**

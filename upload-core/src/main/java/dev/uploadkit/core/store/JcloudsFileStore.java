@@ -20,7 +20,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,11 +29,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-
-
-
-
-
 import java.util.regex.Pattern;
 
 /**
@@ -81,7 +75,7 @@ public final class JcloudsFileStore implements FileStore {
     private final BlobStoreContext context;
     private final BlobStore blobStore;
     /** Temporary files of filesystem writes in progress start with this. */
-    public static final String TEMP_PREFIX = ".uploadkit-";
+    public static final String TEMP_PREFIX = FileStore.TEMP_PREFIX;
     private final Path folder;
     private final MultipartWriter multipart;
     private final ExecutorService ownExecutor;
@@ -165,10 +159,15 @@ public final class JcloudsFileStore implements FileStore {
         }
     }
 
-    /** Removes {@value #TEMP_PREFIX}*.part files under a filesystem store's folder; other kinds make none. */
-    @Override
-    public int removeStaleTemporaryFiles(java.time.Instant before) {
-        return folder == null ? 0 : LocalFiles.removeOlderThan(folder, TEMP_PREFIX, before);
+    @Override // filesystem: moves or removes .uploadkit-*.part files under its folder; other kinds make none
+    public int removeStaleTemporaryFiles(java.time.Instant before,
+                                         java.util.function.Function<String, Optional<String>> destination) {
+        return folder == null ? 0 : LocalFiles.removeOlderThan(folder, TEMP_PREFIX, before, destination);
+    }
+
+    @Override // true for a filesystem store
+    public boolean movesByRename() {
+        return kind == Kind.FILESYSTEM;
     }
 
     @Override // S3: an upload's age counts from when this store first listed it
@@ -278,16 +277,14 @@ public final class JcloudsFileStore implements FileStore {
     @Override
     public void delete(String key) {
         checkKey(key);
-        if (folder != null && Files.isDirectory(folder.resolve(key), LinkOption.NOFOLLOW_LINKS)) {
-            // A folder is no object; jclouds would retry deleting the non-empty folder for ten seconds.
-            return;
-        }
         try {
-            blobStore.removeBlob(container, key);
+            if (folder == null || !LocalFiles.deletedDirectly(folder.resolve(key), TEMP_PREFIX)) {
+                blobStore.removeBlob(container, key);
+            }
             LOG.debug("Deleted {} from store {}", key, id);
         } catch (KeyNotFoundException e) {
             LOG.trace("{} was already gone from store {}", key, id);
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             throw StoreFailures.translate("Could not delete '" + key + "' from store '" + id + "'.", e);
         }
     }

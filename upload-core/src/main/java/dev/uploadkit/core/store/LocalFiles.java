@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -21,7 +22,9 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 
 /**
  * The filesystem store's own file operations, done without jclouds: writing an object through a temporary file
@@ -45,8 +48,11 @@ final class LocalFiles {
     static void write(Path target, String tempPrefix, InputStream source) throws IOException {
         Path dir = target.getParent();
         ensureDirectory(dir);
-        // Same directory, so the rename is atomic; the prefix marks leftovers of a crash for removeOlderThan.
-        Path temp = dir.resolve(tempPrefix + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".part");
+        // Same directory, so the rename is atomic; the prefix marks leftovers of a crash for removeOlderThan. A target
+        // that is itself a temporary file (bytes staged until their record commits) is written directly.
+        boolean direct = isTemp(target, tempPrefix);
+        Path temp = direct ? target
+                : dir.resolve(tempPrefix + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".part");
         try {
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 // Most uploads are small and arrive whole: the buffer starts at what is at hand (at least 8 KiB) and
@@ -62,7 +68,9 @@ final class LocalFiles {
                     }
                 }
             }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            if (!direct) {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
         } catch (IOException | RuntimeException | Error e) {
             try {
                 Files.deleteIfExists(temp);
@@ -80,6 +88,22 @@ final class LocalFiles {
     }
 
     /**
+     * Removes a temporary file itself, leaving its folder, and returns true; returns true for a folder too, removing
+     * nothing (it is no object, and jclouds would retry deleting a non-empty one for ten seconds); false for anything
+     * else, which the caller removes through jclouds (which also removes the folders it leaves empty).
+     */
+    static boolean deletedDirectly(Path path, String tempPrefix) throws IOException {
+        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            return true;
+        }
+        if (isTemp(path, tempPrefix)) {
+            Files.deleteIfExists(path);
+            return true;
+        }
+        return false;
+    }
+
+    /**
      * Creates {@code dir} and its parents unless it is already a directory. Checked first because
      * {@link Files#createDirectories} tries to create the directory itself before anything else, and on the usual
      * case, a folder that exists, that costs a failed system call and an exception.
@@ -90,8 +114,13 @@ final class LocalFiles {
         }
     }
 
-    /** Removes files under {@code folder} named {@code prefix}*.part last modified before {@code before}. */
-    static int removeOlderThan(Path folder, String prefix, Instant before) {
+    /**
+     * Removes files under {@code folder} named {@code prefix}*.part last modified before {@code before}, except that
+     * one whose key (its path under {@code folder}, {@code /}-separated) {@code destination} claims is moved under the
+     * key it returns, unless a file is there already. Returns how many were removed or moved.
+     */
+    static int removeOlderThan(Path folder, String prefix, Instant before,
+                               Function<String, Optional<String>> destination) {
         if (!Files.isDirectory(folder)) {
             return 0;
         }
@@ -119,17 +148,23 @@ final class LocalFiles {
         } catch (IOException | UncheckedIOException e) {
             throw new UploadException(ErrorCode.STORAGE_ERROR, "Could not list temporary files under " + folder, e);
         }
-        int removed = 0;
+        int settled = 0;
         for (Path p : stale) {
             try {
-                if (Files.deleteIfExists(p)) {
-                    removed++;
+                String key = folder.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
+                Optional<Path> target = destination.apply(key).map(folder::resolve);
+                if (target.isPresent() && !Files.exists(target.get())) {
+                    move(p, target.get());
+                    LOG.info("Moved {} to {}: its upload had committed when a crash cut off the move", p, target.get());
+                    settled++;
+                } else if (Files.deleteIfExists(p)) {
+                    settled++;
                 }
-            } catch (IOException e) {
-                LOG.warn("Could not remove temporary file {}", p, e);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Could not remove or move temporary file {}", p, e);
             }
         }
-        return removed;
+        return settled;
     }
 
     private static boolean isTemp(Path p, String prefix) {

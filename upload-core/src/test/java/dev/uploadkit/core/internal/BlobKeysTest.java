@@ -32,6 +32,20 @@ class BlobKeysTest {
     }
 
     @Test
+    void stagingKeysNameTheirUploadBesideItsKey() {
+        java.util.UUID project = java.util.UUID.randomUUID();
+        java.util.UUID upload = java.util.UUID.randomUUID();
+        String staging = BlobKeys.staging("a/b/photo.png", project, upload);
+        assertTrue(staging.startsWith("a/b/.uploadkit-") && staging.endsWith(".part"), staging);
+        ObjectKeys.check(staging);
+        assertEquals(java.util.Optional.of(new BlobKeys.Staging(project, upload)), BlobKeys.staged(staging));
+        assertEquals(java.util.Optional.of(new BlobKeys.Staging(project, upload)),
+                BlobKeys.staged(BlobKeys.staging("photo.png", project, upload)));
+        assertEquals(java.util.Optional.empty(), BlobKeys.staged("a/.uploadkit-0123abcd.part"));
+        assertEquals(java.util.Optional.empty(), BlobKeys.staged("a/photo.png"));
+    }
+
+    @Test
     void everySegmentFitsAFilesystemNameWithRoomForTheUniquenessSuffix() {
         String key = BlobKeys.preferred("日".repeat(200) + "/ok", "é".repeat(200) + ".txt");
         String[] segments = key.split("/");

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,8 +17,39 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LocalFilesTest {
+    private static final java.util.function.Supplier<Instant> HOUR_AGO = () -> Instant.now().minusSeconds(3600);
+    private static final java.util.function.Function<String, Optional<String>> NONE = key -> Optional.empty();
+
     @TempDir
     Path folder;
+
+    /**
+     * A stale temporary file the destination claims is moved under its key (bytes staged for an upload that committed
+     * before a crash cut off their move), unless that key already holds a file; the rest are removed.
+     */
+    @Test
+    void movesClaimedTemporaryFilesAndRemovesTheRest() throws IOException {
+        Path sub = Files.createDirectories(folder.resolve("uploads"));
+        Path claimed = old(Files.writeString(sub.resolve(".uploadkit-a.part"), "committed"));
+        Path placed = old(Files.writeString(sub.resolve(".uploadkit-b.part"), "duplicate"));
+        Path existing = Files.writeString(sub.resolve("b.txt"), "already there");
+        Path orphan = old(Files.writeString(sub.resolve(".uploadkit-c.part"), "never committed"));
+        java.util.Map<String, String> destinations = java.util.Map.of(
+                "uploads/.uploadkit-a.part", "uploads/a.txt", "uploads/.uploadkit-b.part", "uploads/b.txt");
+
+        assertEquals(3, LocalFiles.removeOlderThan(folder, ".uploadkit-", HOUR_AGO.get(),
+                key -> Optional.ofNullable(destinations.get(key))));
+
+        assertEquals("committed", Files.readString(sub.resolve("a.txt")));
+        assertEquals("already there", Files.readString(existing));
+        assertFalse(Files.exists(claimed));
+        assertFalse(Files.exists(placed));
+        assertFalse(Files.exists(orphan));
+    }
+
+    private static Path old(Path file) throws IOException {
+        return Files.setLastModifiedTime(file, FileTime.from(Instant.now().minusSeconds(7200)));
+    }
 
     @Test
     void removesOnlyStaleTemporaryFiles() throws IOException {
@@ -27,7 +59,7 @@ class LocalFilesTest {
         Path kept = Files.writeString(folder.resolve("photo.png"), "x");
         Files.setLastModifiedTime(kept, FileTime.from(Instant.now().minusSeconds(7200)));
 
-        assertEquals(1, LocalFiles.removeOlderThan(folder, ".uploadkit-", Instant.now().minusSeconds(3600)));
+        assertEquals(1, LocalFiles.removeOlderThan(folder, ".uploadkit-", HOUR_AGO.get(), NONE));
         assertFalse(Files.exists(stale));
         assertTrue(Files.exists(fresh));
         assertTrue(Files.exists(kept));
@@ -53,7 +85,7 @@ class LocalFilesTest {
         churn.start();
         try {
             for (int i = 0; i < 2_000; i++) {
-                LocalFiles.removeOlderThan(folder, ".uploadkit-", Instant.now().minusSeconds(3600));
+                LocalFiles.removeOlderThan(folder, ".uploadkit-", HOUR_AGO.get(), NONE);
             }
         } finally {
             running.set(false);

@@ -134,7 +134,7 @@ final class MultipartUpload {
             problems.throwIfAny(); // every bad field at once
             Upload stored;
             if (small != null) {
-                stored = uploads.upload(whole, new ByteArrayInputStream(small));
+                stored = uploads.upload(whole, small);
             } else {
                 ReceivedUpload completing = received;
                 received = null; // complete cleans up after itself when it fails

@@ -1,0 +1,12 @@
+package dev.uploadkit.jdbc.service;
+
+import dev.uploadkit.core.AbstractWholeUploadTest;
+import dev.uploadkit.core.testing.CatalogFixture;
+import dev.uploadkit.jdbc.testing.TestDatabases;
+
+class MariaDbWholeUploadTest extends AbstractWholeUploadTest {
+    @Override
+    protected CatalogFixture openCatalog() {
+        return TestDatabases.mariadb();
+    }
+}
