@@ -12,6 +12,7 @@ import dev.uploadkit.core.catalog.Blob;
 import dev.uploadkit.core.catalog.Catalog;
 import dev.uploadkit.core.catalog.DedupIndex;
 import dev.uploadkit.core.event.UploadEvent;
+import dev.uploadkit.core.store.ByteRange;
 import dev.uploadkit.core.store.FileStore;
 import dev.uploadkit.core.store.StoredObject;
 import org.slf4j.Logger;
@@ -183,6 +184,25 @@ public final class Ingest {
             released.ifPresent(blob -> reaper.removeObjects(List.of(blob)));
             reportFailed(done, failure);
             throw failure;
+        }
+    }
+
+    /**
+     * Opens the bytes of a completed upload: under its key, or, between the commit of a small upload and the rename
+     * of its staged bytes (and after a crash there, until the crash sweep renames them), under its staging key.
+     */
+    public StoredObject open(FileStore store, Upload upload, Optional<ByteRange> range) {
+        try {
+            return store.get(upload.objectKey(), range);
+        } catch (UploadException missing) {
+            if (missing.code() != ErrorCode.NOT_FOUND || !store.movesByRename()) {
+                throw missing;
+            }
+            try {
+                return store.get(BlobKeys.staging(upload.objectKey(), upload.projectId(), upload.uuid()), range);
+            } catch (UploadException alsoMissing) {
+                return store.get(upload.objectKey(), range); // renamed in between, or missing indeed
+            }
         }
     }
 

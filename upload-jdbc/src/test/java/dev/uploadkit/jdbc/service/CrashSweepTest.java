@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -193,14 +194,19 @@ class CrashSweepTest {
             Files.setLastModifiedTime(p, FileTime.from(clock.instant().minus(Duration.ofHours(1))));
         }
 
+        assertArrayEquals(bytes, read(committed), "until the sweep, the bytes are read where they were staged");
+
         live.heartbeat();
         SweepResult result = live.sweepInterrupted(Duration.ofMinutes(10));
 
         assertEquals(2, result.temporaryFiles());
         assertEquals(List.of(storeDir.resolve("files/docs/report.pdf")), objects());
-        try (var download = live.open(project, committed.uuid(), java.util.Optional.empty())) {
-            assertEquals(java.util.Arrays.toString(bytes),
-                    java.util.Arrays.toString(download.content().content().readAllBytes()));
+        assertArrayEquals(bytes, read(committed));
+    }
+
+    private byte[] read(Upload upload) throws IOException {
+        try (var download = live.open(project, upload.uuid(), java.util.Optional.empty())) {
+            return download.content().content().readAllBytes();
         }
     }
 
