@@ -10,6 +10,7 @@ import dev.uploadkit.core.UploadRequest;
 import dev.uploadkit.core.UploadStatus;
 import dev.uploadkit.core.catalog.Blob;
 import dev.uploadkit.core.catalog.Catalog;
+import dev.uploadkit.core.catalog.CatalogTransaction;
 import dev.uploadkit.core.catalog.DedupIndex;
 import dev.uploadkit.core.event.UploadEvent;
 import dev.uploadkit.core.store.ByteRange;
@@ -178,11 +179,11 @@ public final class Ingest {
                     : new UploadException(ErrorCode.STORAGE_ERROR, "The file could not be stored.", e);
             Optional<Blob> released = catalog.inTransaction(tx -> {
                 tx.uploads().delete(done.projectId(), done.uuid());
+                appendFailed(tx, done, failure);
                 return tx.blobs().release(done.blobId());
             });
             removeQuietly(store, staging);
             released.ifPresent(blob -> reaper.removeObjects(List.of(blob)));
-            reportFailed(done, failure);
             throw failure;
         }
     }
@@ -214,13 +215,11 @@ public final class Ingest {
         }
     }
 
-    /** Reports a direct upload that failed before or right after its record was written, as {@link #fail} does. */
+    /** Reports a direct upload that failed before its record was written, as {@link #fail} does. */
     private void reportFailed(Upload upload, UploadException failure) {
-        UploadError error = UploadError.fitted(failure.code().name(), failure.getMessage(), "The upload failed.");
         try {
             catalog.inTransaction(tx -> {
-                events.append(tx, UploadEvent.FAILED, upload.toBuilder().status(UploadStatus.FAILED).error(error)
-                        .build());
+                appendFailed(tx, upload, failure);
                 return null;
             });
         } catch (RuntimeException e) {
@@ -452,9 +451,6 @@ public final class Ingest {
      * upload keeps its record. Returns whether the upload was cancelled.
      */
     private boolean fail(Upload processing, List<Blob> reservations, boolean keepRecord, RuntimeException failure) {
-        UploadError error = failure instanceof UploadException ue
-                ? UploadError.fitted(ue.code().name(), ue.getMessage(), "The upload failed.")
-                : new UploadError(ErrorCode.INTERNAL_ERROR.name(), "The upload failed unexpectedly.");
         boolean cancelled = false;
         try {
             cancelled = catalog.inTransaction(tx -> {
@@ -464,8 +460,7 @@ public final class Ingest {
                 }
                 if (!keepRecord && current.isPresent()) {
                     tx.uploads().delete(processing.projectId(), processing.uuid());
-                    events.append(tx, UploadEvent.FAILED, processing.toBuilder().status(UploadStatus.FAILED)
-                            .error(error).build());
+                    appendFailed(tx, processing, failure);
                 }
                 return false;
             });
@@ -474,6 +469,14 @@ public final class Ingest {
         }
         reaper.removeObjects(reservations);
         return cancelled;
+    }
+
+    /** Appends {@code upload.failed} for {@code upload}, saying why. */
+    private void appendFailed(CatalogTransaction tx, Upload upload, RuntimeException failure) {
+        UploadError error = failure instanceof UploadException ue
+                ? UploadError.fitted(ue.code().name(), ue.getMessage(), "The upload failed.")
+                : new UploadError(ErrorCode.INTERNAL_ERROR.name(), "The upload failed unexpectedly.");
+        events.append(tx, UploadEvent.FAILED, upload.toBuilder().status(UploadStatus.FAILED).error(error).build());
     }
 
     private static MessageDigest sha256() {
