@@ -300,6 +300,24 @@ class StorageApiTest {
     }
 
     @Test
+    void oneRefusalNamesEveryBadFieldOfAConnection() {
+        TestServer.Tenant t = server.newTenant("fields");
+        TestServer.Response r = server.send("POST", "storage", t.key(),
+                "{\"name\": \"\", \"provider\": \"s3\", \"endpoint\": \"ftp://127.0.0.1/\"}");
+        assertEquals(422, r.status(), r.text());
+        JsonNode error = r.json().get("error");
+        assertEquals(List.of("access_key", "bucket", "endpoint", "name", "secret_key"),
+                iterate(error.get("details").fieldNames()).stream().sorted().toList(), r.text());
+        assertTrue(error.get("message").asText().endsWith("(and 4 more problems)"), r.text());
+    }
+
+    private static List<String> iterate(java.util.Iterator<String> names) {
+        List<String> all = new java.util.ArrayList<>();
+        names.forEachRemaining(all::add);
+        return all;
+    }
+
+    @Test
     void anotherProjectCannotSeeUseTestOrChangeAConnection() {
         TestServer.Tenant a = server.newTenant("owner");
         TestServer.Tenant b = server.newTenant("intruder");

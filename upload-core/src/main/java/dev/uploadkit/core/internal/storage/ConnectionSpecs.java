@@ -1,7 +1,7 @@
 package dev.uploadkit.core.internal.storage;
 
-import dev.uploadkit.core.ErrorCode;
 import dev.uploadkit.core.UploadException;
+import dev.uploadkit.core.internal.Problems;
 import dev.uploadkit.core.storage.StorageConnection;
 import dev.uploadkit.core.storage.StorageProvider;
 import dev.uploadkit.core.storage.StorageRequest;
@@ -11,7 +11,6 @@ import dev.uploadkit.core.store.S3Settings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -161,11 +160,16 @@ final class ConnectionSpecs {
             return provider.defaultEndpoint();
         }
         try {
-            return new URI(endpoint.strip());
+            URI uri = new URI(endpoint.strip());
+            if (uri.getScheme() != null && uri.getHost() != null
+                    && List.of("http", "https").contains(uri.getScheme().toLowerCase(Locale.ROOT))) {
+                return uri;
+            }
         } catch (java.net.URISyntaxException e) {
-            problems.add("endpoint", "The endpoint must be an http(s) URL.");
-            return null;
+            // refused below, as any other endpoint that is not an http(s) URL
         }
+        problems.add("endpoint", "The endpoint must be an http(s) URL.");
+        return null;
     }
 
     /** Lets {@link S3Settings} judge the values, naming each problem by its wire field. */
@@ -214,22 +218,6 @@ final class ConnectionSpecs {
             problems.add("provider", e.getMessage());
             problems.throwIfAny();
             throw e;
-        }
-    }
-
-    /** Problems per field, thrown together as one {@code VALIDATION_ERROR}. */
-    static final class Problems {
-        private final Map<String, List<String>> byField = new LinkedHashMap<>();
-
-        void add(String field, String message) {
-            byField.computeIfAbsent(field, f -> new ArrayList<>()).add(message);
-        }
-
-        void throwIfAny() {
-            if (!byField.isEmpty()) {
-                String first = byField.values().iterator().next().get(0);
-                throw new UploadException(ErrorCode.VALIDATION_ERROR, first, byField, null);
-            }
         }
     }
 }
