@@ -117,6 +117,33 @@ public abstract class AbstractWholeUploadTest extends UploadServiceTestBase {
                 "a failed write is reported failed; a failed move, completed then failed");
     }
 
+    /**
+     * A force delete between an upload's commit and the rename of its staged bytes (here run by the store as the
+     * rename starts) removes the staged file before the blob's object, so the rename finds nothing and no file is
+     * left without a blob.
+     */
+    @Test
+    void aDeleteBetweenTheCommitAndTheRenameLeavesNothing() {
+        FileStore deletedFirst = new ForwardingFileStore(store) {
+            @Override
+            public void move(String fromKey, String toKey) {
+                service.forceDelete(projectA, dev.uploadkit.core.internal.BlobKeys.staged(fromKey).orElseThrow().uuid());
+                super.move(fromKey, toKey);
+            }
+
+            @Override
+            public boolean movesByRename() {
+                return true;
+            }
+        };
+        UploadService on = UploadService.builder().catalog(db.catalog()).store(deletedFirst).webhookSink(events::add)
+                .build();
+        Upload u = whole(on, "d", "gone.bin", TestContent.random(27, 100));
+        assertEquals("d/gone.bin", u.objectKey());
+        assertThrows(UploadException.class, () -> service.get(projectA, u.uuid()));
+        assertNothingLeft(projectA);
+    }
+
     /** The same bytes racing through both upload paths end as one blob with exact reference counts. */
     @Test
     void sameBytesRacingThroughBothPathsAreStoredOnceWithExactCounts() throws Exception {

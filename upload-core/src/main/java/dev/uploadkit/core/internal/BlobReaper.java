@@ -1,5 +1,6 @@
 package dev.uploadkit.core.internal;
 
+import dev.uploadkit.core.Upload;
 import dev.uploadkit.core.catalog.Blob;
 import dev.uploadkit.core.catalog.Catalog;
 import dev.uploadkit.core.store.FileStore;
@@ -24,6 +25,22 @@ public final class BlobReaper {
     public BlobReaper(Catalog catalog, Function<Blob, FileStore> stores) {
         this.catalog = catalog;
         this.stores = stores;
+    }
+
+    /**
+     * Removes the bytes {@code upload} may still have staged for {@code blob} (see {@link Ingest#storeWhole}), before
+     * the blob's object: a force delete right after the upload's commit, before its bytes were renamed into place,
+     * then leaves neither (the rename finds no staged file) rather than the renamed file with no blob.
+     */
+    public void removeStaged(Blob blob, Upload upload) {
+        FileStore store = stores.apply(blob);
+        if (!upload.deduplicated() && store.movesByRename()) {
+            try {
+                store.delete(BlobKeys.staging(blob.objectKey(), upload.projectId(), upload.uuid()));
+            } catch (RuntimeException e) {
+                LOG.warn("Could not remove the staged bytes of upload {}", upload.uuid(), e);
+            }
+        }
     }
 
     /** Removes each blob's object and row; failures are logged and left for a sweep. */

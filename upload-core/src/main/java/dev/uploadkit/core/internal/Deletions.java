@@ -69,6 +69,8 @@ public final class Deletions {
             events.append(tx, UploadEvent.DELETED, current);
             return new Deleted(current, unreferenced);
         });
+        deleted.unreferenced().stream().filter(b -> Long.valueOf(b.id()).equals(deleted.upload().blobId())).findFirst()
+                .ifPresent(blob -> reaper.removeStaged(blob, deleted.upload()));
         reaper.removeObjects(deleted.unreferenced());
         return deleted.upload();
     }

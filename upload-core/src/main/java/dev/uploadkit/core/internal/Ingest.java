@@ -175,6 +175,10 @@ public final class Ingest {
         try {
             store.move(staging, done.objectKey());
         } catch (RuntimeException e) {
+            if (e instanceof UploadException missing && missing.code() == ErrorCode.NOT_FOUND && catalog.inTransaction(
+                    tx -> tx.uploads().find(done.projectId(), done.uuid())).isEmpty()) {
+                return; // deleted for good since the commit, its staged bytes with it (BlobReaper.removeStaged)
+            }
             UploadException failure = e instanceof UploadException ue && ue.code() != ErrorCode.NOT_FOUND ? ue
                     : new UploadException(ErrorCode.STORAGE_ERROR, "The file could not be stored.", e);
             Optional<Blob> released = catalog.inTransaction(tx -> {
