@@ -481,7 +481,7 @@ public final class UploadService implements AutoCloseable {
         if (range.isPresent() && range.get().last() >= upload.sizeBytes()) {
             throw UploadException.validation("range", "The range is beyond the end of the file.");
         }
-        StoredObject object = ingest.open(store(projectId, upload.storageId()), upload, range);
+        StoredObject object = Ingest.read(store(projectId, upload.storageId()), upload, range);
         return new Download(upload, object);
     }
 

@@ -68,7 +68,7 @@ public final class Copies {
         UploadRequest into = new UploadRequest(projectId, or(request.filename(), source.filename()),
                 or(request.folder(), source.folder()), source.isPublic(), source.contentDisposition(),
                 source.metadata(), target, request.isStored() == null || request.isStored(), null);
-        try (StoredObject object = from.get(source.objectKey(), Optional.empty())) {
+        try (StoredObject object = Ingest.read(from, source, Optional.empty())) {
             return upload.apply(into, object.content());
         }
     }

@@ -196,7 +196,7 @@ public final class Ingest {
      * Opens the bytes of a completed upload: under its key, or, between the commit of a small upload and the rename
      * of its staged bytes (and after a crash there, until the crash sweep renames them), under its staging key.
      */
-    public StoredObject open(FileStore store, Upload upload, Optional<ByteRange> range) {
+    public static StoredObject read(FileStore store, Upload upload, Optional<ByteRange> range) {
         try {
             return store.get(upload.objectKey(), range);
         } catch (UploadException missing) {

@@ -5,6 +5,7 @@ import dev.uploadkit.core.Upload;
 import dev.uploadkit.core.UploadException;
 import dev.uploadkit.core.UploadStatus;
 import dev.uploadkit.core.catalog.Catalog;
+import dev.uploadkit.core.internal.Ingest;
 import dev.uploadkit.core.internal.store.ObjectKeys;
 import dev.uploadkit.core.storage.RemoteCopy;
 import dev.uploadkit.core.storage.StorageConnection;
@@ -191,7 +192,7 @@ public final class RemoteCopies {
      */
     private static long stream(FileStore source, Upload upload, FileStore destination, String key) {
         long size;
-        try (StoredObject object = source.get(upload.objectKey(), Optional.empty());
+        try (StoredObject object = Ingest.read(source, upload, Optional.empty());
              InputStream in = object.content()) {
             size = destination.put(key, in, upload.mimeType());
         } catch (IOException e) {
