@@ -76,6 +76,11 @@ final class LazyStore implements FileStore {
     }
 
     @Override
+    public int removeStaleTemporaryFiles(Instant before) {
+        return open().removeStaleTemporaryFiles(before);
+    }
+
+    @Override
     public int removeStaleTemporaryFiles(Instant before, Function<String, Optional<String>> destination) {
         return open().removeStaleTemporaryFiles(before, destination);
     }

@@ -137,7 +137,12 @@ public final class Ingest {
         String staging = BlobKeys.staging(preferredKey, upload.projectId(), upload.uuid());
         Upload done;
         try {
-            store.put(staging, new ByteArrayInputStream(content), info.mime());
+            try {
+                store.put(staging, new ByteArrayInputStream(content), info.mime());
+            } catch (RuntimeException e) {
+                throw e instanceof UploadException ue ? ue
+                        : new UploadException(ErrorCode.STORAGE_ERROR, "The file could not be stored.", e);
+            }
             done = catalog.inTransaction(tx -> {
                 Blob reservation = tx.blobs().reserve(upload.projectId(), store.id(), preferredKey, now);
                 DedupIndex.CommitResult result = tx.blobs().commit(reservation, upload.sha256(), content.length,
@@ -153,11 +158,9 @@ public final class Ingest {
                 return next;
             });
         } catch (RuntimeException e) {
-            UploadException failure = e instanceof UploadException ue ? ue
-                    : new UploadException(ErrorCode.STORAGE_ERROR, "The file could not be stored.", e);
             removeQuietly(store, staging);
-            reportFailed(upload, failure);
-            throw failure;
+            reportFailed(upload, e);
+            throw e;
         }
         place(store, staging, done);
         return done;
@@ -220,7 +223,7 @@ public final class Ingest {
     }
 
     /** Reports a direct upload that failed before its record was written, as {@link #fail} does. */
-    private void reportFailed(Upload upload, UploadException failure) {
+    private void reportFailed(Upload upload, RuntimeException failure) {
         try {
             catalog.inTransaction(tx -> {
                 appendFailed(tx, upload, failure);

@@ -66,19 +66,19 @@ public interface FileStore extends AutoCloseable {
      * {@code before} should lie well behind the slowest client. Default: none to remove.
      */
     default int removeStaleTemporaryFiles(java.time.Instant before) {
-        return removeStaleTemporaryFiles(before, key -> Optional.empty());
+        return 0;
     }
 
     /**
      * Like {@link #removeStaleTemporaryFiles(java.time.Instant)}, except that a temporary file {@code destination}
      * claims (given its key) is moved under the key it returns, unless an object is there already, instead of being
      * removed: the staged bytes of an upload whose record committed before a crash cut off their move. Returns how
-     * many files were removed or moved. Default: none to remove. (A store that makes temporary files implements
-     * this one; the other calls it.)
+     * many files were removed or moved. Default: {@link #removeStaleTemporaryFiles(java.time.Instant)}, claiming
+     * nothing (a store that never stages bytes for a later move, {@link #movesByRename} false, needs no more).
      */
     default int removeStaleTemporaryFiles(java.time.Instant before,
                                           java.util.function.Function<String, Optional<String>> destination) {
-        return 0;
+        return removeStaleTemporaryFiles(before);
     }
 
     /**

@@ -159,6 +159,11 @@ public final class JcloudsFileStore implements FileStore {
         }
     }
 
+    @Override // as the other, claiming nothing
+    public int removeStaleTemporaryFiles(java.time.Instant before) {
+        return removeStaleTemporaryFiles(before, key -> Optional.empty());
+    }
+
     @Override // filesystem: moves or removes .uploadkit-*.part files under its folder; other kinds make none
     public int removeStaleTemporaryFiles(java.time.Instant before,
                                          java.util.function.Function<String, Optional<String>> destination) {
@@ -320,15 +325,7 @@ public final class JcloudsFileStore implements FileStore {
     }
 
     private long sizeOf(BlobMetadata metadata) {
-        Long size = metadata.getSize();
-        if (size == null) {
-            size = metadata.getContentMetadata().getContentLength();
-        }
-        if (size == null) {
-            throw new UploadException(ErrorCode.STORAGE_ERROR, "Store '" + id + "' did not report the size of '"
-                    + metadata.getName() + "'.");
-        }
-        return size;
+        return StoreFailures.sizeOf(id, metadata);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.uploadkit.core.internal.store;
 
 import dev.uploadkit.core.ErrorCode;
 import dev.uploadkit.core.UploadException;
+import org.jclouds.blobstore.domain.BlobMetadata;
 import org.jclouds.http.HttpResponse;
 import org.jclouds.http.HttpResponseException;
 
@@ -21,6 +22,19 @@ public final class StoreFailures {
     private static final int MAX_CAUSE_DEPTH = 32;
 
     private StoreFailures() {
+    }
+
+    /** Returns the object's size from its metadata; {@code STORAGE_ERROR} if the store did not report it. */
+    public static long sizeOf(String storeId, BlobMetadata metadata) {
+        Long size = metadata.getSize();
+        if (size == null) {
+            size = metadata.getContentMetadata().getContentLength();
+        }
+        if (size == null) {
+            throw new UploadException(ErrorCode.STORAGE_ERROR, "Store '" + storeId + "' did not report the size of '"
+                    + metadata.getName() + "'.");
+        }
+        return size;
     }
 
     /**
