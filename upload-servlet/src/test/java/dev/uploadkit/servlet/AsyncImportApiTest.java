@@ -157,7 +157,7 @@ class AsyncImportApiTest {
         assertEquals(202, r.status(), r.text());
         JsonNode uploads = r.data().get("uploads");
         assertEquals(2, uploads.size());
-        assertEquals(List.of("2", "3"), List.copyOf(iterable(r.data().get("problems").fieldNames())));
+        assertEquals(List.of("2", "3"), TestServer.Response.fieldNames(r.data().get("problems")));
         JsonNode first = awaitStatus(uploads.get(0).get("uuid").asText(), "completed");
         JsonNode second = awaitStatus(uploads.get(1).get("uuid").asText(), "completed");
         assertEquals("bulk", first.get("folder").asText());
@@ -233,12 +233,6 @@ class AsyncImportApiTest {
         assertEquals(1, bulk.data().get("cancelled").size());
         assertEquals(2, bulk.data().get("problems").size());
         awaitStatus(dripping.get("uuid").asText(), "cancelled");
-    }
-
-    private static <T> List<T> iterable(java.util.Iterator<T> it) {
-        List<T> list = new java.util.ArrayList<>();
-        it.forEachRemaining(list::add);
-        return list;
     }
 
     private static int closedPort() {

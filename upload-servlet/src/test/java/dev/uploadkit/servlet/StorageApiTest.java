@@ -307,14 +307,8 @@ class StorageApiTest {
         assertEquals(422, r.status(), r.text());
         JsonNode error = r.json().get("error");
         assertEquals(List.of("access_key", "bucket", "endpoint", "name", "secret_key"),
-                iterate(error.get("details").fieldNames()).stream().sorted().toList(), r.text());
+                TestServer.Response.fieldNames(error.get("details")).stream().sorted().toList(), r.text());
         assertTrue(error.get("message").asText().endsWith("(and 4 more problems)"), r.text());
-    }
-
-    private static List<String> iterate(java.util.Iterator<String> names) {
-        List<String> all = new java.util.ArrayList<>();
-        names.forEachRemaining(all::add);
-        return all;
     }
 
     @Test

@@ -98,6 +98,13 @@ final class TestServer implements AutoCloseable {
             return json().path("error").path("code").asText(null);
         }
 
+        /** The field names of {@code node}, in their order. */
+        static List<String> fieldNames(JsonNode node) {
+            List<String> names = new java.util.ArrayList<>();
+            node.fieldNames().forEachRemaining(names::add);
+            return names;
+        }
+
         String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
