@@ -34,6 +34,7 @@ final class LocalFiles {
     private static final Logger LOG = LoggerFactory.getLogger(LocalFiles.class);
     private static final int WRITE_BUFFER = 64 * 1024;
     private static final int MIN_WRITE_BUFFER = 8 * 1024;
+    private static final int FOLDER_ATTEMPTS = 10;
 
     private LocalFiles() {
     }
@@ -47,14 +48,16 @@ final class LocalFiles {
      */
     static void write(Path target, String tempPrefix, InputStream source) throws IOException {
         Path dir = target.getParent();
-        ensureDirectory(dir);
         // Same directory, so the rename is atomic; the prefix marks leftovers of a crash for removeOlderThan. A target
         // that is itself a temporary file (bytes staged until their record commits) is written directly.
         boolean direct = isTemp(target, tempPrefix);
         Path temp = direct ? target
                 : dir.resolve(tempPrefix + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".part");
+        // Once the temporary file exists, its folder is not empty, so a delete elsewhere no longer removes it.
+        FileChannel opened = inFolder(dir, () -> FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE));
         try {
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel out = opened) {
                 // Most uploads are small and arrive whole: the buffer starts at what is at hand (at least 8 KiB) and
                 // grows to 64 KiB only when a read fills it, which spares 64 KiB of garbage per small upload.
                 byte[] buffer = new byte[Math.max(MIN_WRITE_BUFFER, Math.min(WRITE_BUFFER, source.available()))];
@@ -83,8 +86,32 @@ final class LocalFiles {
 
     /** Renames {@code from} to {@code to} atomically, replacing it; attributes such as the content type go along. */
     static void move(Path from, Path to) throws IOException {
-        ensureDirectory(to.getParent());
-        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        inFolder(to.getParent(), () -> Files.move(from, to, StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING));
+    }
+
+    /** A step on the filesystem that may find its folder gone. */
+    private interface FolderStep<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Creates {@code dir} if missing and runs {@code step} in it, again (a few times) if the folder vanished in
+     * between: jclouds removes a folder when it deletes the folder's last object, so a delete elsewhere in that folder
+     * can take it away between the two. A {@code NoSuchFileException} while the folder exists (a missing source) is
+     * thrown at once.
+     */
+    private static <T> T inFolder(Path dir, FolderStep<T> step) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            ensureDirectory(dir);
+            try {
+                return step.run();
+            } catch (NoSuchFileException e) {
+                if (attempt == FOLDER_ATTEMPTS || Files.isDirectory(dir)) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /**

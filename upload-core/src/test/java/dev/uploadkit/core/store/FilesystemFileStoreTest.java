@@ -44,6 +44,41 @@ class FilesystemFileStoreTest extends AbstractFileStoreContractTest {
         }
     }
 
+    /**
+     * Deleting the last object of a folder removes the folder (jclouds does): a write or a move into that folder at
+     * the same moment still succeeds, whenever the folder vanishes between its own steps.
+     */
+    @Test
+    void writesIntoAFolderWhoseLastObjectIsBeingDeletedSucceed() throws Exception {
+        byte[] content = {1};
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread deleter = new Thread(() -> {
+            try {
+                while (running.get()) {
+                    store.put("shared/churn.bin", new ByteArrayInputStream(content), null);
+                    store.delete("shared/churn.bin");
+                }
+            } catch (Throwable t) {
+                failed.set(t);
+            }
+        }, "deleter");
+        deleter.start();
+        try {
+            for (int i = 0; i < 3_000 && failed.get() == null; i++) {
+                store.put("shared/w" + i + ".bin", new ByteArrayInputStream(content), null);
+                store.delete("shared/w" + i + ".bin");
+                store.put("elsewhere/m" + i + ".bin", new ByteArrayInputStream(content), null);
+                store.move("elsewhere/m" + i + ".bin", "shared/m" + i + ".bin");
+                store.delete("shared/m" + i + ".bin");
+            }
+        } finally {
+            running.set(false);
+            deleter.join();
+        }
+        assertEquals(null, failed.get());
+    }
+
     @Test
     void objectsAreFilesUnderTheContainerFolder() throws IOException {
         byte[] content = {1, 2, 3};
