@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -54,7 +55,7 @@ final class LocalFiles {
         Path temp = direct ? target
                 : dir.resolve(tempPrefix + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".part");
         // Once the temporary file exists, its folder is not empty, so a delete elsewhere no longer removes it.
-        FileChannel opened = inFolder(dir, () -> FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
+        FileChannel opened = inFolder(dir, null, () -> FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE));
         try {
             try (FileChannel out = opened) {
@@ -86,7 +87,7 @@ final class LocalFiles {
 
     /** Renames {@code from} to {@code to} atomically, replacing it; attributes such as the content type go along. */
     static void move(Path from, Path to) throws IOException {
-        inFolder(to.getParent(), () -> Files.move(from, to, StandardCopyOption.ATOMIC_MOVE,
+        inFolder(to.getParent(), from, () -> Files.move(from, to, StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING));
     }
 
@@ -98,16 +99,15 @@ final class LocalFiles {
     /**
      * Creates {@code dir} if missing and runs {@code step} in it, again (a few times) if the folder vanished in
      * between: jclouds removes a folder when it deletes the folder's last object, so a delete elsewhere in that folder
-     * can take it away between the two. A {@code NoSuchFileException} while the folder exists (a missing source) is
-     * thrown at once.
+     * can take it away between the two. A missing {@code source} (if given) is thrown at once.
      */
-    private static <T> T inFolder(Path dir, FolderStep<T> step) throws IOException {
+    private static <T> T inFolder(Path dir, Path source, FolderStep<T> step) throws IOException {
         for (int attempt = 1; ; attempt++) {
-            ensureDirectory(dir);
             try {
+                ensureDirectory(dir); // FileAlreadyExistsException: made by another thread, then removed before its check
                 return step.run();
-            } catch (NoSuchFileException e) {
-                if (attempt == FOLDER_ATTEMPTS || Files.isDirectory(dir)) {
+            } catch (NoSuchFileException | FileAlreadyExistsException e) {
+                if (attempt == FOLDER_ATTEMPTS || source != null && !Files.exists(source)) {
                     throw e;
                 }
             }
