@@ -4,6 +4,7 @@ import dev.uploadkit.core.ErrorCode;
 import dev.uploadkit.core.UploadException;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
+import org.h2.mvstore.MVStore;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlStatements;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -143,9 +144,16 @@ public abstract class Durability {
                 || !(connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal local)) {
             return false;
         }
-        // MVStore.commit() writes a new chunk holding every transaction committed before it started, unless another
-        // write started after the call did (which then holds them); a closed store writes nothing, as CHECKPOINT.
-        local.getDatabase().getStore().getMvStore().commit();
+        // MVStore.commit() stores every transaction committed before it started, unless a store that started since
+        // holds them, or one before it already took them (then it has nothing to store); a closed store writes
+        // nothing, as CHECKPOINT. Such another store may be H2's background writer's, which hands its chunk to H2's
+        // serialisation and write threads and returns: so wait until everything handed on is in the file
+        // (executeFileStoreOperation drains both; after a store of our own they are idle, and this costs little).
+        MVStore store = local.getDatabase().getStore().getMvStore();
+        store.commit();
+        if (store.getFileStore() != null) {
+            store.getFileStore().executeFileStoreOperation(() -> { });
+        }
         return true;
     }
 

@@ -1,9 +1,13 @@
 package dev.uploadkit.jdbc.internal;
 
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
 import org.h2.jdbcx.JdbcDataSource;
+import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -11,6 +15,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -42,6 +49,77 @@ class DurabilityTest {
             execute(connection, "INSERT INTO t VALUES (2)");
             durability.awaitDurable();
             assertEquals(2, rowsInCopy());
+        }
+    }
+
+    /**
+     * H2's background writer stores asynchronously: it takes the committed changes, hands their chunk to H2's
+     * serialisation and write threads and returns. A group commit that waited for H2's store lock while that happened
+     * finds its changes taken (H2 then stores nothing itself) and must still acknowledge only once they are in the
+     * file. The interleaving is made by hand: H2's serialisation is held up, the store lock (private, reached by
+     * reflection) is held while the acknowledging thread queues for it, and the background store runs meanwhile.
+     */
+    @Test
+    void aCommitTakenByH2sBackgroundStoreIsAcknowledgedOnceWritten() throws Exception {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:file:" + dir.resolve("db") + ";WRITE_DELAY=3600000");
+        dataSource.setUser("sa");
+        try (Connection connection = dataSource.getConnection()) {
+            execute(connection, "CREATE TABLE t (id INT)");
+            Durability durability = Durability.forH2(dataSource, connection);
+            MVStore store = ((SessionLocal) connection.unwrap(JdbcConnection.class).getSession()).getDatabase()
+                    .getStore().getMvStore();
+            Field storeLockField = MVStore.class.getDeclaredField("storeLock");
+            storeLockField.setAccessible(true);
+            ReentrantLock storeLock = (ReentrantLock) storeLockField.get(store);
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Thread serialisationHeld = new Thread(() -> store.getFileStore().executeFileStoreOperation(() -> {
+                holding.countDown();
+                awaitQuietly(release);
+            }), "holds-h2-serialisation");
+            serialisationHeld.start();
+            holding.await();
+            execute(connection, "INSERT INTO t VALUES (1)");
+
+            long[] rowsAtAcknowledgement = {-1};
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread acknowledging = new Thread(() -> {
+                try {
+                    durability.awaitDurable();
+                    rowsAtAcknowledgement[0] = rowsInCopy();
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            }, "acknowledging");
+            storeLock.lock();
+            try {
+                acknowledging.start();
+                while (!storeLock.hasQueuedThread(acknowledging)) {
+                    Thread.onSpinWait(); // the group commit waits for the store lock
+                }
+                store.tryCommit(); // the background writer's store: hands the chunk on, unwritten, and returns
+            } finally {
+                storeLock.unlock();
+            }
+            while (storeLock.hasQueuedThread(acknowledging) || acknowledging.getState() == Thread.State.RUNNABLE) {
+                Thread.onSpinWait(); // until it has acknowledged, or waits for H2's writes
+            }
+            release.countDown();
+            acknowledging.join();
+            serialisationHeld.join();
+            if (failure.get() != null) {
+                throw new AssertionError(failure.get());
+            }
+            assertEquals(1, rowsAtAcknowledgement[0], "the acknowledged row is in the file when acknowledged");
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
