@@ -144,6 +144,28 @@ public abstract class AbstractWholeUploadTest extends UploadServiceTestBase {
         assertNothingLeft(projectA);
     }
 
+    /** A crash sweep (of another instance) that renames the staged bytes first leaves the upload's rename nothing to do. */
+    @Test
+    void bytesPutInPlaceByASweepBeforeTheRenameAreNoFailure() {
+        FileStore sweptFirst = new ForwardingFileStore(store) {
+            @Override
+            public void move(String fromKey, String toKey) {
+                super.move(fromKey, toKey); // as the sweep would
+                super.move(fromKey, toKey);
+            }
+
+            @Override
+            public boolean movesByRename() {
+                return true;
+            }
+        };
+        UploadService on = UploadService.builder().catalog(db.catalog()).store(sweptFirst).build();
+        byte[] bytes = TestContent.random(28, 300);
+        Upload u = whole(on, "s", "swept.bin", bytes);
+        assertArrayEquals(bytes, read(projectA, u.uuid()));
+        assertEquals(List.of(storeDir.resolve("files/s/swept.bin")), storedFiles());
+    }
+
     /** The same bytes racing through both upload paths end as one blob with exact reference counts. */
     @Test
     void sameBytesRacingThroughBothPathsAreStoredOnceWithExactCounts() throws Exception {

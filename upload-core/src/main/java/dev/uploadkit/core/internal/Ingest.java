@@ -168,19 +168,22 @@ public final class Ingest {
 
     /**
      * Moves the staged bytes of a committed upload under its key, or removes them when the upload references bytes
-     * stored before. If the move fails, the upload is deleted again (reported {@code upload.failed}).
+     * already there. If the move fails, the upload is deleted again (reported {@code upload.failed}).
      */
     private void place(FileStore store, String staging, Upload done) {
-        if (done.deduplicated()) {
+        // A deduplicated upload's blob may still wait for its first upload's rename (or a crash stopped that one):
+        // these are the same bytes, so they take its place rather than answer before the key holds anything.
+        if (done.deduplicated() && store.size(done.objectKey()).isPresent()) {
             removeQuietly(store, staging);
             return;
         }
         try {
             store.move(staging, done.objectKey());
         } catch (RuntimeException e) {
-            if (e instanceof UploadException missing && missing.code() == ErrorCode.NOT_FOUND && catalog.inTransaction(
-                    tx -> tx.uploads().find(done.projectId(), done.uuid())).isEmpty()) {
-                return; // deleted for good since the commit, its staged bytes with it (BlobReaper.removeStaged)
+            if (e instanceof UploadException missing && missing.code() == ErrorCode.NOT_FOUND
+                    && (store.size(done.objectKey()).isPresent() || catalog.inTransaction(
+                            tx -> tx.uploads().find(done.projectId(), done.uuid())).isEmpty())) {
+                return; // moved by a crash sweep meanwhile, or deleted for good with its staged bytes
             }
             UploadException failure = e instanceof UploadException ue && ue.code() != ErrorCode.NOT_FOUND ? ue
                     : new UploadException(ErrorCode.STORAGE_ERROR, "The file could not be stored.", e);

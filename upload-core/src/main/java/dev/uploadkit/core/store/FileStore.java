@@ -71,9 +71,9 @@ public interface FileStore extends AutoCloseable {
 
     /**
      * Like {@link #removeStaleTemporaryFiles(java.time.Instant)}, except that a temporary file {@code destination}
-     * claims (given its key) is moved under the key it returns, unless an object is there already, instead of being
-     * removed: the staged bytes of an upload whose record committed before a crash cut off their move. Returns how
-     * many files were removed or moved. Default: {@link #removeStaleTemporaryFiles(java.time.Instant)}, claiming
+     * claims (given its key), however recent, is moved under the key it returns, or removed if an object is there
+     * already: the staged bytes of an upload whose record committed before a crash (or until now) kept them from their
+     * move. Returns how many files were removed or moved. Default: {@link #removeStaleTemporaryFiles(java.time.Instant)}, claiming
      * nothing (a store that never stages bytes for a later move, {@link #movesByRename} false, needs no more).
      */
     default int removeStaleTemporaryFiles(java.time.Instant before,

@@ -21,8 +21,8 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
@@ -142,24 +142,25 @@ final class LocalFiles {
     }
 
     /**
-     * Removes files under {@code folder} named {@code prefix}*.part last modified before {@code before}, except that
-     * one whose key (its path under {@code folder}, {@code /}-separated) {@code destination} claims is moved under the
-     * key it returns, unless a file is there already. Returns how many were removed or moved.
+     * Moves each file under {@code folder} named {@code prefix}*.part whose key (its path under {@code folder},
+     * {@code /}-separated) {@code destination} claims under the key it returns, however old, unless a file is there
+     * already (then it is removed); removes the others last modified before {@code before}. Returns how many were
+     * moved or removed.
      */
     static int removeOlderThan(Path folder, String prefix, Instant before,
                                Function<String, Optional<String>> destination) {
         if (!Files.isDirectory(folder)) {
             return 0;
         }
-        List<Path> stale = new ArrayList<>();
+        Map<Path, Boolean> temporary = new LinkedHashMap<>(); // whether each is stale
         try {
             // Uploads in flight rename their temporary files while this walks: an entry gone between the
             // directory's listing and its attributes is skipped, not a failure of the whole sweep.
             Files.walkFileTree(folder, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-                    if (isTemp(file, prefix) && attributes.lastModifiedTime().toInstant().isBefore(before)) {
-                        stale.add(file);
+                    if (isTemp(file, prefix)) {
+                        temporary.put(file, attributes.lastModifiedTime().toInstant().isBefore(before));
                     }
                     return FileVisitResult.CONTINUE;
                 }
@@ -176,15 +177,16 @@ final class LocalFiles {
             throw new UploadException(ErrorCode.STORAGE_ERROR, "Could not list temporary files under " + folder, e);
         }
         int settled = 0;
-        for (Path p : stale) {
+        for (Map.Entry<Path, Boolean> entry : temporary.entrySet()) {
+            Path p = entry.getKey();
             try {
                 String key = folder.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
                 Optional<Path> target = destination.apply(key).map(folder::resolve);
                 if (target.isPresent() && !Files.exists(target.get())) {
                     move(p, target.get());
-                    LOG.info("Moved {} to {}: its upload had committed when a crash cut off the move", p, target.get());
+                    LOG.info("Moved {} to {}: its upload had committed before its move", p, target.get());
                     settled++;
-                } else if (Files.deleteIfExists(p)) {
+                } else if ((target.isPresent() || entry.getValue()) && Files.deleteIfExists(p)) {
                     settled++;
                 }
             } catch (IOException | RuntimeException e) {

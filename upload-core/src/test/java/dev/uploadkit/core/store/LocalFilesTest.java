@@ -24,8 +24,9 @@ class LocalFilesTest {
     Path folder;
 
     /**
-     * A stale temporary file the destination claims is moved under its key (bytes staged for an upload that committed
-     * before a crash cut off their move), unless that key already holds a file; the rest are removed.
+     * A temporary file the destination claims, however recent, is moved under its key (bytes staged for an upload that
+     * committed before a crash cut off their move), or removed if that key already holds a file; other stale ones are
+     * removed.
      */
     @Test
     void movesClaimedTemporaryFilesAndRemovesTheRest() throws IOException {
@@ -34,13 +35,18 @@ class LocalFilesTest {
         Path placed = old(Files.writeString(sub.resolve(".uploadkit-b.part"), "duplicate"));
         Path existing = Files.writeString(sub.resolve("b.txt"), "already there");
         Path orphan = old(Files.writeString(sub.resolve(".uploadkit-c.part"), "never committed"));
-        java.util.Map<String, String> destinations = java.util.Map.of(
-                "uploads/.uploadkit-a.part", "uploads/a.txt", "uploads/.uploadkit-b.part", "uploads/b.txt");
+        Path recent = Files.writeString(sub.resolve(".uploadkit-d.part"), "committed just now");
+        Path inFlight = Files.writeString(sub.resolve(".uploadkit-e.part"), "not committed yet");
+        java.util.Map<String, String> destinations = java.util.Map.of("uploads/.uploadkit-a.part", "uploads/a.txt",
+                "uploads/.uploadkit-b.part", "uploads/b.txt", "uploads/.uploadkit-d.part", "uploads/d.txt");
 
-        assertEquals(3, LocalFiles.removeOlderThan(folder, ".uploadkit-", HOUR_AGO.get(),
+        assertEquals(4, LocalFiles.removeOlderThan(folder, ".uploadkit-", HOUR_AGO.get(),
                 key -> Optional.ofNullable(destinations.get(key))));
 
         assertEquals("committed", Files.readString(sub.resolve("a.txt")));
+        assertEquals("committed just now", Files.readString(sub.resolve("d.txt")), "claimed files move at any age");
+        assertFalse(Files.exists(recent));
+        assertTrue(Files.exists(inFlight), "a recent file no upload claims may belong to a write in progress");
         assertEquals("already there", Files.readString(existing));
         assertFalse(Files.exists(claimed));
         assertFalse(Files.exists(placed));

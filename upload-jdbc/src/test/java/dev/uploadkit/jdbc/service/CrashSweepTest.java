@@ -166,18 +166,7 @@ class CrashSweepTest {
     @EnumSource(TestDatabases.Kind.class)
     void finishesTheMoveOfBytesWhoseUploadCommittedBeforeACrash(TestDatabases.Kind kind) throws IOException {
         open(kind);
-        FileStore stopsAtTheMove = new ForwardingFileStore(store) {
-            @Override
-            public void move(String fromKey, String toKey) {
-                throw new Error("the process stops here");
-            }
-
-            @Override
-            public boolean movesByRename() {
-                return true;
-            }
-        };
-        UploadService cutOff = UploadService.builder().catalog(db.catalog()).store(stopsAtTheMove).clock(clock)
+        UploadService cutOff = UploadService.builder().catalog(db.catalog()).store(stopsAtTheMove()).clock(clock)
                 .instanceId("cut-off").build();
         byte[] bytes = TestContent.pdf();
         assertThrows(Error.class, () -> cutOff.upload(UploadRequest.of(project, "report.pdf").withFolder("docs"), bytes));
@@ -190,9 +179,8 @@ class CrashSweepTest {
         Path orphan = storeDir.resolve("files/docs/.uploadkit-" + project + "_" + UUID.randomUUID() + ".part");
         Files.write(orphan, bytes);
         assertEquals(List.of(staged, orphan).stream().sorted().toList(), objects().stream().sorted().toList());
-        for (Path p : List.of(staged, orphan)) {
-            Files.setLastModifiedTime(p, FileTime.from(clock.instant().minus(Duration.ofHours(1))));
-        }
+        // The orphan is old enough to remove; the committed upload's staged file is moved however recent it is.
+        Files.setLastModifiedTime(orphan, FileTime.from(clock.instant().minus(Duration.ofHours(1))));
 
         assertArrayEquals(bytes, read(committed), "until the sweep, the bytes are read where they were staged");
 
@@ -202,6 +190,45 @@ class CrashSweepTest {
         assertEquals(2, result.temporaryFiles());
         assertEquals(List.of(storeDir.resolve("files/docs/report.pdf")), objects());
         assertArrayEquals(bytes, read(committed));
+    }
+
+    /**
+     * The first upload of some bytes committed, then a crash kept its staged bytes from their key. The same bytes
+     * uploaded again are deduplicated onto that key and put there before the answer; the sweep then removes the first
+     * staged file (recent, but claimed by a committed upload whose key holds the bytes).
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void aDuplicateOfBytesWhoseFirstUploadWasCutOffPutsThemInPlace(TestDatabases.Kind kind) throws IOException {
+        open(kind);
+        UploadService cutOff = UploadService.builder().catalog(db.catalog()).store(stopsAtTheMove()).clock(clock)
+                .instanceId("cut-off").build();
+        byte[] bytes = TestContent.pdf();
+        assertThrows(Error.class, () -> cutOff.upload(UploadRequest.of(project, "first.pdf"), bytes));
+        cutOff.close();
+
+        Upload duplicate = live.upload(UploadRequest.of(project, "second.pdf").withFolder("other"), bytes);
+        assertTrue(duplicate.deduplicated());
+        assertEquals("first.pdf", duplicate.objectKey());
+        assertArrayEquals(bytes, read(duplicate), "readable as soon as it is acknowledged");
+
+        live.heartbeat();
+        assertEquals(1, live.sweepInterrupted(Duration.ofMinutes(10)).temporaryFiles());
+        assertEquals(List.of(storeDir.resolve("files/first.pdf")), objects());
+    }
+
+    private FileStore stopsAtTheMove() {
+        return new ForwardingFileStore(store) {
+            @Override
+            public void move(String fromKey, String toKey) {
+                throw new Error("the process stops here");
+            }
+
+            @Override
+            public boolean movesByRename() {
+                return true;
+            }
+        };
     }
 
     private byte[] read(Upload upload) throws IOException {
