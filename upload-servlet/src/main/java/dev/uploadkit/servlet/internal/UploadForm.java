@@ -118,7 +118,7 @@ final class UploadForm {
         if (v.equals("0") || v.equals("false")) {
             return false;
         }
-        throw UploadException.validation("store", "The store must be 1, 0 or auto.");
+        throw UploadException.validation("store", "The store must be true or false (or 1, 0, auto).");
     }
 
     private static Map<String, String> parseMetadataObject(String value) {
