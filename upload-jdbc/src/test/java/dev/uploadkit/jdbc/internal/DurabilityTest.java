@@ -33,10 +33,7 @@ class DurabilityTest {
 
     @Test
     void groupCommitPutsCommittedRowsInTheFile() throws Exception {
-        JdbcDataSource dataSource = new JdbcDataSource();
-        // A write delay far longer than the test: H2's background writer stays out of the way.
-        dataSource.setURL("jdbc:h2:file:" + dir.resolve("db") + ";WRITE_DELAY=3600000");
-        dataSource.setUser("sa");
+        JdbcDataSource dataSource = fileDatabase();
         try (Connection connection = dataSource.getConnection()) {
             execute(connection, "CREATE TABLE t (id INT)");
             Durability durability = Durability.forH2(dataSource, connection);
@@ -61,9 +58,7 @@ class DurabilityTest {
      */
     @Test
     void aCommitTakenByH2sBackgroundStoreIsAcknowledgedOnceWritten() throws Exception {
-        JdbcDataSource dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:file:" + dir.resolve("db") + ";WRITE_DELAY=3600000");
-        dataSource.setUser("sa");
+        JdbcDataSource dataSource = fileDatabase();
         try (Connection connection = dataSource.getConnection()) {
             execute(connection, "CREATE TABLE t (id INT)");
             Durability durability = Durability.forH2(dataSource, connection);
@@ -113,6 +108,14 @@ class DurabilityTest {
             }
             assertEquals(1, rowsAtAcknowledgement[0], "the acknowledged row is in the file when acknowledged");
         }
+    }
+
+    /** An H2 file database whose background writer stays out of the way (a write delay far longer than a test). */
+    private JdbcDataSource fileDatabase() {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:file:" + dir.resolve("db") + ";WRITE_DELAY=3600000");
+        dataSource.setUser("sa");
+        return dataSource;
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

@@ -166,8 +166,7 @@ class CrashSweepTest {
     @EnumSource(TestDatabases.Kind.class)
     void finishesTheMoveOfBytesWhoseUploadCommittedBeforeACrash(TestDatabases.Kind kind) throws IOException {
         open(kind);
-        UploadService cutOff = UploadService.builder().catalog(db.catalog()).store(stopsAtTheMove()).clock(clock)
-                .instanceId("cut-off").build();
+        UploadService cutOff = cutOffAtTheMove();
         byte[] bytes = TestContent.pdf();
         assertThrows(Error.class, () -> cutOff.upload(UploadRequest.of(project, "report.pdf").withFolder("docs"), bytes));
         cutOff.close();
@@ -201,8 +200,7 @@ class CrashSweepTest {
     @EnumSource(TestDatabases.Kind.class)
     void aDuplicateOfBytesWhoseFirstUploadWasCutOffPutsThemInPlace(TestDatabases.Kind kind) throws IOException {
         open(kind);
-        UploadService cutOff = UploadService.builder().catalog(db.catalog()).store(stopsAtTheMove()).clock(clock)
-                .instanceId("cut-off").build();
+        UploadService cutOff = cutOffAtTheMove();
         byte[] bytes = TestContent.pdf();
         assertThrows(Error.class, () -> cutOff.upload(UploadRequest.of(project, "first.pdf"), bytes));
         cutOff.close();
@@ -217,8 +215,9 @@ class CrashSweepTest {
         assertEquals(List.of(storeDir.resolve("files/first.pdf")), objects());
     }
 
-    private FileStore stopsAtTheMove() {
-        return new ForwardingFileStore(store) {
+    /** A service whose store stops at the move of staged bytes, as a kill between a commit and the rename would. */
+    private UploadService cutOffAtTheMove() {
+        FileStore stopsAtTheMove = new ForwardingFileStore(store) {
             @Override
             public void move(String fromKey, String toKey) {
                 throw new Error("the process stops here");
@@ -229,6 +228,8 @@ class CrashSweepTest {
                 return true;
             }
         };
+        return UploadService.builder().catalog(db.catalog()).store(stopsAtTheMove).clock(clock).instanceId("cut-off")
+                .build();
     }
 
     private byte[] read(Upload upload) throws IOException {
