@@ -1,7 +1,6 @@
 package dev.uploadkit.core.internal;
 
 import dev.uploadkit.core.store.FileStore;
-import dev.uploadkit.core.store.JcloudsFileStore;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -85,7 +84,7 @@ public final class BlobKeys {
      * sweep removes those, so a user's file must never be stored under such a name.
      */
     private static String fitName(String raw) {
-        String name = raw.startsWith(JcloudsFileStore.TEMP_PREFIX) ? "_" + raw.substring(1) : raw;
+        String name = raw.startsWith(FileStore.TEMP_PREFIX) ? "_" + raw.substring(1) : raw;
         int dot = name.lastIndexOf('.');
         String ext = dot > 0 && name.length() - dot <= 16 ? name.substring(dot) : "";
         return fit(new StringBuilder(name.substring(0, name.length() - ext.length())), MAX_NAME_BYTES - utf8(ext))

@@ -74,8 +74,6 @@ public final class JcloudsFileStore implements FileStore {
     private final String container;
     private final BlobStoreContext context;
     private final BlobStore blobStore;
-    /** Temporary files of filesystem writes in progress start with this. */
-    public static final String TEMP_PREFIX = FileStore.TEMP_PREFIX;
     private final Path folder;
     private final MultipartWriter multipart;
     private final ExecutorService ownExecutor;
@@ -167,7 +165,7 @@ public final class JcloudsFileStore implements FileStore {
     @Override // filesystem: moves or removes .uploadkit-*.part files under its folder; other kinds make none
     public int removeStaleTemporaryFiles(java.time.Instant before,
                                          java.util.function.Function<String, Optional<String>> destination) {
-        return folder == null ? 0 : LocalFiles.removeOlderThan(folder, TEMP_PREFIX, before, destination);
+        return folder == null ? 0 : LocalFiles.settleTemporaryFiles(folder, TEMP_PREFIX, before, destination);
     }
 
     @Override // true for a filesystem store

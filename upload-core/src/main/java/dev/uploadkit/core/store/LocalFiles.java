@@ -49,7 +49,7 @@ final class LocalFiles {
      */
     static void write(Path target, String tempPrefix, InputStream source) throws IOException {
         Path dir = target.getParent();
-        // Same directory, so the rename is atomic; the prefix marks leftovers of a crash for removeOlderThan. A target
+        // Same directory, so the rename is atomic; the prefix marks leftovers of a crash for settleTemporaryFiles. A target
         // that is itself a temporary file (bytes staged until their record commits) is written directly.
         boolean direct = isTemp(target, tempPrefix);
         Path temp = direct ? target
@@ -147,7 +147,7 @@ final class LocalFiles {
      * already (then it is removed); removes the others last modified before {@code before}. Returns how many were
      * moved or removed.
      */
-    static int removeOlderThan(Path folder, String prefix, Instant before,
+    static int settleTemporaryFiles(Path folder, String prefix, Instant before,
                                Function<String, Optional<String>> destination) {
         if (!Files.isDirectory(folder)) {
             return 0;
