@@ -28,9 +28,12 @@ import java.util.regex.Pattern;
  */
 final class MagicScreen {
     private final List<Node> magics;
+    /** The last offset any clause looks up in an {@link Input}'s index; the index covers no more. */
+    private final int indexReach;
 
-    private MagicScreen(List<Node> magics) {
+    private MagicScreen(List<Node> magics, int indexReach) {
         this.magics = List.copyOf(magics);
+        this.indexReach = indexReach;
     }
 
     /** Returns a screen over Tika's default types, or empty if their clauses cannot be read. */
@@ -39,10 +42,11 @@ final class MagicScreen {
             Field field = MimeTypes.class.getDeclaredField("magics");
             field.setAccessible(true);
             List<Node> nodes = new ArrayList<>();
+            List<Leaf> leaves = new ArrayList<>();
             for (Object magic : (List<?>) field.get(MimeTypes.getDefaultMimeTypes())) {
-                nodes.add(node(magic));
+                nodes.add(node(magic, leaves));
             }
-            return Optional.of(new MagicScreen(nodes));
+            return Optional.of(new MagicScreen(nodes, leaves.stream().mapToInt(Leaf::indexReach).max().orElse(-1)));
         } catch (ReflectiveOperationException | RuntimeException e) {
             return Optional.empty();
         }
@@ -50,7 +54,7 @@ final class MagicScreen {
 
     /** Returns whether some magic clause of Tika's matches {@code data}, as {@code MimeTypes} evaluates them. */
     boolean anyMatches(byte[] data) {
-        Input in = new Input(data);
+        Input in = new Input(data, indexReach);
         for (Node magic : magics) {
             if (magic.matches(in)) {
                 return true;
@@ -66,7 +70,7 @@ final class MagicScreen {
 
     /** Returns whether the {@code index}th of Tika's magics matches {@code data}. */
     boolean matches(int index, byte[] data) {
-        return magics.get(index).matches(new Input(data));
+        return magics.get(index).matches(new Input(data, indexReach));
     }
 
     /** One of Tika's clauses, evaluated as its {@code eval(byte[])} does. */
@@ -74,12 +78,18 @@ final class MagicScreen {
         boolean matches(Input in);
     }
 
-    private static Node node(Object clause) throws ReflectiveOperationException {
+    /** One of Tika's magic patterns. */
+    private interface Leaf extends Node {
+        /** Returns the last offset this pattern looks up in an {@link Input}'s index, or -1 if it does not. */
+        int indexReach();
+    }
+
+    private static Node node(Object clause, List<Leaf> leaves) throws ReflectiveOperationException {
         switch (clause.getClass().getName()) {
             case "org.apache.tika.mime.Magic":
-                return node(read(clause, "clause"));
+                return node(read(clause, "clause"), leaves);
             case "org.apache.tika.mime.AndClause": {
-                List<Node> all = nodes(List.of((Object[]) read(clause, "clauses")));
+                List<Node> all = nodes(List.of((Object[]) read(clause, "clauses")), leaves);
                 return in -> {
                     for (Node n : all) {
                         if (!n.matches(in)) {
@@ -90,19 +100,21 @@ final class MagicScreen {
                 };
             }
             case "org.apache.tika.mime.OrClause": {
-                List<Node> any = nodes((List<?>) read(clause, "clauses"));
+                List<Node> any = nodes((List<?>) read(clause, "clauses"), leaves);
                 return in -> matchCount(any, in, 1);
             }
             case "org.apache.tika.mime.MinShouldMatchClause": {
                 int min = (Integer) read(clause, "min");
-                List<Node> some = nodes((List<?>) read(clause, "clauses"));
+                List<Node> some = nodes((List<?>) read(clause, "clauses"), leaves);
                 return in -> matchCount(some, in, min);
             }
             case "org.apache.tika.mime.MagicMatch": {
                 Method detector = clause.getClass().getDeclaredMethod("getDetector");
                 detector.setAccessible(true);
                 MagicDetector magic = (MagicDetector) detector.invoke(clause);
-                return (Boolean) read(magic, "isRegex") ? new RegexMatch(magic) : new BytesMatch(magic);
+                Leaf leaf = (Boolean) read(magic, "isRegex") ? new RegexMatch(magic) : new BytesMatch(magic);
+                leaves.add(leaf);
+                return leaf;
             }
             default:
                 throw new IllegalStateException("unknown clause " + clause.getClass().getName());
@@ -120,10 +132,10 @@ final class MagicScreen {
         return false;
     }
 
-    private static List<Node> nodes(List<?> clauses) throws ReflectiveOperationException {
+    private static List<Node> nodes(List<?> clauses, List<Leaf> leaves) throws ReflectiveOperationException {
         List<Node> nodes = new ArrayList<>(clauses.size());
         for (Object clause : clauses) {
-            nodes.add(node(clause));
+            nodes.add(node(clause, leaves));
         }
         return nodes;
     }
@@ -135,7 +147,7 @@ final class MagicScreen {
     }
 
     /** {@code MagicDetector.matches} for a byte or (case-insensitive) string pattern. */
-    private static final class BytesMatch implements Node {
+    private static final class BytesMatch implements Leaf {
         private final int length;
         private final byte[] pattern;
         private final byte[] mask;
@@ -179,7 +191,7 @@ final class MagicScreen {
             if (length == 0) {
                 return begin <= last;
             }
-            if (last - begin < Input.INDEXED_RANGE || firsts.length > 4) {
+            if (!indexed()) {
                 for (int i = begin; i <= last; i++) {
                     if (firstMatches[data[i] & 0xFF] && restMatches(data, i)) {
                         return true;
@@ -188,6 +200,16 @@ final class MagicScreen {
                 return false;
             }
             return in.anyAt(firsts, begin, last, at -> restMatches(data, at));
+        }
+
+        /** Whether the pattern is searched through the index: a wide range, and few bytes it can start with. */
+        private boolean indexed() {
+            return end - begin >= Input.INDEXED_RANGE && firsts.length <= 4;
+        }
+
+        @Override
+        public int indexReach() {
+            return indexed() ? end : -1;
         }
 
         private boolean restMatches(byte[] data, int at) {
@@ -201,7 +223,7 @@ final class MagicScreen {
     }
 
     /** {@code MagicDetector.matches} for a regular expression, over the bytes read as ISO-8859-1 in place. */
-    private static final class RegexMatch implements Node {
+    private static final class RegexMatch implements Leaf {
         private final int length;
         private final Pattern pattern;
         private final int begin;
@@ -242,6 +264,11 @@ final class MagicScreen {
             }
         }
 
+        @Override
+        public int indexReach() {
+            return firsts != null && end - begin >= Input.INDEXED_RANGE ? end : -1;
+        }
+
         /** Returns where the bracket class opening {@code source} closes, or -1 if it is not a plain one. */
         private static int closingBracket(String source) {
             for (int i = 1; i < source.length(); i++) {
@@ -269,7 +296,7 @@ final class MagicScreen {
                 return false;
             }
             Matcher matcher = pattern.matcher(new Latin1(data, begin, window));
-            if (firsts != null && last - begin >= Input.INDEXED_RANGE) {
+            if (firsts != null && last - begin >= Input.INDEXED_RANGE) { // within indexReach()
                 return in.anyAt(firsts, begin, last, at -> {
                     int i = at - begin;
                     int regionEnd = Math.min(length + i, window);
@@ -294,6 +321,8 @@ final class MagicScreen {
         /** Ranges of offsets at least this wide are searched through the index. */
         static final int INDEXED_RANGE = 64;
         final byte[] data;
+        /** How many of the first bytes the index covers. */
+        private final int covered;
         /**
          * The offsets of each byte value {@code b}, ascending: {@code offsets[starts[b]]} to before
          * {@code offsets[starts[b + 1]]}.
@@ -301,8 +330,9 @@ final class MagicScreen {
         private int[] starts;
         private int[] offsets;
 
-        Input(byte[] data) {
+        Input(byte[] data, int reach) {
             this.data = data;
+            this.covered = Math.min(data.length, reach + 1);
         }
 
         /** Returns whether some offset from {@code from} to {@code last} holding a byte of {@code values} passes. */
@@ -334,15 +364,15 @@ final class MagicScreen {
                 return;
             }
             int[] bounds = new int[257];
-            for (byte b : data) {
-                bounds[(b & 0xFF) + 1]++;
+            for (int i = 0; i < covered; i++) {
+                bounds[(data[i] & 0xFF) + 1]++;
             }
             for (int v = 0; v < 256; v++) {
                 bounds[v + 1] += bounds[v];
             }
             int[] fill = java.util.Arrays.copyOf(bounds, 256);
-            offsets = new int[data.length];
-            for (int i = 0; i < data.length; i++) {
+            offsets = new int[covered];
+            for (int i = 0; i < covered; i++) {
                 offsets[fill[data[i] & 0xFF]++] = i;
             }
             starts = bounds;
