@@ -20,7 +20,9 @@ import java.util.regex.Pattern;
  * regular-expression clause decodes the whole head into a new {@code CharBuffer}, and each case-insensitive
  * clause calls {@code Character.toLowerCase} on every byte of its range. Here a regular expression reads the
  * bytes through a view (ISO-8859-1 maps byte {@code b} to char {@code b & 0xFF}, which is all the decoding did),
- * and a byte pattern is only compared where its first byte can match, through a table of the lowered bytes.
+ * and a byte pattern is only compared where its first byte can match (a table of the masked, lowered bytes; over
+ * a wide range of offsets, an index of where each byte value occurs, which also serves regular expressions that
+ * open with one plain character).
  *
  * <p>The clauses are Tika's parsed ones, read once by reflection (their classes are package-private): the
  * screen never parses the type registry itself, so it cannot drift from it. {@link #ofDefaultTypes()} is empty
