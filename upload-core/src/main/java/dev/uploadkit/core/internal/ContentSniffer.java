@@ -13,6 +13,7 @@ import org.apache.tika.parser.ParseContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -43,9 +44,9 @@ public final class ContentSniffer {
                 .filter(screen -> TIKA.getDetector() instanceof DefaultDetector only
                         && only.getDetectors().isEmpty());
         /**
-         * For each verdict of {@link #TEXT_CHECKS} (see {@link #verdict}), bytes that match no magic clause and get
-         * that verdict, or null. Tika's answer for bytes that match no magic depends on those verdicts and the
-         * name alone, so it is the answer for the stand-in, which Tika finds at once.
+         * For each verdict of {@link #TEXT_CHECKS} but 0 (see {@link #verdict}; verdict 0 is answered from the name),
+         * bytes that match no magic clause and get that verdict, or null. Tika's answer for bytes that match no magic
+         * depends on those verdicts and the name alone, so it is the answer for the stand-in, which Tika finds at once.
          */
         static final byte[][] STAND_INS = new byte[4][];
 
@@ -54,10 +55,11 @@ public final class ContentSniffer {
             byte[] text = new byte[1024];
             Arrays.fill(text, (byte) 'x');
             byte[] zeros = new byte[16];
-            byte[][] candidates = {{0}, {'x'}, join(Arrays.copyOf(text, 512), zeros), join(zeros, text)};
+            byte[][] candidates = {{'x'}, join(Arrays.copyOf(text, 512), zeros), join(zeros, text)};
             for (byte[] candidate : candidates) {
-                if (SCREEN.isPresent() && !SCREEN.get().anyMatches(candidate)) {
-                    STAND_INS[verdict(candidate)] = candidate;
+                int verdict = verdict(candidate);
+                if (verdict != 0 && SCREEN.isPresent() && !SCREEN.get().anyMatches(candidate)) {
+                    STAND_INS[verdict] = candidate;
                 }
             }
             loaded = true;
@@ -86,7 +88,7 @@ public final class ContentSniffer {
 
     /** Returns whether types are found through the quick screen for bytes that match no magic. */
     static boolean screened() {
-        return Detector.SCREEN.isPresent() && Arrays.stream(Detector.STAND_INS).allMatch(java.util.Objects::nonNull);
+        return Detector.SCREEN.isPresent() && Arrays.stream(Detector.STAND_INS, 1, 4).allMatch(Objects::nonNull);
     }
 
     /** Returns Tika's type for the bytes and name; quickly, by the name or a stand-in, if no magic matches them. */
@@ -122,7 +124,7 @@ public final class ContentSniffer {
 
     /** Returns the type and, for images whose header is within {@code head}, their size. */
     public ContentInfo sniff(byte[] head, int length, String filename) {
-        byte[] prefix = length == head.length ? head : java.util.Arrays.copyOf(head, length);
+        byte[] prefix = length == head.length ? head : Arrays.copyOf(head, length);
         String mime = detect(prefix, filename);
         if (!mime.startsWith("image/") && !mime.equals(UNKNOWN)) {
             return new ContentInfo(mime, null);

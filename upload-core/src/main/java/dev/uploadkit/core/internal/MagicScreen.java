@@ -5,11 +5,16 @@ import org.apache.tika.mime.MimeTypes;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import java.util.stream.IntStream;
 
 /**
  * Answers, with Tika's own magic clauses and exactly Tika's rules, whether any of them matches some bytes, in a
@@ -171,7 +176,7 @@ final class MagicScreen {
             for (int b = 0; b < 256 && length > 0; b++) {
                 firstMatches[b] = equalAt((byte) b, 0);
             }
-            firsts = java.util.stream.IntStream.range(0, 256).filter(b -> firstMatches[b]).toArray();
+            firsts = IntStream.range(0, 256).filter(b -> firstMatches[b]).toArray();
         }
 
         /** Tika's comparison: the byte, masked (both sign-extended), lowered if so asked, against the pattern. */
@@ -259,9 +264,9 @@ final class MagicScreen {
             }
             try {
                 Pattern first = Pattern.compile(source.substring(0, from + opening), pattern.flags());
-                return java.util.stream.IntStream.range(0, 256)
+                return IntStream.range(0, 256)
                         .filter(c -> first.matcher(String.valueOf((char) c)).matches()).toArray();
-            } catch (java.util.regex.PatternSyntaxException e) {
+            } catch (PatternSyntaxException e) {
                 return null;
             }
         }
@@ -338,7 +343,7 @@ final class MagicScreen {
         }
 
         /** Returns whether some offset from {@code from} to {@code last} holding a byte of {@code values} passes. */
-        boolean anyAt(int[] values, int from, int last, java.util.function.IntPredicate test) {
+        boolean anyAt(int[] values, int from, int last, IntPredicate test) {
             index();
             for (int value : values) {
                 int low = starts[value];
@@ -372,7 +377,7 @@ final class MagicScreen {
             for (int v = 0; v < 256; v++) {
                 bounds[v + 1] += bounds[v];
             }
-            int[] fill = java.util.Arrays.copyOf(bounds, 256);
+            int[] fill = Arrays.copyOf(bounds, 256);
             offsets = new int[covered];
             for (int i = 0; i < covered; i++) {
                 offsets[fill[data[i] & 0xFF]++] = i;
@@ -395,7 +400,7 @@ final class MagicScreen {
 
         @Override
         public String toString() {
-            return new String(bytes, offset, length, java.nio.charset.StandardCharsets.ISO_8859_1);
+            return new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
         }
     }
 }

@@ -49,8 +49,8 @@ final class LocalFiles {
      */
     static void write(Path target, String tempPrefix, InputStream source) throws IOException {
         Path dir = target.getParent();
-        // Same directory, so the rename is atomic; the prefix marks leftovers of a crash for settleTemporaryFiles. A target
-        // that is itself a temporary file (bytes staged until their record commits) is written directly.
+        // Same directory, so the rename is atomic; the prefix marks leftovers of a crash for settleTemporaryFiles. A
+        // target that is itself a temporary file (bytes staged until their record commits) is written directly.
         boolean direct = isTemp(target, tempPrefix);
         Path temp = direct ? target
                 : dir.resolve(tempPrefix + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".part");
@@ -148,7 +148,7 @@ final class LocalFiles {
      * moved or removed.
      */
     static int settleTemporaryFiles(Path folder, String prefix, Instant before,
-                               Function<String, Optional<String>> destination) {
+                                    Function<String, Optional<String>> destination) {
         if (!Files.isDirectory(folder)) {
             return 0;
         }

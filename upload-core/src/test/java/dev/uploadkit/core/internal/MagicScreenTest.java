@@ -170,7 +170,8 @@ class MagicScreenTest {
             }
         }
         // Tika's regular expressions, matched at the edges of their ranges and at the very end of the bytes.
-        String[] samples = {"\r%AI5_FileFormat 3\n", "\u00ff\u00fb\u0090d", "\u00ff\u00f1" + "x".repeat(150) + "\u00ff\u00f1",
+        String[] samples = {"\r%AI5_FileFormat 3\n", "\u00ff\u00fb\u0090d",
+            "\u00ff\u00f1" + "x".repeat(150) + "\u00ff\u00f1",
             "BZh9", "P6\n", "JAVA PROFILE 1.0.2\u0000", "FCS3.0    ", "function foo =", "<HTML>", "<h2>", "digraph",
             "X-Mailer", "0\r\nSECTION\r\n  2\r\nHEADER\r\n", "\n%PDF-1.", "\u0000\u0000\u00ff\u00fb"};
         for (String sample : samples) {

@@ -168,7 +168,8 @@ class CrashSweepTest {
         open(kind);
         UploadService cutOff = cutOffAtTheMove();
         byte[] bytes = TestContent.pdf();
-        assertThrows(Error.class, () -> cutOff.upload(UploadRequest.of(project, "report.pdf").withFolder("docs"), bytes));
+        assertThrows(Error.class,
+                () -> cutOff.upload(UploadRequest.of(project, "report.pdf").withFolder("docs"), bytes));
         cutOff.close();
         Upload committed = live.list(project, dev.uploadkit.core.UploadQuery.builder().build(),
                 dev.uploadkit.core.PageRequest.first(10)).items().get(0);
