@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * for its {@code Started:} line, and sends it one {@code curl -F} of the file, its first upload, right after a
  * {@code curl -T} of the same file straight to S3Proxy. It does this with the folder before the file and with the
  * folder after it (the seed's order, which costs a server-side copy to the final key), and prints each ratio with the
- * CPU seconds of the server, S3Proxy and curl.
+ * CPU seconds of the server, S3Proxy and curl. {@code -Dbench.cold-jvm-options="…"} adds options to the server's
+ * command line (a profiler's, say), split at whitespace.
  */
 final class S3ColdStarts {
     private static final Pattern STARTED = Pattern.compile("Started: ");
@@ -49,7 +50,12 @@ final class S3ColdStarts {
         Path data = dir.resolve("cold-" + start + (folderFirst ? "-ff" : "-fa"));
         double raw = ServerBenchmark.curl("-T", file.toString(), endpoint + "/raw/upload.bin");
         ServerBenchmark.curl("-X", "DELETE", endpoint + "/raw/upload.bin");
-        try (UploadkitProcess server = UploadkitProcess.start("cold", jar, List.of("-Xmx128m"), data, List.of(), env,
+        List<String> jvmOptions = new ArrayList<>(List.of("-Xmx128m"));
+        String extra = System.getProperty("bench.cold-jvm-options", "").strip();
+        if (!extra.isEmpty()) {
+            jvmOptions.addAll(List.of(extra.split("\\s+")));
+        }
+        try (UploadkitProcess server = UploadkitProcess.start("cold", jar, jvmOptions, data, List.of(), env,
                 Optional.empty(), data.resolveSibling(data.getFileName() + ".log"))) {
             server.jvm().await(STARTED);
             long pid = server.jvm().pid();
