@@ -16,7 +16,9 @@ public interface FileStore extends AutoCloseable {
 
     /**
      * The name (last key segment) of a temporary object starts with this and ends with {@code .part}; a store's
-     * sweep of temporary files ({@link #removeStaleTemporaryFiles}) removes only such objects.
+     * sweep of temporary files ({@link #removeStaleTemporaryFiles}) removes only such objects. A store may keep them
+     * apart from its other objects (a filesystem store keeps them all in one folder, whatever their key's folder, so
+     * that its sweep lists that folder alone); they are read, moved and deleted under their keys as any other.
      */
     String TEMP_PREFIX = ".uploadkit-";
 

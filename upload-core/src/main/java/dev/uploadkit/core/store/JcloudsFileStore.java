@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 /**
@@ -48,7 +49,7 @@ import java.util.regex.Pattern;
  * filesystem store never writes outside its folder.
  *
  * <p>{@link #put} reads the content to its end but does not close it: the caller owns the stream. Writes are
- * all-or-nothing: the filesystem provider writes a temporary file next to the target and renames it; the S3
+ * all-or-nothing: the filesystem store writes a temporary file in its staging folder and renames it; the S3
  * provider reads parts of {@link S3Settings#partSizeBytes()} bytes into up to {@link S3Settings#partBuffers()}
  * buffers per write, sends them several at once on the store's executor (see {@link Builder#executor}) while
  * reading the next, and on failure cancels them and aborts the multipart upload. A failed write leaves whatever
@@ -67,6 +68,11 @@ public final class JcloudsFileStore implements FileStore {
     private static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
     private static final Pattern CONTAINER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final int MAX_ID_LENGTH = 128;
+    /**
+     * The folder, inside a filesystem store's container, that holds its temporary files: writes in progress, and
+     * bytes staged until their upload's record commits.
+     */
+    static final String STAGING_FOLDER = ".uploadkit-staging";
     private enum Kind { FILESYSTEM, IN_MEMORY, S3 }
 
     private final String id;
@@ -77,6 +83,7 @@ public final class JcloudsFileStore implements FileStore {
     private final Path folder;
     private final MultipartWriter multipart;
     private final ExecutorService ownExecutor;
+    private final AtomicBoolean sweptWholeFolder = new AtomicBoolean();
 
     private JcloudsFileStore(String id, Kind kind, String container, BlobStoreContext context, Path folder,
                              MultipartWriter multipart, ExecutorService ownExecutor) {
@@ -162,10 +169,15 @@ public final class JcloudsFileStore implements FileStore {
         return removeStaleTemporaryFiles(before, key -> Optional.empty());
     }
 
-    @Override // filesystem: moves or removes .uploadkit-*.part files under its folder; other kinds make none
+    @Override // filesystem: moves or removes its .uploadkit-*.part files (STAGING_FOLDER); other kinds make none
     public int removeStaleTemporaryFiles(java.time.Instant before,
                                          java.util.function.Function<String, Optional<String>> destination) {
-        return folder == null ? 0 : LocalFiles.settleTemporaryFiles(folder, TEMP_PREFIX, before, destination);
+        if (folder == null) {
+            return 0;
+        }
+        // The first sweep walks the whole folder, for temporary files an earlier version left beside their targets.
+        Path under = sweptWholeFolder.getAndSet(true) ? folder.resolve(STAGING_FOLDER) : folder;
+        return LocalFiles.settleTemporaryFiles(folder, under, TEMP_PREFIX, before, destination);
     }
 
     @Override // true for a filesystem store
@@ -179,7 +191,7 @@ public final class JcloudsFileStore implements FileStore {
     }
 
     private long putFile(String key, SourceStream source) throws IOException {
-        LocalFiles.write(folder.resolve(key), TEMP_PREFIX, source);
+        LocalFiles.write(folder.resolve(placed(key)), folder.resolve(STAGING_FOLDER), TEMP_PREFIX, source);
         return source.count();
     }
 
@@ -204,13 +216,13 @@ public final class JcloudsFileStore implements FileStore {
         Objects.requireNonNull(range, "range");
         try {
             if (range.isEmpty()) {
-                Blob blob = blobStore.getBlob(container, key);
+                Blob blob = blobStore.getBlob(container, placed(key));
                 if (blob == null) {
                     throw notFound(key);
                 }
                 return new StoredObject(blob.getPayload().openStream(), sizeOf(blob.getMetadata()), Optional.empty());
             }
-            BlobMetadata metadata = blobStore.blobMetadata(container, key);
+            BlobMetadata metadata = blobStore.blobMetadata(container, placed(key));
             if (metadata == null) {
                 throw notFound(key);
             }
@@ -223,7 +235,8 @@ public final class JcloudsFileStore implements FileStore {
                         null);
             }
             ByteRange served = new ByteRange(wanted.first(), Math.min(wanted.last(), size - 1));
-            Blob blob = blobStore.getBlob(container, key, GetOptions.Builder.range(served.first(), served.last()));
+            Blob blob = blobStore.getBlob(container, placed(key),
+                    GetOptions.Builder.range(served.first(), served.last()));
             if (blob == null) {
                 throw notFound(key);
             }
@@ -241,7 +254,7 @@ public final class JcloudsFileStore implements FileStore {
     public Optional<Long> size(String key) {
         checkKey(key);
         try {
-            BlobMetadata metadata = blobStore.blobMetadata(container, key);
+            BlobMetadata metadata = blobStore.blobMetadata(container, placed(key));
             return metadata == null ? Optional.empty() : Optional.of(sizeOf(metadata));
         } catch (KeyNotFoundException e) {
             return Optional.empty();
@@ -263,7 +276,7 @@ public final class JcloudsFileStore implements FileStore {
         checkKey(toKey);
         try {
             if (folder != null) {
-                LocalFiles.move(folder.resolve(fromKey), folder.resolve(toKey));
+                LocalFiles.move(folder.resolve(placed(fromKey)), folder.resolve(placed(toKey)));
             } else {
                 blobStore.copyBlob(container, fromKey, container, toKey, CopyOptions.NONE);
                 blobStore.removeBlob(container, fromKey);
@@ -281,7 +294,7 @@ public final class JcloudsFileStore implements FileStore {
     public void delete(String key) {
         checkKey(key);
         try {
-            if (folder == null || !LocalFiles.deletedDirectly(folder.resolve(key), TEMP_PREFIX)) {
+            if (folder == null || !LocalFiles.deletedDirectly(folder.resolve(placed(key)), TEMP_PREFIX)) {
                 blobStore.removeBlob(container, key);
             }
             LOG.debug("Deleted {} from store {}", key, id);
@@ -316,6 +329,20 @@ public final class JcloudsFileStore implements FileStore {
         } else {
             ObjectKeys.check(key);
         }
+    }
+
+    /**
+     * Returns where a filesystem store keeps the object of {@code key}: under the key itself, except a temporary file
+     * ({@link FileStore#TEMP_PREFIX}), which is kept in {@link #STAGING_FOLDER} under its name, whatever the folder of
+     * its key. Temporary names are unique (a random or an upload's id), and the crash sweep then lists one small
+     * folder instead of walking every file of the store. Other kinds of store keep every key as it is.
+     */
+    private String placed(String key) {
+        if (folder == null) {
+            return key;
+        }
+        String name = key.substring(key.lastIndexOf('/') + 1);
+        return LocalFiles.isTemp(name, TEMP_PREFIX) ? STAGING_FOLDER + "/" + name : key;
     }
 
     private UploadException notFound(String key) {

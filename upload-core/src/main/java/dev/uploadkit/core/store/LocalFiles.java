@@ -41,19 +41,19 @@ final class LocalFiles {
     }
 
     /**
-     * Writes {@code source} to a temporary file beside {@code target} and renames it into place, so a reader never
-     * sees a partial file; on failure the temporary file is removed. The jclouds filesystem provider would also hash
+     * Writes {@code source} to a temporary file in {@code tempFolder} and renames it into place, so a reader never
+     * sees a partial file; on failure the temporary file is removed. Both folders must be on one filesystem. The jclouds filesystem provider would also hash
      * every byte with MD5 and set several extended attributes per object, which on small uploads costs more than the
      * write itself; nothing reads them back (the catalog keeps type and hash), and reads through jclouds work
      * without them.
      */
-    static void write(Path target, String tempPrefix, InputStream source) throws IOException {
-        Path dir = target.getParent();
-        // Same directory, so the rename is atomic; the prefix marks leftovers of a crash for settleTemporaryFiles. A
-        // target that is itself a temporary file (bytes staged until their record commits) is written directly.
+    static void write(Path target, Path tempFolder, String tempPrefix, InputStream source) throws IOException {
+        // The prefix marks leftovers of a crash for settleTemporaryFiles. A target that is itself a temporary file
+        // (bytes staged until their record commits) is written directly.
         boolean direct = isTemp(target, tempPrefix);
         Path temp = direct ? target
-                : dir.resolve(tempPrefix + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".part");
+                : tempFolder.resolve(tempPrefix + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".part");
+        Path dir = temp.getParent();
         // Once the temporary file exists, its folder is not empty, so a delete elsewhere no longer removes it.
         FileChannel opened = inFolder(dir, null, () -> FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE));
@@ -73,7 +73,7 @@ final class LocalFiles {
                 }
             }
             if (!direct) {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                move(temp, target);
             }
         } catch (IOException | RuntimeException | Error e) {
             try {
@@ -142,21 +142,21 @@ final class LocalFiles {
     }
 
     /**
-     * Moves each file under {@code folder} named {@code prefix}*.part whose key (its path under {@code folder},
-     * {@code /}-separated) {@code destination} claims under the key it returns, however old, unless a file is there
-     * already (then it is removed); removes the others last modified before {@code before}. Returns how many were
-     * moved or removed.
+     * Moves each file under {@code under} (a folder inside {@code folder}, or {@code folder} itself) named
+     * {@code prefix}*.part whose key (its path under {@code folder}, {@code /}-separated) {@code destination} claims
+     * under the key it returns, however old, unless a file is there already (then it is removed); removes the others
+     * last modified before {@code before}. Returns how many were moved or removed.
      */
-    static int settleTemporaryFiles(Path folder, String prefix, Instant before,
+    static int settleTemporaryFiles(Path folder, Path under, String prefix, Instant before,
                                     Function<String, Optional<String>> destination) {
-        if (!Files.isDirectory(folder)) {
+        if (!Files.isDirectory(under)) {
             return 0;
         }
         Map<Path, Boolean> temporary = new LinkedHashMap<>(); // whether each is stale
         try {
             // Uploads in flight rename their temporary files while this walks: an entry gone between the
             // directory's listing and its attributes is skipped, not a failure of the whole sweep.
-            Files.walkFileTree(folder, new SimpleFileVisitor<>() {
+            Files.walkFileTree(under, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
                     if (isTemp(file, prefix)) {
@@ -174,7 +174,7 @@ final class LocalFiles {
                 }
             });
         } catch (IOException | UncheckedIOException e) {
-            throw new UploadException(ErrorCode.STORAGE_ERROR, "Could not list temporary files under " + folder, e);
+            throw new UploadException(ErrorCode.STORAGE_ERROR, "Could not list temporary files under " + under, e);
         }
         int settled = 0;
         for (Map.Entry<Path, Boolean> entry : temporary.entrySet()) {
@@ -197,7 +197,11 @@ final class LocalFiles {
     }
 
     private static boolean isTemp(Path p, String prefix) {
-        String name = p.getFileName().toString();
+        return isTemp(p.getFileName().toString(), prefix);
+    }
+
+    /** Whether a file named {@code name} is a temporary file ({@code prefix}*.part). */
+    static boolean isTemp(String name, String prefix) {
         return name.startsWith(prefix) && name.endsWith(".part");
     }
 }

@@ -88,6 +88,46 @@ class FilesystemFileStoreTest extends AbstractFileStoreContractTest {
         assertArrayEquals(content, Files.readAllBytes(baseDir.resolve("files/uploads/café.txt")));
     }
 
+    /**
+     * Temporary files (staged bytes, writes in progress) live in one folder, whatever their key's folder, and are read,
+     * moved and deleted under their keys; after its first sweep (which walks the whole folder, for files an earlier
+     * version left beside their targets) the store sweeps that one folder only, so a sweep's cost does not grow with the
+     * number of files stored.
+     */
+    @Test
+    void keepsTemporaryFilesInOneFolderAndSweepsOnlyThatOnceItHasWalkedEverything() throws IOException {
+        Path folder = baseDir.resolve(JcloudsFileStore.DEFAULT_CONTAINER);
+        Path staging = folder.resolve(JcloudsFileStore.STAGING_FOLDER);
+        byte[] content = {4, 5, 6};
+
+        store.put("docs/.uploadkit-abc.part", new ByteArrayInputStream(content), null);
+
+        assertArrayEquals(content, Files.readAllBytes(staging.resolve(".uploadkit-abc.part")));
+        assertEquals(java.util.Optional.of(3L), store.size("docs/.uploadkit-abc.part"));
+        try (java.io.InputStream in = store.get("docs/.uploadkit-abc.part", java.util.Optional.empty()).content()) {
+            assertArrayEquals(content, in.readAllBytes());
+        }
+        store.move("docs/.uploadkit-abc.part", "docs/abc.bin");
+        assertArrayEquals(content, Files.readAllBytes(folder.resolve("docs/abc.bin")));
+        store.put("docs/.uploadkit-gone.part", new ByteArrayInputStream(content), null);
+        store.delete("docs/.uploadkit-gone.part");
+        assertStoreHoldsExactly(Set.of("docs/abc.bin"));
+
+        java.time.Instant now = java.time.Instant.now();
+        java.nio.file.attribute.FileTime hourAgo = java.nio.file.attribute.FileTime.from(now.minusSeconds(3600));
+        Path besideTarget = Files.setLastModifiedTime(Files.writeString(folder.resolve("docs/.uploadkit-1.part"), "x"),
+                hourAgo);
+        assertEquals(1, store.removeStaleTemporaryFiles(now.minusSeconds(60)), "the first sweep walks everything");
+        assertEquals(false, Files.exists(besideTarget));
+
+        Path laterBeside = Files.setLastModifiedTime(Files.writeString(folder.resolve("docs/.uploadkit-2.part"), "x"),
+                hourAgo);
+        Path staged = Files.setLastModifiedTime(Files.writeString(staging.resolve(".uploadkit-3.part"), "x"), hourAgo);
+        assertEquals(1, store.removeStaleTemporaryFiles(now.minusSeconds(60)));
+        assertEquals(false, Files.exists(staged));
+        assertEquals(true, Files.exists(laterBeside), "later sweeps list the staging folder alone");
+    }
+
     @Test
     void containerCanBeNamed() throws IOException {
         try (FileStore named = JcloudsFileStore.builder().id("named").filesystem(baseDir).container("media")

@@ -175,8 +175,10 @@ class CrashSweepTest {
                 dev.uploadkit.core.PageRequest.first(10)).items().get(0);
         assertEquals(UploadStatus.COMPLETED, committed.status());
         assertEquals("docs/report.pdf", committed.objectKey());
-        Path staged = storeDir.resolve("files/docs/.uploadkit-" + project + "_" + committed.uuid() + ".part");
-        Path orphan = storeDir.resolve("files/docs/.uploadkit-" + project + "_" + UUID.randomUUID() + ".part");
+        // The filesystem store keeps temporary files in one folder, whatever the folder of their key.
+        Path staged = storeDir.resolve("files/.uploadkit-staging/.uploadkit-" + project + "_" + committed.uuid()
+                + ".part");
+        Path orphan = staged.resolveSibling(".uploadkit-" + project + "_" + UUID.randomUUID() + ".part");
         Files.write(orphan, bytes);
         assertEquals(List.of(staged, orphan).stream().sorted().toList(), objects().stream().sorted().toList());
         // The orphan is old enough to remove; the committed upload's staged file is moved however recent it is.
