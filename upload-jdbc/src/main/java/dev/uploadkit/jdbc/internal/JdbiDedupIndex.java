@@ -302,7 +302,7 @@ final class JdbiDedupIndex implements DedupIndex {
         Objects.requireNonNull(storageId, "storageId");
         Objects.requireNonNull(objectKey, "objectKey");
         return tx.run(h -> h.createQuery("SELECT COUNT(*) FROM blobs WHERE storage_id = :storage_id"
-                        + " AND object_key = :object_key AND state = 'writing'")
+                        + " AND " + vendor.objectKeyMatch() + " AND state = 'writing'")
                 .bind("storage_id", storageId)
                 .bind("object_key", objectKey)
                 .mapTo(Long.class)

@@ -88,8 +88,10 @@ final class JdbiRemoteCopyJobs implements RemoteCopyJobs {
             record Candidate(UUID id, String state, String instance) {
             }
             List<Candidate> candidates = h.createQuery("SELECT c.id, c.state, c.instance_id FROM remote_copies c"
-                            + " WHERE c.state = 'pending' OR (c.state = 'processing' AND NOT EXISTS (SELECT 1"
-                            + " FROM instances i WHERE i.id = c.instance_id AND i.heartbeat_at >= :alive_since))"
+                            // The IN gives H2 a range of idx_remote_copies_state; the OR alone read every row.
+                            + " WHERE c.state IN ('pending', 'processing') AND (c.state = 'pending' OR NOT EXISTS"
+                            + " (SELECT 1 FROM instances i WHERE i.id = c.instance_id"
+                            + " AND i.heartbeat_at >= :alive_since))"
                             + " ORDER BY c.created_at, c.id LIMIT :limit")
                     .bind("alive_since", vendor.instant(aliveSince))
                     .bind("limit", limit)

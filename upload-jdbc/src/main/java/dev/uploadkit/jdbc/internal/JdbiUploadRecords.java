@@ -18,6 +18,7 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -390,9 +391,18 @@ final class JdbiUploadRecords implements UploadRecords {
 
     @Override
     public List<Upload> lockExpired(Instant createdBefore, int limit) {
-        return lockOldest("created_at < :before"
-                        + " AND (status IN ('failed', 'cancelled') OR (is_stored = FALSE AND status = 'completed'))"
-                        + " ORDER BY created_at, uuid", Objects.requireNonNull(createdBefore, "createdBefore"), limit);
+        Objects.requireNonNull(createdBefore, "createdBefore");
+        // Two statements, each a range of an index of its own (idx_uploads_status, idx_uploads_unstored), merged
+        // oldest first: one with an OR across status and is_stored had none that H2 could use, and read every upload
+        // once a minute (743 ms at 300,000 uploads, against 0.9 ms for the two). Up to twice the limit stay locked
+        // until the caller's transaction ends.
+        List<Upload> expired = new ArrayList<>(lockOldest("status IN ('failed', 'cancelled')"
+                + " AND created_at < :before ORDER BY created_at, uuid", createdBefore, limit));
+        expired.addAll(lockOldest("is_stored = FALSE AND created_at < :before AND status = 'completed'"
+                + " ORDER BY created_at, uuid", createdBefore, limit));
+        // A uuid's text orders as the databases order uuids (unsigned bytes), which UUID.compareTo does not.
+        expired.sort(Comparator.comparing(Upload::createdAt).thenComparing(u -> u.uuid().toString()));
+        return expired.size() > limit ? expired.subList(0, limit) : expired;
     }
 
     /**

@@ -140,9 +140,16 @@ public enum Vendor {
      * an everyday event (the same filename uploaded twice), so there the key is checked first, on its unique index.
      */
     String keyTakenQuery() {
-        return this == MYSQL
-                ? "SELECT id FROM blobs WHERE storage_id = :storage_id AND object_key_hash = UNHEX(SHA2(:object_key, 256))"
-                : null;
+        return this == MYSQL ? "SELECT id FROM blobs WHERE storage_id = :storage_id AND " + objectKeyMatch() : null;
+    }
+
+    /**
+     * Returns the condition on {@code blobs} matching {@code :object_key} that the unique index on
+     * {@code (storage_id, key)} serves: on MySQL/MariaDB that index holds the key's SHA-256 (a key may be longer
+     * than an index entry), so matching {@code object_key} itself would read every blob of the storage.
+     */
+    String objectKeyMatch() {
+        return this == MYSQL ? "object_key_hash = UNHEX(SHA2(:object_key, 256))" : "object_key = :object_key";
     }
 
     /**
