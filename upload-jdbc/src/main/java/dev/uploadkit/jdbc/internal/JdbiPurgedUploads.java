@@ -1,9 +1,10 @@
 package dev.uploadkit.jdbc.internal;
 
 import dev.uploadkit.core.catalog.PurgedUploads;
+import org.jdbi.v3.core.statement.PreparedBatch;
 
+import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -44,27 +45,31 @@ final class JdbiPurgedUploads implements PurgedUploads {
     public int expire(Instant before, int limit) {
         Objects.requireNonNull(before, "before");
         return tx.run(h -> {
-            // Selected first, then deleted by key: PostgreSQL has no DELETE … LIMIT. A uuid is unique across
-            // projects (it was an upload's primary key), so the key needs no project.
-            List<UUID> uuids = h.createQuery("SELECT uuid FROM purged_uploads WHERE purged_at < :before"
+            // Selected first, then deleted by key: PostgreSQL has no DELETE … LIMIT. By the whole primary key, one row
+            // each: a uuid alone is in no index, and a DELETE on purged_at < :before AND uuid IN (…) read the whole
+            // expired range again for every batch.
+            record Key(UUID projectId, UUID uuid) {
+            }
+            List<Key> keys = h.createQuery("SELECT project_id, uuid FROM purged_uploads WHERE purged_at < :before"
                             + " ORDER BY purged_at LIMIT :limit")
                     .bind("before", vendor.instant(before))
                     .bind("limit", limit)
-                    .map((rs, ctx) -> vendor.uuid(rs, "uuid"))
+                    .map((rs, ctx) -> new Key(vendor.uuid(rs, "project_id"), vendor.uuid(rs, "uuid")))
                     .list();
-            if (uuids.isEmpty()) {
+            if (keys.isEmpty()) {
                 return 0;
             }
-            List<String> names = new ArrayList<>(uuids.size());
-            for (int i = 0; i < uuids.size(); i++) {
-                names.add(":u" + i);
+            PreparedBatch delete = h.prepareBatch("DELETE FROM purged_uploads WHERE project_id = :project_id"
+                    + " AND uuid = :uuid AND purged_at < :before");
+            for (Key key : keys) {
+                delete.bind("project_id", vendor.uuid(key.projectId())).bind("uuid", vendor.uuid(key.uuid()))
+                        .bind("before", vendor.instant(before)).add();
             }
-            var delete = h.createUpdate("DELETE FROM purged_uploads WHERE purged_at < :before AND uuid IN ("
-                    + String.join(", ", names) + ")").bind("before", vendor.instant(before));
-            for (int i = 0; i < uuids.size(); i++) {
-                delete.bind("u" + i, vendor.uuid(uuids.get(i)));
+            int deleted = 0;
+            for (int count : delete.execute()) {
+                deleted += count == Statement.SUCCESS_NO_INFO ? 1 : count; // MariaDB's bulk batches report no counts
             }
-            return delete.execute();
+            return deleted;
         });
     }
 }
