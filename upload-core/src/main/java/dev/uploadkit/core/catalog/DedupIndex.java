@@ -76,6 +76,13 @@ public interface DedupIndex {
     List<Blob> abandoned(Instant before, int limit);
 
     /**
+     * Returns up to {@code limit} blobs in {@code DELETING} created before {@code before}, oldest first: those a crash
+     * sweep removes. Unlike {@link #abandoned}, reservations still {@code WRITING} (long uploads in flight) never take
+     * the places of the blobs to remove.
+     */
+    List<Blob> deleting(Instant before, int limit);
+
+    /**
      * Returns whether a blob in state {@code WRITING} holds {@code objectKey} in {@code storageId}: bytes are (or
      * were, until a crash) being written there, so the store's unfinished multipart upload of that key is owned.
      */

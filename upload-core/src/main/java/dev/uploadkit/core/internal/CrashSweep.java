@@ -107,8 +107,7 @@ public final class CrashSweep {
         Instant old = now.minus(grace);
         // created_at of a deleting blob is when it was written, not when it was released: a blob released this
         // very moment may be listed, and then both this sweep and the releasing caller remove it, which is harmless.
-        List<Blob> deleting = catalog.inTransaction(tx -> tx.blobs().abandoned(old, BATCH)).stream()
-                .filter(b -> b.state() == Blob.State.DELETING).toList();
+        List<Blob> deleting = catalog.inTransaction(tx -> tx.blobs().deleting(old, BATCH));
         reaper.removeObjects(deleting);
         int tempFiles = 0;
         int multipart = 0;

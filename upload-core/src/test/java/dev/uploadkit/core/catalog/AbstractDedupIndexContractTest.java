@@ -189,6 +189,21 @@ public abstract class AbstractDedupIndexContractTest extends CatalogTestSupport 
         assertEquals(List.of(old, discarded), tx(t -> t.blobs().abandoned(t(50), 2)).stream().map(Blob::id).toList());
     }
 
+    /** Reservations still being written, however old and many, never crowd out the blobs a sweep must remove. */
+    @Test
+    void deletingListsOnlyRetiredBlobsOldestFirst() {
+        reserve(project, "default", "w1", t(10));
+        long first = reserve(otherProject, "default", "d1", t(20)).id();
+        long second = reserve(project, "default", "d2", t(30)).id();
+        run(t -> t.blobs().discard(second));
+        commit(reserve(otherProject, "default", "s", t(5)).id(), sha(1), 1);
+        commit(first, sha(1), 1);
+        run(t -> t.blobs().discard(reserve(project, "default", "d3", t(100)).id()));
+
+        assertEquals(List.of(first), tx(t -> t.blobs().deleting(t(50), 1)).stream().map(Blob::id).toList());
+        assertEquals(List.of(first, second), tx(t -> t.blobs().deleting(t(50), 10)).stream().map(Blob::id).toList());
+    }
+
     @Test
     void writingAnswersForReservationsOnlyInTheirStore() {
         Blob reserved = reserve(project, "default", "w/a.bin");

@@ -284,13 +284,21 @@ final class JdbiDedupIndex implements DedupIndex {
 
     @Override
     public List<Blob> abandoned(Instant before, int limit) {
+        return oldest("state IN ('writing', 'deleting')", before, limit);
+    }
+
+    @Override
+    public List<Blob> deleting(Instant before, int limit) {
+        return oldest("state = 'deleting'", before, limit);
+    }
+
+    private List<Blob> oldest(String states, Instant before, int limit) {
         Objects.requireNonNull(before, "before");
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1, was " + limit);
         }
         return tx.run(h -> h.createQuery("SELECT " + Rows.BLOB_COLUMNS + " FROM blobs"
-                        + " WHERE state IN ('writing', 'deleting') AND created_at < :before ORDER BY created_at, id"
-                        + " LIMIT :limit")
+                        + " WHERE " + states + " AND created_at < :before ORDER BY created_at, id LIMIT :limit")
                 .bind("before", vendor.instant(before))
                 .bind("limit", limit)
                 .map(mapper)
