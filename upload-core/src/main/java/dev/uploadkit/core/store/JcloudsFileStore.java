@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 /**
@@ -68,11 +67,6 @@ public final class JcloudsFileStore implements FileStore {
     private static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
     private static final Pattern CONTAINER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final int MAX_ID_LENGTH = 128;
-    /**
-     * The folder, inside a filesystem store's container, that holds its temporary files: writes in progress, and
-     * bytes staged until their upload's record commits.
-     */
-    static final String STAGING_FOLDER = ".uploadkit-staging";
     private enum Kind { FILESYSTEM, IN_MEMORY, S3 }
 
     private final String id;
@@ -83,7 +77,7 @@ public final class JcloudsFileStore implements FileStore {
     private final Path folder;
     private final MultipartWriter multipart;
     private final ExecutorService ownExecutor;
-    private final AtomicBoolean sweptWholeFolder = new AtomicBoolean();
+    private final LocalFiles local;
 
     private JcloudsFileStore(String id, Kind kind, String container, BlobStoreContext context, Path folder,
                              MultipartWriter multipart, ExecutorService ownExecutor) {
@@ -93,6 +87,7 @@ public final class JcloudsFileStore implements FileStore {
         this.context = context;
         this.blobStore = context.getBlobStore();
         this.folder = folder;
+        this.local = folder == null ? null : new LocalFiles(folder, TEMP_PREFIX);
         this.multipart = multipart;
         this.ownExecutor = ownExecutor;
     }
@@ -169,15 +164,10 @@ public final class JcloudsFileStore implements FileStore {
         return removeStaleTemporaryFiles(before, key -> Optional.empty());
     }
 
-    @Override // filesystem: moves or removes its .uploadkit-*.part files (STAGING_FOLDER); other kinds make none
+    @Override // filesystem: moves or removes its .uploadkit-*.part files (in its staging folder); others make none
     public int removeStaleTemporaryFiles(java.time.Instant before,
                                          java.util.function.Function<String, Optional<String>> destination) {
-        if (folder == null) {
-            return 0;
-        }
-        // The first sweep walks the whole folder, for temporary files an earlier version left beside their targets.
-        Path under = sweptWholeFolder.getAndSet(true) ? folder.resolve(STAGING_FOLDER) : folder;
-        return LocalFiles.settleTemporaryFiles(folder, under, TEMP_PREFIX, before, destination);
+        return local == null ? 0 : local.settleTemporaryFiles(before, destination);
     }
 
     @Override // true for a filesystem store
@@ -191,7 +181,7 @@ public final class JcloudsFileStore implements FileStore {
     }
 
     private long putFile(String key, SourceStream source) throws IOException {
-        LocalFiles.write(folder.resolve(placed(key)), folder.resolve(STAGING_FOLDER), TEMP_PREFIX, source);
+        local.write(key, source);
         return source.count();
     }
 
@@ -276,7 +266,7 @@ public final class JcloudsFileStore implements FileStore {
         checkKey(toKey);
         try {
             if (folder != null) {
-                LocalFiles.move(folder.resolve(placed(fromKey)), folder.resolve(placed(toKey)));
+                local.move(fromKey, toKey);
             } else {
                 blobStore.copyBlob(container, fromKey, container, toKey, CopyOptions.NONE);
                 blobStore.removeBlob(container, fromKey);
@@ -294,7 +284,7 @@ public final class JcloudsFileStore implements FileStore {
     public void delete(String key) {
         checkKey(key);
         try {
-            if (folder == null || !LocalFiles.deletedDirectly(folder.resolve(placed(key)), TEMP_PREFIX)) {
+            if (local == null || !local.deletedDirectly(key)) {
                 blobStore.removeBlob(container, key);
             }
             LOG.debug("Deleted {} from store {}", key, id);
@@ -331,18 +321,9 @@ public final class JcloudsFileStore implements FileStore {
         }
     }
 
-    /**
-     * Returns where a filesystem store keeps the object of {@code key}: under the key itself, except a temporary file
-     * ({@link FileStore#TEMP_PREFIX}), which is kept in {@link #STAGING_FOLDER} under its name, whatever the folder of
-     * its key. Temporary names are unique (a random or an upload's id), and the crash sweep then lists one small
-     * folder instead of walking every file of the store. Other kinds of store keep every key as it is.
-     */
+    /** The key the object of {@code key} is kept under: {@link LocalFiles#placed} on a filesystem, else the key. */
     private String placed(String key) {
-        if (folder == null) {
-            return key;
-        }
-        String name = key.substring(key.lastIndexOf('/') + 1);
-        return LocalFiles.isTemp(name, TEMP_PREFIX) ? STAGING_FOLDER + "/" + name : key;
+        return folder == null ? key : LocalFiles.placed(key, TEMP_PREFIX);
     }
 
     private UploadException notFound(String key) {

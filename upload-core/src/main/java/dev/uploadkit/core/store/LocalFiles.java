@@ -25,27 +25,73 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
  * The filesystem store's own file operations, done without jclouds: writing an object through a temporary file
- * renamed into place, moving one, and removing the temporary files a crash left behind.
+ * renamed into place, moving one, and removing the temporary files a crash left behind. An instance does them for one
+ * store's folder, by key; the static methods work on paths.
  */
 final class LocalFiles {
     private static final Logger LOG = LoggerFactory.getLogger(LocalFiles.class);
     private static final int WRITE_BUFFER = 64 * 1024;
     private static final int MIN_WRITE_BUFFER = 8 * 1024;
     private static final int FOLDER_ATTEMPTS = 10;
+    /**
+     * The folder, inside a filesystem store's container, that holds its temporary files: writes in progress, and
+     * bytes staged until their upload's record commits.
+     */
+    static final String STAGING_FOLDER = ".uploadkit-staging";
 
-    private LocalFiles() {
+    private final Path folder;
+    private final String tempPrefix;
+    /** Whether a sweep walked the whole folder, for temporary files an earlier version left beside their targets. */
+    private final AtomicBoolean sweptWholeFolder = new AtomicBoolean();
+
+    /**
+     * The files of one store: objects under {@code folder}, temporary ones ({@code tempPrefix}*.part) in its
+     * {@link #STAGING_FOLDER}.
+     */
+    LocalFiles(Path folder, String tempPrefix) {
+        this.folder = folder;
+        this.tempPrefix = tempPrefix;
+    }
+
+    /** Returns the file that holds the object of {@code key} (see {@link #placed}). */
+    Path file(String key) {
+        return folder.resolve(placed(key, tempPrefix));
+    }
+
+    /** Writes the object of {@code key}, as {@link #write(Path, Path, String, InputStream)}. */
+    void write(String key, InputStream source) throws IOException {
+        write(file(key), folder.resolve(STAGING_FOLDER), tempPrefix, source);
+    }
+
+    /** Moves the object of {@code fromKey} under {@code toKey}, as {@link #move(Path, Path)}. */
+    void move(String fromKey, String toKey) throws IOException {
+        move(file(fromKey), file(toKey));
+    }
+
+    /** As {@link #deletedDirectly(Path, String)}, for the object of {@code key}. */
+    boolean deletedDirectly(String key) throws IOException {
+        return deletedDirectly(file(key), tempPrefix);
+    }
+
+    /**
+     * Settles the temporary files ({@link #settleTemporaryFiles(Path, boolean, String, Instant, Function)}): those of
+     * the whole folder on the first call, then those of the staging folder alone.
+     */
+    int settleTemporaryFiles(Instant before, Function<String, Optional<String>> destination) {
+        return settleTemporaryFiles(folder, !sweptWholeFolder.getAndSet(true), tempPrefix, before, destination);
     }
 
     /**
      * Writes {@code source} to a temporary file in {@code tempFolder} and renames it into place, so a reader never
-     * sees a partial file; on failure the temporary file is removed. Both folders must be on one filesystem. The jclouds filesystem provider would also hash
-     * every byte with MD5 and set several extended attributes per object, which on small uploads costs more than the
-     * write itself; nothing reads them back (the catalog keeps type and hash), and reads through jclouds work
-     * without them.
+     * sees a partial file; on failure the temporary file is removed. Both folders must be on one filesystem. The
+     * jclouds filesystem provider would also hash every byte with MD5 and set several extended attributes per object,
+     * which on small uploads costs more than the write itself; nothing reads them back (the catalog keeps type and
+     * hash), and reads through jclouds work without them.
      */
     static void write(Path target, Path tempFolder, String tempPrefix, InputStream source) throws IOException {
         // The prefix marks leftovers of a crash for settleTemporaryFiles. A target that is itself a temporary file
@@ -83,6 +129,17 @@ final class LocalFiles {
             }
             throw e;
         }
+    }
+
+    /**
+     * Returns the key under which a filesystem store keeps the object of {@code key}: the key itself, except for a
+     * temporary file ({@code tempPrefix}*.part), kept in {@link #STAGING_FOLDER} under its name whatever the folder of
+     * its key. Temporary names are unique (a random or an upload's id), and the crash sweep then lists one small
+     * folder instead of walking every file of the store.
+     */
+    static String placed(String key, String tempPrefix) {
+        String name = key.substring(key.lastIndexOf('/') + 1);
+        return isTemp(name, tempPrefix) ? STAGING_FOLDER + "/" + name : key;
     }
 
     /** Renames {@code from} to {@code to} atomically, replacing it; attributes such as the content type go along. */
@@ -142,13 +199,14 @@ final class LocalFiles {
     }
 
     /**
-     * Moves each file under {@code under} (a folder inside {@code folder}, or {@code folder} itself) named
+     * Moves each file under {@code folder} ({@code wholeFolder}) or in its {@link #STAGING_FOLDER} named
      * {@code prefix}*.part whose key (its path under {@code folder}, {@code /}-separated) {@code destination} claims
      * under the key it returns, however old, unless a file is there already (then it is removed); removes the others
      * last modified before {@code before}. Returns how many were moved or removed.
      */
-    static int settleTemporaryFiles(Path folder, Path under, String prefix, Instant before,
+    static int settleTemporaryFiles(Path folder, boolean wholeFolder, String prefix, Instant before,
                                     Function<String, Optional<String>> destination) {
+        Path under = wholeFolder ? folder : folder.resolve(STAGING_FOLDER);
         if (!Files.isDirectory(under)) {
             return 0;
         }

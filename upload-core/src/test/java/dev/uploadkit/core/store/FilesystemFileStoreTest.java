@@ -97,7 +97,7 @@ class FilesystemFileStoreTest extends AbstractFileStoreContractTest {
     @Test
     void keepsTemporaryFilesInOneFolderAndSweepsOnlyThatOnceItHasWalkedEverything() throws IOException {
         Path folder = baseDir.resolve(JcloudsFileStore.DEFAULT_CONTAINER);
-        Path staging = folder.resolve(JcloudsFileStore.STAGING_FOLDER);
+        Path staging = folder.resolve(LocalFiles.STAGING_FOLDER);
         byte[] content = {4, 5, 6};
 
         store.put("docs/.uploadkit-abc.part", new ByteArrayInputStream(content), null);

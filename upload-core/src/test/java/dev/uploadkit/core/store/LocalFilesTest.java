@@ -40,7 +40,7 @@ class LocalFilesTest {
         java.util.Map<String, String> destinations = java.util.Map.of("uploads/.uploadkit-a.part", "uploads/a.txt",
                 "uploads/.uploadkit-b.part", "uploads/b.txt", "uploads/.uploadkit-d.part", "uploads/d.txt");
 
-        assertEquals(4, LocalFiles.settleTemporaryFiles(folder, folder, ".uploadkit-", HOUR_AGO.get(),
+        assertEquals(4, LocalFiles.settleTemporaryFiles(folder, true, ".uploadkit-", HOUR_AGO.get(),
                 key -> Optional.ofNullable(destinations.get(key))));
 
         assertEquals("committed", Files.readString(sub.resolve("a.txt")));
@@ -65,7 +65,7 @@ class LocalFilesTest {
         Path kept = Files.writeString(folder.resolve("photo.png"), "x");
         Files.setLastModifiedTime(kept, FileTime.from(Instant.now().minusSeconds(7200)));
 
-        assertEquals(1, LocalFiles.settleTemporaryFiles(folder, folder, ".uploadkit-", HOUR_AGO.get(), NONE));
+        assertEquals(1, LocalFiles.settleTemporaryFiles(folder, true, ".uploadkit-", HOUR_AGO.get(), NONE));
         assertFalse(Files.exists(stale));
         assertTrue(Files.exists(fresh));
         assertTrue(Files.exists(kept));
@@ -91,7 +91,7 @@ class LocalFilesTest {
         churn.start();
         try {
             for (int i = 0; i < 2_000; i++) {
-                LocalFiles.settleTemporaryFiles(folder, folder, ".uploadkit-", HOUR_AGO.get(), NONE);
+                LocalFiles.settleTemporaryFiles(folder, true, ".uploadkit-", HOUR_AGO.get(), NONE);
             }
         } finally {
             running.set(false);
