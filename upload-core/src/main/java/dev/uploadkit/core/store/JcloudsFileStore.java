@@ -265,7 +265,7 @@ public final class JcloudsFileStore implements FileStore {
         checkKey(fromKey);
         checkKey(toKey);
         try {
-            if (folder != null) {
+            if (local != null) {
                 local.move(fromKey, toKey);
             } else {
                 blobStore.copyBlob(container, fromKey, container, toKey, CopyOptions.NONE);
@@ -323,7 +323,7 @@ public final class JcloudsFileStore implements FileStore {
 
     /** The key the object of {@code key} is kept under: {@link LocalFiles#placed} on a filesystem, else the key. */
     private String placed(String key) {
-        return folder == null ? key : LocalFiles.placed(key, TEMP_PREFIX);
+        return local == null ? key : LocalFiles.placed(key, TEMP_PREFIX);
     }
 
     private UploadException notFound(String key) {

@@ -45,6 +45,7 @@ final class LocalFiles {
     static final String STAGING_FOLDER = ".uploadkit-staging";
 
     private final Path folder;
+    private final Path staging;
     private final String tempPrefix;
     /** Whether a sweep walked the whole folder, for temporary files an earlier version left beside their targets. */
     private final AtomicBoolean sweptWholeFolder = new AtomicBoolean();
@@ -55,17 +56,18 @@ final class LocalFiles {
      */
     LocalFiles(Path folder, String tempPrefix) {
         this.folder = folder;
+        this.staging = folder.resolve(STAGING_FOLDER);
         this.tempPrefix = tempPrefix;
     }
 
     /** Returns the file that holds the object of {@code key} (see {@link #placed}). */
-    Path file(String key) {
+    private Path file(String key) {
         return folder.resolve(placed(key, tempPrefix));
     }
 
     /** Writes the object of {@code key}, as {@link #write(Path, Path, String, InputStream)}. */
     void write(String key, InputStream source) throws IOException {
-        write(file(key), folder.resolve(STAGING_FOLDER), tempPrefix, source);
+        write(file(key), staging, tempPrefix, source);
     }
 
     /** Moves the object of {@code fromKey} under {@code toKey}, as {@link #move(Path, Path)}. */
@@ -93,7 +95,8 @@ final class LocalFiles {
      * which on small uploads costs more than the write itself; nothing reads them back (the catalog keeps type and
      * hash), and reads through jclouds work without them.
      */
-    static void write(Path target, Path tempFolder, String tempPrefix, InputStream source) throws IOException {
+    private static void write(Path target, Path tempFolder, String tempPrefix, InputStream source)
+            throws IOException {
         // The prefix marks leftovers of a crash for settleTemporaryFiles. A target that is itself a temporary file
         // (bytes staged until their record commits) is written directly.
         boolean direct = isTemp(target, tempPrefix);
@@ -143,7 +146,7 @@ final class LocalFiles {
     }
 
     /** Renames {@code from} to {@code to} atomically, replacing it; attributes such as the content type go along. */
-    static void move(Path from, Path to) throws IOException {
+    private static void move(Path from, Path to) throws IOException {
         inFolder(to.getParent(), from, () -> Files.move(from, to, StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING));
     }
@@ -176,7 +179,7 @@ final class LocalFiles {
      * nothing (it is no object, and jclouds would retry deleting a non-empty one for ten seconds); false for anything
      * else, which the caller removes through jclouds (which also removes the folders it leaves empty).
      */
-    static boolean deletedDirectly(Path path, String tempPrefix) throws IOException {
+    private static boolean deletedDirectly(Path path, String tempPrefix) throws IOException {
         if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
             return true;
         }
@@ -259,7 +262,7 @@ final class LocalFiles {
     }
 
     /** Whether a file named {@code name} is a temporary file ({@code prefix}*.part). */
-    static boolean isTemp(String name, String prefix) {
+    private static boolean isTemp(String name, String prefix) {
         return name.startsWith(prefix) && name.endsWith(".part");
     }
 }
