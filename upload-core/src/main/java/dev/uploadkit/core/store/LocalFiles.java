@@ -157,14 +157,17 @@ final class LocalFiles {
     }
 
     /**
-     * Creates {@code dir} if missing and runs {@code step} in it, again (a few times) if the folder vanished in
-     * between: jclouds removes a folder when it deletes the folder's last object, so a delete elsewhere in that folder
-     * can take it away between the two. A missing {@code source} (if given) is thrown at once.
+     * Runs {@code step} in {@code dir}; if the folder is missing, creates it and runs the step again (a few times if
+     * the folder vanishes in between: jclouds removes a folder when it deletes the folder's last object, so a delete
+     * elsewhere in that folder can take it away between the two). The folder usually exists, so it is not checked
+     * first: that would cost a system call per file. A missing {@code source} (if given) is thrown at once.
      */
     private static <T> T inFolder(Path dir, Path source, FolderStep<T> step) throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
-                ensureDirectory(dir); // FileAlreadyExistsException: made by another thread, then removed before its check
+                if (attempt > 1) {
+                    ensureDirectory(dir); // FileAlreadyExistsException: made by another thread, then removed
+                }
                 return step.run();
             } catch (NoSuchFileException | FileAlreadyExistsException e) {
                 if (attempt == FOLDER_ATTEMPTS || source != null && !Files.exists(source)) {
