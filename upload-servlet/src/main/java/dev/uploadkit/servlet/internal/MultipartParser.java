@@ -23,7 +23,7 @@ import java.util.Optional;
  *   <li>A part's headers end at the first empty line and may take at most {@code maxHeaderSize} bytes
  *       (terminating CRLFs included).</li>
  *   <li>A part's {@link Part#body() body} yields exactly the bytes up to the next delimiter, in spans as long
- *       as the buffered input allows (up to 64 KiB per read); anything that is not a whole delimiter, however
+ *       as the buffered input allows (up to 64 KiB per read, less for a small body); anything that is not a whole delimiter, however
  *       close, is content. {@link #next()} skips whatever of the previous part was left unread.</li>
  *   <li>At most {@code maxBodySize} bytes are read from the input.</li>
  * </ul>
@@ -37,6 +37,8 @@ public final class MultipartParser {
     /** The longest boundary RFC 2046 allows. */
     public static final int MAX_BOUNDARY_LENGTH = 70;
     static final int BUFFER_SIZE = 64 * 1024;
+    /** The smallest buffer: room for the longest delimiter many times over. */
+    static final int MIN_BUFFER_SIZE = 1024;
 
     private static final byte CR = '\r';
     private static final byte LF = '\n';
@@ -49,7 +51,7 @@ public final class MultipartParser {
     private final byte[] delimiter;
     private final int maxHeaderSize;
     private final long maxBodySize;
-    private final byte[] buffer = new byte[BUFFER_SIZE];
+    private final byte[] buffer;
     private int head;
     private int tail;
     private long received;
@@ -68,6 +70,17 @@ public final class MultipartParser {
      * @throws IllegalArgumentException if the boundary is not one {@link #boundary(String)} would return
      */
     public MultipartParser(InputStream in, String boundary, int maxHeaderSize, long maxBodySize) {
+        this(in, boundary, maxHeaderSize, maxBodySize, -1);
+    }
+
+    /**
+     * As {@link #MultipartParser(InputStream, String, int, long)}, with a buffer sized for a body of
+     * {@code expectedLength} bytes (its Content-Length; negative if unknown): a small form is read whole into a
+     * buffer of its size, at least {@value #MIN_BUFFER_SIZE} bytes, instead of one of 64 KiB. A body of another
+     * length is parsed all the same.
+     */
+    public MultipartParser(InputStream in, String boundary, int maxHeaderSize, long maxBodySize,
+                           long expectedLength) {
         if (!validBoundary(boundary)) {
             throw new IllegalArgumentException("invalid multipart boundary");
         }
@@ -75,6 +88,8 @@ public final class MultipartParser {
         this.delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.US_ASCII);
         this.maxHeaderSize = maxHeaderSize;
         this.maxBodySize = maxBodySize;
+        this.buffer = new byte[expectedLength < 0 ? BUFFER_SIZE
+                : (int) Math.max(MIN_BUFFER_SIZE, Math.min(BUFFER_SIZE, expectedLength + 2))];
         // A body may open with its first delimiter; a CRLF put in front makes that the general case.
         buffer[0] = CR;
         buffer[1] = LF;

@@ -88,7 +88,7 @@ final class MultipartUpload {
         int parts = 0;
         try {
             MultipartParser items = new MultipartParser(request.getInputStream(), boundary, partHeaderLimit(),
-                    maxRequestSize);
+                    maxRequestSize, request.getContentLengthLong());
             MultipartParser.Part item;
             while ((item = items.next()) != null) {
                 String name = item.headers().name();

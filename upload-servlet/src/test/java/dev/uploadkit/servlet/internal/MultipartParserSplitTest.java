@@ -52,15 +52,26 @@ class MultipartParserSplitTest {
 
     @Test
     void aDelimiterAcrossTheEndOfTheBufferIsFoundAtEveryOffset() throws IOException {
+        delimiterAcrossTheEndOfTheBuffer(MultipartParser.BUFFER_SIZE, -1);
+    }
+
+    @Test
+    void aDelimiterAcrossTheEndOfTheSmallestBufferIsFoundAtEveryOffset() throws IOException {
+        // A body longer than its announced length is read through the smallest buffer all the same.
+        delimiterAcrossTheEndOfTheBuffer(MultipartParser.MIN_BUFFER_SIZE, 0);
+    }
+
+    private static void delimiterAcrossTheEndOfTheBuffer(int bufferSize, long expectedLength) throws IOException {
         String head = D + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f\"\r\n\r\n";
-        int around = MultipartParser.BUFFER_SIZE - head.length();
+        int around = bufferSize - head.length();
         Random random = new Random(7);
         for (int length = around - 100; length <= around + 100; length++) {
             byte[] content = new byte[length];
             random.nextBytes(content);
             byte[] body = concat(ascii(head), content, ascii("\r\n" + D + "\r\nContent-Disposition: form-data; "
                     + "name=\"after\"\r\n\r\nyes\r\n" + D + "--"));
-            List<ParsedPart> parts = parseAll(new ByteArrayInputStream(body), BOUNDARY, () -> Integer.MAX_VALUE);
+            List<ParsedPart> parts = parseAll(new ByteArrayInputStream(body), BOUNDARY, () -> Integer.MAX_VALUE,
+                    expectedLength);
             assertEquals(2, parts.size(), "content of " + length + " bytes");
             assertTrue(Arrays.equals(content, parts.get(0).content()), "content of " + length + " bytes");
             assertEquals("yes", parts.get(1).text());
@@ -98,9 +109,12 @@ class MultipartParserSplitTest {
 
             int sourceMax = new int[] {1, 7, 100, 5_000, 70_000}[random.nextInt(5)];
             int readerMax = new int[] {1, 13, 4_096, 70_000}[random.nextInt(4)];
+            // The announced length sizes the buffer: unknown (64 KiB), exact, or wrong either way.
+            long expectedLength = new long[] {-1, body.size(), random.nextInt(body.size() + 1),
+                body.size() + random.nextInt(100_000)}[random.nextInt(4)];
             List<ParsedPart> parsed = parseAll(
                     new ChunkedInputStream(body.toByteArray(), () -> 1 + random.nextInt(sourceMax)),
-                    boundary, () -> 1 + random.nextInt(readerMax));
+                    boundary, () -> 1 + random.nextInt(readerMax), expectedLength);
 
             assertEquals(parts, parsed.size(), "seed " + seed);
             for (int p = 0; p < parts; p++) {

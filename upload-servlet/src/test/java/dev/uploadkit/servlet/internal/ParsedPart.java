@@ -20,7 +20,13 @@ record ParsedPart(PartHeaders headers, byte[] content) {
 
     /** Parses every part, reading each body {@code chunk.getAsInt()} bytes at a time. */
     static List<ParsedPart> parseAll(InputStream in, String boundary, IntSupplier chunk) throws IOException {
-        MultipartParser parser = new MultipartParser(in, boundary, 8192, Long.MAX_VALUE);
+        return parseAll(in, boundary, chunk, -1);
+    }
+
+    /** As {@link #parseAll(InputStream, String, IntSupplier)}, the parser told to expect a body of this length. */
+    static List<ParsedPart> parseAll(InputStream in, String boundary, IntSupplier chunk, long expectedLength)
+            throws IOException {
+        MultipartParser parser = new MultipartParser(in, boundary, 8192, Long.MAX_VALUE, expectedLength);
         List<ParsedPart> parts = new ArrayList<>();
         MultipartParser.Part part;
         while ((part = parser.next()) != null) {
