@@ -28,6 +28,8 @@ public final class DownloadTokens {
     private final SecretKeySpec key;
     private final Clock clock;
     private final Duration ttl;
+    /** One keyed MAC per thread: looking the algorithm up and keying it cost more than the MAC of 61 bytes. */
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
 
     public DownloadTokens(byte[] key, Clock clock, Duration ttl) {
         this.key = new SecretKeySpec(key, ALGORITHM);
@@ -81,10 +83,14 @@ public final class DownloadTokens {
         putUuid(message, uuid);
         putUuid(message, projectId);
         message.putLong(expires);
+        return macs.get().doFinal(message.array()); // which also resets it for the next message
+    }
+
+    private Mac newMac() {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(key);
-            return mac.doFinal(message.array());
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is required of every Java platform", e);
         }

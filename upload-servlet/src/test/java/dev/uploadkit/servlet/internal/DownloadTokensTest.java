@@ -9,7 +9,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -43,6 +48,36 @@ class DownloadTokensTest {
         assertUnauthenticated(() -> at(NOW, otherKey).verify(file, token));
         assertUnauthenticated(() -> at(NOW, KEY).verify(file, token + "A"));
         assertUnauthenticated(() -> at(NOW, KEY).verify(file, "%%%"));
+    }
+
+    @Test
+    void oneInstanceIssuesAndChecksTokensOnManyThreadsAlike() throws Exception {
+        DownloadTokens tokens = at(NOW, KEY);
+        UUID project = UUID.randomUUID();
+        List<UUID> files = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            files.add(UUID.randomUUID());
+        }
+        // The same token from a fresh instance, from this instance again (its MAC reused), and from 8 threads at once.
+        List<String> expected = files.stream().map(f -> at(NOW, KEY).issue(project, f)).toList();
+        assertEquals(expected, files.stream().map(f -> tokens.issue(project, f)).toList());
+        assertEquals(expected, files.stream().map(f -> tokens.issue(project, f)).toList());
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<String>> issued = new ArrayList<>();
+            for (UUID f : files) {
+                issued.add(pool.submit(() -> {
+                    String token = tokens.issue(project, f);
+                    assertEquals(project, tokens.verify(f, token));
+                    return token;
+                }));
+            }
+            for (int i = 0; i < files.size(); i++) {
+                assertEquals(expected.get(i), issued.get(i).get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private static void assertUnauthenticated(Runnable r) {
