@@ -178,7 +178,7 @@ public final class UploadkitDatabase implements AutoCloseable {
             throw new IllegalArgumentException("pollingInterval: must be at least 10 ms, was " + pollingInterval
                     + "; use Duration.ofSeconds(10)");
         }
-        return new DbSchedulerJobRunner(dataSource, instanceName, pollingInterval);
+        return new DbSchedulerJobRunner(dataSource, vendor, instanceName, pollingInterval);
     }
 
     /**

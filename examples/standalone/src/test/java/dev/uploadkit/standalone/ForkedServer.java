@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A standalone server in a JVM of its own, as a user runs it, so that tests can kill it for real ({@code kill -9})
- * and start it again on the same data. Its output is read until it prints its address.
+ * and start it again on the same data. Its output is read on a thread of its own and kept.
  */
 final class ForkedServer implements AutoCloseable {
     private static final String KEY_LINE = "Admin API key: ";
@@ -22,9 +22,14 @@ final class ForkedServer implements AutoCloseable {
     private final Process process;
     private final String baseUrl;
     private final String printedKey;
+    private final LinkedBlockingQueue<String> unread;
+    private final List<String> output;
 
-    private ForkedServer(Process process, String baseUrl, String printedKey) {
+    private ForkedServer(Process process, String baseUrl, String printedKey, LinkedBlockingQueue<String> unread,
+                         List<String> output) {
         this.process = process;
+        this.unread = unread;
+        this.output = output;
         this.baseUrl = baseUrl;
         this.printedKey = printedKey;
     }
@@ -60,18 +65,19 @@ final class ForkedServer implements AutoCloseable {
         reader.setDaemon(true);
         reader.start();
         String key = null;
-        StringBuilder seen = new StringBuilder();
+        List<String> seen = new ArrayList<>();
         while (true) {
             String line = lines.poll(60, TimeUnit.SECONDS);
             if (line == null) {
                 process.destroyForcibly();
-                throw new IllegalStateException("the server did not listen within 60 s; it printed:\n" + seen);
+                throw new IllegalStateException("the server did not listen within 60 s; it printed:\n"
+                        + String.join("\n", seen));
             }
-            seen.append(line).append('\n');
+            seen.add(line);
             if (line.startsWith(KEY_LINE)) {
                 key = line.substring(KEY_LINE.length());
             } else if (line.startsWith(LISTENING_LINE)) {
-                return new ForkedServer(process, line.substring(LISTENING_LINE.length()), key);
+                return new ForkedServer(process, line.substring(LISTENING_LINE.length()), key, lines, seen);
             }
         }
     }
@@ -90,6 +96,12 @@ final class ForkedServer implements AutoCloseable {
     /** Returns the admin key printed on this start, or null if none was printed. */
     String printedKey() {
         return printedKey;
+    }
+
+    /** Returns every line the server has printed so far. */
+    synchronized List<String> output() {
+        unread.drainTo(output);
+        return List.copyOf(output);
     }
 
     Process process() {

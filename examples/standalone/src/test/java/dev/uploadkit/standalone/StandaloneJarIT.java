@@ -42,6 +42,7 @@ class StandaloneJarIT {
 
     private String base;
     private String key;
+    private ForkedServer forked;
 
     @AfterEach
     void killLeftovers() {
@@ -121,6 +122,9 @@ class StandaloneJarIT {
         assertTrue(!logs.toString().contains(key), "the log holds no key");
         JsonNode usage = curl(base + "/usage", "-H", "X-API-Key: " + key).path("data").path("totals");
         assertEquals(2, usage.path("uploads").path("count").asInt(), usage::toString);
+        // A new user's first start and tour log nothing alarming.
+        assertEquals(List.of(), forked.output().stream()
+                .filter(line -> line.contains(" WARN ") || line.contains(" ERROR ")).toList());
         stop(server);
     }
 
@@ -284,6 +288,7 @@ class StandaloneJarIT {
         ForkedServer server = ForkedServer.start(List.of("-Xmx128m"), List.of("-jar", JAR.toString()),
                 work.resolve("data"), env);
         processes.add(server.process());
+        forked = server;
         base = server.baseUrl();
         key = server.printedKey();
         assertNotNull(key, "the admin key is printed before the server listens");

@@ -1,7 +1,9 @@
 package dev.uploadkit.jdbc.internal;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerBuilder;
 import com.github.kagkarlsson.scheduler.SchedulerName;
+import com.github.kagkarlsson.scheduler.jdbc.DefaultJdbcCustomization;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
@@ -32,13 +34,15 @@ public final class DbSchedulerJobRunner implements JobRunner {
     private static final int MISSED_HEARTBEATS = 6;
 
     private final DataSource dataSource;
+    private final Vendor vendor;
     private final String name;
     private final Duration pollingInterval;
     private Scheduler scheduler;
     private boolean closed;
 
-    public DbSchedulerJobRunner(DataSource dataSource, String name, Duration pollingInterval) {
+    public DbSchedulerJobRunner(DataSource dataSource, Vendor vendor, String name, Duration pollingInterval) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.vendor = Objects.requireNonNull(vendor, "vendor");
         this.name = Objects.requireNonNull(name, "name");
         this.pollingInterval = Objects.requireNonNull(pollingInterval, "pollingInterval");
     }
@@ -56,7 +60,13 @@ public final class DbSchedulerJobRunner implements JobRunner {
             return Tasks.recurring(job.name(), FixedDelay.of(job.interval()))
                     .execute((instance, context) -> job.run());
         }).toList();
-        scheduler = Scheduler.create(dataSource)
+        SchedulerBuilder builder = Scheduler.create(dataSource);
+        if (vendor == Vendor.H2) {
+            // What db-scheduler's detection chooses for H2 too, but chosen here it does not warn at every start
+            // that no database-specific overrides apply.
+            builder.jdbcCustomization(new DefaultJdbcCustomization(true));
+        }
+        scheduler = builder
                 .startTasks(tasks)
                 .schedulerName(new SchedulerName.Fixed(name))
                 .threads(Math.max(1, Math.min(tasks.size(), 4)))
