@@ -104,6 +104,11 @@ final class ForkedServer implements AutoCloseable {
         return List.copyOf(output);
     }
 
+    /** Returns the lines printed so far at WARN or ERROR level. */
+    List<String> warnings() {
+        return output().stream().filter(line -> line.contains(" WARN ") || line.contains(" ERROR ")).toList();
+    }
+
     Process process() {
         return process;
     }
