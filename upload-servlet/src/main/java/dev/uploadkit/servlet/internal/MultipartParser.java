@@ -23,8 +23,9 @@ import java.util.Optional;
  *   <li>A part's headers end at the first empty line and may take at most {@code maxHeaderSize} bytes
  *       (terminating CRLFs included).</li>
  *   <li>A part's {@link Part#body() body} yields exactly the bytes up to the next delimiter, in spans as long
- *       as the buffered input allows (up to 64 KiB per read, less for a small body); anything that is not a whole delimiter, however
- *       close, is content. {@link #next()} skips whatever of the previous part was left unread.</li>
+ *       as the buffered input allows (up to 64 KiB per read, less for a small body); anything that is not a
+ *       whole delimiter, however close, is content. {@link #next()} skips whatever of the previous part was left
+ *       unread.</li>
  *   <li>At most {@code maxBodySize} bytes are read from the input.</li>
  * </ul>
  *
