@@ -74,7 +74,6 @@ public final class JcloudsFileStore implements FileStore {
     private final String container;
     private final BlobStoreContext context;
     private final BlobStore blobStore;
-    private final Path folder;
     private final MultipartWriter multipart;
     private final ExecutorService ownExecutor;
     private final LocalFiles local;
@@ -86,7 +85,6 @@ public final class JcloudsFileStore implements FileStore {
         this.container = container;
         this.context = context;
         this.blobStore = context.getBlobStore();
-        this.folder = folder;
         this.local = folder == null ? null : new LocalFiles(folder, TEMP_PREFIX);
         this.multipart = multipart;
         this.ownExecutor = ownExecutor;
@@ -151,7 +149,7 @@ public final class JcloudsFileStore implements FileStore {
         SourceStream source = new SourceStream(content);
         try {
             long written = multipart != null ? multipart.write(key, source, type)
-                    : folder != null ? putFile(key, source) : putWhole(key, source, type);
+                    : local != null ? putFile(key, source) : putWhole(key, source, type);
             LOG.debug("Stored {} ({} bytes) in store {}", key, written, id);
             return written;
         } catch (IOException | RuntimeException e) {
@@ -314,8 +312,8 @@ public final class JcloudsFileStore implements FileStore {
     }
 
     private void checkKey(String key) {
-        if (folder != null) {
-            ObjectKeys.resolveInside(folder, key);
+        if (local != null) {
+            ObjectKeys.resolveInside(local.folder(), key);
         } else {
             ObjectKeys.check(key);
         }
@@ -323,7 +321,7 @@ public final class JcloudsFileStore implements FileStore {
 
     /** The key the object of {@code key} is kept under: {@link LocalFiles#placed} on a filesystem, else the key. */
     private String placed(String key) {
-        return local == null ? key : LocalFiles.placed(key, TEMP_PREFIX);
+        return local == null ? key : local.placed(key);
     }
 
     private UploadException notFound(String key) {

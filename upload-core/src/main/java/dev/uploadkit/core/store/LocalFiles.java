@@ -31,7 +31,7 @@ import java.util.function.Function;
 /**
  * The filesystem store's own file operations, done without jclouds: writing an object through a temporary file
  * renamed into place, moving one, and removing the temporary files a crash left behind. An instance does them for one
- * store's folder, by key; the static methods work on paths.
+ * store's folder, by key.
  */
 final class LocalFiles {
     private static final Logger LOG = LoggerFactory.getLogger(LocalFiles.class);
@@ -60,24 +60,19 @@ final class LocalFiles {
         this.tempPrefix = tempPrefix;
     }
 
-    /** Returns the file that holds the object of {@code key} (see {@link #placed}). */
-    private Path file(String key) {
-        return folder.resolve(placed(key, tempPrefix));
+    /** The store's folder, under which every key is kept. */
+    Path folder() {
+        return folder;
     }
 
-    /** Writes the object of {@code key}, as {@link #write(Path, Path, String, InputStream)}. */
-    void write(String key, InputStream source) throws IOException {
-        write(file(key), staging, tempPrefix, source);
+    /** Returns the file that holds the object of {@code key} (see {@link #placed}). */
+    private Path file(String key) {
+        return folder.resolve(placed(key));
     }
 
     /** Moves the object of {@code fromKey} under {@code toKey}, as {@link #move(Path, Path)}. */
     void move(String fromKey, String toKey) throws IOException {
         move(file(fromKey), file(toKey));
-    }
-
-    /** As {@link #deletedDirectly(Path, String)}, for the object of {@code key}. */
-    boolean deletedDirectly(String key) throws IOException {
-        return deletedDirectly(file(key), tempPrefix);
     }
 
     /**
@@ -89,19 +84,19 @@ final class LocalFiles {
     }
 
     /**
-     * Writes {@code source} to a temporary file in {@code tempFolder} and renames it into place, so a reader never
-     * sees a partial file; on failure the temporary file is removed. Both folders must be on one filesystem. The
+     * Writes {@code source} as the object of {@code key}: to a temporary file in the staging folder, renamed into place,
+     * so a reader never sees a partial file; on failure the temporary file is removed. The
      * jclouds filesystem provider would also hash every byte with MD5 and set several extended attributes per object,
      * which on small uploads costs more than the write itself; nothing reads them back (the catalog keeps type and
      * hash), and reads through jclouds work without them.
      */
-    private static void write(Path target, Path tempFolder, String tempPrefix, InputStream source)
-            throws IOException {
+    void write(String key, InputStream source) throws IOException {
+        Path target = file(key);
         // The prefix marks leftovers of a crash for settleTemporaryFiles. A target that is itself a temporary file
         // (bytes staged until their record commits) is written directly.
         boolean direct = isTemp(target, tempPrefix);
         Path temp = direct ? target
-                : tempFolder.resolve(tempPrefix + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".part");
+                : staging.resolve(tempPrefix + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".part");
         Path dir = temp.getParent();
         // Once the temporary file exists, its folder is not empty, so a delete elsewhere no longer removes it.
         FileChannel opened = inFolder(dir, null, () -> FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
@@ -135,12 +130,12 @@ final class LocalFiles {
     }
 
     /**
-     * Returns the key under which a filesystem store keeps the object of {@code key}: the key itself, except for a
-     * temporary file ({@code tempPrefix}*.part), kept in {@link #STAGING_FOLDER} under its name whatever the folder of
-     * its key. Temporary names are unique (a random or an upload's id), and the crash sweep then lists one small
-     * folder instead of walking every file of the store.
+     * Returns the key under which the store keeps the object of {@code key}: the key itself, except for a temporary
+     * file ({@code tempPrefix}*.part), kept in {@link #STAGING_FOLDER} under its name whatever the folder of its key.
+     * Temporary names are unique (a random or an upload's id), and the crash sweep then lists one small folder
+     * instead of walking every file of the store.
      */
-    static String placed(String key, String tempPrefix) {
+    String placed(String key) {
         String name = key.substring(key.lastIndexOf('/') + 1);
         return isTemp(name, tempPrefix) ? STAGING_FOLDER + "/" + name : key;
     }
@@ -178,11 +173,13 @@ final class LocalFiles {
     }
 
     /**
-     * Removes a temporary file itself, leaving its folder, and returns true; returns true for a folder too, removing
-     * nothing (it is no object, and jclouds would retry deleting a non-empty one for ten seconds); false for anything
-     * else, which the caller removes through jclouds (which also removes the folders it leaves empty).
+     * Removes the object of {@code key} itself if it is a temporary file, leaving its folder, and returns true;
+     * returns true for a folder too, removing nothing (it is no object, and jclouds would retry deleting a non-empty
+     * one for ten seconds); false for anything else, which the caller removes through jclouds (which also removes the
+     * folders it leaves empty).
      */
-    private static boolean deletedDirectly(Path path, String tempPrefix) throws IOException {
+    boolean deletedDirectly(String key) throws IOException {
+        Path path = file(key);
         if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
             return true;
         }
