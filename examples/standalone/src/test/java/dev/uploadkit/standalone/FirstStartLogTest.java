@@ -1,17 +1,15 @@
 package dev.uploadkit.standalone;
 
 import dev.uploadkit.core.testing.TestContent;
+import dev.uploadkit.jdbc.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -25,10 +23,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * table; the unique content key settling a race), so the standalone server sets that logger to ERROR.
  */
 class FirstStartLogTest {
-    private static final String SERVER = System.getProperty("uploadkit.test.mariadb.url",
-            "jdbc:mariadb://127.0.0.1:3306/");
-    private static final String USER = System.getProperty("uploadkit.test.mariadb.user", "root");
-    private static final String PASSWORD = System.getProperty("uploadkit.test.mariadb.password", "");
     private static final String ADMIN_KEY = "first-start-log-admin-key";
 
     @TempDir
@@ -36,12 +30,12 @@ class FirstStartLogTest {
 
     @Test
     void aFirstStartOnMariaDbAndRacingDuplicatesLogNoWarning() throws Exception {
-        String database = "uk_first_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        execute("CREATE DATABASE " + database);
-        try {
-            Map<String, String> env = Map.of("UPLOADKIT_DATABASE_URL", SERVER + database,
-                    "UPLOADKIT_DATABASE_USER", USER, "UPLOADKIT_DATABASE_PASSWORD", PASSWORD,
-                    "UPLOADKIT_ADMIN_KEY", ADMIN_KEY);
+        try (TestDatabases.EmptyDatabase db = TestDatabases.emptyMariadb()) {
+            Map<String, String> env = new HashMap<>(Map.of("UPLOADKIT_DATABASE_URL", db.url(),
+                    "UPLOADKIT_DATABASE_USER", db.user(), "UPLOADKIT_ADMIN_KEY", ADMIN_KEY));
+            if (!db.password().isEmpty()) {
+                env.put("UPLOADKIT_DATABASE_PASSWORD", db.password());
+            }
             try (ForkedServer server = ForkedServer.fromClassPath(dataDir, env)) {
                 ApiClient api = new ApiClient(server.baseUrl(), ADMIN_KEY);
                 byte[] same = TestContent.random(7, 50_000);
@@ -63,15 +57,6 @@ class FirstStartLogTest {
                 assertEquals(List.of(), server.warnings());
                 server.stop();
             }
-        } finally {
-            execute("DROP DATABASE " + database);
-        }
-    }
-
-    private static void execute(String sql) throws Exception {
-        try (Connection connection = DriverManager.getConnection(SERVER, USER, PASSWORD);
-             Statement statement = connection.createStatement()) {
-            statement.execute(sql);
         }
     }
 }

@@ -93,15 +93,8 @@ public final class TestDatabases {
      * fixture owns, left at the server's default isolation (REPEATABLE READ), as a host's data source would be.
      */
     public static TestDatabase mariadb() {
-        String database = uniqueName();
-        try {
-            execute(MARIADB_URL, MARIADB_USER, MARIADB_PASSWORD,
-                    "CREATE DATABASE " + database + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
-        } catch (SQLException e) {
-            throw unreachable("MariaDB", MARIADB_URL, MARIADB_USER,
-                    "start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd", e);
-        }
-        String url = MARIADB_URL.replaceFirst("/[^/]*$", "/" + database);
+        String database = createMariadbDatabase();
+        String url = mariadbUrl(database);
         HikariConfig config = new HikariConfig();
         config.setPoolName("test-" + database);
         config.setJdbcUrl(url);
@@ -116,6 +109,38 @@ public final class TestDatabases {
         };
         return open("MariaDB database " + database, drop, () -> UploadkitDatabase.create(pool), url, MARIADB_USER,
                 MARIADB_PASSWORD);
+    }
+
+    /** A database the test made and drops, left empty: for what a server's first start does to it. */
+    public record EmptyDatabase(String url, String user, String password, AutoCloseable drop)
+            implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            drop.close();
+        }
+    }
+
+    /** Returns a new database in the local MariaDB with nothing migrated into it, dropped when closed. */
+    public static EmptyDatabase emptyMariadb() {
+        String database = createMariadbDatabase();
+        return new EmptyDatabase(mariadbUrl(database), MARIADB_USER, MARIADB_PASSWORD,
+                () -> execute(MARIADB_URL, MARIADB_USER, MARIADB_PASSWORD, "DROP DATABASE " + database));
+    }
+
+    private static String createMariadbDatabase() {
+        String database = uniqueName();
+        try {
+            execute(MARIADB_URL, MARIADB_USER, MARIADB_PASSWORD,
+                    "CREATE DATABASE " + database + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+        } catch (SQLException e) {
+            throw unreachable("MariaDB", MARIADB_URL, MARIADB_USER,
+                    "start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd", e);
+        }
+        return database;
+    }
+
+    private static String mariadbUrl(String database) {
+        return MARIADB_URL.replaceFirst("/[^/]*$", "/" + database);
     }
 
     private interface Opener {
