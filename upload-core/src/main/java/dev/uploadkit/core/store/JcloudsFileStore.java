@@ -273,8 +273,8 @@ public final class JcloudsFileStore implements FileStore {
         } catch (NoSuchFileException | KeyNotFoundException e) {
             throw notFound(fromKey);
         } catch (IOException | RuntimeException e) {
-            throw StoreFailures.translate("Could not move '" + fromKey + "' to '" + toKey + "' in store '" + id
-                    + "'.", e);
+            // The source is often a temporary key, which names the upload's project: the cause, for logs, has it.
+            throw StoreFailures.translate("Could not move the file to '" + toKey + "' in store '" + id + "'.", e);
         }
     }
 

@@ -71,6 +71,36 @@ public abstract class AbstractDedupIndexContractTest extends CatalogTestSupport 
     }
 
     @Test
+    void aKeyUnderAnotherBlobsKeyGetsThatFolderVaried() {
+        reserve(otherProject, "default", "report");
+        reserve(project, "default", "a/b");
+        String under = reserve(project, "default", "report/p2.txt").objectKey();
+        assertTrue(under.matches("report" + KEY_SUFFIX + "/p2\\.txt"), under);
+        String deeper = reserve(project, "default", "a/b/c/d.txt").objectKey();
+        assertTrue(deeper.matches("a/b" + KEY_SUFFIX + "/c/d\\.txt"), deeper);
+        assertEquals("report/p2.txt", reserve(project, "archive", "report/p2.txt").objectKey());
+    }
+
+    @Test
+    void aKeyThatIsAnotherBlobsFolderGetsVaried() {
+        reserve(otherProject, "default", "docs/2024/a.txt");
+        String file = reserve(project, "default", "docs").objectKey();
+        assertTrue(file.matches("docs" + KEY_SUFFIX), file);
+        String inner = reserve(project, "default", "docs/2024").objectKey();
+        assertTrue(inner.matches("docs/2024" + KEY_SUFFIX), inner);
+        assertEquals("docs", reserve(project, "archive", "docs").objectKey());
+    }
+
+    @Test
+    void keysThatOnlyStartAlikeDoNotClash() {
+        reserve(project, "default", "notes");
+        reserve(project, "default", "x/y.txt");
+        for (String key : List.of("notes2/a.txt", "notes.txt", "notes-x/a", "x/y.txt.d", "x/y", "xy/z", "x0")) {
+            assertEquals(key, reserve(project, "default", key).objectKey());
+        }
+    }
+
+    @Test
     void aKeyCollisionLeavesTheTransactionUsable() {
         reserve(project, "default", "k.txt");
         Upload upload = upload(project).build();

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
@@ -56,26 +57,28 @@ final class JdbiDedupIndex implements DedupIndex {
         }
         return tx.run(h -> {
             String key = preferredKey;
+            int lastSegment = (int) preferredKey.chars().filter(c -> c == '/').count();
             for (int attempt = 0; attempt < MAX_RESERVE_ATTEMPTS; attempt++) {
-                Optional<Long> id = tryInsert(h, projectId, storageId, key, now);
-                if (id.isPresent()) {
-                    return new Blob(id.get(), projectId, storageId, key, null, 0, null, 0, Blob.State.WRITING,
-                            now.truncatedTo(ChronoUnit.MICROS));
+                OptionalInt clash = KeyClashes.find(h, vendor, storageId, key);
+                if (clash.isEmpty()) {
+                    Optional<Long> id = tryInsert(h, projectId, storageId, key, now);
+                    if (id.isPresent()) {
+                        return new Blob(id.get(), projectId, storageId, key, null, 0, null, 0, Blob.State.WRITING,
+                                now.truncatedTo(ChronoUnit.MICROS));
+                    }
                 }
-                key = ObjectKeys.variant(preferredKey, ThreadLocalRandom.current());
+                key = ObjectKeys.variant(preferredKey, key, clash.orElse(lastSegment), ThreadLocalRandom.current());
             }
             throw new UploadException(ErrorCode.INTERNAL_ERROR,
                     "No free object key found after " + MAX_RESERVE_ATTEMPTS + " attempts.");
         });
     }
 
-    /** Inserts a WRITING blob under {@code key}; empty if the key is taken in that store. */
+    /**
+     * Inserts a WRITING blob under {@code key}, which {@link KeyClashes} found free; empty if the key was taken in
+     * that store meanwhile.
+     */
     private Optional<Long> tryInsert(Handle h, UUID projectId, String storageId, String key, Instant now) {
-        String takenQuery = vendor.keyTakenQuery();
-        if (takenQuery != null && h.createQuery(takenQuery).bind("storage_id", storageId).bind("object_key", key)
-                .mapTo(Long.class).findFirst().isPresent()) {
-            return Optional.empty();
-        }
         try {
             return h.createUpdate("INSERT INTO blobs (project_id, storage_id, object_key, sha256, size_bytes, mime_type,"
                             + " ref_count, state, created_at) VALUES (:project_id, :storage_id, :object_key, NULL, 0,"

@@ -27,4 +27,16 @@ final class ObjectKeys {
         }
         return key + suffix;
     }
+
+    /**
+     * Returns {@code key} with its path segment {@code segment} (0 is the first) replaced by the {@link #variant}
+     * of that segment of {@code preferredKey}, which has as many segments: varying a key again varies that segment
+     * of the preferred key anew instead of adding a second suffix.
+     */
+    static String variant(String preferredKey, String key, int segment, RandomGenerator random) {
+        String[] preferred = preferredKey.split("/", -1);
+        String[] segments = key.split("/", -1);
+        segments[segment] = variant(preferred[segment], random);
+        return String.join("/", segments);
+    }
 }

@@ -135,12 +135,13 @@ public enum Vendor {
     }
 
     /**
-     * Returns a query selecting a row when {@code :object_key} is taken in {@code :storage_id}, or null where a
-     * taken key costs nothing on insert. MariaDB's driver logs every server error as a warning, and a taken key is
-     * an everyday event (the same filename uploaded twice), so there the key is checked first, on its unique index.
+     * Returns whether a key is checked for being taken before a blob is inserted under it, rather than left to the
+     * insert's unique violation, which costs nothing elsewhere. MariaDB's driver logs every server error as a
+     * warning, and a taken key is an everyday event (the same filename uploaded twice), so there it is checked
+     * first, on its unique index.
      */
-    String keyTakenQuery() {
-        return this == MYSQL ? "SELECT id FROM blobs WHERE storage_id = :storage_id AND " + objectKeyMatch() : null;
+    boolean checksKeyBeforeInsert() {
+        return this == MYSQL;
     }
 
     /**
@@ -150,6 +151,18 @@ public enum Vendor {
      */
     String objectKeyMatch() {
         return this == MYSQL ? "object_key_hash = UNHEX(SHA2(:object_key, 256))" : "object_key = :object_key";
+    }
+
+    /**
+     * Returns the condition on {@code blobs} matching any of {@code :<name>0} to {@code :<name><count - 1>} as
+     * {@link #objectKeyMatch} matches one key, on the same index.
+     */
+    String objectKeyIn(String name, int count) {
+        StringBuilder in = new StringBuilder(this == MYSQL ? "object_key_hash IN (" : "object_key IN (");
+        for (int i = 0; i < count; i++) {
+            in.append(i == 0 ? "" : ", ").append(this == MYSQL ? "UNHEX(SHA2(:" + name + i + ", 256))" : ":" + name + i);
+        }
+        return in.append(')').toString();
     }
 
     /**

@@ -23,4 +23,16 @@ class ObjectKeysTest {
     void theSuffixGoesBeforeTheExtensionOfTheLastSegment(String key, String expected) {
         assertEquals(expected, ObjectKeys.variant(key, FIXED));
     }
+
+    @ParameterizedTest
+    @CsvSource({
+            "report/p2.txt, report/p2.txt, 0, report-1a2b3c4d/p2.txt",
+            "a/v1.2/c.txt, a/v1.2/c.txt, 1, a/v1-1a2b3c4d.2/c.txt",
+            "a/b/c.txt, a-00000000/b/c.txt, 2, a-00000000/b/c-1a2b3c4d.txt",
+            "a/b/c.txt, a/b-00000000/c.txt, 1, a/b-1a2b3c4d/c.txt",
+            "docs, docs-00000000, 0, docs-1a2b3c4d"})
+    void aSegmentIsVariedFromThePreferredKeyKeepingTheOthers(String preferred, String key, int segment,
+                                                            String expected) {
+        assertEquals(expected, ObjectKeys.variant(preferred, key, segment, FIXED));
+    }
 }
