@@ -2,6 +2,7 @@ package dev.uploadkit.standalone;
 
 import dev.uploadkit.core.DataSize;
 import dev.uploadkit.core.Durations;
+import dev.uploadkit.core.auth.AccessService;
 import dev.uploadkit.core.limits.Plans;
 import dev.uploadkit.core.net.OutboundPolicy;
 
@@ -80,7 +81,7 @@ public record StandaloneConfig(
               --max-file-size-mb N   largest upload in MiB (UPLOADKIT_MAX_FILE_SIZE_MB, default 5120)
             S3-compatible storage instead of local files: UPLOADKIT_S3_ENDPOINT, UPLOADKIT_S3_BUCKET,
               UPLOADKIT_S3_ACCESS_KEY, UPLOADKIT_S3_SECRET_KEY, UPLOADKIT_S3_REGION (default us-east-1)
-            UPLOADKIT_ADMIN_KEY sets the admin key; UPLOADKIT_SIGNING_KEY the download-link secret (>= 32 chars).
+            UPLOADKIT_ADMIN_KEY sets the admin key (24-256 printable ASCII, no spaces); UPLOADKIT_SIGNING_KEY the download-link secret (>= 32 chars).
             UPLOADKIT_WEBHOOK_RETRY_DELAYS: pauses before each webhook retry (default 30s,2m,15m,1h,3h,6h,12h).
             UPLOADKIT_TRASH_RETENTION: how long trashed files are kept (default 30d; 90s, 10m, 24h, 30d or PT24H).
             Crash sweeps: UPLOADKIT_INTERRUPTED_AFTER (no heartbeat for this long = crashed, default 1m),
@@ -112,6 +113,10 @@ public record StandaloneConfig(
             throw new IllegalArgumentException("UPLOADKIT_IMPORT_CONCURRENCY: must be 1-256, was " + importConcurrency);
         }
         positive("UPLOADKIT_LOG_RETENTION", logRetention);
+        if (adminKey.isPresent() && AccessService.publicPrefix(adminKey.get()).isEmpty()) {
+            throw new IllegalArgumentException("UPLOADKIT_ADMIN_KEY: must be 24-256 printable ASCII characters "
+                    + "without spaces");
+        }
         trustedProxies = List.copyOf(trustedProxies);
         if (lookupCacheTtl.isNegative() || lookupCacheTtl.compareTo(Duration.ofMinutes(1)) > 0) {
             throw new IllegalArgumentException("UPLOADKIT_LOOKUP_CACHE_TTL: must be 0s to 1m, was " + lookupCacheTtl

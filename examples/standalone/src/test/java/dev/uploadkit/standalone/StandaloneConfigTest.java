@@ -92,5 +92,9 @@ class StandaloneConfigTest {
         assertThrows(IllegalArgumentException.class, () -> StandaloneConfig.from(new String[] {"--port", "70000"}, Map.of()));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> StandaloneConfig.from(new String[0],
                 Map.of("UPLOADKIT_S3_ENDPOINT", "http://127.0.0.1:9000"))).getMessage().contains("UPLOADKIT_S3_BUCKET"));
+        for (String key : new String[] {"short", "has a space in it 0123456789", "x".repeat(257)}) {
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> StandaloneConfig.from(new String[0],
+                    Map.of("UPLOADKIT_ADMIN_KEY", key))).getMessage().startsWith("UPLOADKIT_ADMIN_KEY:"), key);
+        }
     }
 }

@@ -193,9 +193,7 @@ public final class AccessService {
      */
     public ApiKey importKey(UUID projectId, String name, String plaintext, Set<Permission> permissions,
                             boolean admin) {
-        String prefix = prefixOf(plaintext)
-                .orElseThrow(() -> UploadException.validation("key", "The key must be " + MIN_IMPORTED_LENGTH
-                        + "-" + MAX_IMPORTED_LENGTH + " printable ASCII characters without spaces."));
+        String prefix = checkImportable(plaintext);
         Optional<ApiKey> existing = store.findKeyByPrefix(prefix);
         if (existing.isPresent()) {
             if (!MessageDigest.isEqual(existing.get().keyHash(), hash(plaintext))) {
@@ -242,6 +240,17 @@ public final class AccessService {
                 .filter(k -> MessageDigest.isEqual(k.keyHash(), hash(presented)))
                 .filter(k -> !k.isRevoked())
                 .map(k -> new Principal(k.projectId(), k.id(), k.permissions(), k.admin()));
+    }
+
+    /**
+     * Returns the prefix {@code plaintext} would be stored under as an imported key.
+     *
+     * @throws UploadException {@code VALIDATION_ERROR} unless it is 24–256 printable ASCII characters without spaces
+     */
+    public static String checkImportable(String plaintext) {
+        return prefixOf(Objects.requireNonNull(plaintext, "plaintext"))
+                .orElseThrow(() -> UploadException.validation("key", "The key must be " + MIN_IMPORTED_LENGTH
+                        + "-" + MAX_IMPORTED_LENGTH + " printable ASCII characters without spaces."));
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.uploadkit.core.auth;
 
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -10,9 +11,10 @@ import java.util.Optional;
  *
  * <p>With a configured key, the key is installed, idempotently, as an admin key with every permission in the first
  * project (project {@value #DEFAULT_PROJECT}, plan {@value #DEFAULT_PLAN}, is created when there is none); it is
- * never returned, so the host never prints it. Without one, and only while there is no project yet (the first
- * start), project {@value #DEFAULT_PROJECT} and a generated admin key are created and the key is returned: it is the
- * only copy, for the host to show once.
+ * never returned, so the host never prints it; it is checked before anything is written. Without one, and only
+ * while there is no project yet (the first start), project {@value #DEFAULT_PROJECT} and a generated admin key are
+ * created and the key is returned: it is the only copy, for the host to show once. A first start that stopped
+ * between the two (the only project is {@value #DEFAULT_PROJECT} and holds no key at all) is finished by the next.
  *
  * <p>Two instances making their first start on one empty database at the same moment may each create a project and
  * a key; give such deployments a configured key.
@@ -41,15 +43,21 @@ public final class AdminBootstrap {
         Objects.requireNonNull(configuredKey, "configuredKey");
         EnumSet<Permission> all = EnumSet.allOf(Permission.class);
         if (configuredKey.isPresent()) {
+            AccessService.checkImportable(configuredKey.get());
             Project project = access.projects().stream().findFirst()
                     .orElseGet(() -> access.createProject(DEFAULT_PROJECT, DEFAULT_PLAN));
             access.importKey(project.id(), KEY_NAME, configuredKey.get(), all, true);
             return Optional.empty();
         }
-        if (!access.projects().isEmpty()) {
-            return Optional.empty();
+        List<Project> projects = access.projects();
+        if (projects.isEmpty()) {
+            Project project = access.createProject(DEFAULT_PROJECT, DEFAULT_PLAN);
+            return Optional.of(access.createKey(project.id(), KEY_NAME, all, true));
         }
-        Project project = access.createProject(DEFAULT_PROJECT, DEFAULT_PLAN);
-        return Optional.of(access.createKey(project.id(), KEY_NAME, all, true));
+        Project only = projects.get(0);
+        if (projects.size() == 1 && only.name().equals(DEFAULT_PROJECT) && access.keys(only.id()).isEmpty()) {
+            return Optional.of(access.createKey(only.id(), KEY_NAME, all, true));
+        }
+        return Optional.empty();
     }
 }
