@@ -81,7 +81,8 @@ public record StandaloneConfig(
               --max-file-size-mb N   largest upload in MiB (UPLOADKIT_MAX_FILE_SIZE_MB, default 5120)
             S3-compatible storage instead of local files: UPLOADKIT_S3_ENDPOINT, UPLOADKIT_S3_BUCKET,
               UPLOADKIT_S3_ACCESS_KEY, UPLOADKIT_S3_SECRET_KEY, UPLOADKIT_S3_REGION (default us-east-1)
-            UPLOADKIT_ADMIN_KEY sets the admin key (24-256 printable ASCII, no spaces); UPLOADKIT_SIGNING_KEY the download-link secret (>= 32 chars).
+            UPLOADKIT_ADMIN_KEY sets the admin key (24-256 printable ASCII characters, no spaces);
+              UPLOADKIT_SIGNING_KEY the download-link secret (>= 32 chars).
             UPLOADKIT_WEBHOOK_RETRY_DELAYS: pauses before each webhook retry (default 30s,2m,15m,1h,3h,6h,12h).
             UPLOADKIT_TRASH_RETENTION: how long trashed files are kept (default 30d; 90s, 10m, 24h, 30d or PT24H).
             Crash sweeps: UPLOADKIT_INTERRUPTED_AFTER (no heartbeat for this long = crashed, default 1m),
