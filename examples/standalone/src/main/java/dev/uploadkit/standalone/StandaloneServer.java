@@ -175,7 +175,7 @@ public final class StandaloneServer implements AutoCloseable {
                     .heartbeatInterval(min(HEARTBEAT, config.interruptedAfter().dividedBy(6)))
                     .jobInterval(config.jobInterval()).gracePeriod(config.sweepGrace())
                     .trashRetention(config.trashRetention()).unstoredTtl(config.unstoredTtl())
-                    .importConcurrency(config.importConcurrency()).build();
+                    .importConcurrency(config.importConcurrency()).onImportEnded(requestLog::imported).build();
             phases.done("service");
             AccessService access = AccessService.create(database.projects(), config.plans(), config.lookupCacheTtl());
             AdminBootstrap.ensureAdminKey(access, config.adminKey()).ifPresent(key -> {

@@ -1,6 +1,7 @@
 package dev.uploadkit.core.jobs;
 
 import dev.uploadkit.core.Durations;
+import dev.uploadkit.core.Upload;
 import dev.uploadkit.core.UploadService;
 import dev.uploadkit.core.internal.ContentSniffer;
 import dev.uploadkit.core.internal.webhook.WebhookDispatcher;
@@ -21,8 +22,10 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * The background work of one instance of an {@link UploadService}, from {@link #start()} to {@link #close()}:
@@ -92,35 +95,29 @@ public final class BackgroundWork implements AutoCloseable {
     private final ExecutorService importers;
     private final Semaphore importSlots;
     private final Duration watchInterval;
+    private final Consumer<Upload> importEnded;
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
 
     private BackgroundWork(Builder b) {
         this.uploads = b.uploads;
+        this.importEnded = b.importEnded;
         this.runner = b.runner;
         this.ownsScheduler = b.scheduler == null;
         // Two threads, so that a long sweep never delays a heartbeat.
-        this.scheduler = ownsScheduler ? Executors.newScheduledThreadPool(2, r -> {
-            Thread t = new Thread(r, "uploadkit-background");
-            t.setDaemon(true);
-            return t;
-        }) : b.scheduler;
+        this.scheduler = ownsScheduler ? Executors.newScheduledThreadPool(2, daemon("uploadkit-background")) : b.scheduler;
         this.heartbeatInterval = b.heartbeatInterval;
-        this.relay = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "uploadkit-event-relay");
-            t.setDaemon(true);
-            return t;
-        });
+        this.relay = Executors.newSingleThreadExecutor(daemon("uploadkit-event-relay"));
         this.watchInterval = b.watchInterval;
-        this.watcher = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "uploadkit-import-watcher");
-            t.setDaemon(true);
-            return t;
-        });
+        this.watcher = Executors.newSingleThreadScheduledExecutor(daemon("uploadkit-import-watcher"));
         this.importSlots = new Semaphore(b.importConcurrency);
-        this.importers = Executors.newFixedThreadPool(b.importConcurrency, r -> {
-            Thread t = new Thread(r, "uploadkit-import");
-            t.setDaemon(true);
-            return t;
-        });
+        this.importers = Executors.newFixedThreadPool(b.importConcurrency, daemon("uploadkit-import"));
         Duration retention = b.trashRetention;
         Duration unstoredTtl = b.unstoredTtl;
         Duration grace = b.gracePeriod;
@@ -204,7 +201,8 @@ public final class BackgroundWork implements AutoCloseable {
                 return;
             }
             for (ImportJobs.Job job : uploads.claimImports(free)) {
-                submit(() -> uploads.runImport(job), "The import of upload " + job.upload().uuid());
+                submit(() -> importEnded.accept(uploads.runImport(job)),
+                        "The import of upload " + job.upload().uuid());
             }
             free = importSlots.availablePermits();
             if (free > 0) {
@@ -348,6 +346,7 @@ public final class BackgroundWork implements AutoCloseable {
         private int importConcurrency = 8;
         private Duration unstoredTtl = Duration.ofHours(24);
         private final List<RecurringJob> extraJobs = new ArrayList<>();
+        private Consumer<Upload> importEnded = upload -> { };
 
         private Builder() {
         }
@@ -382,6 +381,15 @@ public final class BackgroundWork implements AutoCloseable {
          */
         public Builder unstoredTtl(Duration value) {
             unstoredTtl = Durations.requirePositive("unstoredTtl", value, "Duration.ofHours(24)");
+            return this;
+        }
+
+        /**
+         * Is told the outcome of each URL import this instance ran to its end (its upload completed, failed, cancelled
+         * or handed back), e.g. {@code RequestLogWriter::imported} to count completed imports in the usage.
+         */
+        public Builder onImportEnded(Consumer<Upload> value) {
+            importEnded = Objects.requireNonNull(value, "onImportEnded");
             return this;
         }
 

@@ -1,5 +1,7 @@
 package dev.uploadkit.core.usage;
 
+import dev.uploadkit.core.Upload;
+import dev.uploadkit.core.UploadStatus;
 import dev.uploadkit.core.catalog.DedupStats;
 import dev.uploadkit.core.jobs.RecurringJob;
 import org.slf4j.Logger;
@@ -127,6 +129,25 @@ public final class RequestLogWriter implements AutoCloseable {
         }
         accepted.incrementAndGet();
         return true;
+    }
+
+    /**
+     * Counts a completed URL import that ran in the background ({@code BackgroundWork.Builder#onImportEnded}) as an
+     * upload of its project on the day it completed, with its bytes; it was no request of its own. Other outcomes
+     * count nothing. (A synchronous import is counted with its request, as a form upload.)
+     */
+    public void imported(Upload upload) {
+        if (upload.status() != UploadStatus.COMPLETED) {
+            return;
+        }
+        DayKey key = new DayKey(upload.projectId(), LocalDate.ofInstant(upload.updatedAt(), ZoneOffset.UTC));
+        counts.compute(key, (k, c) -> {
+            long[] n = c == null ? new long[5] : c;
+            n[1]++;
+            n[2] += upload.sizeBytes();
+            return n;
+        });
+        changed.add(upload.projectId());
     }
 
     /** Returns how many log lines were taken so far (queued or written). */

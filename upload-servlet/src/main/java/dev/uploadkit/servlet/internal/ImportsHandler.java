@@ -46,6 +46,9 @@ final class ImportsHandler {
         boolean async = fields.bool("async").orElse(false);
         ImportRequest request = request(ex.principal().projectId(), fields, Defaults.NONE); // every bad field
         Upload upload = async ? uploads.enqueueImport(request) : uploads.importFromUrl(request);
+        if (!async) {
+            ex.request().setAttribute(RecordStep.UPLOADED_BYTES, upload.sizeBytes()); // usage counts it as an upload
+        }
         ex.response().setHeader("Location", ex.baseUrl() + "/files/" + upload.uuid());
         Json.success(ex, async ? 202 : 201, views.toJson(upload, ex.baseUrl()));
     }
