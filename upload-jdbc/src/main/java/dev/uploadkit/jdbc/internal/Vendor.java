@@ -154,18 +154,6 @@ public enum Vendor {
     }
 
     /**
-     * Returns the condition on {@code blobs} matching any of {@code :<name>0} to {@code :<name><count - 1>} as
-     * {@link #objectKeyMatch} matches one key, on the same index.
-     */
-    String objectKeyIn(String name, int count) {
-        StringBuilder in = new StringBuilder(this == MYSQL ? "object_key_hash IN (" : "object_key IN (");
-        for (int i = 0; i < count; i++) {
-            in.append(i == 0 ? "" : ", ").append(this == MYSQL ? "UNHEX(SHA2(:" + name + i + ", 256))" : ":" + name + i);
-        }
-        return in.append(')').toString();
-    }
-
-    /**
      * Returns the suffix of a blob insert that turns an object-key conflict into zero inserted rows instead of
      * an error, or the empty string where a failed statement leaves the transaction usable anyway.
      */
