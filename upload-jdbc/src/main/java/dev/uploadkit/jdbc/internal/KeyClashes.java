@@ -25,26 +25,26 @@ final class KeyClashes {
         if (vendor.checksKeyBeforeInsert()) {
             exact.add(key);
         }
-        // One statement, each part on the unique key index: a point lookup per folder (an IN list on the index's
-        // second column makes H2 read the storage's whole range), and the first key under "key/", found in the
-        // range from "key/" to just before "key0" ('0' follows '/' in the code point and byte orders the
-        // object_key columns use).
-        StringBuilder sql = new StringBuilder();
-        for (int i = 0; i < exact.size(); i++) {
-            sql.append("SELECT object_key FROM blobs WHERE storage_id = :storage_id AND ")
-                    .append(vendor.objectKeyMatch().replace(":object_key", ":k" + i)).append(" UNION ALL ");
+        // Separate statements, each a lookup on the unique key index (storage_id, object_key): on H2 an IN list
+        // or an OR there reads the storage's whole range, and a UNION ALL costs several times its parts.
+        String taken = "SELECT object_key FROM blobs WHERE storage_id = :storage_id AND " + vendor.objectKeyMatch();
+        for (String candidate : exact) { // outermost first: the first found is the segment to vary
+            if (h.createQuery(taken).bind("storage_id", storageId).bind("object_key", candidate)
+                    .mapTo(String.class).findFirst().isPresent()) {
+                return OptionalInt.of(segments(candidate) - 1);
+            }
         }
-        sql.append("(SELECT object_key FROM blobs WHERE storage_id = :storage_id AND object_key >= :low")
-                .append(" AND object_key < :high LIMIT 1)");
-        var query = h.createQuery(sql.toString()).bind("storage_id", storageId).bind("low", key + "/")
-                .bind("high", key + "0");
-        for (int i = 0; i < exact.size(); i++) {
-            query.bind("k" + i, exact.get(i));
-        }
-        int last = segments(key) - 1;
-        return query.mapTo(String.class).stream()
-                .mapToInt(taken -> taken.length() > key.length() ? last : segments(taken) - 1)
-                .min();
+        // Keys under "key/" sort from "key/" to just before "key0" ('0' follows '/') in the code point and byte
+        // orders the object_key columns use.
+        boolean under = h.createQuery("SELECT object_key FROM blobs WHERE storage_id = :storage_id"
+                        + " AND object_key >= :low AND object_key < :high LIMIT 1")
+                .bind("storage_id", storageId)
+                .bind("low", key + "/")
+                .bind("high", key + "0")
+                .mapTo(String.class)
+                .findFirst()
+                .isPresent();
+        return under ? OptionalInt.of(segments(key) - 1) : OptionalInt.empty();
     }
 
     /** Returns the folders of {@code key}, outermost first: {@code a}, {@code a/b} for {@code a/b/c.txt}. */
