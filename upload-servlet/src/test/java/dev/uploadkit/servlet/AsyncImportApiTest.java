@@ -50,9 +50,7 @@ class AsyncImportApiTest {
                 .service(b -> b.outboundPolicy(OutboundPolicy.parse("127.0.0.1/32")).importTimeout(Duration.ofSeconds(3))
                         .webhookSink(EVENTS::add))
                 .start();
-        work = BackgroundWork.builder().uploadService(server.uploads)
-                .jobRunner(server.database.jobRunner(server.uploads.instanceId(), Duration.ofMillis(200)))
-                .watchInterval(Duration.ofMillis(50)).eventInterval(Duration.ofMillis(50)).build();
+        work = server.backgroundWork().build();
         work.start();
     }
 

@@ -3,13 +3,9 @@ package dev.uploadkit.servlet;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.uploadkit.core.auth.Permission;
 import dev.uploadkit.core.testing.TestContent;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,22 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * suffix on the clashing segment, whichever comes first, whatever the file's size and whichever project took the
  * name first.
  */
-class FileAndFolderKeysTest {
+class FileAndFolderKeysTest extends SharedServerTest {
     private static final String SUFFIX = "-[0-9a-f]{8}";
-
-    @TempDir
-    static Path dir;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(dir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
 
     @Test
     void aFileInAFolderNamedLikeAFileGetsItsFolderSuffixed() {

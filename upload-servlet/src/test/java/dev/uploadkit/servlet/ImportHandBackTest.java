@@ -73,8 +73,6 @@ class ImportHandBackTest {
     }
 
     private static BackgroundWork work(TestServer server) {
-        return BackgroundWork.builder().uploadService(server.uploads)
-                .jobRunner(server.database.jobRunner(server.uploads.instanceId(), Duration.ofMillis(200)))
-                .watchInterval(Duration.ofMillis(50)).eventInterval(Duration.ofMillis(50)).build();
+        return server.backgroundWork().build();
     }
 }

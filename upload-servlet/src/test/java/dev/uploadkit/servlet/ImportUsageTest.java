@@ -34,9 +34,7 @@ class ImportUsageTest {
                 .put("async.bin", TestContent.random(2, 700));
         server = TestServer.builder(dir).limitsAndLog()
                 .service(b -> b.outboundPolicy(OutboundPolicy.parse("127.0.0.1/32"))).start();
-        work = BackgroundWork.builder().uploadService(server.uploads)
-                .jobRunner(server.database.jobRunner(server.uploads.instanceId(), Duration.ofMillis(200)))
-                .watchInterval(Duration.ofMillis(50)).onImportEnded(server.requestLog::imported).build();
+        work = server.backgroundWork().onImportEnded(server.requestLog::imported).build();
         work.start();
     }
 

@@ -53,9 +53,7 @@ class RemoteCopyJobApiTest {
                 .withOutbound(OutboundPolicy.parse("127.0.0.1/32"));
         server = TestServer.builder(Files.createDirectories(dir.resolve("local"))).storageSettings(settings)
                 .service(b -> b.remoteCopyJobThreshold(DataSize.ofKibibytes(64))).start();
-        work = BackgroundWork.builder().uploadService(server.uploads)
-                .jobRunner(server.database.jobRunner(server.uploads.instanceId(), Duration.ofMillis(200)))
-                .watchInterval(Duration.ofMillis(50)).build();
+        work = server.backgroundWork().build();
         work.start();
     }
 

@@ -18,6 +18,7 @@ import dev.uploadkit.core.auth.Project;
 import dev.uploadkit.core.store.FileStore;
 import dev.uploadkit.core.storage.StorageSettings;
 import dev.uploadkit.core.store.JcloudsFileStore;
+import dev.uploadkit.core.jobs.BackgroundWork;
 import dev.uploadkit.jdbc.UploadkitDatabase;
 
 import java.io.ByteArrayOutputStream;
@@ -166,6 +167,16 @@ final class TestServer implements AutoCloseable {
         this.servlet = servlet.build();
 
         container = TestContainer.start(this.servlet, MOUNT + "/*");
+    }
+
+    /**
+     * Returns the background work of this server's service, not yet built: its job runner on this database and
+     * quick polls for imports, copies and events, as tests need.
+     */
+    BackgroundWork.Builder backgroundWork() {
+        return BackgroundWork.builder().uploadService(uploads)
+                .jobRunner(database.jobRunner(uploads.instanceId(), Duration.ofMillis(200)))
+                .watchInterval(Duration.ofMillis(50)).eventInterval(Duration.ofMillis(50));
     }
 
     int port() {
