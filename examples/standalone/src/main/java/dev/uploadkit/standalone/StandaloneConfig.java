@@ -2,6 +2,7 @@ package dev.uploadkit.standalone;
 
 import dev.uploadkit.core.DataSize;
 import dev.uploadkit.core.Durations;
+import dev.uploadkit.core.UploadException;
 import dev.uploadkit.core.auth.AccessService;
 import dev.uploadkit.core.limits.Plans;
 import dev.uploadkit.core.net.OutboundPolicy;
@@ -114,9 +115,10 @@ public record StandaloneConfig(
             throw new IllegalArgumentException("UPLOADKIT_IMPORT_CONCURRENCY: must be 1-256, was " + importConcurrency);
         }
         positive("UPLOADKIT_LOG_RETENTION", logRetention);
-        if (adminKey.isPresent() && AccessService.publicPrefix(adminKey.get()).isEmpty()) {
-            throw new IllegalArgumentException("UPLOADKIT_ADMIN_KEY: must be 24-256 printable ASCII characters "
-                    + "without spaces");
+        try {
+            adminKey.ifPresent(AccessService::checkImportable);
+        } catch (UploadException e) {
+            throw new IllegalArgumentException("UPLOADKIT_ADMIN_KEY: " + e.getMessage());
         }
         trustedProxies = List.copyOf(trustedProxies);
         if (lookupCacheTtl.isNegative() || lookupCacheTtl.compareTo(Duration.ofMinutes(1)) > 0) {

@@ -111,7 +111,8 @@ public final class BackgroundWork implements AutoCloseable {
         this.runner = b.runner;
         this.ownsScheduler = b.scheduler == null;
         // Two threads, so that a long sweep never delays a heartbeat.
-        this.scheduler = ownsScheduler ? Executors.newScheduledThreadPool(2, daemon("uploadkit-background")) : b.scheduler;
+        this.scheduler = ownsScheduler ? Executors.newScheduledThreadPool(2, daemon("uploadkit-background"))
+                : b.scheduler;
         this.heartbeatInterval = b.heartbeatInterval;
         this.relay = Executors.newSingleThreadExecutor(daemon("uploadkit-event-relay"));
         this.watchInterval = b.watchInterval;

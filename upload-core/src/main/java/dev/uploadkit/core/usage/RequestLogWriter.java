@@ -106,20 +106,7 @@ public final class RequestLogWriter implements AutoCloseable {
      */
     public boolean record(RequestLogEntry entry) {
         Objects.requireNonNull(entry, "entry");
-        DayKey key = new DayKey(entry.projectId(), LocalDate.ofInstant(entry.time(), ZoneOffset.UTC));
-        counts.compute(key, (k, c) -> {
-            long[] n = c == null ? new long[5] : c;
-            n[0]++;
-            if (entry.uploadedBytes() >= 0) {
-                n[1]++;
-                n[2] += entry.uploadedBytes();
-            }
-            if (entry.downloadedBytes() >= 0) {
-                n[3]++;
-                n[4] += entry.downloadedBytes();
-            }
-            return n;
-        });
+        count(entry.projectId(), entry.time(), 1, entry.uploadedBytes(), entry.downloadedBytes());
         if (entry.status() < 400 && !"GET".equals(entry.method()) && !"HEAD".equals(entry.method())) {
             changed.add(entry.projectId());
         }
@@ -140,14 +127,26 @@ public final class RequestLogWriter implements AutoCloseable {
         if (upload.status() != UploadStatus.COMPLETED) {
             return;
         }
-        DayKey key = new DayKey(upload.projectId(), LocalDate.ofInstant(upload.updatedAt(), ZoneOffset.UTC));
+        count(upload.projectId(), upload.updatedAt(), 0, upload.sizeBytes(), -1);
+        changed.add(upload.projectId());
+    }
+
+    /** Adds to the day's counts of {@code projectId}: requests, an upload and a download unless their bytes are -1. */
+    private void count(UUID projectId, Instant at, int requests, long uploadedBytes, long downloadedBytes) {
+        DayKey key = new DayKey(projectId, LocalDate.ofInstant(at, ZoneOffset.UTC));
         counts.compute(key, (k, c) -> {
             long[] n = c == null ? new long[5] : c;
-            n[1]++;
-            n[2] += upload.sizeBytes();
+            n[0] += requests;
+            if (uploadedBytes >= 0) {
+                n[1]++;
+                n[2] += uploadedBytes;
+            }
+            if (downloadedBytes >= 0) {
+                n[3]++;
+                n[4] += downloadedBytes;
+            }
             return n;
         });
-        changed.add(upload.projectId());
     }
 
     /** Returns how many log lines were taken so far (queued or written). */

@@ -57,7 +57,7 @@ final class JdbiDedupIndex implements DedupIndex {
         }
         return tx.run(h -> {
             String key = preferredKey;
-            int lastSegment = (int) preferredKey.chars().filter(c -> c == '/').count();
+            int lastSegment = KeyClashes.segments(preferredKey) - 1;
             for (int attempt = 0; attempt < MAX_RESERVE_ATTEMPTS; attempt++) {
                 OptionalInt clash = KeyClashes.find(h, vendor, storageId, key);
                 if (clash.isEmpty()) {

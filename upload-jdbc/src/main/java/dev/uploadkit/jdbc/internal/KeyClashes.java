@@ -56,7 +56,8 @@ final class KeyClashes {
         return folders;
     }
 
-    private static int segments(String key) {
+    /** Returns how many {@code /}-separated segments {@code key} has. */
+    static int segments(String key) {
         return (int) key.chars().filter(c -> c == '/').count() + 1;
     }
 }
