@@ -18,13 +18,15 @@ final class BenchOptions {
     private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
 
     static {
-        DEFAULTS.put("rows", "1,2,3,4");
+        DEFAULTS.put("rows", "1,2,7,3,4");
         DEFAULTS.put("warmup", "5");
         DEFAULTS.put("duration", "15");
         DEFAULTS.put("clients", "32");
         DEFAULTS.put("scaling", "1,4,32");
         DEFAULTS.put("small-kib", "4");
         DEFAULTS.put("large-mib", "1024");
+        DEFAULTS.put("s3-mib", "512");
+        DEFAULTS.put("s3-rounds", "3");
         DEFAULTS.put("durability-uploads", "150");
         DEFAULTS.put("durability-clients", "6");
         DEFAULTS.put("database-url", "");
@@ -41,14 +43,16 @@ final class BenchOptions {
 
     static final String USAGE = """
             Usage: java -cp bench/target/uploadkit-bench.jar dev.uploadkit.bench.UploadSpeedBenchmark [options]
-              --rows 1,2,3,4            which rows to run (1 small uploads, 2 large upload, 3 kill -9, 4 seed curl,
-                                        5 the rate limiter's cost on small uploads, 6 --standalone-jar against
-                                        --baseline-jar on small uploads; 5 and 6 are not in the default)
+              --rows 1,2,7,3,4          which rows to run (1 small uploads, 2 large upload, 7 large upload into an
+                                        S3 store, 3 kill -9, 4 seed curl, 5 the rate limiter's cost on small
+                                        uploads, 6 --standalone-jar against --baseline-jar on small uploads;
+                                        5 and 6 are not in the default; rows run in the order 1 2 7 3 4 5 6)
               --warmup S --duration S   row 1: seconds of warm-up and of measurement per run (5, 15)
               --clients N               row 1: concurrent clients of the side-by-side comparison (32)
               --scaling 1,4,32          row 1: client counts of the Uploadkit-only runs
               --small-kib N             rows 1 and 3: upload size (4)
               --large-mib N             row 2: file size (1024)
+              --s3-mib N --s3-rounds N  row 7: file size and rounds on one server (512, 3)
               --durability-uploads N --durability-clients N   row 3 (150, 6)
               --pairs N                 rows 5 and 6: alternating pairs of runs (3)
               --baseline-jar PATH       row 6: the build to compare --standalone-jar with

@@ -37,6 +37,10 @@ import java.util.stream.Stream;
  *   <li><b>Large upload</b>: a 1 GiB file with {@code curl -F file=@… -F folder=bench} to the standalone jar
  *   ({@code -Xmx128m}) versus {@code curl -T} into a JDK HttpServer writing the raw body to a file with SHA-256
  *   ({@link RawSinkMain}, -Xmx128m); MiB/s, ratio, and each server's heap peak ({@link RemoteHeap}).</li>
+ *   <li><b>S3 store</b> (row 7, run after row 2 as in the issue's table; {@link S3Row}): a 512 MiB file with
+ *   {@code curl -F} to the standalone jar storing into S3Proxy in another JVM versus {@code curl -T} of the same
+ *   bytes straight to S3Proxy, folder before and after the file, three rounds on one server; MiB/s, ratios, heap
+ *   peak.</li>
  *   <li><b>kill -9 durability</b>: 150 small uploads from 6 clients, SIGKILL right after the last 201,
  *   restart on the same data dir and database: "lost N of 150". H2 by default; {@code --database-url} runs it
  *   on a fresh PostgreSQL schema or MariaDB database.</li>
@@ -46,7 +50,7 @@ import java.util.stream.Stream;
  *
  * <p>Run from the repository root after {@code mvn -B -q -pl bench -am package -DskipTests}:
  *
- * <pre>java -cp bench/target/uploadkit-bench.jar dev.uploadkit.bench.UploadSpeedBenchmark [--rows 1,2,3,4]
+ * <pre>java -cp bench/target/uploadkit-bench.jar dev.uploadkit.bench.UploadSpeedBenchmark [--rows 1,2,7,3,4]
  *     [--warmup 5] [--duration 15] [--large-mib 1024]
  *     [--database-url jdbc:postgresql://127.0.0.1:5432/test?user=postgres]</pre>
  *
@@ -54,7 +58,7 @@ import java.util.stream.Stream;
  * attach API) and curl.
  */
 public final class UploadSpeedBenchmark {
-    private static final Pattern S3_LISTENING = Pattern.compile("S3Proxy listening on port (\\d+)");
+    static final Pattern S3_LISTENING = Pattern.compile("S3Proxy listening on port (\\d+)");
     private static final Pattern RAW_LISTENING = Pattern.compile("RawSink listening on port (\\d+)");
     private static final Pattern OBJECT_KEY = Pattern.compile("\"object_key\":\"([^\"]*)\"");
     private static final String BUCKET = "bench";
@@ -99,6 +103,10 @@ public final class UploadSpeedBenchmark {
             if (options.row(2)) {
                 bench.largeUpload();
             }
+            if (options.row(7)) {
+                new S3Row(jar, work, options.serverJvmOptions("-Xmx128m"), bench::log)
+                        .run(options.integer("s3-mib"), options.integer("s3-rounds"));
+            }
             if (options.row(3)) {
                 bench.durability();
             }
@@ -133,7 +141,7 @@ public final class UploadSpeedBenchmark {
              SpawnedJvm s3 = SpawnedJvm.startMain("S3Proxy", List.of("-Xmx256m"), S3ProxyMain.class,
                      List.of(work.resolve("s3proxy").toString()), log("S3Proxy", "s3proxy.log"))) {
             int s3Port = Integer.parseInt(s3.await(S3_LISTENING).group(1));
-            createBucket(s3Port);
+            createBucket(s3Port, BUCKET);
             Duration s3Start = cpu(s3.pid());
             RequestTemplate uploadkitRequest = RequestTemplate.multipart(uploadkit.port(),
                     uploadkit.mount() + "/files/upload", uploadkit.adminKey(), size);
@@ -371,9 +379,9 @@ public final class UploadSpeedBenchmark {
         return log;
     }
 
-    private static void createBucket(int port) throws IOException {
+    static void createBucket(int port, String bucket) throws IOException {
         try (HttpConnection c = new HttpConnection("127.0.0.1", port)) {
-            HttpConnection.Response r = c.exchange(("PUT /" + BUCKET + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+            HttpConnection.Response r = c.exchange(("PUT /" + bucket + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
                     + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             if (r.status() != 200) {
                 throw new IllegalStateException("S3Proxy refused to create the bucket: " + r.status() + " " + r.text());
