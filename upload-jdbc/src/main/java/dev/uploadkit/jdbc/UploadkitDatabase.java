@@ -15,6 +15,7 @@ import dev.uploadkit.jdbc.internal.DbSchedulerJobRunner;
 import dev.uploadkit.jdbc.internal.Durability;
 import dev.uploadkit.jdbc.internal.JdbiCatalog;
 import dev.uploadkit.jdbc.internal.JdbiProjectStore;
+import dev.uploadkit.jdbc.internal.JdbiServerSecrets;
 import dev.uploadkit.jdbc.internal.Migrations;
 import dev.uploadkit.jdbc.internal.SqlErrors;
 import dev.uploadkit.jdbc.internal.Transactor;
@@ -30,6 +31,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * Uploadkit's catalog on a relational database: H2, PostgreSQL, MariaDB or MySQL, detected from the connection.
@@ -62,6 +64,7 @@ public final class UploadkitDatabase implements AutoCloseable {
     private final Catalog backgroundCatalog;
     private final ProjectStore projects;
     private final RequestLogStore requestLog;
+    private final JdbiServerSecrets secrets;
     private final Vendor vendor;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -77,6 +80,7 @@ public final class UploadkitDatabase implements AutoCloseable {
                 Jdbi.create(backgroundPool), vendor, setIsolation, closed::get, durability));
         this.projects = new JdbiProjectStore(transactor);
         this.requestLog = new JdbiRequestLogStore(transactor);
+        this.secrets = new JdbiServerSecrets(transactor);
         this.vendor = vendor;
     }
 
@@ -147,6 +151,19 @@ public final class UploadkitDatabase implements AutoCloseable {
     /** Like {@link #rateLimiter()}, telling minutes and months by {@code clock} (tests use a movable one). */
     public RateLimiter rateLimiter(Clock clock) {
         return new BucketRateLimiter(dataSource, vendor, clock);
+    }
+
+    /**
+     * Returns the secret every instance on this database shares under {@code name} (table {@code server_secrets}),
+     * such as the key that signs download links: kept from {@code initial} by the first instance that asks, read by
+     * every later call on any instance. Of instances asking at once, one value wins and all of them return it. The
+     * table holds it in plain text: whoever reads the database can read it.
+     *
+     * @param name 1 to 64 characters: lower-case letters, digits, {@code .}, {@code _}, {@code -}
+     * @param initial asked only when none is kept yet; 1 to 512 printable ASCII characters
+     */
+    public String sharedSecret(String name, Supplier<String> initial) {
+        return secrets.get(name, initial);
     }
 
     /** Returns the data source in use, for other components sharing the database (such as a job scheduler). */

@@ -5,8 +5,10 @@ import dev.uploadkit.core.webhook.DownloadLinks;
 import dev.uploadkit.servlet.internal.DownloadTokens;
 import dev.uploadkit.servlet.internal.UploadViews;
 
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -16,6 +18,14 @@ import java.util.function.Supplier;
  * and base URL as the {@link UploadServlet}, and it to {@code UploadServiceBuilder.downloadLinks}.
  */
 public final class SignedDownloadLinks implements DownloadLinks {
+    /**
+     * The name under which a host keeps the signing key it shares among its instances, when it keeps it in
+     * Uploadkit's database ({@code UploadkitDatabase.sharedSecret(KEPT_KEY_NAME, SignedDownloadLinks::newKey)}), as the
+     * standalone server and the Spring Boot auto-configuration do; {@link #decodeKey} turns it into the key.
+     */
+    public static final String KEPT_KEY_NAME = "download-link-signing-key";
+    private static final int NEW_KEY_BYTES = 32;
+
     private final UploadViews views;
     private final Supplier<String> baseUrl;
 
@@ -29,6 +39,27 @@ public final class SignedDownloadLinks implements DownloadLinks {
         this.views = new UploadViews(new DownloadTokens(signingKey.clone(), Clock.systemUTC(),
                 Objects.requireNonNull(ttl, "ttl")));
         this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+    }
+
+    /** Returns a new random signing key of 32 bytes, in base64. */
+    public static String newKey() {
+        byte[] key = new byte[NEW_KEY_BYTES];
+        new SecureRandom().nextBytes(key);
+        return Base64.getEncoder().encodeToString(key);
+    }
+
+    /**
+     * Returns the signing key a base64 text holds (as {@link #newKey} makes).
+     *
+     * @throws IllegalArgumentException if it is not base64 or holds fewer than 32 bytes
+     */
+    public static byte[] decodeKey(String base64) {
+        byte[] key = Base64.getDecoder().decode(Objects.requireNonNull(base64, "base64").strip());
+        if (key.length < NEW_KEY_BYTES) {
+            throw new IllegalArgumentException("a signing key must hold at least " + NEW_KEY_BYTES + " bytes, held "
+                    + key.length);
+        }
+        return key;
     }
 
     @Override

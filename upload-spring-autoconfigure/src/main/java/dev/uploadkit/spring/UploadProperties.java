@@ -38,7 +38,8 @@ public class UploadProperties {
     private List<String> allowedTypes = List.of();
     /**
      * The secret signed download links are made with, at least 32 characters; every instance serving the same files
-     * needs the same one. Unset, a random key is made per start and links stop working on restart.
+     * needs the same one. Unset, a key kept in Uploadkit's database is used (made on first start, shared by every
+     * instance on that database).
      */
     private String signingKey;
     /**
@@ -135,7 +136,7 @@ public class UploadProperties {
         this.allowedTypes = List.copyOf(checked);
     }
 
-    /** Returns the secret signed download links are made with, or {@code null} for a random key per start. */
+    /** Returns the secret signed download links are made with, or {@code null} for the key kept in the database. */
     public String getSigningKey() {
         return signingKey;
     }

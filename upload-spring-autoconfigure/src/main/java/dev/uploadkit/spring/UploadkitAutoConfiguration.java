@@ -59,7 +59,8 @@ import java.util.List;
  *       {@code upload.background-work} is {@code false};</li>
  *   <li>in a servlet web application, a {@link ServletRegistrationBean} mounting the {@link UploadServlet} at
  *       {@code upload.servlet-path}, telling every {@link RequestObserver} bean about each request, unless the
- *       application registers an {@code UploadServlet} itself;</li>
+ *       application registers an {@code UploadServlet} itself; its download links are signed with
+ *       {@code upload.signing-key}, else with a key kept in the database and shared by every instance on it;</li>
  *   <li>with Micrometer, meters {@code uploadkit.*} bound to the application's registry (requests, webhook
  *       deliveries, queue depths); every {@link DeliveryListener} bean is told about each delivery attempt;</li>
  *   <li>with Actuator (Boot 3.5's {@code spring-boot-actuator} or Boot 4's {@code spring-boot-health}), a health
@@ -126,11 +127,11 @@ public final class UploadkitAutoConfiguration {
     UploadService uploadkitUploadService(UploadProperties properties, UploadkitDatabase database, FileStore store,
                                          ObjectProvider<WebhookSink> webhookSink) {
         UploadServiceBuilder builder = UploadService.builder();
-        // Webhook payloads carry the API's download links when they can be made outside a request: with a fixed
-        // signing key (so the servlet accepts them) and a public base URL.
-        if (properties.getSigningKey() != null && properties.getPublicBaseUrl() != null) {
+        // Webhook payloads carry the API's download links when they can be made outside a request: with a public
+        // base URL (the key is the servlet's).
+        if (properties.getPublicBaseUrl() != null) {
             String base = properties.getPublicBaseUrl();
-            builder.downloadLinks(new SignedDownloadLinks(properties.getSigningKey().getBytes(StandardCharsets.UTF_8),
+            builder.downloadLinks(new SignedDownloadLinks(signingKey(properties, database),
                     properties.getDownloadTokenTtl(), () -> base));
         }
         return builder
@@ -204,6 +205,18 @@ public final class UploadkitAutoConfiguration {
         return new UploadkitHealth(database.dataSource(), store, secrets);
     }
 
+    /**
+     * The key download links are signed with: {@code upload.signing-key}, else the one kept in Uploadkit's database,
+     * made by the first instance that needed it and shared by every instance on that database.
+     */
+    private static byte[] signingKey(UploadProperties properties, UploadkitDatabase database) {
+        if (properties.getSigningKey() != null) {
+            return properties.getSigningKey().getBytes(StandardCharsets.UTF_8);
+        }
+        return SignedDownloadLinks.decodeKey(database.sharedSecret(SignedDownloadLinks.KEPT_KEY_NAME,
+                SignedDownloadLinks::newKey));
+    }
+
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
     }
@@ -262,6 +275,7 @@ public final class UploadkitAutoConfiguration {
                                                                             UploadService uploadService,
                                                                             AccessService accessService,
                                                                             WebhookService webhookService,
+                                                                            UploadkitDatabase database,
                                                                             ObjectProvider<RequestObserver> observers) {
             UploadServlet.Builder servlet = UploadServlet.builder()
                     .uploadService(uploadService)
@@ -269,10 +283,7 @@ public final class UploadkitAutoConfiguration {
                     .webhookService(webhookService)
                     .downloadTokenTtl(properties.getDownloadTokenTtl());
             observers.orderedStream().reduce(RequestObserver::andThen).ifPresent(servlet::observer);
-            // Without a key the servlet makes a random one per start, and logs a warning saying so.
-            if (properties.getSigningKey() != null) {
-                servlet.signingKey(properties.getSigningKey());
-            }
+            servlet.signingKey(signingKey(properties, database));
             if (properties.getPublicBaseUrl() != null) {
                 servlet.publicBaseUrl(properties.getPublicBaseUrl());
             }

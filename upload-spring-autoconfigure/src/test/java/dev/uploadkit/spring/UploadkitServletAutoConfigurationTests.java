@@ -84,6 +84,28 @@ class UploadkitServletAutoConfigurationTests {
     }
 
     @Test
+    void withoutASigningKeyLinksAreSignedWithTheKeyKeptInTheDatabaseAndOutliveARestart() {
+        String[] link = new String[1];
+        runner().run(context -> {
+            assertThat(context).hasNotFailed();
+            AccessService access = context.getBean(AccessService.class);
+            Project project = access.createProject("web", "pro");
+            CreatedKey key = access.createKey(project.id(), "reader", EnumSet.of(Permission.FILES_READ), false);
+            Upload upload = context.getBean(UploadService.class).upload(UploadRequest.of(project.id(), "b.txt"),
+                    new ByteArrayInputStream("kept key".getBytes(StandardCharsets.UTF_8)));
+            String body = get(context, "/files/" + upload.uuid(), key.plaintext()).getContentAsString();
+            link[0] = body.replaceAll("(?s).*\"download_url\":\"[^\"]*?/v1/external([^\"]+)\".*", "$1");
+            assertThat(link[0]).startsWith("/files/" + upload.uuid() + "/download?token=");
+        });
+        // A second application context on the same database: another start, or another instance.
+        runner().run(context -> {
+            MockHttpServletResponse file = get(context, link[0], null);
+            assertThat(file.getStatus()).isEqualTo(200);
+            assertThat(file.getContentAsString()).isEqualTo("kept key");
+        });
+    }
+
+    @Test
     void backsOffFromAnApplicationsUploadServletRegistration() {
         runner().withUserConfiguration(OwnUploadServlet.class).run(context -> {
             assertThat(context).hasNotFailed().hasSingleBean(ServletRegistrationBean.class)
@@ -116,9 +138,17 @@ class UploadkitServletAutoConfigurationTests {
     private static MockHttpServletResponse get(AssertableWebApplicationContext context, String path, String apiKey)
             throws Exception {
         ServletRegistrationBean<?> registration = context.getBean(REGISTRATION, ServletRegistrationBean.class);
-        MockHttpServletRequest request = new MockHttpServletRequest("GET", "/v1/external" + path);
+        String[] pathAndQuery = path.split("\\?", 2);
+        MockHttpServletRequest request = new MockHttpServletRequest("GET", "/v1/external" + pathAndQuery[0]);
         request.setServletPath("/v1/external");
-        request.setPathInfo(path);
+        request.setPathInfo(pathAndQuery[0]);
+        if (pathAndQuery.length == 2) {
+            request.setQueryString(pathAndQuery[1]);
+            for (String pair : pathAndQuery[1].split("&")) {
+                String[] nameValue = pair.split("=", 2);
+                request.addParameter(nameValue[0], nameValue.length == 2 ? nameValue[1] : "");
+            }
+        }
         if (apiKey != null) {
             request.addHeader("X-API-Key", apiKey);
         }

@@ -32,11 +32,7 @@ import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -151,7 +147,7 @@ public final class StandaloneServer implements AutoCloseable {
         StandaloneServer running = null;
         try {
             store = openStore(config);
-            byte[] signingKey = signingKey(config);
+            byte[] signingKey = signingKey(config, database);
             AtomicReference<String> apiBase = new AtomicReference<>(config.publicBaseUrl().orElse(null));
             StorageSettings storage = config.storage().settings(config.dataDir());
             uploads = UploadService.builder().catalog(database.catalog()).store(store)
@@ -372,26 +368,31 @@ public final class StandaloneServer implements AutoCloseable {
         }
     }
 
-    private static byte[] signingKey(StandaloneConfig config) throws IOException {
+    /**
+     * The download-link signing key: {@code UPLOADKIT_SIGNING_KEY}, else the one kept in the database, which every
+     * instance on it shares (made by the first start; a {@code <data-dir>/signing.key} of an earlier version is
+     * adopted as that key, so its links keep working).
+     */
+    private static byte[] signingKey(StandaloneConfig config, UploadkitDatabase database) {
         if (config.signingKey().isPresent()) {
             return config.signingKey().get().getBytes(StandardCharsets.UTF_8);
         }
         Path file = config.dataDir().resolve("signing.key");
-        if (!Files.exists(file)) {
-            byte[] key = new byte[32];
-            new SecureRandom().nextBytes(key);
-            try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException e) {
-                Files.createFile(file);
+        String kept = database.sharedSecret(SignedDownloadLinks.KEPT_KEY_NAME, () -> {
+            if (!Files.exists(file)) {
+                return SignedDownloadLinks.newKey();
             }
-            Files.writeString(file, Base64.getEncoder().encodeToString(key), StandardOpenOption.TRUNCATE_EXISTING);
-        }
+            try {
+                return Files.readString(file).strip();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
         try {
-            return Base64.getDecoder().decode(Files.readString(file).strip());
+            return SignedDownloadLinks.decodeKey(kept);
         } catch (IllegalArgumentException e) {
-            throw new UncheckedIOException(new IOException(file + " does not hold a base64 signing key; delete it "
-                    + "to make a new one", e));
+            throw new IllegalStateException("The download-link signing key kept in the database (table server_secrets,"
+                    + " name " + SignedDownloadLinks.KEPT_KEY_NAME + ") is not a base64 key of 32 bytes or more", e);
         }
     }
 

@@ -12,7 +12,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.Map;
 import java.time.Duration;
 import java.util.Optional;
@@ -70,6 +72,48 @@ class StandaloneServerTest {
             assertEquals(200, file.statusCode(), "signed links outlive a restart: the signing key is kept");
             assertEquals("kept across restarts", file.body());
         }
+    }
+
+    @Test
+    void theSigningKeyFileOfAnEarlierVersionIsAdoptedAsTheKeyKeptInTheDatabase() throws Exception {
+        // Before V17 the key lived in <data-dir>/signing.key, base64; its links must keep working after an upgrade.
+        String secret = "an-earlier-versions-signing-key-of-44-chars";
+        Files.writeString(dataDir.resolve("signing.key"),
+                Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8)));
+        StandaloneConfig plain = StandaloneConfig.from(new String[] {"--port", "0", "--data-dir", dataDir.toString()},
+                Map.of());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        String key;
+        String downloadUrl;
+        try (StandaloneServer server = StandaloneServer.start(plain, new PrintStream(out, true, StandardCharsets.UTF_8))) {
+            Matcher m = ADMIN_LINE.matcher(out.toString(StandardCharsets.UTF_8));
+            assertTrue(m.find(), "prints the admin key line");
+            key = m.group(1);
+            downloadUrl = uploadText(server.baseUrl(), key, "old.txt", "signed with the old key")
+                    .path("data").path("download_url").asText();
+        }
+        Files.delete(dataDir.resolve("signing.key"));
+        // The same key given explicitly (its UTF-8 bytes) opens the link: the first start signed with the file's key.
+        StandaloneConfig explicit = StandaloneConfig.from(new String[] {"--port", "0", "--data-dir",
+                dataDir.toString()}, Map.of("UPLOADKIT_SIGNING_KEY", secret));
+        try (StandaloneServer server = StandaloneServer.start(explicit, new PrintStream(new ByteArrayOutputStream(),
+                true, StandardCharsets.UTF_8))) {
+            assertEquals(200, get(server, downloadUrl).statusCode(), "signed with the file's key");
+        }
+        // Without the file or the setting, the key kept in the database still opens it.
+        try (StandaloneServer server = StandaloneServer.start(plain, new PrintStream(new ByteArrayOutputStream(),
+                true, StandardCharsets.UTF_8))) {
+            HttpResponse<String> file = get(server, downloadUrl);
+            assertEquals(200, file.statusCode(), "the file's key was kept in the database");
+            assertEquals("signed with the old key", file.body());
+        }
+    }
+
+    /** GETs {@code link}, made by an earlier server, from {@code server}. */
+    private HttpResponse<String> get(StandaloneServer server, String link) throws Exception {
+        String port = server.baseUrl().replaceAll(".*:(\\d+)/.*", "$1");
+        return http.send(HttpRequest.newBuilder(URI.create(link.replaceFirst(":\\d+/", ":" + port + "/"))).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

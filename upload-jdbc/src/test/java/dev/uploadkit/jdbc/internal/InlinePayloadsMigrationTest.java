@@ -37,7 +37,7 @@ class InlinePayloadsMigrationTest {
             db.execute("ALTER TABLE events ALTER COLUMN payload SET DATA TYPE CHARACTER LARGE OBJECT");
             db.execute("ALTER TABLE webhook_deliveries ALTER COLUMN payload SET DATA TYPE CHARACTER LARGE OBJECT");
             db.execute("DROP TABLE purged_uploads");
-            db.execute("DELETE FROM \"" + Migrations.HISTORY_TABLE + "\" WHERE \"version\" IN ('14', '15')");
+            MigrationRewind.undoAfterV15(db, Vendor.H2, "14", "15");
             db.execute("INSERT INTO events (project_id, type, payload, created_at) VALUES (RANDOM_UUID(),"
                     + " 'upload.completed', '" + LARGE + "', CURRENT_TIMESTAMP)");
             assertEquals(Set.of("EVENTS.PAYLOAD CHARACTER LARGE OBJECT NO",

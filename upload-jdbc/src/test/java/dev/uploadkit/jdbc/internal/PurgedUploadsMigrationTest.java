@@ -35,14 +35,9 @@ class PurgedUploadsMigrationTest {
             });
 
             Vendor vendor = vendor(db);
-            String q = vendor == Vendor.H2 ? "\"" : "";
             // Back to the schema before V15 (and the migrations after it), then forward again.
             db.execute("DROP TABLE purged_uploads");
-            if (vendor == Vendor.MYSQL) {
-                db.execute("DROP INDEX idx_blobs_key_prefix ON blobs");
-            }
-            db.execute("DELETE FROM " + q + Migrations.HISTORY_TABLE + q + " WHERE " + q + "version" + q
-                    + " IN ('15', '16')"); // 16: MySQL only
+            MigrationRewind.undoAfterV15(db, vendor, "15");
             assertThrows(RuntimeException.class,
                     () -> db.catalog().inTransaction(tx -> tx.purged().contains(project.id(), purged.uuid())));
             Migrations.migrate(db.dataSource(), vendor);

@@ -43,17 +43,12 @@ class StorageCountersMigrationTest {
             assertEquals(expected, stats(db, project, storageId));
 
             Vendor vendor = Vendor.fromProductName(productName(db));
-            String q = vendor == Vendor.H2 ? "\"" : "";
             // Back to the schema before V13 (and the migrations after it), then forward again.
             db.execute("DROP TABLE storage_counters");
             db.execute("DROP TABLE folder_counters");
             db.execute("DROP TABLE remote_copies");
             db.execute("DROP TABLE purged_uploads");
-            if (vendor == Vendor.MYSQL) {
-                db.execute("DROP INDEX idx_blobs_key_prefix ON blobs");
-            }
-            db.execute("DELETE FROM " + q + Migrations.HISTORY_TABLE + q + " WHERE " + q + "version" + q
-                    + " IN ('13', '13.1', '14', '15', '16')"); // 14: H2 only; 16: MySQL only
+            MigrationRewind.undoAfterV15(db, vendor, "13", "13.1", "14", "15"); // 14: H2 only
             Migrations.migrate(db.dataSource(), vendor);
 
             assertEquals(expected, stats(db, project, storageId));
