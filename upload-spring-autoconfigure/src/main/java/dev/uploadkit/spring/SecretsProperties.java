@@ -4,14 +4,16 @@ import dev.uploadkit.core.storage.SecretBox;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * The master key that seals secrets at rest: {@code upload.secrets.*}. Webhook signing secrets are sealed with it
- * (AES-256-GCM); unset, they are kept in plaintext and a warning says so at startup.
+ * The master key that seals secrets at rest: {@code upload.secrets.*}. Webhook signing secrets and storage
+ * connections' secret keys are sealed with it (AES-256-GCM); unset, webhook secrets are kept in plaintext (a warning
+ * says so at startup) and storage connections that need a secret are refused.
  */
 @ConfigurationProperties(prefix = "upload.secrets")
 public class SecretsProperties {
     /**
-     * The master key sealing webhook signing secrets at rest: 32 bytes as base64 or 64 hex digits (openssl rand
-     * -base64 32). Every instance sharing the database needs the same one; unset, secrets are kept in plaintext.
+     * The master key sealing webhook signing secrets and storage connections' secret keys at rest: 32 bytes as base64
+     * or 64 hex digits (openssl rand -base64 32). Every instance sharing the database needs the same one; unset,
+     * webhook secrets are kept in plaintext and storage connections that need a secret are refused.
      */
     private String masterKey;
     /** Older master keys, comma-separated, still opened during a rotation; secrets sealed under them are sealed again under the master key at startup. */

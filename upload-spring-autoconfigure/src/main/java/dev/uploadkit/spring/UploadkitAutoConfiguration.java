@@ -8,7 +8,10 @@ import dev.uploadkit.core.UploadServiceBuilder;
 import dev.uploadkit.core.DataSize;
 import dev.uploadkit.core.UploadService;
 import dev.uploadkit.core.auth.AccessService;
-import dev.uploadkit.core.limits.Plans;
+import dev.uploadkit.core.limits.RateLimiter;
+import dev.uploadkit.core.limits.RequestLimits;
+import dev.uploadkit.core.storage.StorageSettings;
+import dev.uploadkit.core.usage.RequestLogWriter;
 import dev.uploadkit.core.auth.AdminBootstrap;
 import dev.uploadkit.core.event.WebhookSink;
 import dev.uploadkit.core.jobs.BackgroundWork;
@@ -51,9 +54,15 @@ import java.util.List;
  *       {@code upload.database.url} (embedded H2 under {@code ./data/db} by default), closed on shutdown;</li>
  *   <li>a {@link FileStore} of {@code upload.store.type}: {@code filesystem} (default, under
  *       {@code upload.store.path}), {@code transient} or {@code s3};</li>
- *   <li>an {@link UploadService} on those two, sending events to the application's {@link WebhookSink} if any;</li>
- *   <li>an {@link AccessService} for projects and API keys, and a first admin key: {@code upload.admin-key}
- *       installed, or, on first start without it, one generated and logged once ({@link AdminBootstrap});</li>
+ *   <li>an {@link UploadService} on those two, sending events to the application's {@link WebhookSink} if any, with
+ *       storage connections ({@link StorageProperties}, secrets sealed under {@code upload.secrets.master-key}) and
+ *       URL imports reaching what {@code upload.outbound-allow} allows;</li>
+ *   <li>an {@link AccessService} for projects and API keys on the plans of {@code upload.limits.plans}, and a first
+ *       admin key: {@code upload.admin-key} installed, or, on first start without it, one generated and logged once
+ *       ({@link AdminBootstrap});</li>
+ *   <li>a {@link RateLimiter} on the database, unless {@code upload.limits.enabled} is {@code false}, and a
+ *       {@link RequestLogWriter} for {@code GET logs} and {@code GET usage}, unless {@code upload.logs.enabled} is
+ *       {@code false}; the servlet applies and feeds them, the background work purges what they keep;</li>
  *   <li>the {@link BackgroundWork} of that service (heartbeats, crash sweeps, purging trash older than
  *       {@code upload.trash-retention}), started with the context and closed before the service, unless
  *       {@code upload.background-work} is {@code false};</li>
@@ -76,7 +85,8 @@ import java.util.List;
         "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration"}) // Spring Boot 4
 @ConditionalOnClass(UploadService.class)
 @ConditionalOnProperty(prefix = "upload", name = "enabled", havingValue = "true", matchIfMissing = true)
-@EnableConfigurationProperties({UploadProperties.class, DatabaseProperties.class, SecretsProperties.class})
+@EnableConfigurationProperties({UploadProperties.class, DatabaseProperties.class, SecretsProperties.class,
+        LimitsProperties.class, LogsProperties.class, StorageProperties.class})
 public final class UploadkitAutoConfiguration {
     /** The id of the store {@code upload.store.type=filesystem} makes; uploads record it as their storage id. */
     public static final String FILESYSTEM_STORE_ID = "local";
@@ -97,8 +107,10 @@ public final class UploadkitAutoConfiguration {
     // close() closes the pool only if this instance opened it; a host DataSource is left to its owner.
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    // Takes UploadProperties too, unused here, so that a bad upload.* setting fails binding before a database opens.
-    UploadkitDatabase uploadkitDatabase(UploadProperties properties, DatabaseProperties database,
+    // Takes the other upload.* properties too, unused here, so that a bad setting fails binding before a database
+    // opens.
+    UploadkitDatabase uploadkitDatabase(UploadProperties properties, LimitsProperties limits, LogsProperties logs,
+                                        StorageProperties storage, DatabaseProperties database,
                                         ObjectProvider<DataSource> dataSource) {
         DataSource host = dataSource.getIfAvailable();
         if (host != null) {
@@ -124,7 +136,8 @@ public final class UploadkitAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    UploadService uploadkitUploadService(UploadProperties properties, UploadkitDatabase database, FileStore store,
+    UploadService uploadkitUploadService(UploadProperties properties, SecretsProperties secrets,
+                                         StorageProperties storage, UploadkitDatabase database, FileStore store,
                                          ObjectProvider<WebhookSink> webhookSink) {
         UploadServiceBuilder builder = UploadService.builder();
         // Webhook payloads carry the API's download links when they can be made outside a request: with a public
@@ -134,7 +147,12 @@ public final class UploadkitAutoConfiguration {
             builder.downloadLinks(new SignedDownloadLinks(signingKey(properties, database),
                     properties.getDownloadTokenTtl(), () -> base));
         }
+        // One outbound rule for webhooks, URL imports and storage connections' endpoints, as in the standalone server.
+        OutboundPolicy outbound = OutboundPolicy.parse(properties.getOutboundAllow());
         return builder
+                .outboundPolicy(outbound)
+                .storageSettings(StorageSettings.defaults().withSecrets(secrets.box()).withOutbound(outbound)
+                        .withFilesystemRoots(storage.getRoots()).withTransient(storage.isAllowTransient()))
                 .catalog(database.catalog())
                 .backgroundCatalog(database.backgroundCatalog())
                 .interruptedAfter(properties.getInterruptedAfter())
@@ -173,10 +191,16 @@ public final class UploadkitAutoConfiguration {
     @Bean(initMethod = "start", destroyMethod = "close")
     @ConditionalOnMissingBean
     @ConditionalOnProperty(prefix = "upload", name = "background-work", havingValue = "true", matchIfMissing = true)
-    BackgroundWork uploadkitBackgroundWork(UploadProperties properties, UploadService uploads,
-                                           UploadkitDatabase database, WebhookService webhooks) {
+    BackgroundWork uploadkitBackgroundWork(UploadProperties properties, LogsProperties logs, UploadService uploads,
+                                           UploadkitDatabase database, WebhookService webhooks,
+                                           ObjectProvider<RequestLogWriter> requestLog,
+                                           ObjectProvider<RateLimiter> limiter) {
+        BackgroundWork.Builder work = BackgroundWork.builder();
+        requestLog.ifAvailable(writer -> work.job(writer.purgeJob(logs.getRetention(), properties.getJobInterval()))
+                .onImportEnded(writer::imported));
+        limiter.ifAvailable(l -> work.job(l.purgeJob(properties.getJobInterval())));
         // The same cadence as the standalone server: polls and heartbeats at least as often as the settings need.
-        return BackgroundWork.builder().uploadService(uploads).webhooks(webhooks)
+        return work.uploadService(uploads).webhooks(webhooks)
                 .jobRunner(database.jobRunner(uploads.instanceId(), min(JOB_POLLING, properties.getJobInterval())))
                 .heartbeatInterval(min(HEARTBEAT, properties.getInterruptedAfter().dividedBy(6)))
                 .jobInterval(properties.getJobInterval())
@@ -187,8 +211,25 @@ public final class UploadkitAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    AccessService uploadkitAccessService(UploadProperties properties, UploadkitDatabase database) {
-        return AccessService.create(database.projects(), Plans.defaults(), properties.getLookupCacheTtl());
+    AccessService uploadkitAccessService(UploadProperties properties, LimitsProperties limits,
+                                         UploadkitDatabase database) {
+        return AccessService.create(database.projects(), limits.toPlans(), properties.getLookupCacheTtl());
+    }
+
+    // Counts each project's requests on the database, so limits hold across every instance on it.
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnProperty(prefix = "upload.limits", name = "enabled", havingValue = "true", matchIfMissing = true)
+    RateLimiter uploadkitRateLimiter(UploadkitDatabase database) {
+        return database.rateLimiter();
+    }
+
+    // Started when created; closed (flushing what it holds) after the servlet and the background work that feed it.
+    @Bean(initMethod = "start", destroyMethod = "close")
+    @ConditionalOnMissingBean
+    @ConditionalOnProperty(prefix = "upload.logs", name = "enabled", havingValue = "true", matchIfMissing = true)
+    RequestLogWriter uploadkitRequestLog(UploadkitDatabase database, UploadService uploads) {
+        return RequestLogWriter.builder().store(database.requestLog()).storageProbe(uploads::dedupStats).build();
     }
 
     // Runs once every singleton exists, before the web server takes requests.
@@ -276,6 +317,9 @@ public final class UploadkitAutoConfiguration {
                                                                             AccessService accessService,
                                                                             WebhookService webhookService,
                                                                             UploadkitDatabase database,
+                                                                            LogsProperties logs,
+                                                                            ObjectProvider<RateLimiter> limiter,
+                                                                            ObjectProvider<RequestLogWriter> requestLog,
                                                                             ObjectProvider<RequestObserver> observers) {
             UploadServlet.Builder servlet = UploadServlet.builder()
                     .uploadService(uploadService)
@@ -284,6 +328,8 @@ public final class UploadkitAutoConfiguration {
                     .downloadTokenTtl(properties.getDownloadTokenTtl());
             observers.orderedStream().reduce(RequestObserver::andThen).ifPresent(servlet::observer);
             servlet.signingKey(signingKey(properties, database));
+            limiter.ifAvailable(l -> servlet.limits(RequestLimits.create(l, accessService)));
+            requestLog.ifAvailable(writer -> servlet.requestLog(writer).trustedProxies(logs.getTrustedProxies()));
             if (properties.getPublicBaseUrl() != null) {
                 servlet.publicBaseUrl(properties.getPublicBaseUrl());
             }

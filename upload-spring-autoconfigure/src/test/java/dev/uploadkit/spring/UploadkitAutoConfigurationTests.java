@@ -210,6 +210,8 @@ class UploadkitAutoConfigurationTests {
             "upload.job-interval=2m                                    | upload.job-interval",
             "upload.interrupted-after=0s                               | upload.interrupted-after",
             "upload.lookup-cache-ttl=2m                                | upload.lookup-cache-ttl",
+            "upload.limits.plans=broken                                | upload.limits.plans",
+            "upload.logs.retention=0s                                  | upload.logs.retention",
             "upload.lookup-cache-ttl=-1s                               | upload.lookup-cache-ttl",
     })
     void aBadPropertyFailsBindingAndNamesTheProperty(String setting, String property) {
