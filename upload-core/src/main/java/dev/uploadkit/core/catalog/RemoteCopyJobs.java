@@ -81,4 +81,10 @@ public interface RemoteCopyJobs {
      * @return false, changing nothing, if the job is not processing on {@code instanceId} (another instance took it)
      */
     boolean finish(UUID id, String instanceId, State state, long sizeBytes, UploadError error, Instant now);
+
+    /**
+     * Deletes up to {@code limit} finished ({@code completed} or {@code failed}) jobs of any project created before
+     * {@code before}, oldest first; returns how many. Pending and processing jobs are never deleted.
+     */
+    int expire(Instant before, int limit);
 }

@@ -104,7 +104,8 @@ public final class Deletions {
 
     /**
      * Deletes, in every project, the uploads trashed longer than {@code retention} ago (as {@link #deleteTrashed}),
-     * then the tombstones older than {@link #PURGED_RETENTION}: the trash purge job.
+     * then the tombstones and the finished remote-copy jobs older than {@link #PURGED_RETENTION}: the trash purge
+     * job.
      */
     public EmptyTrashResult purgeTrash(Duration retention) {
         Instant now = clock.get();
@@ -114,6 +115,9 @@ public final class Deletions {
         int expired;
         do {
             expired = catalog.inTransaction(tx -> tx.purged().expire(forgetBefore, EXPIRE_BATCH));
+        } while (expired == EXPIRE_BATCH);
+        do {
+            expired = catalog.inTransaction(tx -> tx.remoteCopies().expire(forgetBefore, EXPIRE_BATCH));
         } while (expired == EXPIRE_BATCH);
         return result;
     }

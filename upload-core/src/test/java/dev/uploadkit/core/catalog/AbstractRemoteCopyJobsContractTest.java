@@ -42,6 +42,33 @@ public abstract class AbstractRemoteCopyJobsContractTest extends CatalogTestSupp
     }
 
     @Test
+    void expiringDeletesOnlyFinishedJobsCreatedBeforeTheCutOldestFirst() {
+        run(tx -> {
+            for (int n = 1; n <= 4; n++) {
+                tx.remoteCopies().add(job(n, t(n)));
+            }
+            tx.remoteCopies().add(job(5, t(50)));
+            tx.instances().heartbeat("a", t(60));
+        });
+        List<RemoteCopyJobs.Job> claimed = tx(tx -> tx.remoteCopies().claim("a", t(0), t(60), 5));
+        assertEquals(5, claimed.size());
+        run(tx -> {
+            tx.remoteCopies().finish(new UUID(0x02, 1), "a", RemoteCopyJobs.State.COMPLETED, 1, null, t(61));
+            tx.remoteCopies().finish(new UUID(0x02, 2), "a", RemoteCopyJobs.State.FAILED, 0,
+                    UploadError.fitted("STORAGE_ERROR", "no", "failed"), t(61));
+            tx.remoteCopies().finish(new UUID(0x02, 3), "a", RemoteCopyJobs.State.COMPLETED, 3, null, t(61));
+            tx.remoteCopies().finish(new UUID(0x02, 5), "a", RemoteCopyJobs.State.COMPLETED, 5, null, t(61));
+        });
+        assertEquals(2, (int) tx(tx -> tx.remoteCopies().expire(t(10), 2)), "a batch of at most the limit");
+        assertTrue(tx(tx -> tx.remoteCopies().find(project, new UUID(0x02, 1))).isEmpty(), "oldest first");
+        assertTrue(tx(tx -> tx.remoteCopies().find(project, new UUID(0x02, 2))).isEmpty(), "failed ones too");
+        assertEquals(1, (int) tx(tx -> tx.remoteCopies().expire(t(10), 10)));
+        assertEquals(0, (int) tx(tx -> tx.remoteCopies().expire(t(10), 10)));
+        assertTrue(tx(tx -> tx.remoteCopies().find(project, new UUID(0x02, 4))).isPresent(), "still processing");
+        assertTrue(tx(tx -> tx.remoteCopies().find(project, new UUID(0x02, 5))).isPresent(), "created after the cut");
+    }
+
+    @Test
     void oneInstanceClaimsAJobAndOnlyItFinishesIt() {
         run(tx -> {
             tx.remoteCopies().add(job(2, t(2)));

@@ -145,4 +145,26 @@ final class JdbiRemoteCopyJobs implements RemoteCopyJobs {
                 .bind("instance", instanceId)
                 .execute() == 1);
     }
+
+    @Override
+    public int expire(Instant before, int limit) {
+        Objects.requireNonNull(before, "before");
+        return tx.run(h -> {
+            // Selected first, then deleted by key: PostgreSQL has no DELETE … LIMIT. The state index serves both.
+            List<UUID> ids = h.createQuery("SELECT id FROM remote_copies WHERE state IN ('completed', 'failed')"
+                            + " AND created_at < :before ORDER BY created_at LIMIT :limit")
+                    .bind("before", vendor.instant(before))
+                    .bind("limit", limit)
+                    .map((rs, ctx) -> vendor.uuid(rs, "id"))
+                    .list();
+            int deleted = 0;
+            for (UUID id : ids) {
+                deleted += h.createUpdate("DELETE FROM remote_copies WHERE id = :id"
+                                + " AND state IN ('completed', 'failed')")
+                        .bind("id", vendor.uuid(id))
+                        .execute();
+            }
+            return deleted;
+        });
+    }
 }
