@@ -75,6 +75,10 @@ public class UploadProperties {
      * once; one made through another instance on the same database within this time.
      */
     private Duration lookupCacheTtl = Duration.ofSeconds(3);
+    /** How long store=false, failed and cancelled uploads are kept before the background work removes them. */
+    private Duration unstoredTtl = Duration.ofHours(24);
+    /** The pauses before each retry of a failed webhook delivery (30s,2m,15m,1h,3h,6h,12h); empty keeps those. */
+    private List<Duration> webhookRetryDelays = List.of();
     /** Where file contents are kept. */
     private final Store store = new Store();
 
@@ -285,6 +289,26 @@ public class UploadProperties {
                     + "use a duration between 0s and 1m, such as 3s");
         }
         this.lookupCacheTtl = lookupCacheTtl;
+    }
+
+    public Duration getUnstoredTtl() {
+        return unstoredTtl;
+    }
+
+    /** Sets how long unstored, failed and cancelled uploads are kept: at least 1 second. */
+    public void setUnstoredTtl(Duration unstoredTtl) {
+        this.unstoredTtl = PropertyChecks.atLeastASecond("upload.unstored-ttl", unstoredTtl, "24h");
+    }
+
+    public List<Duration> getWebhookRetryDelays() {
+        return webhookRetryDelays;
+    }
+
+    /** Sets the pauses before each retry of a failed webhook delivery: each at least 1 second. */
+    public void setWebhookRetryDelays(List<Duration> webhookRetryDelays) {
+        List<Duration> checked = webhookRetryDelays == null ? List.of() : webhookRetryDelays;
+        checked.forEach(d -> PropertyChecks.atLeastASecond("upload.webhook-retry-delays", d, "30s,2m,15m,1h"));
+        this.webhookRetryDelays = List.copyOf(checked);
     }
 
     public Store getStore() {

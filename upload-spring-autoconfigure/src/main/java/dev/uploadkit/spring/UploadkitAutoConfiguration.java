@@ -86,7 +86,7 @@ import java.util.List;
 @ConditionalOnClass(UploadService.class)
 @ConditionalOnProperty(prefix = "upload", name = "enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties({UploadProperties.class, DatabaseProperties.class, SecretsProperties.class,
-        LimitsProperties.class, LogsProperties.class, StorageProperties.class})
+        LimitsProperties.class, LogsProperties.class, StorageProperties.class, ImportsProperties.class})
 public final class UploadkitAutoConfiguration {
     /** The id of the store {@code upload.store.type=filesystem} makes; uploads record it as their storage id. */
     public static final String FILESYSTEM_STORE_ID = "local";
@@ -110,7 +110,8 @@ public final class UploadkitAutoConfiguration {
     // Takes the other upload.* properties too, unused here, so that a bad setting fails binding before a database
     // opens.
     UploadkitDatabase uploadkitDatabase(UploadProperties properties, LimitsProperties limits, LogsProperties logs,
-                                        StorageProperties storage, DatabaseProperties database,
+                                        StorageProperties storage, ImportsProperties imports,
+                                        DatabaseProperties database,
                                         ObjectProvider<DataSource> dataSource) {
         DataSource host = dataSource.getIfAvailable();
         if (host != null) {
@@ -137,7 +138,8 @@ public final class UploadkitAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     UploadService uploadkitUploadService(UploadProperties properties, SecretsProperties secrets,
-                                         StorageProperties storage, UploadkitDatabase database, FileStore store,
+                                         StorageProperties storage, ImportsProperties imports,
+                                         UploadkitDatabase database, FileStore store,
                                          ObjectProvider<WebhookSink> webhookSink) {
         UploadServiceBuilder builder = UploadService.builder();
         // Webhook payloads carry the API's download links when they can be made outside a request: with a public
@@ -150,7 +152,7 @@ public final class UploadkitAutoConfiguration {
         // One outbound rule for webhooks, URL imports and storage connections' endpoints, as in the standalone server.
         OutboundPolicy outbound = OutboundPolicy.parse(properties.getOutboundAllow());
         return builder
-                .outboundPolicy(outbound)
+                .outboundPolicy(outbound).importTimeout(imports.getTimeout())
                 .storageSettings(StorageSettings.defaults().withSecrets(secrets.box()).withOutbound(outbound)
                         .withFilesystemRoots(storage.getRoots()).withTransient(storage.isAllowTransient()))
                 .catalog(database.catalog())
@@ -172,6 +174,9 @@ public final class UploadkitAutoConfiguration {
         WebhookService.Builder builder = WebhookService.builder().catalog(database.catalog())
                 .backgroundCatalog(database.backgroundCatalog())
                 .policy(OutboundPolicy.parse(properties.getOutboundAllow()));
+        if (!properties.getWebhookRetryDelays().isEmpty()) {
+            builder.retryDelays(properties.getWebhookRetryDelays());
+        }
         listeners.orderedStream().reduce(DeliveryListener::andThen).ifPresent(builder::listener);
         SecretBox box = secrets.box();
         if (box == null) {
@@ -191,7 +196,8 @@ public final class UploadkitAutoConfiguration {
     @Bean(initMethod = "start", destroyMethod = "close")
     @ConditionalOnMissingBean
     @ConditionalOnProperty(prefix = "upload", name = "background-work", havingValue = "true", matchIfMissing = true)
-    BackgroundWork uploadkitBackgroundWork(UploadProperties properties, LogsProperties logs, UploadService uploads,
+    BackgroundWork uploadkitBackgroundWork(UploadProperties properties, LogsProperties logs, ImportsProperties imports,
+                                           UploadService uploads,
                                            UploadkitDatabase database, WebhookService webhooks,
                                            ObjectProvider<RequestLogWriter> requestLog,
                                            ObjectProvider<RateLimiter> limiter) {
@@ -206,6 +212,8 @@ public final class UploadkitAutoConfiguration {
                 .jobInterval(properties.getJobInterval())
                 .gracePeriod(properties.getSweepGrace())
                 .trashRetention(properties.getTrashRetention())
+                .unstoredTtl(properties.getUnstoredTtl())
+                .importConcurrency(imports.getConcurrency())
                 .build();
     }
 

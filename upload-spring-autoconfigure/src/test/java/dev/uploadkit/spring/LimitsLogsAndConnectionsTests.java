@@ -3,6 +3,11 @@ package dev.uploadkit.spring;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.uploadkit.core.ErrorCode;
+import dev.uploadkit.core.Upload;
+import dev.uploadkit.core.UploadException;
+import dev.uploadkit.core.UploadRequest;
+import dev.uploadkit.core.UploadService;
 import dev.uploadkit.core.auth.AccessService;
 import dev.uploadkit.core.auth.CreatedKey;
 import dev.uploadkit.core.auth.Permission;
@@ -19,6 +24,7 @@ import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 
+import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -33,7 +39,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What the standalone server serves, a Spring Boot application serves too: plans and rate limits, the request log and
- * usage, storage connections with sealed secrets, URL imports within {@code upload.outbound-allow}.
+ * usage, storage connections with sealed secrets, URL imports within {@code upload.outbound-allow}, the removal of
+ * unstored uploads after {@code upload.unstored-ttl}.
  */
 class LimitsLogsAndConnectionsTests {
     private final ObjectMapper json = new ObjectMapper();
@@ -164,6 +171,26 @@ class LimitsLogsAndConnectionsTests {
             origin.stop(0);
         }
         assertThat(Files.exists(tempDir.resolve("files"))).isTrue();
+    }
+
+    @Test
+    void unstoredUploadsGoAfterTheConfiguredTtl() {
+        runner().withPropertyValues("upload.unstored-ttl=1s", "upload.job-interval=1s").run(context -> {
+            assertThat(context).hasNotFailed();
+            UploadService uploads = context.getBean(UploadService.class);
+            Project project = context.getBean(AccessService.class).createProject("p", "pro");
+            UploadRequest unstored = new UploadRequest(project.id(), "draft.txt", "", false, null, null, null, false,
+                    null);
+            Upload upload = uploads.upload(unstored, new ByteArrayInputStream(new byte[] {1, 2, 3}));
+            assertThat(await(() -> {
+                try {
+                    uploads.get(project.id(), upload.uuid());
+                    return false;
+                } catch (UploadException e) {
+                    return e.code() == ErrorCode.NOT_FOUND;
+                }
+            })).as("removed by the background work within seconds, not a day").isTrue();
+        });
     }
 
     private static String key(AssertableWebApplicationContext context, String plan, Permission... permissions) {

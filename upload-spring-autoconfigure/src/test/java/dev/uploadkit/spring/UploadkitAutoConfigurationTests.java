@@ -212,6 +212,10 @@ class UploadkitAutoConfigurationTests {
             "upload.lookup-cache-ttl=2m                                | upload.lookup-cache-ttl",
             "upload.limits.plans=broken                                | upload.limits.plans",
             "upload.logs.retention=0s                                  | upload.logs.retention",
+            "upload.unstored-ttl=0s                                    | upload.unstored-ttl",
+            "upload.webhook-retry-delays=30s,0s                        | upload.webhook-retry-delays",
+            "upload.imports.timeout=0s                                 | upload.imports.timeout",
+            "upload.imports.concurrency=0                              | upload.imports.concurrency",
             "upload.lookup-cache-ttl=-1s                               | upload.lookup-cache-ttl",
     })
     void aBadPropertyFailsBindingAndNamesTheProperty(String setting, String property) {
