@@ -9,7 +9,6 @@ import dev.uploadkit.core.UploadException;
 import dev.uploadkit.core.UploadRequest;
 import dev.uploadkit.core.UploadService;
 import dev.uploadkit.core.auth.AccessService;
-import dev.uploadkit.core.auth.CreatedKey;
 import dev.uploadkit.core.auth.Permission;
 import dev.uploadkit.core.auth.Project;
 import dev.uploadkit.core.limits.RateLimiter;
@@ -17,11 +16,7 @@ import dev.uploadkit.core.storage.SecretBox;
 import dev.uploadkit.core.usage.RequestLogWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
-import org.springframework.boot.web.servlet.ServletRegistrationBean;
-import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 
 import java.io.ByteArrayInputStream;
@@ -32,9 +27,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.concurrent.locks.LockSupport;
 
+import static dev.uploadkit.spring.ServletCalls.call;
+import static dev.uploadkit.spring.ServletCalls.key;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -49,11 +45,7 @@ class LimitsLogsAndConnectionsTests {
     Path tempDir;
 
     private WebApplicationContextRunner runner() {
-        return new WebApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(UploadkitAutoConfiguration.class))
-                .withPropertyValues(
-                        "upload.store.path=" + tempDir.resolve("files"),
-                        "upload.database.url=jdbc:h2:file:" + tempDir.resolve("db").resolve("uploadkit"));
+        return ServletCalls.webRunner(tempDir);
     }
 
     @Test
@@ -193,43 +185,8 @@ class LimitsLogsAndConnectionsTests {
         });
     }
 
-    private static String key(AssertableWebApplicationContext context, String plan, Permission... permissions) {
-        AccessService access = context.getBean(AccessService.class);
-        Project project = access.createProject("p-" + plan, plan);
-        EnumSet<Permission> granted = EnumSet.noneOf(Permission.class);
-        granted.addAll(java.util.List.of(permissions));
-        CreatedKey key = access.createKey(project.id(), "k", granted, false);
-        return key.plaintext();
-    }
-
     private JsonNode read(MockHttpServletResponse response) throws Exception {
         return json.readTree(response.getContentAsString());
-    }
-
-    private static MockHttpServletResponse call(AssertableWebApplicationContext context, String method, String path,
-                                                String apiKey, String body) throws Exception {
-        ServletRegistrationBean<?> registration = context.getBean("uploadkitServletRegistration",
-                ServletRegistrationBean.class);
-        String[] pathAndQuery = path.split("\\?", 2);
-        MockHttpServletRequest request = new MockHttpServletRequest(method, "/v1/external" + pathAndQuery[0]);
-        request.setServletPath("/v1/external");
-        request.setPathInfo(pathAndQuery[0]);
-        request.setRemoteAddr("127.0.0.1");
-        if (pathAndQuery.length == 2) {
-            request.setQueryString(pathAndQuery[1]);
-            for (String pair : pathAndQuery[1].split("&")) {
-                String[] nameValue = pair.split("=", 2);
-                request.addParameter(nameValue[0], nameValue.length == 2 ? nameValue[1] : "");
-            }
-        }
-        request.addHeader("X-API-Key", apiKey);
-        if (body != null) {
-            request.setContentType("application/json");
-            request.setContent(body.getBytes(StandardCharsets.UTF_8));
-        }
-        MockHttpServletResponse response = new MockHttpServletResponse();
-        registration.getServlet().service(request, response);
-        return response;
     }
 
     /** Polls {@code condition} every 50 ms for up to 10 s. */

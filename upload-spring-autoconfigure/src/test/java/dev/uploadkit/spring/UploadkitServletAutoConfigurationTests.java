@@ -11,13 +11,11 @@ import dev.uploadkit.servlet.UploadServlet;
 import jakarta.servlet.http.HttpServlet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 
 import java.io.ByteArrayInputStream;
@@ -34,11 +32,7 @@ class UploadkitServletAutoConfigurationTests {
     Path tempDir;
 
     private WebApplicationContextRunner runner() {
-        return new WebApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(UploadkitAutoConfiguration.class))
-                .withPropertyValues(
-                        "upload.store.path=" + tempDir.resolve("files"),
-                        "upload.database.url=jdbc:h2:file:" + tempDir.resolve("db").resolve("uploadkit"));
+        return ServletCalls.webRunner(tempDir);
     }
 
     @Test
@@ -88,12 +82,11 @@ class UploadkitServletAutoConfigurationTests {
         String[] link = new String[1];
         runner().run(context -> {
             assertThat(context).hasNotFailed();
-            AccessService access = context.getBean(AccessService.class);
-            Project project = access.createProject("web", "pro");
-            CreatedKey key = access.createKey(project.id(), "reader", EnumSet.of(Permission.FILES_READ), false);
-            Upload upload = context.getBean(UploadService.class).upload(UploadRequest.of(project.id(), "b.txt"),
+            String key = ServletCalls.key(context, "pro", Permission.FILES_READ);
+            Upload upload = context.getBean(UploadService.class).upload(UploadRequest.of(
+                            context.getBean(AccessService.class).authenticate(key).orElseThrow().projectId(), "b.txt"),
                     new ByteArrayInputStream("kept key".getBytes(StandardCharsets.UTF_8)));
-            String body = get(context, "/files/" + upload.uuid(), key.plaintext()).getContentAsString();
+            String body = get(context, "/files/" + upload.uuid(), key).getContentAsString();
             link[0] = body.replaceAll("(?s).*\"download_url\":\"[^\"]*?/v1/external([^\"]+)\".*", "$1");
             assertThat(link[0]).startsWith("/files/" + upload.uuid() + "/download?token=");
         });
@@ -137,24 +130,7 @@ class UploadkitServletAutoConfigurationTests {
 
     private static MockHttpServletResponse get(AssertableWebApplicationContext context, String path, String apiKey)
             throws Exception {
-        ServletRegistrationBean<?> registration = context.getBean(REGISTRATION, ServletRegistrationBean.class);
-        String[] pathAndQuery = path.split("\\?", 2);
-        MockHttpServletRequest request = new MockHttpServletRequest("GET", "/v1/external" + pathAndQuery[0]);
-        request.setServletPath("/v1/external");
-        request.setPathInfo(pathAndQuery[0]);
-        if (pathAndQuery.length == 2) {
-            request.setQueryString(pathAndQuery[1]);
-            for (String pair : pathAndQuery[1].split("&")) {
-                String[] nameValue = pair.split("=", 2);
-                request.addParameter(nameValue[0], nameValue.length == 2 ? nameValue[1] : "");
-            }
-        }
-        if (apiKey != null) {
-            request.addHeader("X-API-Key", apiKey);
-        }
-        MockHttpServletResponse response = new MockHttpServletResponse();
-        registration.getServlet().service(request, response);
-        return response;
+        return ServletCalls.call(context, "GET", path, apiKey, null);
     }
 
     @Configuration(proxyBeanMethods = false)
