@@ -55,6 +55,50 @@ class OpenApiTest {
     }
 
     @Test
+    void everyOperationHasItsOwnOperationIdAndTheHeadersTheServerSends() {
+        JsonNode document = server.get("openapi.json", null).json();
+        Set<String> ids = new TreeSet<>();
+        int operations = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> it = document.get("paths").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> path = it.next();
+            for (Iterator<Map.Entry<String, JsonNode>> ops = path.getValue().fields(); ops.hasNext(); ) {
+                Map.Entry<String, JsonNode> op = ops.next();
+                if (!METHODS.contains(op.getKey())) {
+                    continue;
+                }
+                operations++;
+                String id = op.getValue().path("operationId").asText("");
+                assertTrue(id.matches("[a-z][A-Za-z]+"), op.getKey() + " " + path.getKey() + ": operationId " + id);
+                ids.add(id);
+                if (!path.getKey().equals("/openapi.json")) {
+                    // Inline answers name the rate-limit headers; shared ones through components.responses.
+                    op.getValue().get("responses").forEach(answer -> assertTrue(answer.has("$ref")
+                            || answer.path("headers").has("X-RateLimit-Remaining"), path.getKey() + " " + answer));
+                }
+            }
+        }
+        assertEquals(operations, ids.size(), "operationIds are unique");
+        JsonNode responses = document.get("components").get("responses");
+        assertTrue(responses.get("RateLimited").path("headers").has("X-RateLimit-Reset"));
+        assertTrue(responses.get("Forbidden").path("headers").has("Retry-After"), "QUOTA_EXCEEDED sends it");
+
+        // What a client generator reads from the download operation and its 416, against a real answer.
+        JsonNode download = document.get("paths").get("/files/{uuid}/download").get("get");
+        assertTrue(download.get("security").toString().contains("apiKey"), "a key is accepted as well as a token");
+        TestServer.Tenant t = server.newTenant("range");
+        String uuid = server.uploaded(t.key(), Multipart.form().file("r.txt", "0123456789".getBytes()))
+                .get("uuid").asText();
+        TestServer.Response outside = server.send(server.request("files/" + uuid + "/download", t.key())
+                .header("Range", "bytes=50-60").GET());
+        assertEquals(416, outside.status());
+        assertEquals("bytes */10", outside.header("Content-Range").orElseThrow());
+        assertEquals("VALIDATION_ERROR", outside.json().get("error").get("code").asText());
+        JsonNode documented = responses.get("RangeNotSatisfiable");
+        assertTrue(documented.path("content").has("application/json") && documented.path("headers")
+                .has("Content-Range"), documented.toString());
+    }
+
+    @Test
     void theValidatorCatchesABrokenDocument() {
         String broken = "{\"openapi\": \"3.1.0\", \"info\": {\"title\": \"x\"}, \"paths\": {\"/a\": {\"get\": "
                 + "{\"responses\": {\"200\": {\"content\": {\"application/json\": {\"schema\": "
