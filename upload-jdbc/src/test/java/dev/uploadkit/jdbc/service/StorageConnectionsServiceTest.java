@@ -151,6 +151,27 @@ class StorageConnectionsServiceTest {
 
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
+    void aSecretSealedUnderAnotherInstancesKeyIsLeftAsItIsAndTheOthersAreResealed(TestDatabases.Kind kind) {
+        UUID project = open(kind);
+        String keyOfA = SecretBox.generateKey();
+        String oldKeyOfB = SecretBox.generateKey();
+        String newKeyOfB = SecretBox.generateKey();
+        StorageSettings base = StorageSettings.defaults().withOutbound(OutboundPolicy.parse("127.0.0.1/32"));
+        StorageConnection ofA = service(base.withSecrets(SecretBox.parse(keyOfA, null))).storage()
+                .add(project, s3("a", "secret-of-a"));
+        StorageConnection ofB = service(base.withSecrets(SecretBox.parse(oldKeyOfB, null))).storage()
+                .add(project, s3("b", "secret-of-b"));
+
+        // Instance B starts with a rotated key of its own, without A's: it must start, not fail on A's secret.
+        StorageService b = service(base.withSecrets(SecretBox.parse(newKeyOfB, oldKeyOfB))).storage();
+        assertEquals(1, b.resealSecrets());
+        assertEquals(ofA.sealedSecret(), b.get(project, ofA.id()).sealedSecret(), "left for an instance with the key");
+        assertEquals("secret-of-b", SecretBox.parse(newKeyOfB, null).open(b.get(project, ofB.id()).sealedSecret(),
+                ofB.storageId()));
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
     void aRotatedMasterKeyReSealsEverySecretAndTheOldKeyCanGo(TestDatabases.Kind kind) {
         UUID project = open(kind);
         String oldKey = SecretBox.generateKey();

@@ -11,6 +11,8 @@ import dev.uploadkit.core.storage.StorageCheck;
 import dev.uploadkit.core.storage.StorageConnection;
 import dev.uploadkit.core.storage.StorageRequest;
 import dev.uploadkit.core.storage.StorageStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.List;
@@ -28,6 +30,7 @@ import java.util.function.Supplier;
  * closed after the commit.
  */
 public final class Connections {
+    private static final Logger LOG = LoggerFactory.getLogger(Connections.class);
 
     private final Catalog catalog;
     private final ConnectionLocator locator;
@@ -182,27 +185,41 @@ public final class Connections {
 
     /**
      * Seals again, under the primary master key, every secret sealed under an older one; returns how many. Safe to
-     * run on several instances at once.
+     * run on several instances at once. A secret sealed under a key that is not configured here stays as it is (a
+     * warning counts them): another instance may hold that key.
      */
     public int resealSecrets() {
         if (stores.settings().secrets() == null) {
             return 0;
         }
         int resealed = 0;
+        int unopenable = 0;
+        String lastProblem = null;
         UUID after = null;
         while (true) {
             UUID from = after;
             List<StorageConnection> page = catalog.inTransaction(tx -> tx.storage().listAll(from, 100));
             for (StorageConnection c : page) {
                 if (c.sealedSecret() != null && !stores.settings().secrets().isCurrent(c.sealedSecret())) {
-                    resealed += reseal(c) ? 1 : 0;
+                    try {
+                        resealed += reseal(c) ? 1 : 0;
+                    } catch (IllegalArgumentException e) {
+                        unopenable++;
+                        lastProblem = e.getMessage();
+                    }
                 }
             }
             if (page.size() < 100) {
-                return resealed;
+                break;
             }
             after = page.get(page.size() - 1).id();
         }
+        if (unopenable > 0) {
+            LOG.warn("{} storage connection secrets cannot be opened with the configured master keys, so those "
+                    + "connections fail here; instances sharing a database need the same master key. {}", unopenable,
+                    lastProblem);
+        }
+        return resealed;
     }
 
     private boolean reseal(StorageConnection c) {
