@@ -76,6 +76,11 @@ final class LazyStore implements FileStore {
     }
 
     @Override
+    public int discardUnfinishedWrites(String key) {
+        return open().discardUnfinishedWrites(key);
+    }
+
+    @Override
     public int removeStaleTemporaryFiles(Instant before) {
         return open().removeStaleTemporaryFiles(before);
     }

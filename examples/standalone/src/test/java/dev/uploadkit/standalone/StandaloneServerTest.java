@@ -85,7 +85,8 @@ class StandaloneServerTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         String key;
         String downloadUrl;
-        try (StandaloneServer server = StandaloneServer.start(plain, new PrintStream(out, true, StandardCharsets.UTF_8))) {
+        try (StandaloneServer server = StandaloneServer.start(plain,
+                new PrintStream(out, true, StandardCharsets.UTF_8))) {
             Matcher m = ADMIN_LINE.matcher(out.toString(StandardCharsets.UTF_8));
             assertTrue(m.find(), "prints the admin key line");
             key = m.group(1);

@@ -43,6 +43,22 @@ public final class BlobReaper {
         }
     }
 
+    /**
+     * Removes what unfinished writes of each blob's key left in its store ({@link FileStore#discardUnfinishedWrites}),
+     * then, as {@link #removeObjects}, its object and row: the reservations of uploads a crash cut off.
+     */
+    public void removeUnfinished(List<Blob> blobs) {
+        for (Blob blob : blobs) {
+            try {
+                stores.apply(blob).discardUnfinishedWrites(blob.objectKey());
+            } catch (RuntimeException e) {
+                LOG.warn("Could not remove the unfinished writes of {} in store {}; a later sweep will",
+                        blob.objectKey(), blob.storageId(), e);
+            }
+        }
+        removeObjects(blobs);
+    }
+
     /** Removes each blob's object and row; failures are logged and left for a sweep. */
     public void removeObjects(List<Blob> blobs) {
         for (Blob blob : blobs) {

@@ -155,7 +155,8 @@ public final class CrashSweep {
             events.append(tx, UploadEvent.FAILED, next);
             return Optional.of(new Failed(next, reservation));
         });
-        failed.ifPresent(f -> reaper.removeObjects(f.reservation().stream().toList()));
+        // Its partial bytes go now (temporary files, multipart parts), not when the grace period ends.
+        failed.ifPresent(f -> reaper.removeUnfinished(f.reservation().stream().toList()));
         return failed.isPresent();
     }
 

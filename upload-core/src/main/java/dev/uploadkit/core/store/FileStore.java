@@ -92,6 +92,15 @@ public interface FileStore extends AutoCloseable {
     }
 
     /**
+     * Removes what unfinished writes of {@code key} left in this store (a filesystem store's temporary files, an S3
+     * store's unfinished multipart uploads); returns how many. For the crash sweep, once the instance that was writing
+     * {@code key} is known to be gone: a write of {@code key} still in progress would fail. Default: none to remove.
+     */
+    default int discardUnfinishedWrites(String key) {
+        return 0;
+    }
+
+    /**
      * Aborts unfinished multipart uploads left in this store, if it makes any, that are older than {@code before}
      * and whose key {@code ownedKey} does not claim for a write in progress; returns how many. They come from
      * crashes and from retried starts whose first reply was lost. Default: none to abort.

@@ -91,8 +91,7 @@ public final class JcloudsFileStore implements FileStore {
     }
 
     /**
-     * Opens a store keeping objects as files under {@code baseDir}/{@value #DEFAULT_CONTAINER}, creating the
-     * folders if missing.
+     * Opens a store keeping objects as files under {@code baseDir}/{@value #DEFAULT_CONTAINER}, made if missing.
      *
      * @throws IllegalArgumentException if {@code id} or {@code baseDir} is invalid
      * @throws UploadException {@code STORAGE_ERROR} if the folder cannot be created
@@ -171,6 +170,11 @@ public final class JcloudsFileStore implements FileStore {
     @Override // true for a filesystem store
     public boolean movesByRename() {
         return kind == Kind.FILESYSTEM;
+    }
+
+    @Override // filesystem: the key's temporary files; S3: the key's multipart uploads
+    public int discardUnfinishedWrites(String key) {
+        return multipart != null ? multipart.abortUnfinished(key) : local != null ? local.discardUnfinished(key) : 0;
     }
 
     @Override // S3: an upload's age counts from when this store first listed it
@@ -294,9 +298,8 @@ public final class JcloudsFileStore implements FileStore {
     }
 
     /**
-     * Closes the jclouds context, its connections and threads, and shuts down the executor the store created
-     * (not one given to {@link Builder#executor}). Does not wait for writes under way, which then fail. Calling it
-     * again has no effect.
+     * Closes the jclouds context, its connections and threads, and shuts down the executor the store created (not
+     * one given to {@link Builder#executor}). Does not wait for writes under way, which then fail. Idempotent.
      */
     @Override
     public void close() {
@@ -334,9 +337,7 @@ public final class JcloudsFileStore implements FileStore {
 
     /**
      * Configures a store. Setters check their value at once; {@link #build()} checks the combination, then
-     * opens the store.
-     *
-     * <p>Not thread-safe.
+     * opens the store. Not thread-safe.
      */
     public static final class Builder {
         private String id;

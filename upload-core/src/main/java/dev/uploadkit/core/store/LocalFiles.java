@@ -10,6 +10,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -20,7 +22,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -95,8 +100,8 @@ final class LocalFiles {
         // The prefix marks leftovers of a crash for settleTemporaryFiles. A target that is itself a temporary file
         // (bytes staged until their record commits) is written directly.
         boolean direct = isTemp(target, tempPrefix);
-        Path temp = direct ? target
-                : staging.resolve(tempPrefix + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".part");
+        Path temp = direct ? target : staging.resolve(tempPrefix + keyTag(key) + "-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".part");
         Path dir = temp.getParent();
         // Once the temporary file exists, its folder is not empty, so a delete elsewhere no longer removes it.
         FileChannel opened = inFolder(dir, null, () -> FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
@@ -255,6 +260,35 @@ final class LocalFiles {
             }
         }
         return settled;
+    }
+
+    /**
+     * Removes the temporary files of writes of {@code key} from the staging folder (their names carry
+     * {@link #keyTag}); returns how many.
+     */
+    int discardUnfinished(String key) {
+        String start = tempPrefix + keyTag(key) + "-";
+        int removed = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(staging, start + "*.part")) {
+            for (Path file : files) {
+                removed += Files.deleteIfExists(file) ? 1 : 0;
+            }
+        } catch (NoSuchFileException e) {
+            return 0;
+        } catch (IOException e) {
+            throw new UploadException(ErrorCode.STORAGE_ERROR, "Could not remove the temporary files of " + key, e);
+        }
+        return removed;
+    }
+
+    /** 16 hex digits of the SHA-256 of {@code key}: what names its temporary files apart from other keys'. */
+    private static String keyTag(String key) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
     }
 
     private static boolean isTemp(Path p, String prefix) {

@@ -2,6 +2,7 @@ package dev.uploadkit.core.store;
 
 import dev.uploadkit.core.ErrorCode;
 import dev.uploadkit.core.UploadException;
+import dev.uploadkit.core.testing.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,11 +13,17 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FilesystemFileStoreTest extends AbstractFileStoreContractTest {
     @TempDir
@@ -126,6 +133,62 @@ class FilesystemFileStoreTest extends AbstractFileStoreContractTest {
         assertEquals(1, store.removeStaleTemporaryFiles(now.minusSeconds(60)));
         assertEquals(false, Files.exists(staged));
         assertEquals(true, Files.exists(laterBeside), "later sweeps list the staging folder alone");
+    }
+
+    @Test
+    void theUnfinishedWritesOfOneKeyAreDiscardedAndOtherKeysKeepTheirs() throws Exception {
+        Path staging = baseDir.resolve(JcloudsFileStore.DEFAULT_CONTAINER).resolve(LocalFiles.STAGING_FOLDER);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService writers = Executors.newFixedThreadPool(2);
+        try {
+            // Two writes that stall after their first bytes, as a client that stopped sending (or a crash) leaves them.
+            Future<Long> cut = writers.submit(() -> store.put("a/cut.bin", stalled(release), null));
+            Future<Long> other = writers.submit(() -> store.put("a/other.bin", stalled(release), null));
+            assertTrue(Poll.until(() -> partFiles(staging).size() == 2, java.time.Duration.ofSeconds(10)),
+                    partFiles(staging).toString());
+
+            assertEquals(1, store.discardUnfinishedWrites("a/cut.bin"));
+            assertEquals(1, partFiles(staging).size());
+            assertEquals(0, store.discardUnfinishedWrites("a/never-written.bin"));
+
+            release.countDown();
+            ExecutionException failed = assertThrows(ExecutionException.class, cut::get);
+            assertEquals(ErrorCode.STORAGE_ERROR, ((UploadException) failed.getCause()).code());
+            assertEquals(4, other.get());
+            assertStoreHoldsExactly(Set.of("a/other.bin"));
+            assertEquals(List.of(), partFiles(staging));
+        } finally {
+            release.countDown();
+            writers.shutdownNow();
+        }
+    }
+
+    /** Four bytes, then a wait for {@code release}, then the end. */
+    private static java.io.InputStream stalled(CountDownLatch release) {
+        return new java.io.SequenceInputStream(new ByteArrayInputStream(new byte[] {1, 2, 3, 4}),
+                new java.io.InputStream() {
+                    @Override
+                    public int read() throws IOException {
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new IOException(e);
+                        }
+                        return -1;
+                    }
+                });
+    }
+
+    private static List<Path> partFiles(Path staging) {
+        if (!Files.isDirectory(staging)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(staging)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".part")).toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

@@ -193,6 +193,11 @@ public final class MultipartWriter {
         return stale.abort(before, ownedKey);
     }
 
+    /** Aborts the unfinished multipart uploads of {@code key}, whatever their age; returns how many. */
+    public int abortUnfinished(String key) {
+        return stale.abortAll(key);
+    }
+
     private UploadException tooLarge() {
         String message = "The file exceeds the largest object this store can write: " + MAX_PARTS + " parts of "
                 + partSize + " bytes.";

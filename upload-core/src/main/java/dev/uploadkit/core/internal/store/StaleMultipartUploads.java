@@ -43,21 +43,37 @@ final class StaleMultipartUploads {
         for (MultipartUpload upload : uploads) {
             listed.add(upload.id());
             Instant seen = firstSeen.computeIfAbsent(upload.id(), id -> now);
-            if (!seen.isBefore(before) || ownedKey.test(upload.blobName())) {
-                continue;
-            }
-            try {
-                blobStore.abortMultipartUpload(upload);
+            if (seen.isBefore(before) && !ownedKey.test(upload.blobName()) && abort(upload)) {
                 listed.remove(upload.id());
                 aborted++;
-                LOG.info("Aborted unfinished multipart upload {} of {} in bucket {}", upload.id(), upload.blobName(),
-                        container);
-            } catch (RuntimeException e) {
-                LOG.warn("Could not abort multipart upload {} of {} in bucket {}: {}", upload.id(),
-                        upload.blobName(), container, StoreRetries.describe(e));
             }
         }
         firstSeen.keySet().retainAll(listed);
         return aborted;
+    }
+
+    /** Aborts every unfinished upload of {@code key} now, whatever its age; returns how many. */
+    synchronized int abortAll(String key) {
+        int aborted = 0;
+        for (MultipartUpload upload : blobStore.listMultipartUploads(container)) {
+            if (upload.blobName().equals(key) && abort(upload)) {
+                firstSeen.remove(upload.id());
+                aborted++;
+            }
+        }
+        return aborted;
+    }
+
+    private boolean abort(MultipartUpload upload) {
+        try {
+            blobStore.abortMultipartUpload(upload);
+            LOG.info("Aborted unfinished multipart upload {} of {} in bucket {}", upload.id(), upload.blobName(),
+                    container);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("Could not abort multipart upload {} of {} in bucket {}: {}", upload.id(),
+                    upload.blobName(), container, StoreRetries.describe(e));
+            return false;
+        }
     }
 }
