@@ -1,7 +1,10 @@
 package dev.uploadkit.jdbc.webhook;
 
 import dev.uploadkit.core.auth.Project;
+import dev.uploadkit.core.catalog.WebhookRecords;
 import dev.uploadkit.core.event.EventType;
+import dev.uploadkit.core.internal.webhook.WebhookDispatcher;
+import dev.uploadkit.core.testing.Poll;
 import dev.uploadkit.core.net.OutboundPolicy;
 import dev.uploadkit.core.storage.SecretBox;
 import dev.uploadkit.core.webhook.CreatedWebhook;
@@ -20,6 +23,7 @@ import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -129,6 +133,68 @@ class WebhookSecretsAtRestTest {
         assertFalse(noKey.success(), "a sealed secret without its master key sends nothing");
         assertTrue(noKey.error().startsWith("SECRET_UNAVAILABLE"), noKey.error());
         assertEquals(3, receiver.received().size());
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void anInstanceWithoutTheMasterKeyLeavesItsDeliveriesToOneWithItAndCountsNoFailure(TestDatabases.Kind kind)
+            throws Exception {
+        open(kind);
+        CreatedWebhook hook = service(KEY).create(project, receiver.url().toString(),
+                Set.of(EventType.UPLOAD_COMPLETED), true);
+        UUID delivery = UUID.randomUUID();
+        db.catalog().inTransaction(tx -> {
+            tx.webhooks().enqueue(List.of(new WebhookRecords.NewDelivery(delivery, hook.webhook().id(), project,
+                    UUID.randomUUID(), EventType.UPLOAD_COMPLETED, "{\"n\":1}", Instant.now())));
+            return null;
+        });
+        Duration lease = Duration.ofMillis(300);
+        WebhookService otherKey = WebhookService.builder().catalog(db.catalog())
+                .policy(OutboundPolicy.parse("127.0.0.1/32")).secrets(SecretBox.parse(SecretBox.generateKey(), null))
+                .timeout(Duration.ofMillis(150)).lease(lease).pollInterval(Duration.ofMillis(50)).build();
+        Set<String> leases = new java.util.HashSet<>();
+        try (WebhookDispatcher withoutKey = otherKey.newDispatcher("without-key")) {
+            withoutKey.start();
+            // Claimed, left unsent, and claimed again once its lease ran out: at least two leases seen.
+            assertTrue(Poll.until(() -> {
+                leases.add(String.valueOf(column("lease_token", delivery)));
+                leases.remove("null");
+                return leases.size() >= 2;
+            }, Duration.ofSeconds(20)), leases.toString());
+        }
+        assertEquals("pending", column("status", delivery));
+        assertEquals("0", column("attempts", delivery), "no attempt is recorded: nothing reached the receiver");
+        assertEquals(0, service(KEY).get(project, hook.webhook().id()).consecutiveFailures(),
+                "the receiver's subscription is not charged for it");
+        assertEquals(0, receiver.received().size());
+
+        try (WebhookDispatcher withKey = WebhookService.builder().catalog(db.catalog())
+                .policy(OutboundPolicy.parse("127.0.0.1/32")).secrets(KEY).timeout(Duration.ofSeconds(5))
+                .lease(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50)).build().newDispatcher("with-key")) {
+            withKey.start();
+            assertTrue(Poll.until(() -> "succeeded".equals(column("status", delivery)), Duration.ofSeconds(20)));
+        }
+        assertEquals(1, receiver.received().size());
+        assertTrue(receiver.received().get(0).signedWith(hook.secret()));
+    }
+
+    /** One column of a delivery's row, as text. */
+    private String column(String column, UUID delivery) {
+        try (Connection c = db.dataSource().getConnection();
+             java.sql.PreparedStatement s = c.prepareStatement("SELECT " + column
+                     + " FROM webhook_deliveries WHERE id = ?")) {
+            if (db.jdbcUrl().startsWith("jdbc:mariadb") || db.jdbcUrl().startsWith("jdbc:mysql")) {
+                s.setString(1, delivery.toString());
+            } else {
+                s.setObject(1, delivery);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void assertNoPlaintext(String dump, String secret) {

@@ -299,6 +299,14 @@ public final class WebhookDispatcher implements AutoCloseable {
                 return;
             }
             WebhookSender.Result result = sender.deliver(d);
+            if (result.secretUnavailable()) {
+                // This instance lacks the master key of the webhook's secret: no attempt is recorded (none reached
+                // the receiver, whose subscription must not be disabled for it); claimed again once the lease runs
+                // out, by an instance that holds the key, if any.
+                LOG.warn("Delivery {} not sent: {}; instances sharing a database need the same master key",
+                        d.id(), result.error());
+                return;
+            }
             results.add(attempt(d, result, schedule, clock.get()));
             if (result.gone()) {
                 dropQueued(d.webhookId());

@@ -24,6 +24,8 @@ import java.util.function.Supplier;
  * open between attempts (keep-alive) when the receiver allows it.
  */
 public final class WebhookSender {
+    /** How the error of an attempt that sent nothing for want of the secret's master key starts. */
+    static final String SECRET_UNAVAILABLE = "SECRET_UNAVAILABLE: ";
     private static final Logger LOG = LoggerFactory.getLogger(WebhookSender.class);
     private static final int MAX_ERROR = 500;
 
@@ -51,15 +53,29 @@ public final class WebhookSender {
             return error == null;
         }
 
+        /**
+         * Returns whether nothing was sent because this instance lacks the master key the webhook's secret is sealed
+         * under: no fault of the receiver's.
+         */
+        public boolean secretUnavailable() {
+            return error != null && error.startsWith(SECRET_UNAVAILABLE);
+        }
+
         /** Returns whether the receiver said the subscription is gone (410). */
         public boolean gone() {
             return statusCode != null && statusCode == 410;
         }
     }
 
-    /** Makes one attempt of a delivery and tells the {@link DeliveryListener} what came of it. */
+    /**
+     * Makes one attempt of a delivery and tells the {@link DeliveryListener} what came of it, unless nothing was sent
+     * for want of the secret's master key ({@link Result#secretUnavailable()}).
+     */
     public Result deliver(DueDelivery d) {
         Result result = send(d.id(), d.webhookId(), d.url(), d.secret(), d.type().wireName(), d.payload());
+        if (result.secretUnavailable()) {
+            return result;
+        }
         DeliveryListener.Outcome outcome = result.succeeded() ? DeliveryListener.Outcome.DELIVERED
                 : result.gone() ? DeliveryListener.Outcome.DISABLED : DeliveryListener.Outcome.FAILED;
         try {
@@ -80,7 +96,7 @@ public final class WebhookSender {
         try {
             secret = secrets.open(webhookId, storedSecret);
         } catch (IllegalArgumentException e) {
-            return new Result(null, 0, truncate("SECRET_UNAVAILABLE: " + e.getMessage()));
+            return new Result(null, 0, truncate(SECRET_UNAVAILABLE + e.getMessage()));
         }
         byte[] body = payload.getBytes(StandardCharsets.UTF_8);
         Map<String, String> headers = new LinkedHashMap<>();
