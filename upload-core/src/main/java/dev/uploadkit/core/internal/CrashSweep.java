@@ -127,9 +127,9 @@ public final class CrashSweep {
             }
         }
         if (failed + deleting.size() + tempFiles + multipart > 0) {
-            LOG.info("Crash sweep: {} interrupted uploads failed, {} deleting blobs removed, {} temporary files "
-                    + "removed, {} unfinished multipart uploads aborted", failed, deleting.size(), tempFiles,
-                    multipart);
+            LOG.info("Crash sweep: {} interrupted uploads failed or (imports) queued again, {} deleting blobs "
+                    + "removed, {} temporary files removed, {} unfinished multipart uploads aborted", failed,
+                    deleting.size(), tempFiles, multipart);
         }
         return new SweepResult(failed, deleting.size(), tempFiles);
     }
