@@ -12,7 +12,7 @@ import java.util.List;
  */
 @ConfigurationProperties(prefix = "upload.logs")
 public class LogsProperties {
-    /** Whether requests are logged and counted; false leaves GET logs and GET usage empty. */
+    /** Whether requests are logged and counted; false serves no GET logs or GET usage (404). */
     private boolean enabled = true;
     /** How long request-log entries are kept (daily usage counts stay): at least 1s. */
     private Duration retention = Duration.ofDays(30);
