@@ -144,6 +144,18 @@ class ErrorCodesTest {
     }
 
     @Test
+    void aFileFarOverTheLimitIsRefusedNamingTheFileLimitNotTheRequests() {
+        // Just over: found while streaming. Far over (Content-Length above the file limit plus 16 MiB for the other
+        // fields): refused before reading. Both name the configured file limit.
+        TestServer.Response justOver = server.upload("over.bin", TestContent.random(3, 1025));
+        TestServer.Response farOver = server.upload("far.bin", TestContent.random(4, 17 * 1024 * 1024));
+        assertEquals(413, justOver.status());
+        assertEquals(413, farOver.status());
+        assertEquals("The file exceeds the size limit of 1 KB.", justOver.json().get("error").get("message").asText());
+        assertEquals(justOver.json().get("error"), farOver.json().get("error"));
+    }
+
+    @Test
     void internalErrorsShowNoStackTraceOrSecret() {
         TestServer.Response r = cause(ErrorCode.INTERNAL_ERROR);
         String text = r.text();

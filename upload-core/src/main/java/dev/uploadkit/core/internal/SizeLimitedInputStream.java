@@ -75,8 +75,8 @@ public final class SizeLimitedInputStream extends FilterInputStream {
         }
     }
 
-    /** The refusal of a file over {@code limit} bytes. */
-    static UploadException tooLarge(long limit) {
+    /** The refusal of a file over {@code limit} bytes (also the servlet's, of a request far over it). */
+    public static UploadException tooLarge(long limit) {
         String max = DataSize.ofBytes(limit).format();
         return new UploadException(ErrorCode.FILE_TOO_LARGE, "The file exceeds the size limit of " + max + ".",
                 Map.of("file", List.of("The file may be at most " + max + ".")), null);

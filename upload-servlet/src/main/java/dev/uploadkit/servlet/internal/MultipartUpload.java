@@ -7,6 +7,7 @@ import dev.uploadkit.core.UploadException;
 import dev.uploadkit.core.ReceivedUpload;
 import dev.uploadkit.core.UploadRequest;
 import dev.uploadkit.core.UploadService;
+import dev.uploadkit.core.internal.SizeLimitedInputStream;
 import dev.uploadkit.core.internal.Problems;
 import dev.uploadkit.servlet.internal.MultipartParser.LimitExceededException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -76,7 +77,7 @@ final class MultipartUpload {
         UUID projectId = ex.principal().projectId();
         requireMultipart(request);
         if (request.getContentLengthLong() > maxRequestSize) {
-            throw tooLarge(maxRequestSize, null);
+            throw tooLarge(maxRequestSize, fileLimit(), null);
         }
         String boundary = MultipartParser.boundary(Exchange.contentType(request)).orElseThrow(() -> new UploadException(
                 ErrorCode.PAYLOAD_MALFORMED, "The multipart Content-Type has no valid boundary parameter."));
@@ -105,7 +106,7 @@ final class MultipartUpload {
                     }
                     MultipartParser.Part part = item;
                     UploadRequest sofar = problems.attempt(() -> form.request(partFilename(part)));
-                    file = new PartStream(item.body());
+                    file = new PartStream(item.body(), fileLimit());
                     byte[] head = file.readNBytes(SMALL_FILE + 1);
                     if (head.length <= SMALL_FILE) {
                         small = head; // stored once the form has ended, under every field's say
@@ -261,7 +262,7 @@ final class MultipartUpload {
                     + DataSize.ofBytes(partHeaderLimit()).format() + " or do not end.", e);
         }
         if (limit != null) {
-            return tooLarge(limit.permitted(), e);
+            return tooLarge(limit.permitted(), fileLimit(), e);
         }
         if (e instanceof IOException) {
             return new UploadException(ErrorCode.PAYLOAD_MALFORMED,
@@ -270,7 +271,21 @@ final class MultipartUpload {
         return new UploadException(ErrorCode.INTERNAL_ERROR, "The upload failed.", e);
     }
 
-    private static UploadException tooLarge(long permitted, Exception cause) {
+    /** The service's size limit of one file, in bytes. */
+    private long fileLimit() {
+        return uploads.maxFileSize().bytes();
+    }
+
+    /**
+     * The answer to a request over {@code permitted} bytes. The request's limit is the file's plus room for the other
+     * fields (unless the host set it lower): a request over it holds a file over the file's limit, which the
+     * message names, rather than a request size the client never configured.
+     */
+    private static UploadException tooLarge(long permitted, long fileLimit, Exception cause) {
+        if (permitted >= fileLimit) {
+            UploadException file = SizeLimitedInputStream.tooLarge(fileLimit);
+            return cause == null ? file : new UploadException(file.code(), file.getMessage(), file.details(), cause);
+        }
         String message = "The request exceeds the size limit of " + DataSize.ofBytes(permitted).format() + ".";
         return new UploadException(ErrorCode.FILE_TOO_LARGE, message, Map.of(FILE_FIELD, List.of(message)), cause);
     }
@@ -290,11 +305,13 @@ final class MultipartUpload {
      * as {@code PAYLOAD_MALFORMED}.
      */
     private static final class PartStream extends FilterInputStream {
+        private final long fileLimit;
         private int reading;
         private boolean released;
 
-        PartStream(InputStream in) {
+        PartStream(InputStream in, long fileLimit) {
             super(in);
+            this.fileLimit = fileLimit;
         }
 
         @Override
@@ -355,10 +372,10 @@ final class MultipartUpload {
             return reading == 0;
         }
 
-        private static IOException rethrow(IOException e) {
+        private IOException rethrow(IOException e) {
             LimitExceededException limit = find(e, LimitExceededException.class);
             if (limit != null) {
-                throw tooLarge(limit.permitted(), e);
+                throw tooLarge(limit.permitted(), fileLimit, e);
             }
             return e;
         }
