@@ -38,6 +38,8 @@ import java.util.function.Supplier;
 public final class WebhookDispatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
     private static final int CLAIM_BATCH = 200;
+    /** How long this instance leaves alone the deliveries of a webhook whose secret it could not open. */
+    private static final Duration UNOPENABLE_PAUSE = Duration.ofMinutes(5);
     /** Deliveries claimed (queued or being sent) per sender thread at most. */
     private static final int CLAIMED_PER_SENDER = 8;
     /** Deliveries of one webhook claimed per slot of {@code perWebhook} at most. */
@@ -62,6 +64,11 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final boolean ownsSenders;
     private final String holder;
     private final Map<UUID, Integer> outstanding = new ConcurrentHashMap<>();
+    /**
+     * Webhooks whose secret this instance could not open (sealed under a master key it lacks), each with the
+     * {@link System#nanoTime()} until which it claims none of their deliveries, leaving them to instances that can.
+     */
+    private final Map<UUID, Long> unopenable = new ConcurrentHashMap<>();
     private final AtomicInteger outstandingTotal = new AtomicInteger();
     /** Guarded by itself. */
     private final Map<UUID, Lane> lanes = new HashMap<>();
@@ -226,6 +233,9 @@ public final class WebhookDispatcher implements AutoCloseable {
         int perWebhookClaims = settings.perWebhook() * CLAIMED_PER_WEBHOOK_SLOT;
         Map<UUID, Integer> perWebhook = new HashMap<>();
         outstanding.forEach((id, n) -> perWebhook.put(id, Math.max(0, perWebhookClaims - n)));
+        long nowNanos = System.nanoTime();
+        unopenable.values().removeIf(until -> until - nowNanos < 0);
+        unopenable.keySet().forEach(id -> perWebhook.put(id, 0));
         Instant now = clock.get();
         List<DueDelivery> due;
         try {
@@ -302,9 +312,11 @@ public final class WebhookDispatcher implements AutoCloseable {
             if (result.secretUnavailable()) {
                 // This instance lacks the master key of the webhook's secret: no attempt is recorded (none reached
                 // the receiver, whose subscription must not be disabled for it); claimed again once the lease runs
-                // out, by an instance that holds the key, if any.
-                LOG.warn("Delivery {} not sent: {}; instances sharing a database need the same master key",
-                        d.id(), result.error());
+                // out, by an instance that holds the key, if any; this one leaves the webhook alone for a while.
+                unopenable.put(d.webhookId(), System.nanoTime() + UNOPENABLE_PAUSE.toNanos());
+                LOG.warn("Delivery {} not sent: {}; instances sharing a database need the same master key (this "
+                        + "instance claims none of the webhook's deliveries for {})", d.id(), result.error(),
+                        UNOPENABLE_PAUSE);
                 return;
             }
             results.add(attempt(d, result, schedule, clock.get()));
