@@ -3,9 +3,9 @@ package dev.uploadkit.servlet;
 import dev.uploadkit.core.Upload;
 import dev.uploadkit.core.webhook.DownloadLinks;
 import dev.uploadkit.servlet.internal.DownloadTokens;
+import dev.uploadkit.core.storage.SecretBox;
 import dev.uploadkit.servlet.internal.UploadViews;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
@@ -24,7 +24,7 @@ public final class SignedDownloadLinks implements DownloadLinks {
      * standalone server and the Spring Boot auto-configuration do; {@link #decodeKey} turns it into the key.
      */
     public static final String KEPT_KEY_NAME = "download-link-signing-key";
-    private static final int NEW_KEY_BYTES = 32;
+    private static final int MIN_KEY_BYTES = 32;
 
     private final UploadViews views;
     private final Supplier<String> baseUrl;
@@ -41,11 +41,9 @@ public final class SignedDownloadLinks implements DownloadLinks {
         this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
     }
 
-    /** Returns a new random signing key of 32 bytes, in base64. */
+    /** Returns a new random signing key of 32 bytes, in base64 (made as a master key is). */
     public static String newKey() {
-        byte[] key = new byte[NEW_KEY_BYTES];
-        new SecureRandom().nextBytes(key);
-        return Base64.getEncoder().encodeToString(key);
+        return SecretBox.generateKey();
     }
 
     /**
@@ -55,8 +53,8 @@ public final class SignedDownloadLinks implements DownloadLinks {
      */
     public static byte[] decodeKey(String base64) {
         byte[] key = Base64.getDecoder().decode(Objects.requireNonNull(base64, "base64").strip());
-        if (key.length < NEW_KEY_BYTES) {
-            throw new IllegalArgumentException("a signing key must hold at least " + NEW_KEY_BYTES + " bytes, held "
+        if (key.length < MIN_KEY_BYTES) {
+            throw new IllegalArgumentException("a signing key must hold at least " + MIN_KEY_BYTES + " bytes, held "
                     + key.length);
         }
         return key;
