@@ -54,6 +54,8 @@ public class UploadProperties {
      * unset, only public addresses are reachable.
      */
     private String outboundAllow;
+    /** {@link #outboundAllow} parsed, as it was bound. */
+    private OutboundPolicy outboundPolicy = OutboundPolicy.defaults();
     /** How long a signed download link stays valid: between 1s and 365d. */
     private Duration downloadTokenTtl = Duration.ofHours(1);
     /** How long uploads stay in trash before the background purge deletes them for good. */
@@ -178,19 +180,27 @@ public class UploadProperties {
         this.adminKey = key;
     }
 
-    /** Returns the extra addresses webhooks may reach, or {@code null} for public ones only. */
+    /** Returns the extra addresses webhooks, URL imports and storage endpoints may reach, or {@code null}. */
     public String getOutboundAllow() {
         return outboundAllow;
     }
 
-    /** Sets the extra addresses and CIDR ranges webhooks may reach, e.g. {@code 127.0.0.1/32,10.0.0.0/8}. */
+    /**
+     * Sets the extra addresses and CIDR ranges webhooks, URL imports and storage endpoints may reach, e.g.
+     * {@code 127.0.0.1/32,10.0.0.0/8}.
+     */
     public void setOutboundAllow(String outboundAllow) {
         try {
-            OutboundPolicy.parse(outboundAllow);
+            this.outboundPolicy = OutboundPolicy.parse(outboundAllow);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("upload.outbound-allow: " + e.getMessage(), e);
         }
         this.outboundAllow = outboundAllow;
+    }
+
+    /** Returns the rule for outbound connections: public addresses, plus {@code upload.outbound-allow}. */
+    OutboundPolicy outboundPolicy() {
+        return outboundPolicy;
     }
 
     /** Returns the absolute URL the API is reachable at, or {@code null} to take it from each request. */

@@ -150,7 +150,7 @@ public final class UploadkitAutoConfiguration {
                     properties.getDownloadTokenTtl(), () -> base));
         }
         // One outbound rule for webhooks, URL imports and storage connections' endpoints, as in the standalone server.
-        OutboundPolicy outbound = OutboundPolicy.parse(properties.getOutboundAllow());
+        OutboundPolicy outbound = properties.outboundPolicy();
         return builder
                 .outboundPolicy(outbound).importTimeout(imports.getTimeout())
                 .storageSettings(StorageSettings.defaults().withSecrets(secrets.box()).withOutbound(outbound)
@@ -173,7 +173,7 @@ public final class UploadkitAutoConfiguration {
                                            UploadkitDatabase database, ObjectProvider<DeliveryListener> listeners) {
         WebhookService.Builder builder = WebhookService.builder().catalog(database.catalog())
                 .backgroundCatalog(database.backgroundCatalog())
-                .policy(OutboundPolicy.parse(properties.getOutboundAllow()));
+                .policy(properties.outboundPolicy());
         if (!properties.getWebhookRetryDelays().isEmpty()) {
             builder.retryDelays(properties.getWebhookRetryDelays());
         }
