@@ -78,6 +78,10 @@ public record UploadQuery(
         if (search != null && search.length() > MAX_SEARCH_LENGTH) {
             throw UploadException.validation("search", "The search may be at most " + MAX_SEARCH_LENGTH + " characters.");
         }
+        if (search != null && search.chars().anyMatch(Character::isISOControl)) {
+            // No filename holds one (Names), and PostgreSQL refuses a NUL in any text.
+            throw UploadException.validation("search", "The search must not contain control characters.");
+        }
         if (createdFrom != null && createdTo != null && createdFrom.isAfter(createdTo)) {
             throw UploadException.validation("created_from", "The created_from must not be after created_to.");
         }

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.URLEncoder;
@@ -208,8 +209,31 @@ class BadInputTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"../etc/passwd", "..", "a/b.txt", "dir\\file.txt", "nul\u0000byte.txt", "tab\there"})
-    void unsafePartFilenamesAreRefused(String filename) {
+    @CsvSource(delimiter = '|', value = {"../etc/passwd|passwd", "a/b.txt|b.txt", "dir\\file.txt|file.txt",
+            "C:\\Users\\me\\photo.jpg|photo.jpg", "/absolute.txt|absolute.txt", "..\\..\\x|x",
+            "tab\there|tab_here"})
+    void aPartFilenameLosesItsPathAndControlCharacters(String sent, String kept) {
+        TestServer.Response r = server.upload(server.key, Multipart.form().field("folder", "in")
+                .file(sent, TestContent.random(9, 10)));
+        assertEquals(201, r.status(), r.text());
+        assertEquals(kept, r.data().get("filename").asText());
+        assertEquals("in/" + kept, r.data().get("object_key").asText());
+        List<Path> files = server.storedFiles();
+        assertEquals(1, files.size(), files.toString());
+        assertTrue(files.get(0).endsWith(Path.of("in", kept)), files.toString());
+    }
+
+    @Test
+    void aNulInAPartFilenameIsNeutralisedToo() {
+        TestServer.Response r = server.upload(server.key, Multipart.form().file("nul\u0000byte.txt",
+                TestContent.random(9, 10)));
+        assertEquals(201, r.status(), r.text());
+        assertEquals("nul_byte.txt", r.data().get("filename").asText());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"..", "a/..", "dir/", "C:\\temp/", "x/."})
+    void aPartFilenameWithNothingLeftOfItIsRefused(String filename) {
         TestServer.Response r = server.upload(server.key, Multipart.form().file(filename, TestContent.random(9, 10)));
         assertFieldError(r, "filename");
         assertNothingLeft();

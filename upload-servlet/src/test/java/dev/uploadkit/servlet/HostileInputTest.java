@@ -92,6 +92,15 @@ class HostileInputTest {
         assertTrue(answer.contains("\"code\":\"PAYLOAD_MALFORMED\""), answer);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"files?search=a%00b", "files/trash?search=%07", "files?search=x%0Ay"})
+    void aControlCharacterInASearchIsAValidationErrorOnEveryDatabase(String path) {
+        // PostgreSQL refuses a NUL in any text: the search must be refused before it reaches the database.
+        TestServer.Response r = server.get(path);
+        assertError(r, 422, "VALIDATION_ERROR");
+        assertTrue(r.json().get("error").get("details").has("search"), r.text());
+    }
+
     @Test
     void decodableQueryStringsStillWork() {
         TestServer.Response r = server.get("files?search=target%2Etxt&folder=&per_page=5&mime_type=text%2F*");

@@ -195,9 +195,6 @@ final class MultipartUpload {
 
     private static String partFilename(MultipartParser.Part item) {
         String filename = item.headers().filename();
-        if (filename != null && filename.indexOf('\0') >= 0) {
-            throw UploadException.validation("filename", "The filename must not contain control characters.");
-        }
         // The headers were read as UTF-8: a replacement character stands for bytes that were not.
         if (filename != null && filename.indexOf('\uFFFD') >= 0) {
             throw UploadException.validation("filename", "The filename must be UTF-8 text.");

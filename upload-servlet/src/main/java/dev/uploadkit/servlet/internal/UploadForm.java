@@ -94,8 +94,21 @@ final class UploadForm {
         if (filename == null && partFilename.isEmpty()) {
             throw UploadException.validation("file", "The file field is required.");
         }
-        this.partFilename = partFilename;
+        this.partFilename = clientFileName(partFilename);
         return finalRequest();
+    }
+
+    /**
+     * Returns the name of the file on the client's machine as the upload's filename: without the directory path
+     * some clients send ({@code C:\Users\me\photo.jpg}, {@code ../x}), which RFC 7578 §4.2 says not to use, and
+     * with each control character replaced by {@code _}. A {@code filename} field is taken as written or refused.
+     */
+    static String clientFileName(String partFilename) {
+        int pathEnd = Math.max(partFilename.lastIndexOf('/'), partFilename.lastIndexOf('\\'));
+        String name = partFilename.substring(pathEnd + 1);
+        StringBuilder neutral = new StringBuilder(name.length());
+        name.codePoints().forEach(c -> neutral.appendCodePoint(Character.isISOControl(c) ? '_' : c));
+        return neutral.toString();
     }
 
     /** Returns the request of the whole form: every field, the last value of each winning. */
