@@ -10,6 +10,7 @@ import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.TokensInheritanceStrategy;
+import io.github.bucket4j.VerboseResult;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
 import io.github.bucket4j.distributed.proxy.BucketNotFoundException;
@@ -46,8 +47,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * by the other. Concurrent requests for one bucket on this instance are merged into one database round trip
  * (Bucket4j's batching), which is what keeps the limiter cheap under load; on PostgreSQL those transactions commit
  * asynchronously ({@link AsyncCommits}: a database crash may give back the last fraction of a second's requests).
- * When a project's plan changes, the month's bucket gets the new limits with what it used so far kept
- * ({@link TokensInheritanceStrategy#ADDITIVE}).
+ * When a project's plan changes, the month's bucket gets the new limits with what the minute and the month used
+ * so far kept ({@link #carryOver}).
  * Rows of past months are deleted by {@link #purgePastMonths()}: their ids sort before the current month's.
  */
 public final class BucketRateLimiter implements RateLimiter {
@@ -56,6 +57,8 @@ public final class BucketRateLimiter implements RateLimiter {
     /** Longer than any month: the quota is never refilled within its bucket's month. */
     private static final Duration NEVER = Duration.ofDays(3660);
     private static final int PURGE_CHUNK = 1_000;
+    private static final String BURST = "burst";
+    private static final String MONTH = "month";
 
     private final DataSource dataSource;
     private final ProxyManager<String> buckets;
@@ -199,7 +202,7 @@ public final class BucketRateLimiter implements RateLimiter {
                 .build(key, () -> config);
         Optional<BucketConfiguration> stored = buckets.getProxyConfiguration(key);
         if (stored.isPresent() && !sameLimits(stored.get(), config)) {
-            bucket.replaceConfiguration(config, TokensInheritanceStrategy.ADDITIVE);
+            carryOver(bucket, plan);
         }
         known.entrySet().removeIf(e -> e.getValue().month().isBefore(month));
         known.put(key, new Known(bucket, plan, month));
@@ -207,16 +210,52 @@ public final class BucketRateLimiter implements RateLimiter {
     }
 
     private static BucketConfiguration configuration(Plan plan) {
+        return configuration(plan, plan.monthlyRequests());
+    }
+
+    /** The limits of {@code plan}, the month's starting with {@code monthLeft} tokens (at most its capacity). */
+    private static BucketConfiguration configuration(Plan plan, long monthLeft) {
         var builder = BucketConfiguration.builder();
         if (plan.burstPerMinute() > 0) {
             builder.addLimit(Bandwidth.builder().capacity(plan.burstPerMinute())
-                    .refillIntervallyAligned(plan.burstPerMinute(), MINUTE, Instant.EPOCH).id("burst").build());
+                    .refillIntervallyAligned(plan.burstPerMinute(), MINUTE, Instant.EPOCH).id(BURST).build());
         }
         if (plan.monthlyRequests() > 0) {
             builder.addLimit(Bandwidth.builder().capacity(plan.monthlyRequests())
-                    .refillIntervally(plan.monthlyRequests(), NEVER).id("month").build());
+                    .refillIntervally(plan.monthlyRequests(), NEVER)
+                    .initialTokens(Math.min(monthLeft, plan.monthlyRequests())).id(MONTH).build());
         }
         return builder.build();
+    }
+
+    /**
+     * Gives the bucket {@code plan}'s limits, keeping what this minute and this month have used: each limit has
+     * its new capacity less what was taken from the old one. Bucket4j's {@link TokensInheritanceStrategy#ADDITIVE}
+     * does so only when a capacity grows (a smaller one is left with as many tokens as it holds, so a move to a
+     * smaller plan and back would refill both limits). So the bucket is rebuilt: reset to the new limits, the
+     * month's starting with what it keeps plus what the burst then takes from both. A request another instance
+     * counts between the read and the reset is forgotten; this happens only when a plan changes.
+     */
+    private static void carryOver(BucketProxy bucket, Plan plan) {
+        VerboseResult<Long> now = bucket.asVerbose().getAvailableTokens();
+        Bandwidth[] old = now.getConfiguration().getBandwidths();
+        long[] left = now.getDiagnostics().getAvailableTokensPerEachBandwidth();
+        long burstTaken = plan.burstPerMinute() - kept(BURST, plan.burstPerMinute(), old, left);
+        long monthLeft = kept(MONTH, plan.monthlyRequests(), old, left);
+        bucket.replaceConfiguration(configuration(plan, monthLeft + burstTaken), TokensInheritanceStrategy.RESET);
+        if (burstTaken > 0) {
+            bucket.consumeIgnoringRateLimits(burstTaken);
+        }
+    }
+
+    /** Returns the tokens the limit {@code id} keeps at {@code capacity}: its old tokens less what it loses. */
+    private static long kept(String id, long capacity, Bandwidth[] old, long[] left) {
+        for (int i = 0; i < old.length; i++) {
+            if (id.equals(old[i].getId())) {
+                return Math.max(0, Math.min(capacity, left[i] + capacity - old[i].getCapacity()));
+            }
+        }
+        return capacity;
     }
 
     private static boolean sameLimits(BucketConfiguration a, BucketConfiguration b) {

@@ -108,6 +108,33 @@ class RateLimiterTest {
 
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
+    void aSmallerPlanCountsWhatTheMinuteAndTheMonthUsedAndSoDoesTheWayBack(TestDatabases.Kind kind) {
+        MutableClock clock = new MutableClock(Instant.parse("2026-03-10T12:00:10Z"));
+        Plan big = new Plan("big", 1_000, 100);
+        Plan small = new Plan("small", 30, 10);
+        try (TestDatabase db = kind.open()) {
+            RateLimiter a = db.database().rateLimiter(clock);
+            RateLimiter b = db.database().rateLimiter(clock);
+            UUID project = UUID.randomUUID();
+            for (int i = 0; i < 21; i++) {
+                assertEquals(Outcome.ALLOWED, a.acquire(project, big).outcome());
+            }
+            assertEquals(Outcome.RATE_LIMITED, b.acquire(project, small).outcome(), "21 this minute, 10 allowed");
+            clock.advance(Duration.ofMinutes(1));
+            RateDecision next = b.acquire(project, small);
+            assertEquals(Outcome.ALLOWED, next.outcome());
+            assertEquals(8, next.remaining(), "30 a month, 22 used");
+            RateDecision back = b.acquire(project, big);
+            assertEquals(Outcome.ALLOWED, back.outcome());
+            assertEquals(98, back.remaining(), "100 a minute, 2 used: moving back refills nothing");
+            RateDecision over = b.acquire(project, new Plan("smaller", 23, 10));
+            assertEquals(Outcome.QUOTA_EXCEEDED, over.outcome(), "23 a month, 23 used");
+            assertEquals(Outcome.QUOTA_EXCEEDED, a.acquire(project, new Plan("smaller", 23, 10)).outcome());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
     void concurrentRequestsNeverExceedTheLimit(TestDatabases.Kind kind) throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2026-05-05T05:05:05Z"));
         ExecutorService pool = Executors.newFixedThreadPool(16);
