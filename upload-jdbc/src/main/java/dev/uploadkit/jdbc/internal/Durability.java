@@ -36,6 +36,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * then running to finish, as PostgreSQL's {@code commit_delay} does for its siblings: each chunk H2 writes costs
  * much the same whatever it holds (the changed B-tree paths up to each root, the file's chunk map), so one chunk
  * for several uploads costs far less than one each. With no other transaction running it writes at once.
+ *
+ * <p>Once a checkpoint's chunk is in the file, {@link H2FileHeader#repair} makes sure the file header leads to it: H2
+ * leaves it pointing one chunk short after writing into reused space.
  */
 public abstract class Durability {
     private static final Logger LOG = LoggerFactory.getLogger(Durability.class);
@@ -68,6 +71,10 @@ public abstract class Durability {
         }
         try (Statement statement = connection.createStatement()) {
             statement.execute("CHECKPOINT");
+            if (!H2FileHeader.available()) {
+                LOG.warn("This H2 version lacks the internals Uploadkit uses to keep its file header current: a crash "
+                        + "after the server was idle for a while may lose commits acknowledged before it");
+            }
             return groupCommit(dataSource);
         } catch (SQLException notAdmin) {
             try (Statement statement = connection.createStatement()) {
@@ -153,6 +160,7 @@ public abstract class Durability {
         store.commit();
         if (store.getFileStore() != null) {
             store.getFileStore().executeFileStoreOperation(() -> { });
+            H2FileHeader.repair(store.getFileStore());
         }
         return true;
     }
