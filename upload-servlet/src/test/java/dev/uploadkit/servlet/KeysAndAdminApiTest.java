@@ -141,6 +141,26 @@ class KeysAndAdminApiTest extends SharedServerTest {
     }
 
     @Test
+    void aProjectHoldingAServerAdminKeyIsNotDeleted() {
+        dev.uploadkit.core.auth.Project admins = server.access.createProject("admins", "unlimited");
+        String otherAdmin = server.access.createKey(admins.id(), "second admin",
+                java.util.EnumSet.allOf(dev.uploadkit.core.auth.Permission.class), true).plaintext();
+        TestServer.Response refused = server.send("DELETE", "admin/projects/" + admins.id(), server.adminKey, null);
+        assertEquals(409, refused.status(), refused.text());
+        assertTrue(refused.json().get("error").get("message").asText().contains("admin key"), refused.text());
+        assertEquals(200, server.get("admin/projects", otherAdmin).status(), "the key still administers");
+
+        TestServer.Response revoked = server.send("DELETE", "api-keys/" + keyId(otherAdmin, admins), otherAdmin, null);
+        assertEquals(200, revoked.status(), revoked.text());
+        assertEquals(200, server.send("DELETE", "admin/projects/" + admins.id(), server.adminKey, null).status());
+    }
+
+    private String keyId(String plaintext, dev.uploadkit.core.auth.Project project) {
+        return server.access.keys(project.id()).stream().filter(k -> plaintext.startsWith(k.prefix())).findFirst()
+                .orElseThrow().id().toString();
+    }
+
+    @Test
     void adminRoutesValidateAndAnswer404ForUnknownProjects() {
         assertEquals(422, server.send("POST", "admin/projects", server.adminKey, "{\"plan\": \"free\"}").status());
         assertEquals(422, server.send("POST", "admin/projects", server.adminKey, "{\"name\": 7}").status());

@@ -155,8 +155,15 @@ public final class AccessService {
         return next;
     }
 
-    /** Deletes a project and its keys; {@code CONFLICT} while it holds files, {@code NOT_FOUND} if unknown. */
+    /**
+     * Deletes a project and its keys; {@code NOT_FOUND} if unknown, {@code CONFLICT} while it holds a live
+     * server-admin key (deleting it would lock the server's administration out).
+     */
     public void deleteProject(UUID id) {
+        if (store.listKeys(id).stream().anyMatch(k -> k.admin() && k.revokedAt() == null)) {
+            throw new UploadException(ErrorCode.CONFLICT, "The project holds a server-admin key; deleting it would "
+                    + "leave the server without one.");
+        }
         boolean deleted = store.deleteProject(id);
         projectsById.invalidate(id);
         keysByPrefix.invalidateIf((prefix, key) -> key.isPresent() && key.get().projectId().equals(id));
