@@ -40,6 +40,10 @@ class LimitsAndLogsApiTest {
         server.close();
     }
 
+    private static java.time.Instant newestTime(JsonNode items) {
+        return java.time.Instant.parse(items.get(0).path("time").asText());
+    }
+
     @Test
     void aFreeProjectGetsTenRequestsAMinuteThenRateLimitedAndAPlanChangeAppliesAtOnce() {
         TestServer.Tenant tenant = server.newTenant("free-tenant");
@@ -148,6 +152,14 @@ class LimitsAndLogsApiTest {
         assertEquals(1, posts.json().path("data").size());
         assertEquals(201, posts.json().path("data").get(0).path("status").asInt());
         assertEquals(1, server.get("logs?status=404", key).json().path("data").size());
+        String today = java.time.LocalDate.ofInstant(newestTime(items), java.time.ZoneOffset.UTC).toString();
+        assertTrue(server.get("logs?from=" + today + "&to=" + today, key).json().path("data").size() >= 4,
+                "a day in to takes in the whole day, as on files (the log's own reads are logged too)");
+        assertEquals(0, server.get("logs?to=" + java.time.LocalDate.parse(today).minusDays(1), key).json()
+                .path("data").size());
+        TestServer.Response backwards = server.get("logs?from=" + today + "&to=" + java.time.LocalDate.parse(today)
+                .minusDays(1), key);
+        assertEquals(422, backwards.status(), backwards.text());
 
         Set<String> seen = new HashSet<>();
         String cursor = null;

@@ -106,7 +106,7 @@ final class ListParams {
      * Parses an ISO-8601 instant, date-time with offset, or date. A date as an upper bound means the end of
      * that day, so {@code created_to=2025-01-15} includes the 15th.
      */
-    private static Optional<Instant> instant(Exchange ex, String name, boolean upperBound) {
+    static Optional<Instant> instant(Exchange ex, String name, boolean upperBound) {
         Optional<String> raw = ex.query(name);
         if (raw.isEmpty()) {
             return Optional.empty();

@@ -119,8 +119,12 @@ final class UsageHandler {
             problems.add("key", "The key must be an API key id (a UUID).");
             return null;
         })).orElse(null);
-        Instant from = ex.query("from").map(v -> instant(problems, "from", v)).orElse(null);
-        Instant to = ex.query("to").map(v -> instant(problems, "to", v)).orElse(null);
+        // As on files: a day or time in "to" takes in all of it, at the precision given.
+        Instant from = problems.attempt(() -> ListParams.instant(ex, "from", false).orElse(null));
+        Instant to = problems.attempt(() -> ListParams.instant(ex, "to", true).orElse(null));
+        if (from != null && to != null && !from.isBefore(to)) {
+            problems.add("from", "The from must be before to.");
+        }
         PageRequest page = ListParams.page(ex, problems, DEFAULT_PER_PAGE);
         if (page != null && page.cursor() != null) {
             problems.attempt(() -> cursor(page.cursor()));
@@ -147,16 +151,6 @@ final class UsageHandler {
                 throw UploadException.validation(name, "The " + name + " must be a day such as 2026-11-01.");
             }
         });
-    }
-
-    private static Instant instant(Problems problems, String name, String value) {
-        try {
-            return value.length() == 10 ? LocalDate.parse(value).atStartOfDay().toInstant(ZoneOffset.UTC)
-                    : Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            problems.add(name, "The " + name + " must be an ISO-8601 time (2026-11-01T10:00:00Z) or day.");
-            return null;
-        }
     }
 
     private static int parseStatus(String v) {
