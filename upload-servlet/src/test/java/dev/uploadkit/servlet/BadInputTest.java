@@ -240,7 +240,7 @@ class BadInputTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"../etc/passwd", "..\\..\\windows", "back\\slash.txt", "nul\u0000byte.txt", ""})
+    @ValueSource(strings = {"../etc/passwd", "..\\..\\windows", "back\\slash.txt", "nul\u0000byte.txt", "."})
     void unsafeFilenameFieldsAreRefused(String filename) {
         TestServer.Response before = server.upload(server.key, Multipart.form().field("filename", filename)
                 .file("fine.bin", TestContent.random(9, 10)));
@@ -249,6 +249,30 @@ class BadInputTest {
                 .file("fine.bin", TestContent.random(9, 10)).field("filename", filename));
         assertFieldError(after, "filename");
         assertNothingLeft();
+    }
+
+    @Test
+    void blankOptionalFieldsAreNotGivenAsAnHtmlFormSendsThem() {
+        for (boolean fileFirst : new boolean[] {false, true}) {
+            Multipart form = Multipart.form();
+            if (fileFirst) {
+                form.file("kept.txt", TestContent.random(fileFirst ? 7 : 8, 10));
+            }
+            form.field("filename", "").field("is_public", " ").field("content_disposition", "")
+                    .field("store", "").field("storage_id", "").field("folder", "");
+            if (!fileFirst) {
+                form.file("kept.txt", TestContent.random(8, 10));
+            }
+            TestServer.Response r = server.upload(server.key, form);
+            assertEquals(201, r.status(), r.text());
+            JsonNode u = r.data();
+            assertEquals("kept.txt", u.get("filename").asText());
+            assertFalse(u.get("is_public").asBoolean());
+            assertEquals("attachment", u.get("content_disposition").asText());
+            assertTrue(u.get("is_stored").asBoolean());
+            assertEquals("local", u.get("storage_id").asText());
+            assertEquals("", u.get("folder").asText());
+        }
     }
 
     @Test

@@ -23,6 +23,9 @@ import java.util.UUID;
  */
 final class UploadForm {
     private static final String METADATA_PREFIX = "metadata[";
+    /** The fields a blank value leaves unset. */
+    private static final java.util.Set<String> OPTIONAL = java.util.Set.of("filename", "is_public",
+            "content_disposition", "store", "storage_id");
 
     private final UUID projectId;
     private String filename;
@@ -46,8 +49,14 @@ final class UploadForm {
         };
     }
 
-    /** Validates and records one field; unknown fields are ignored. */
+    /**
+     * Validates and records one field; unknown fields are ignored, and so is a blank optional one, as an HTML form
+     * sends an input left empty ({@code folder} blank is the root, as ever).
+     */
     void field(String name, String value) {
+        if (value.isBlank() && OPTIONAL.contains(name)) {
+            return;
+        }
         switch (name) {
             case "filename" -> {
                 Names.checkFilename("filename", value);
@@ -57,13 +66,7 @@ final class UploadForm {
             case "is_public" -> isPublic = ListParams.parseBoolean("is_public", value);
             case "content_disposition" -> disposition = ContentDisposition.parse("content_disposition", value.strip());
             case "store" -> isStored = parseStore(value);
-            case "storage_id" -> {
-                String v = value.strip();
-                if (v.isEmpty()) {
-                    throw UploadException.validation("storage_id", "The storage_id must not be empty.");
-                }
-                storageId = v;
-            }
+            case "storage_id" -> storageId = value.strip();
             case "metadata" -> putMetadata(parseMetadataObject(value));
             default -> {
                 if (name.startsWith(METADATA_PREFIX) && name.endsWith("]")) {
@@ -94,7 +97,7 @@ final class UploadForm {
         if (filename == null && partFilename.isEmpty()) {
             throw UploadException.validation("file", "The file field is required.");
         }
-        this.partFilename = clientFileName(partFilename);
+        this.partFilename = partFilename == null ? null : clientFileName(partFilename);
         return finalRequest();
     }
 
