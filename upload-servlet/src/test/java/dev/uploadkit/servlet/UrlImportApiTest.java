@@ -171,12 +171,12 @@ class UrlImportApiTest {
     @ParameterizedTest
     @ValueSource(strings = {"169.254.169.254/latest/meta-data/", "[fd00:ec2::254]/", "10.0.0.1/x", "[::1]/x",
             "192.168.0.1/", "0x7f.2/"})
-    void redirectsIntoRefusedAddressesAreRefused(String target) {
+    void redirectsIntoRefusedAddressesAreRefusedAsTheSourcesFault(String target) {
         int before = origin.requests();
         TestServer.Response r = importUrl(origin.url("/to?http://" + target));
-        assertEquals(422, r.status(), r.text());
-        assertEquals("VALIDATION_ERROR", r.errorCode());
-        assertTrue(r.json().get("error").get("details").has("url"));
+        assertEquals(502, r.status(), r.text());
+        assertEquals("SOURCE_ERROR", r.errorCode(), "the url was fine: its source redirected where it may not go");
+        assertTrue(r.json().get("error").get("details").get("url").get(0).asText().contains("refused"), r.text());
         assertEquals(before + 1, origin.requests(), "only the redirecting origin was reached");
     }
 

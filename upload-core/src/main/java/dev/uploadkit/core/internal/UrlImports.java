@@ -119,8 +119,9 @@ public final class UrlImports {
      * {@code processing} before the source is contacted, so it can be cancelled from the start (the call then throws
      * {@code CONFLICT} and the upload stays {@code cancelled}).
      *
-     * @throws UploadException {@code VALIDATION_ERROR} (field {@code url}) for a malformed or refused URL or redirect;
-     *     {@code SOURCE_ERROR} when the source is unreachable, too slow or answers an error; {@code FILE_TOO_LARGE},
+     * @throws UploadException {@code VALIDATION_ERROR} (field {@code url}) for a malformed or refused URL;
+     *     {@code SOURCE_ERROR} when the source is unreachable, too slow, answers an error or redirects where an
+     *     import may not go; {@code FILE_TOO_LARGE},
      *     {@code INVALID_FILE_TYPE}, {@code STORAGE_ERROR} as for direct uploads; {@code CONFLICT} when cancelled.
      *     Nothing is left behind but a cancelled upload's record.
      */
@@ -373,6 +374,12 @@ public final class UrlImports {
 
     /** The answer to a synchronous import whose source failed. */
     private UploadException syncFailure(OutboundException e) {
+        if (e.redirected() && (e.reason() == OutboundException.Reason.FORBIDDEN
+                || e.reason() == OutboundException.Reason.INVALID_URL)) {
+            // The url was fine; its source sent the import where it may not go.
+            return new UploadException(ErrorCode.SOURCE_ERROR, "The url could not be fetched.",
+                    Map.of("url", List.of(e.getMessage())), e);
+        }
         return switch (e.reason()) {
             case FORBIDDEN, INVALID_URL -> new UploadException(ErrorCode.VALIDATION_ERROR,
                     "The url may not be imported.", Map.of("url", List.of(e.getMessage())), e);

@@ -33,6 +33,7 @@ public final class OutboundException extends RuntimeException {
 
     private final Reason reason;
     private final int status;
+    private final boolean redirected;
 
     public OutboundException(Reason reason, String message) {
         this(reason, message, 0, null);
@@ -43,9 +44,27 @@ public final class OutboundException extends RuntimeException {
     }
 
     public OutboundException(Reason reason, String message, int status, Throwable cause) {
+        this(reason, message, status, cause, false);
+    }
+
+    private OutboundException(Reason reason, String message, int status, Throwable cause, boolean redirected) {
         super(Objects.requireNonNull(message, "message"), cause);
         this.reason = Objects.requireNonNull(reason, "reason");
         this.status = status;
+        this.redirected = redirected;
+    }
+
+    /** Returns this failure as met on a redirect's target rather than on the URL asked for. */
+    public OutboundException afterRedirect() {
+        return redirected ? this : new OutboundException(reason, getMessage(), status, getCause(), true);
+    }
+
+    /**
+     * Returns whether the failure was met on a redirect's target: a {@link Reason#FORBIDDEN} or
+     * {@link Reason#INVALID_URL} then is the source's doing, not the caller's URL.
+     */
+    public boolean redirected() {
+        return redirected;
     }
 
     public Reason reason() {

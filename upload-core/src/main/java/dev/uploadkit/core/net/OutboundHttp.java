@@ -194,7 +194,12 @@ public final class OutboundHttp {
         OutboundTarget target = OutboundTarget.of(uri);
         Map<String, String> sent = headers;
         for (int redirects = 0; ; redirects++) {
-            InetAddress address = checkedAddress(target);
+            InetAddress address;
+            try {
+                address = checkedAddress(target);
+            } catch (OutboundException e) {
+                throw redirects == 0 ? e : e.afterRedirect();
+            }
             // Only a send keeps connections (a download's body is the caller's to read), and only for the address
             // just checked: the key holds it, with the scheme, port and host name that TLS verified.
             boolean keepAlive = pool != null && abort == null;
@@ -235,8 +240,14 @@ public final class OutboundHttp {
                     throw new OutboundException(Reason.TOO_MANY_REDIRECTS, "More than " + maxRedirects
                             + " redirects, the last from '" + target.host() + "'.");
                 }
-                URI next = resolveLocation(uri, location, target.host());
-                OutboundTarget nextTarget = OutboundTarget.of(next);
+                URI next;
+                OutboundTarget nextTarget;
+                try {
+                    next = resolveLocation(uri, location, target.host());
+                    nextTarget = OutboundTarget.of(next);
+                } catch (OutboundException e) {
+                    throw e.afterRedirect();
+                }
                 if (!nextTarget.sameOrigin(target)) {
                     sent = withoutCredentials(sent);
                 }

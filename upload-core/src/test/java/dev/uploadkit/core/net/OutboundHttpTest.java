@@ -161,6 +161,7 @@ class OutboundHttpTest {
         OutboundException e = assertThrows(OutboundException.class,
                 () -> client().build().open(URI.create(base + "/to?" + target)));
         assertEquals(Reason.FORBIDDEN, e.reason());
+        assertTrue(e.redirected(), "refused on a redirect's target");
         assertEquals(List.of(new InetSocketAddress("127.0.0.1", server.getAddress().getPort())), sockets.connects,
                 "only the loopback server was connected to");
         assertTrue(resolved.isEmpty(), "literals are never resolved");
