@@ -32,7 +32,7 @@ public final class SignedDownloadLinks implements DownloadLinks {
     /**
      * @param signingKey the servlet's {@code signingKey}
      * @param baseUrl the absolute URL the API is mounted at, e.g. {@code https://files.example.com/v1/external},
-     *     asked for each link (so a server can supply its address once it is bound)
+     *     asked for each link (so a server can supply its address once it is bound; {@code null} until then)
      */
     public SignedDownloadLinks(byte[] signingKey, Duration ttl, Supplier<String> baseUrl) {
         Objects.requireNonNull(signingKey, "signingKey");
@@ -60,8 +60,10 @@ public final class SignedDownloadLinks implements DownloadLinks {
         return key;
     }
 
+    /** Returns the upload's link, or {@code null} while the base URL is unknown (the supplier gives none). */
     @Override
     public String downloadUrl(Upload upload) {
-        return views.downloadUrl(upload, baseUrl.get());
+        String base = baseUrl.get();
+        return base == null ? null : views.downloadUrl(upload, base);
     }
 }

@@ -17,6 +17,7 @@ import dev.uploadkit.core.event.WebhookSink;
 import dev.uploadkit.core.jobs.BackgroundWork;
 import dev.uploadkit.core.jobs.QueueDepth;
 import dev.uploadkit.core.webhook.DeliveryListener;
+import dev.uploadkit.core.webhook.DownloadLinks;
 import dev.uploadkit.core.storage.SecretBox;
 import dev.uploadkit.core.store.FileStore;
 import dev.uploadkit.core.store.JcloudsFileStore;
@@ -37,6 +38,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 import javax.sql.DataSource;
 import java.nio.file.Path;
@@ -139,16 +141,9 @@ public final class UploadkitAutoConfiguration {
     @ConditionalOnMissingBean
     UploadService uploadkitUploadService(UploadProperties properties, SecretsProperties secrets,
                                          StorageProperties storage, ImportsProperties imports,
-                                         UploadkitDatabase database, FileStore store,
+                                         UploadkitDatabase database, FileStore store, DownloadLinks links,
                                          ObjectProvider<WebhookSink> webhookSink) {
-        UploadServiceBuilder builder = UploadService.builder();
-        // Webhook payloads carry the API's download links when they can be made outside a request: with a public
-        // base URL (the key is the servlet's).
-        if (properties.getPublicBaseUrl() != null) {
-            String base = properties.getPublicBaseUrl();
-            builder.downloadLinks(new SignedDownloadLinks(signingKey(properties, database),
-                    properties.getDownloadTokenTtl(), () -> base));
-        }
+        UploadServiceBuilder builder = UploadService.builder().downloadLinks(links);
         // One outbound rule for webhooks, URL imports and storage connections' endpoints, as in the standalone server.
         OutboundPolicy outbound = properties.outboundPolicy();
         return builder
@@ -164,6 +159,19 @@ public final class UploadkitAutoConfiguration {
                 .webhookSink(webhookSink.getIfAvailable(() -> WebhookSink.NONE))
                 .lookupCacheTtl(properties.getLookupCacheTtl())
                 .build();
+    }
+
+    /**
+     * The API's download links in webhook payloads (made outside a request), signed with the servlet's key: under
+     * {@code upload.public-base-url}, else under the embedded web server's own address once it is bound.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    DownloadLinks uploadkitDownloadLinks(UploadProperties properties, UploadkitDatabase database,
+                                         Environment environment) {
+        String base = properties.getPublicBaseUrl();
+        return new SignedDownloadLinks(signingKey(properties, database), properties.getDownloadTokenTtl(),
+                base != null ? () -> base : new BoundServerBaseUrl(environment, properties.getServletPath()));
     }
 
     // Plaintext secrets (rows from before sealing, or written without a master key) are sealed at startup.

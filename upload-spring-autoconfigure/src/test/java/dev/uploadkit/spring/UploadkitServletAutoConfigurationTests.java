@@ -77,6 +77,33 @@ class UploadkitServletAutoConfigurationTests {
         });
     }
 
+    /**
+     * Without {@code upload.public-base-url}, a payload's link is made under the web server's own address once it is
+     * bound ({@code local.server.port}, as Boot publishes it), as the standalone server makes its own; it works.
+     */
+    @Test
+    void webhookLinksWithoutAPublicBaseUrlUseTheBoundServersAddress() {
+        runner().withPropertyValues("server.servlet.context-path=/app").run(context -> {
+            assertThat(context).hasNotFailed();
+            String key = ServletCalls.key(context, "pro", Permission.FILES_READ);
+            Upload upload = context.getBean(UploadService.class).upload(UploadRequest.of(
+                            context.getBean(AccessService.class).authenticate(key).orElseThrow().projectId(), "c.txt"),
+                    new ByteArrayInputStream("linked".getBytes(StandardCharsets.UTF_8)));
+            dev.uploadkit.core.webhook.DownloadLinks links =
+                    context.getBean(dev.uploadkit.core.webhook.DownloadLinks.class);
+            assertThat(links.downloadUrl(upload)).as("no server bound yet").isNull();
+
+            org.springframework.test.context.support.TestPropertySourceUtils.addInlinedPropertiesToEnvironment(
+                    context, "local.server.port=18999");
+            String url = links.downloadUrl(upload);
+            assertThat(url).startsWith("http://localhost:18999/app/v1/external/files/" + upload.uuid()
+                    + "/download?token=");
+            MockHttpServletResponse file = get(context, url.substring(url.indexOf("/v1/external") + 12), null);
+            assertThat(file.getStatus()).isEqualTo(200);
+            assertThat(file.getContentAsString()).isEqualTo("linked");
+        });
+    }
+
     @Test
     void withoutASigningKeyLinksAreSignedWithTheKeyKeptInTheDatabaseAndOutliveARestart() {
         String[] link = new String[1];
