@@ -140,6 +140,45 @@ class KeysAndAdminApiTest extends SharedServerTest {
         assertEquals(401, server.get("files", projectKey).status());
     }
 
+    /** Keys, webhooks, storage connections and projects are short lists, paged as files are. */
+    @Test
+    void shortListsArePagedAndCheckTheirPagingParameters() {
+        dev.uploadkit.core.auth.Project listed = server.access.createProject("listed", "unlimited");
+        String manager = server.access.createKey(listed.id(), "manager",
+                java.util.EnumSet.allOf(dev.uploadkit.core.auth.Permission.class), false).plaintext();
+        for (int i = 0; i < 4; i++) {
+            assertEquals(201, server.send("POST", "api-keys", manager,
+                    "{\"name\": \"k" + i + "\", \"permissions\": [\"files:read\"]}").status());
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        TestServer.Response first = server.get("api-keys?per_page=2", manager);
+        assertEquals(200, first.status(), first.text());
+        JsonNode meta = first.json().get("meta");
+        assertEquals(2, first.data().size());
+        assertEquals(5, meta.get("total").asInt());
+        assertEquals(3, meta.get("last_page").asInt());
+        assertEquals(2, meta.get("per_page").asInt());
+        first.data().forEach(k -> seen.add(k.get("id").asText()));
+        TestServer.Response third = server.get("api-keys?per_page=2&page=3", manager);
+        assertEquals(1, third.data().size());
+        assertTrue(third.json().get("meta").get("next_cursor").isNull());
+        third.data().forEach(k -> seen.add(k.get("id").asText()));
+        TestServer.Response second = server.get("api-keys?per_page=2&cursor="
+                + meta.get("next_cursor").asText(), manager);
+        assertEquals(2, second.json().get("meta").get("current_page").asInt());
+        second.data().forEach(k -> seen.add(k.get("id").asText()));
+        assertEquals(5, seen.size(), "the pages hold every key once");
+        for (String path : List.of("api-keys", "webhooks", "storage", "admin/projects")) {
+            String key = path.startsWith("admin/") ? server.adminKey : manager;
+            TestServer.Response bad = server.get(path + "?per_page=abc&page=0", key);
+            assertEquals(422, bad.status(), path + ": " + bad.text());
+            assertTrue(bad.json().get("error").get("details").has("per_page"), bad.text());
+            assertTrue(bad.json().get("error").get("details").has("page"), bad.text());
+            assertEquals(422, server.get(path + "?cursor=zzz", key).status(), path);
+            assertEquals(422, server.get(path + "?per_page=101", key).status(), path);
+        }
+    }
+
     @Test
     void aProjectHoldingAServerAdminKeyIsNotDeleted() {
         dev.uploadkit.core.auth.Project admins = server.access.createProject("admins", "unlimited");

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.uploadkit.core.ErrorCode;
 import dev.uploadkit.core.Page;
+import dev.uploadkit.core.PageRequest;
 import dev.uploadkit.core.UploadException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -111,10 +112,27 @@ public final class Json {
         write(exchange.request(), exchange.response(), 200, new Views.PageBody(true, page.items(), meta));
     }
 
-    /** Writes a whole, unpaged list as one page. */
+    /**
+     * Writes the page the request asks for ({@code page}, {@code per_page}, {@code cursor}, checked as on
+     * {@code files}) of a short list held whole in memory (keys, webhooks, storage connections, projects). Its cursor
+     * is the position of the next item ({@code i40}); the list is read afresh for each page.
+     */
     public static void list(Exchange exchange, List<?> items) throws IOException {
-        int perPage = Math.max(1, items.size());
-        page(exchange, new Page<>(items, 1, perPage, items.size(), null));
+        PageRequest request = ListParams.pageOnly(exchange);
+        int perPage = request.perPage();
+        long start = request.cursor() != null ? position(request.cursor())
+                : (long) (request.page() - 1) * perPage;
+        int from = (int) Math.min(start, items.size());
+        int to = (int) Math.min((long) from + perPage, items.size());
+        String next = to < items.size() ? "i" + to : null;
+        page(exchange, new Page<>(items.subList(from, to), (int) (start / perPage) + 1, perPage, items.size(), next));
+    }
+
+    private static long position(String cursor) {
+        if (cursor.matches("i[0-9]{1,9}")) {
+            return Long.parseLong(cursor.substring(1));
+        }
+        throw UploadException.validation("cursor", "The cursor is not one this list gave.");
     }
 
     /** Writes the error envelope. */
