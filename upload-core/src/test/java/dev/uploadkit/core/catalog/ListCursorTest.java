@@ -10,6 +10,7 @@ import java.util.Base64;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class ListCursorTest {
@@ -21,6 +22,25 @@ class ListCursorTest {
         ListCursor cursor = new ListCursor(UploadQuery.Sort.FILENAME, UploadQuery.Order.ASC, "a b.txt", UUID.randomUUID(),
                 7);
         assertEquals(cursor, ListCursor.decode(cursor.encode(), BY_NAME));
+    }
+
+    @Test
+    void aCursorMadeForAListIsRefusedWithOtherFiltersAndTakenWithItsOwn() {
+        UploadQuery pics = UploadQuery.builder().sort(UploadQuery.Sort.FILENAME).order(UploadQuery.Order.ASC)
+                .folder("pics").build();
+        ListCursor cursor = new ListCursor(UploadQuery.Sort.FILENAME, UploadQuery.Order.ASC, "a.png", UUID.randomUUID(),
+                2);
+        String text = cursor.encode(pics);
+        assertEquals(cursor, ListCursor.decode(text, UploadQuery.builder().sort(UploadQuery.Sort.FILENAME)
+                .order(UploadQuery.Order.ASC).folder("/pics/").build()), "the same filters, spelt otherwise");
+        UploadException other = assertThrows(UploadException.class, () -> ListCursor.decode(text, BY_NAME));
+        assertEquals(ErrorCode.VALIDATION_ERROR, other.code());
+        assertTrue(other.details().containsKey("cursor"));
+        assertThrows(UploadException.class, () -> ListCursor.decode(text, UploadQuery.builder()
+                .sort(UploadQuery.Sort.FILENAME).order(UploadQuery.Order.ASC).folder("pics").search("a").build()));
+        assertThrows(UploadException.class, () -> ListCursor.decode(text, UploadQuery.builder()
+                .view(UploadQuery.View.TRASHED).sort(UploadQuery.Sort.FILENAME).order(UploadQuery.Order.ASC)
+                .folder("pics").build()));
     }
 
     @Test

@@ -92,7 +92,7 @@ final class UploadLists {
                 rows = rows.subList(0, page.perPage());
                 Upload last = rows.get(rows.size() - 1);
                 next = new ListCursor(query.sort(), query.order(), sortValue(query.sort(), last), last.uuid(), current)
-                        .encode();
+                        .encode(query);
             }
             if (isUnfiltered(query)) {
                 ProjectTotals totals = Counters.read(h, vendor, projectId);
