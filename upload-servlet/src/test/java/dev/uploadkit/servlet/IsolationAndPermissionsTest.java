@@ -6,6 +6,7 @@ import dev.uploadkit.core.testing.TestContent;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -114,6 +115,7 @@ class IsolationAndPermissionsTest extends SharedServerTest {
             TestServer.Response r = server.get("files", key);
             assertEquals(401, r.status(), String.valueOf(key));
             assertEquals("UNAUTHENTICATED", r.errorCode());
+            assertEquals(Optional.of("Bearer realm=\"uploadkit\""), r.header("WWW-Authenticate"), "RFC 9110: a scheme");
         }
         TestServer.Response bearer = server.send(server.request("files", null)
                 .header("Authorization", "Bearer nope").GET());

@@ -75,6 +75,10 @@ public final class ErrorResponder {
         if (f.code == ErrorCode.SERVICE_UNAVAILABLE && !response.containsHeader("Retry-After")) {
             response.setHeader("Retry-After", Integer.toString(UNAVAILABLE_RETRY_AFTER));
         }
+        if (f.code == ErrorCode.UNAUTHENTICATED) {
+            // RFC 9110 §11.6.1: a 401 names a scheme; the key goes as a bearer token (or in X-API-Key).
+            response.setHeader("WWW-Authenticate", "Bearer realm=\"uploadkit\"");
+        }
         Json.error(request, response, f.code.httpStatus(), f.code, f.message, f.details);
     }
 
