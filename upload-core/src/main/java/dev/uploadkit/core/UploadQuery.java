@@ -68,7 +68,8 @@ public record UploadQuery(
     public UploadQuery {
         Objects.requireNonNull(view, "view");
         sort = sort == null ? Sort.CREATED_AT : sort;
-        order = order == null ? Order.DESC : order;
+        // Newest and largest first, names from A: what a person browsing expects of each.
+        order = order != null ? order : sort == Sort.FILENAME ? Order.ASC : Order.DESC;
         if (folder != null) {
             folder = Names.normalizeFolder("folder", folder);
         }

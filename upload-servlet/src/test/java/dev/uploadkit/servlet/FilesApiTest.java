@@ -269,6 +269,14 @@ class FilesApiTest extends SharedServerTest {
         assertEquals(List.of("file-0.bin", "file-1.bin", "file-2.bin", "file-3.bin", "file-4.bin", "picture.png"),
                 walked);
         assertEquals(2, pageNumber);
+        assertEquals("file-0.bin", server.get("files?sort=filename", t.key()).data().get(0).get("filename").asText(),
+                "names sort from A unless asked otherwise");
+        long largest = 0;
+        for (JsonNode n : all.data()) {
+            largest = Math.max(largest, n.get("size_bytes").asLong());
+        }
+        assertEquals(largest, server.get("files?sort=size_bytes", t.key()).data().get(0).get("size_bytes").asLong(),
+                "sizes from the largest");
 
         assertEquals(3, server.get("files?folder=even", t.key()).data().size());
         assertEquals(1, server.get("files?mime_type=image/*", t.key()).data().size());
