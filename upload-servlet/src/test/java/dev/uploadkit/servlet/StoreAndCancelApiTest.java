@@ -77,6 +77,8 @@ class StoreAndCancelApiTest {
         assertEquals(1, many.data().get("stored").size(), "named twice, counted once: " + many.text());
         assertEquals(bulk.get("uuid").asText(), many.data().get("stored").get(0).asText());
         assertEquals(1, many.data().get("problems").size());
+        TestServer.Response junk = server.send("PUT", "files/storage", server.key, "{\"uuids\":[\"junk\"]}");
+        assertEquals("Not a valid uuid.", junk.data().get("problems").get("junk").asText(), "as bulk-delete says");
         assertEquals(422, server.send("PUT", "files/storage", server.key, "{\"uuids\":[]}").status());
         String keptUuid = kept.get("uuid").asText();
         server.uploads.deliverEvents();

@@ -79,7 +79,7 @@ final class LifecycleHandler {
         for (String text : uuids.orElseThrow()) {
             Optional<UUID> uuid = Exchange.parseUuid(text);
             if (uuid.isEmpty()) {
-                problems.put(text, "No such file.");
+                problems.put(text, "Not a valid uuid.");
                 continue;
             }
             if (!seen.add(uuid.get())) {
