@@ -40,8 +40,16 @@ public class LogsProperties {
         return trustedProxies;
     }
 
+    /** Sets the proxies, checked now (addresses or CIDR ranges), so that a bad one stops binding naming it. */
     public void setTrustedProxies(List<String> trustedProxies) {
-        this.trustedProxies = trustedProxies == null ? List.of()
+        List<String> proxies = trustedProxies == null ? List.of()
                 : trustedProxies.stream().map(String::strip).filter(p -> !p.isEmpty()).toList();
+        try {
+            dev.uploadkit.servlet.UploadServlet.builder().trustedProxies(proxies);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("upload.logs.trusted-proxies: "
+                    + e.getMessage().replaceFirst("^trustedProxies: ", ""));
+        }
+        this.trustedProxies = proxies;
     }
 }

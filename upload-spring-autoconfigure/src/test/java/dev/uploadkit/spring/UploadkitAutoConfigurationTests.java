@@ -217,6 +217,7 @@ class UploadkitAutoConfigurationTests {
             "upload.imports.timeout=0s                                 | upload.imports.timeout",
             "upload.imports.concurrency=0                              | upload.imports.concurrency",
             "upload.lookup-cache-ttl=-1s                               | upload.lookup-cache-ttl",
+            "upload.logs.trusted-proxies=bogus                         | upload.logs.trusted-proxies",
     })
     void aBadPropertyFailsBindingAndNamesTheProperty(String setting, String property) {
         runner().withPropertyValues(setting).run(context -> {
@@ -226,6 +227,33 @@ class UploadkitAutoConfigurationTests {
             assertNamesProperty(context.getStartupFailure(), property);
         });
         assertThat(tempDir.resolve("db")).as("fails before opening the database").doesNotExist();
+    }
+
+    /** Spring Boot's report of a failed binding quotes the value: for a secret, the failure analysis does not. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "upload.admin-key=nearly-right-key-1234  | upload.admin-key        | nearly-right-key-1234",
+            "upload.signing-key=short-signing-secret | upload.signing-key      | short-signing-secret",
+            "upload.secrets.master-key=notbase64!!   | upload.secrets.master-key | notbase64!!",
+    })
+    void aRefusedSecretIsReportedWithoutItsValue(String setting, String property, String value) {
+        runner().withPropertyValues(setting).run(context -> {
+            assertThat(context).hasFailed();
+            org.springframework.boot.diagnostics.FailureAnalysis analysis =
+                    new SecretPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+            assertThat(analysis).as("analysed as a secret").isNotNull();
+            assertThat(analysis.getDescription()).contains(property).doesNotContain(value);
+            assertThat(analysis.getAction()).doesNotContain(value);
+        });
+        java.util.Properties factories = new java.util.Properties();
+        try (java.io.InputStream in = SecretPropertyFailureAnalyzer.class.getResourceAsStream(
+                "/META-INF/spring.factories")) {
+            factories.load(in);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertThat(factories.getProperty("org.springframework.boot.diagnostics.FailureAnalyzer"))
+                .as("registered for Spring Boot's failure report").contains(SecretPropertyFailureAnalyzer.class.getName());
     }
 
     @Test
