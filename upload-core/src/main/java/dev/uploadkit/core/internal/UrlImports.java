@@ -372,21 +372,22 @@ public final class UrlImports {
         return null;
     }
 
-    /** The answer to a synchronous import whose source failed. */
+    /**
+     * The answer to a synchronous import whose source failed: the caller's URL refused is theirs to fix (422); a
+     * source that is unreachable, slow, failing or redirects where an import may not go is the source's (502).
+     */
     private UploadException syncFailure(OutboundException e) {
-        if (e.redirected() && (e.reason() == OutboundException.Reason.FORBIDDEN
-                || e.reason() == OutboundException.Reason.INVALID_URL)) {
-            // The url was fine; its source sent the import where it may not go.
-            return new UploadException(ErrorCode.SOURCE_ERROR, "The url could not be fetched.",
+        boolean urlRefused = !e.redirected() && (e.reason() == OutboundException.Reason.FORBIDDEN
+                || e.reason() == OutboundException.Reason.INVALID_URL);
+        if (urlRefused) {
+            return new UploadException(ErrorCode.VALIDATION_ERROR, "The url may not be imported.",
                     Map.of("url", List.of(e.getMessage())), e);
         }
-        return switch (e.reason()) {
-            case FORBIDDEN, INVALID_URL -> new UploadException(ErrorCode.VALIDATION_ERROR,
-                    "The url may not be imported.", Map.of("url", List.of(e.getMessage())), e);
-            case TOO_LARGE -> tooLarge(e);
-            default -> new UploadException(ErrorCode.SOURCE_ERROR, "The url could not be fetched.",
-                    Map.of("url", List.of(e.getMessage())), e);
-        };
+        if (e.reason() == OutboundException.Reason.TOO_LARGE) {
+            return tooLarge(e);
+        }
+        return new UploadException(ErrorCode.SOURCE_ERROR, "The url could not be fetched.",
+                Map.of("url", List.of(e.getMessage())), e);
     }
 
     private UploadException tooLarge(Exception cause) {
