@@ -18,15 +18,12 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Sends HTTP requests only to addresses its {@link OutboundPolicy} allows (SPEC §5), for webhook deliveries
@@ -65,9 +62,6 @@ public final class OutboundHttp {
     public static final int MAX_REDIRECTS_LIMIT = 20;
     /** The response body cap used when none is given: 10 MiB. */
     public static final long DEFAULT_MAX_RESPONSE_BYTES = 10L * 1024 * 1024;
-
-    private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
-    private static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "cookie", "proxy-authorization");
 
     private final OutboundPolicy policy;
     private final Resolver resolver;
@@ -194,12 +188,7 @@ public final class OutboundHttp {
         OutboundTarget target = OutboundTarget.of(uri);
         Map<String, String> sent = headers;
         for (int redirects = 0; ; redirects++) {
-            InetAddress address;
-            try {
-                address = checkedAddress(target);
-            } catch (OutboundException e) {
-                throw redirects == 0 ? e : e.afterRedirect();
-            }
+            InetAddress address = checkedAddress(target, redirects > 0);
             // Only a send keeps connections (a download's body is the caller's to read), and only for the address
             // just checked: the key holds it, with the scheme, port and host name that TLS verified.
             boolean keepAlive = pool != null && abort == null;
@@ -231,7 +220,7 @@ public final class OutboundHttp {
                 }
                 Http1Exchange.Head head = reused ? readHeadOfReused(exchange, target) : exchange.readHead();
                 String location = head.first("location");
-                if (!REDIRECTS.contains(head.status()) || location == null) {
+                if (!Redirects.STATUSES.contains(head.status()) || location == null) {
                     return new Call(uri, target.host(), key, exchange, head,
                             exchange.body(method, head, maxResponseBytes));
                 }
@@ -240,16 +229,10 @@ public final class OutboundHttp {
                     throw new OutboundException(Reason.TOO_MANY_REDIRECTS, "More than " + maxRedirects
                             + " redirects, the last from '" + target.host() + "'.");
                 }
-                URI next;
-                OutboundTarget nextTarget;
-                try {
-                    next = resolveLocation(uri, location, target.host());
-                    nextTarget = OutboundTarget.of(next);
-                } catch (OutboundException e) {
-                    throw e.afterRedirect();
-                }
+                URI next = Redirects.next(uri, location, target.host());
+                OutboundTarget nextTarget = Redirects.target(next);
                 if (!nextTarget.sameOrigin(target)) {
-                    sent = withoutCredentials(sent);
+                    sent = Redirects.withoutCredentials(sent);
                 }
                 int status = head.status();
                 if (status == 303 || ((status == 301 || status == 302) && method.equals("POST"))) {
@@ -280,6 +263,15 @@ public final class OutboundHttp {
             throw new OutboundException(Reason.UNREACHABLE, "The connection to '" + target.host() + "', kept from an "
                     + "earlier request, failed before an answer (" + e.getClass().getSimpleName() + "); the request "
                     + "may have reached the server, so it was not sent again.", e);
+        }
+    }
+
+    /** As {@link #checkedAddress(OutboundTarget)}; a refusal of a redirect's target fails as met on a redirect. */
+    private InetAddress checkedAddress(OutboundTarget target, boolean redirected) {
+        try {
+            return checkedAddress(target);
+        } catch (OutboundException e) {
+            throw redirected ? e.afterRedirect() : e;
         }
     }
 
@@ -341,25 +333,6 @@ public final class OutboundHttp {
             closeQuietly(socket);
             throw e;
         }
-    }
-
-    private static URI resolveLocation(URI base, String location, String host) {
-        try {
-            return base.resolve(new URI(location));
-        } catch (URISyntaxException | IllegalArgumentException e) {
-            throw new OutboundException(Reason.INVALID_URL, "The redirect from '" + host
-                    + "' has an invalid Location.", e);
-        }
-    }
-
-    private static Map<String, String> withoutCredentials(Map<String, String> headers) {
-        Map<String, String> kept = new java.util.LinkedHashMap<>();
-        headers.forEach((name, value) -> {
-            if (!CREDENTIAL_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
-                kept.put(name, value);
-            }
-        });
-        return kept;
     }
 
     private static OutboundException unreachable(String host, IOException e) {
