@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -24,8 +25,8 @@ import java.util.UUID;
 final class UploadForm {
     private static final String METADATA_PREFIX = "metadata[";
     /** The fields a blank value leaves unset. */
-    private static final java.util.Set<String> OPTIONAL = java.util.Set.of("filename", "is_public",
-            "content_disposition", "store", "storage_id");
+    private static final Set<String> OPTIONAL = Set.of("filename", "is_public", "content_disposition", "store",
+            "storage_id");
 
     private final UUID projectId;
     private String filename;
