@@ -56,6 +56,11 @@ final class LazyStore implements FileStore {
     }
 
     @Override
+    public long put(String key, InputStream content, String contentType, long expectedLength) {
+        return open().put(key, content, contentType, expectedLength);
+    }
+
+    @Override
     public StoredObject get(String key, Optional<ByteRange> range) {
         return open().get(key, range);
     }

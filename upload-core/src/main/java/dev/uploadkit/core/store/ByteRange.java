@@ -16,4 +16,18 @@ public record ByteRange(long first, long last) {
     public long length() {
         return last - first + 1;
     }
+
+    /**
+     * Returns this range cut at the last byte of an object of {@code size} bytes.
+     *
+     * @throws dev.uploadkit.core.UploadException {@code VALIDATION_ERROR} on {@code range} if it starts past the end
+     */
+    public ByteRange within(long size) {
+        if (first >= size) {
+            String message = "The range starts at byte " + first + ", past the end of the " + size + "-byte object.";
+            throw new dev.uploadkit.core.UploadException(dev.uploadkit.core.ErrorCode.VALIDATION_ERROR, message,
+                    java.util.Map.of("range", java.util.List.of(message)), null);
+        }
+        return new ByteRange(first, Math.min(last, size - 1));
+    }
 }

@@ -38,6 +38,17 @@ public interface FileStore extends AutoCloseable {
     long put(String key, InputStream content, String contentType);
 
     /**
+     * Like {@link #put(String, InputStream, String)}, told that {@code content} most likely holds
+     * {@code expectedLength} bytes ({@code -1}: no idea). It is a guess, not a promise: a multipart form's file part
+     * is the rest of the request less its closing delimiter, unless fields follow the file. A store may use it to
+     * write in one request what it would otherwise send in parts, and must store exactly what {@code content} holds
+     * whether the guess was right or not. Default: ignores the guess.
+     */
+    default long put(String key, InputStream content, String contentType, long expectedLength) {
+        return put(key, content, contentType);
+    }
+
+    /**
      * Opens the object under {@code key}, whole or the given range of it.
      *
      * @throws dev.uploadkit.core.UploadException {@code NOT_FOUND} if there is no such object

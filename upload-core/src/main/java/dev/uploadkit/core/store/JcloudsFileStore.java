@@ -14,6 +14,7 @@ import org.jclouds.blobstore.domain.Blob;
 import org.jclouds.blobstore.domain.BlobMetadata;
 import org.jclouds.blobstore.options.CopyOptions;
 import org.jclouds.blobstore.options.GetOptions;
+import org.jclouds.s3.S3Client;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,9 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -51,7 +50,11 @@ import java.util.regex.Pattern;
  * all-or-nothing: the filesystem store writes a temporary file in its staging folder and renames it; the S3
  * provider reads parts of {@link S3Settings#partSizeBytes()} bytes into up to {@link S3Settings#partBuffers()}
  * buffers per write, sends them several at once on the store's executor (see {@link Builder#executor}) while
- * reading the next, and on failure cancels them and aborts the multipart upload. A failed write leaves whatever
+ * reading the next, and on failure cancels them and aborts the multipart upload. With unsigned payloads, content
+ * whose length the caller guesses ({@link #put(String, InputStream, String, long)}) above one part is sent instead
+ * as one {@code PUT} of that length streamed as it is read (not retried: its body is read once), and if the guess
+ * was wrong the object is rewritten inside the bucket: a server-side copy of the content's bytes
+ * ({@code UploadPartCopy}) as the first part of a multipart upload, the content past the guess as its next parts. A failed write leaves whatever
  * was stored under the key before untouched, except on S3 when the last request still fails after retries (its
  * reply may have been lost after the object was stored, so the key is removed; Uploadkit's keys are fresh per
  * upload). The in-memory provider holds every object on the heap and suits tests only.
@@ -142,13 +145,19 @@ public final class JcloudsFileStore implements FileStore {
      */
     @Override
     public long put(String key, InputStream content, String contentType) {
+        return put(key, content, contentType, -1);
+    }
+
+    /** {@inheritDoc} On S3 with unsigned payloads a guess above one part goes as one streamed PUT (see above). */
+    @Override
+    public long put(String key, InputStream content, String contentType, long expectedLength) {
         checkKey(key);
         Objects.requireNonNull(content, "content");
         String type = contentType == null || contentType.isBlank() ? DEFAULT_CONTENT_TYPE : contentType;
         SourceStream source = new SourceStream(content);
         try {
-            long written = multipart != null ? multipart.write(key, source, type)
-                    : local != null ? putFile(key, source) : putWhole(key, source, type);
+            long written = multipart != null ? multipart.write(key, source, type, expectedLength)
+                    : local != null ? local.write(key, source) : putWhole(key, source, type);
             LOG.debug("Stored {} ({} bytes) in store {}", key, written, id);
             return written;
         } catch (IOException | RuntimeException e) {
@@ -180,11 +189,6 @@ public final class JcloudsFileStore implements FileStore {
     @Override // S3: an upload's age counts from when this store first listed it
     public int abortStaleMultipartUploads(java.time.Instant before, java.util.function.Predicate<String> owned) {
         return multipart == null ? 0 : multipart.abortStale(before, owned);
-    }
-
-    private long putFile(String key, SourceStream source) throws IOException {
-        local.write(key, source);
-        return source.count();
     }
 
     private long putWhole(String key, SourceStream source, String type) {
@@ -219,14 +223,7 @@ public final class JcloudsFileStore implements FileStore {
                 throw notFound(key);
             }
             long size = sizeOf(metadata);
-            ByteRange wanted = range.get();
-            if (wanted.first() >= size) {
-                String message = "The range starts at byte " + wanted.first() + ", past the end of the "
-                        + size + "-byte object.";
-                throw new UploadException(ErrorCode.VALIDATION_ERROR, message, Map.of("range", List.of(message)),
-                        null);
-            }
-            ByteRange served = new ByteRange(wanted.first(), Math.min(wanted.last(), size - 1));
+            ByteRange served = range.get().within(size);
             Blob blob = blobStore.getBlob(container, placed(key),
                     GetOptions.Builder.range(served.first(), served.last()));
             if (blob == null) {
@@ -483,6 +480,7 @@ public final class JcloudsFileStore implements FileStore {
                 ExecutorService own = executor == null ? MultipartWriter.newPartExecutor(id) : null;
                 MultipartWriter writer = new MultipartWriter(blobStore, name, Math.toIntExact(s3.partSizeBytes()),
                         s3.partBuffers(), own != null ? own : executor);
+                writer = s3.signPayload() ? writer : writer.streamingGuesses(context.unwrapApi(S3Client.class));
                 LOG.debug("Opened {} store {} on container {}", kind, id, name);
                 return new JcloudsFileStore(id, kind, name, context, folder, writer, own);
             } catch (RuntimeException e) {

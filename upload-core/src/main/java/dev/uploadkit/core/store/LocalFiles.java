@@ -93,9 +93,9 @@ final class LocalFiles {
      * so a reader never sees a partial file; on failure the temporary file is removed. The
      * jclouds filesystem provider would also hash every byte with MD5 and set several extended attributes per object,
      * which on small uploads costs more than the write itself; nothing reads them back (the catalog keeps type and
-     * hash), and reads through jclouds work without them.
+     * hash), and reads through jclouds work without them. Returns the number of bytes written.
      */
-    void write(String key, InputStream source) throws IOException {
+    long write(String key, InputStream source) throws IOException {
         Path target = file(key);
         // The prefix marks leftovers of a crash for settleTemporaryFiles. A target that is itself a temporary file
         // (bytes staged until their record commits) is written directly.
@@ -106,12 +106,13 @@ final class LocalFiles {
         // Once the temporary file exists, its folder is not empty, so a delete elsewhere no longer removes it.
         FileChannel opened = inFolder(dir, null, () -> FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE));
+        long written = 0;
         try {
             try (FileChannel out = opened) {
                 // Most uploads are small and arrive whole: the buffer starts at what is at hand (at least 8 KiB) and
                 // grows to 64 KiB only when a read fills it, which spares 64 KiB of garbage per small upload.
                 byte[] buffer = new byte[Math.max(MIN_WRITE_BUFFER, Math.min(WRITE_BUFFER, source.available()))];
-                for (int n; (n = source.read(buffer)) >= 0; ) {
+                for (int n; (n = source.read(buffer)) >= 0; written += n) {
                     ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
                     while (chunk.hasRemaining()) {
                         out.write(chunk);
@@ -124,6 +125,7 @@ final class LocalFiles {
             if (!direct) {
                 move(temp, target);
             }
+            return written;
         } catch (IOException | RuntimeException | Error e) {
             try {
                 Files.deleteIfExists(temp);

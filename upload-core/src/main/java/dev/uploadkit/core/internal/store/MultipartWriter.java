@@ -10,11 +10,13 @@ import org.jclouds.blobstore.domain.MultipartPart;
 import org.jclouds.blobstore.domain.MultipartUpload;
 import org.jclouds.blobstore.domain.MutableBlobMetadata;
 import org.jclouds.blobstore.options.PutOptions;
+import org.jclouds.s3.S3Client;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -41,6 +43,8 @@ public final class MultipartWriter {
     private static final Duration IDLE_THREAD_TIMEOUT = Duration.ofSeconds(60);
     /** S3's limit on the number of parts of one upload. */
     public static final int MAX_PARTS = 10_000;
+    /** S3's limit on the size of one PUT. */
+    static final long MAX_SINGLE_PUT = 5L << 30;
 
     private static final Logger LOG = LoggerFactory.getLogger(MultipartWriter.class);
 
@@ -51,6 +55,8 @@ public final class MultipartWriter {
     private final ExecutorService executor;
     private final StoreRetries retries;
     private final StaleMultipartUploads stale;
+    /** Sends guessed lengths as one streamed PUT and copies parts inside the bucket; null: every write buffers. */
+    private final S3Client s3;
 
     /**
      * @param executor runs the part uploads; it must run every task it accepts, and its threads must not be the
@@ -64,6 +70,12 @@ public final class MultipartWriter {
     /** Like {@link #MultipartWriter(BlobStore, String, int, int, ExecutorService)}, retrying requests so. */
     public MultipartWriter(BlobStore blobStore, String container, int partSize, int partBuffers,
                            ExecutorService executor, StoreRetries retries) {
+        this(blobStore, container, partSize, partBuffers, executor, retries, null);
+    }
+
+    private MultipartWriter(BlobStore blobStore, String container, int partSize, int partBuffers,
+                            ExecutorService executor, StoreRetries retries, S3Client s3) {
+        this.s3 = s3;
         this.retries = retries;
         this.stale = new StaleMultipartUploads(blobStore, container);
         this.blobStore = blobStore;
@@ -71,6 +83,84 @@ public final class MultipartWriter {
         this.partSize = partSize;
         this.partBuffers = partBuffers;
         this.executor = executor;
+    }
+
+    /**
+     * Returns a writer like this one that sends content of a guessed length above one part as one {@code PUT},
+     * streamed as it is read (see {@link #write(String, SourceStream, String, long)}). Only for unsigned payloads:
+     * a signed one is hashed before it is sent.
+     */
+    public MultipartWriter streamingGuesses(S3Client client) {
+        return new MultipartWriter(blobStore, container, partSize, partBuffers, executor, retries,
+                java.util.Objects.requireNonNull(client, "client"));
+    }
+
+    /**
+     * Like {@link #write(String, SourceStream, String)}, where {@code source} most likely holds
+     * {@code expectedLength} bytes ({@code -1}: unknown). A writer made by {@link #streamingGuesses} sends such
+     * content, when it needs more than one part and fits one PUT, as one {@code PUT} of {@code expectedLength}
+     * bytes streamed from {@code source}, padded with zeros should {@code source} end sooner. If the guess was
+     * wrong the object is then rewritten in place as a multipart upload whose first part is copied inside the
+     * bucket from the bytes that were {@code source}'s and whose next parts are what {@code source} held beyond
+     * the guess. The PUT is not retried (its body is read once); on any failure the key is removed and a
+     * multipart upload aborted, so nothing is left.
+     */
+    public long write(String key, SourceStream source, String contentType, long expectedLength) throws IOException {
+        if (s3 == null || expectedLength <= partSize || expectedLength > MAX_SINGLE_PUT) {
+            return write(key, source, contentType);
+        }
+        GuessedLength body = new GuessedLength(source, expectedLength);
+        Blob blob = blobStore.blobBuilder(key).payload(body).contentLength(expectedLength)
+                .contentType(contentType).build();
+        try {
+            blobStore.putBlob(container, blob);
+        } catch (RuntimeException e) {
+            if (source.failure() == null) {
+                // A put whose reply was lost may still have stored the object.
+                removeQuietly(key, e);
+            }
+            throw e;
+        }
+        long kept = body.fromSource();
+        int next = kept == expectedLength ? source.read() : -1;
+        if (kept == expectedLength && next < 0) {
+            return kept;
+        }
+        LOG.debug("Guessed {} bytes for {}, the content held {}: mending the object in the bucket", expectedLength,
+                key, next < 0 ? Long.toString(kept) : "more");
+        return mend(key, contentType, kept, source, next);
+    }
+
+    /**
+     * Rewrites the object under {@code key} as its first {@code kept} bytes followed, when {@code next} is a byte
+     * (not -1), by {@code next} and the rest of {@code source}.
+     */
+    private long mend(String key, String contentType, long kept, SourceStream source, int next) throws IOException {
+        if (kept == 0) {
+            putSmall(key, new byte[0], 0, contentType);
+            return 0;
+        }
+        MultipartUpload upload = initiate(key, contentType);
+        PartUploads parts = new PartUploads(blobStore, upload, executor, partSize, partBuffers, 1, 1, retries);
+        try {
+            String eTag = retries.run("copy of part 1 of " + key, () -> s3.uploadPartCopy(container, key, 1,
+                    upload.id(), container, key, 0, kept - 1));
+            List<MultipartPart> sent = new ArrayList<>(List.of(MultipartPart.create(1, kept, eTag, null)));
+            long total = kept;
+            if (next >= 0) {
+                byte[] buffer = new byte[partSize];
+                buffer[0] = (byte) next;
+                total += sendAll(parts, buffer, 1 + source.fill(buffer, 1), source);
+                sent.addAll(parts.awaitAll());
+            }
+            complete(upload, sent, total);
+            return total;
+        } catch (IOException | RuntimeException | Error e) {
+            parts.cancelAll();
+            abort(upload, e);
+            removeQuietly(key, e);
+            throw e;
+        }
     }
 
     /**
@@ -87,41 +177,14 @@ public final class MultipartWriter {
         byte[] buffer = new byte[partSize];
         int filled = source.fill(buffer);
         if (filled < partSize) {
-            Blob blob = blobStore.blobBuilder(key)
-                    .payload(ByteSource.wrap(buffer).slice(0, filled))
-                    .contentLength(filled)
-                    .contentType(contentType)
-                    .build();
-            try {
-                retries.run("put " + key, () -> blobStore.putBlob(container, blob));
-            } catch (RuntimeException e) {
-                // A put whose every reply was lost may still have stored the object.
-                removeQuietly(key, e);
-                throw e;
-            }
+            putSmall(key, buffer, filled, contentType);
             return filled;
         }
-        MutableBlobMetadata metadata = blobStore.blobBuilder(key).build().getMetadata();
-        metadata.getContentMetadata().setContentType(contentType);
-        // A retry after a lost reply leaves the first upload open on the server; the multipart sweep aborts it.
-        MultipartUpload upload = retries.run("start multipart upload of " + key,
-                () -> blobStore.initiateMultipartUpload(container, metadata, PutOptions.NONE));
-        PartUploads parts = new PartUploads(blobStore, upload, executor, partSize, partBuffers, 1, retries);
+        MultipartUpload upload = initiate(key, contentType);
+        PartUploads parts = new PartUploads(blobStore, upload, executor, partSize, partBuffers, 1, 0, retries);
         boolean completing = false;
         try {
-            long total = 0;
-            while (filled > 0) {
-                if (parts.sent() == MAX_PARTS) {
-                    throw tooLarge();
-                }
-                parts.send(buffer, filled);
-                total += filled;
-                if (filled < partSize) {
-                    break;
-                }
-                buffer = parts.freeBuffer();
-                filled = source.fill(buffer);
-            }
+            long total = sendAll(parts, buffer, filled, source);
             List<MultipartPart> sent = parts.awaitAll();
             completing = true;
             complete(upload, sent, total);
@@ -136,6 +199,47 @@ public final class MultipartWriter {
             }
             throw e;
         }
+    }
+
+    private void putSmall(String key, byte[] buffer, int length, String contentType) {
+        Blob blob = blobStore.blobBuilder(key)
+                .payload(ByteSource.wrap(buffer).slice(0, length))
+                .contentLength(length)
+                .contentType(contentType)
+                .build();
+        try {
+            retries.run("put " + key, () -> blobStore.putBlob(container, blob));
+        } catch (RuntimeException e) {
+            // A put whose every reply was lost may still have stored the object.
+            removeQuietly(key, e);
+            throw e;
+        }
+    }
+
+    private MultipartUpload initiate(String key, String contentType) {
+        MutableBlobMetadata metadata = blobStore.blobBuilder(key).build().getMetadata();
+        metadata.getContentMetadata().setContentType(contentType);
+        // A retry after a lost reply leaves the first upload open on the server; the multipart sweep aborts it.
+        return retries.run("start multipart upload of " + key,
+                () -> blobStore.initiateMultipartUpload(container, metadata, PutOptions.NONE));
+    }
+
+    /** Sends {@code buffer}'s {@code filled} bytes and the rest of {@code source} as parts; returns their total. */
+    private long sendAll(PartUploads parts, byte[] buffer, int filled, SourceStream source) throws IOException {
+        long total = 0;
+        while (filled > 0) {
+            if (parts.sent() == MAX_PARTS) {
+                throw tooLarge();
+            }
+            parts.send(buffer, filled);
+            total += filled;
+            if (filled < partSize) {
+                break;
+            }
+            buffer = parts.freeBuffer();
+            filled = source.fill(buffer);
+        }
+        return total;
     }
 
     /**

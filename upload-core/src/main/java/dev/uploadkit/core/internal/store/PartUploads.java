@@ -43,9 +43,11 @@ final class PartUploads {
 
     /**
      * @param allocated the buffers the writer already holds (and will {@link #send})
+     * @param alreadySent the parts of the upload sent otherwise before these (numbered from 1); these follow them
      */
     PartUploads(BlobStore blobStore, MultipartUpload upload, ExecutorService executor, int partSize, int maxBuffers,
-                int allocated, StoreRetries retries) {
+                int allocated, int alreadySent, StoreRetries retries) {
+        this.sent = alreadySent;
         this.retries = retries;
         this.blobStore = blobStore;
         this.upload = upload;
@@ -55,7 +57,7 @@ final class PartUploads {
         this.allocated = allocated;
     }
 
-    /** Returns the number of parts sent so far. */
+    /** Returns the number of parts sent so far, those sent before these included. */
     int sent() {
         return sent;
     }
@@ -93,7 +95,7 @@ final class PartUploads {
     }
 
     /**
-     * Waits for every part sent and returns them in part order.
+     * Waits for every part sent here and returns them in part order.
      *
      * @throws RuntimeException what a part's upload threw
      * @throws InterruptedIOException if the thread is interrupted while waiting

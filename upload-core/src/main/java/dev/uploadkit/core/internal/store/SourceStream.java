@@ -64,7 +64,16 @@ public final class SourceStream extends FilterInputStream {
      * @return the number of bytes read, less than {@code buffer.length} only at the end of the source
      */
     public int fill(byte[] buffer) throws IOException {
-        int filled = 0;
+        return fill(buffer, 0);
+    }
+
+    /**
+     * Reads into {@code buffer} from {@code from} on until it is full or the source ends.
+     *
+     * @return the number of bytes read, less than {@code buffer.length - from} only at the end of the source
+     */
+    public int fill(byte[] buffer, int from) throws IOException {
+        int filled = from;
         while (filled < buffer.length) {
             int n = read(buffer, filled, buffer.length - filled);
             if (n < 0) {
@@ -72,7 +81,7 @@ public final class SourceStream extends FilterInputStream {
             }
             filled += n;
         }
-        return filled;
+        return filled - from;
     }
 
     @Override
