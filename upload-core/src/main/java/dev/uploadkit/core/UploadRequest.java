@@ -45,6 +45,11 @@ public record UploadRequest(UUID projectId, String filename, String folder, bool
                 isStored, newMaxSize);
     }
 
+    /** Returns the most bytes this upload may hold where the service allows {@code serviceMax}. */
+    public long sizeLimit(long serviceMax) {
+        return maxSize == null ? serviceMax : Math.min(serviceMax, maxSize.bytes());
+    }
+
     public UploadRequest withPublic(boolean newIsPublic) {
         return new UploadRequest(projectId, filename, folder, newIsPublic, contentDisposition, metadata, storageId,
                 isStored, maxSize);

@@ -12,6 +12,7 @@ import dev.uploadkit.core.internal.ReadAheadInputStream;
 import dev.uploadkit.core.internal.InFlight;
 import dev.uploadkit.core.internal.Hashes;
 import dev.uploadkit.core.internal.Ingest;
+import dev.uploadkit.core.internal.IngestOrigin;
 import dev.uploadkit.core.internal.MetadataOps;
 import dev.uploadkit.core.internal.Copies;
 import dev.uploadkit.core.internal.Trashing;
@@ -22,7 +23,6 @@ import dev.uploadkit.core.net.OutboundHttp;
 import dev.uploadkit.core.internal.TypePolicy;
 import dev.uploadkit.core.store.ByteRange;
 import dev.uploadkit.core.store.FileStore;
-import dev.uploadkit.core.store.StoredObject;
 import dev.uploadkit.core.internal.storage.ConnectionLocator;
 import dev.uploadkit.core.internal.storage.ConnectionStores;
 import dev.uploadkit.core.internal.storage.Connections;
@@ -170,18 +170,23 @@ public final class UploadService implements AutoCloseable {
         return receive(request, content).complete(request);
     }
 
+    /** As {@link #receive(UploadRequest, InputStream, long)}, the length unknown. */
+    public ReceivedUpload receive(UploadRequest request, InputStream content) {
+        return receive(request, content, -1);
+    }
+
     /**
      * Stores {@code content} like {@link #upload} but leaves the upload {@code processing} until the returned
      * handle completes or aborts it, so that a request whose other fields arrive after the bytes can still name
-     * the upload and its stored object after them.
-     *
-     * @throws UploadException as {@link #upload}; nothing is left behind when it throws
+     * the upload and its stored object after them. {@code expectedLength} is how many bytes {@code content} most
+     * likely holds (-1: unknown), a hint a store may write faster with (S3: one streamed PUT), never trusted. Throws
+     * {@link UploadException} as {@link #upload}; nothing is left behind when it throws.
      */
-    public ReceivedUpload receive(UploadRequest request, InputStream content) {
+    public ReceivedUpload receive(UploadRequest request, InputStream content, long expectedLength) {
         Objects.requireNonNull(content, "content");
         FileStore store = uploadStore(request.projectId(), request.storageId());
-        requireOpen();
-        return new ReceivedUpload(ingest, ingest.stage(request, store, limit(request), content), this::uploadStore);
+        return new ReceivedUpload(ingest, ingest.stage(request, store, request.sizeLimit(maxFileSize.bytes()),
+                content, IngestOrigin.direct(expectedLength)), this::uploadStore);
     }
 
     /**
@@ -193,19 +198,13 @@ public final class UploadService implements AutoCloseable {
     public Upload upload(UploadRequest request, byte[] content) {
         Objects.requireNonNull(content, "content");
         FileStore store = uploadStore(request.projectId(), request.storageId());
-        requireOpen();
-        return ingest.storeWhole(request, store, limit(request), content);
-    }
-
-    private long limit(UploadRequest request) {
-        return request.maxSize() == null ? maxFileSize.bytes() : Math.min(maxFileSize.bytes(), request.maxSize().bytes());
+        return ingest.storeWhole(request, store, request.sizeLimit(maxFileSize.bytes()), content);
     }
 
     /**
-     * Fetches {@code request}'s URL and stores it as a completed upload, like {@link #upload} (hashed, deduplicated,
-     * type-checked and size-capped while it streams), with {@code source_url} set. Only addresses the outbound policy
-     * allows are reached ({@link UploadServiceBuilder#outboundPolicy}); redirects are re-checked. Blocks until done;
-     * the upload is {@code processing} (and can be {@link #cancel cancelled}) from before the source is contacted.
+     * Fetches {@code request}'s URL and stores it as a completed upload, like {@link #upload}, with {@code source_url}
+     * set. Only addresses the outbound policy allows are reached ({@link UploadServiceBuilder#outboundPolicy}),
+     * redirects included. Blocks until done; the upload is {@code processing} (and {@link #cancel cancellable}) first.
      *
      * @throws UploadException {@code VALIDATION_ERROR} on field {@code url} for a malformed or refused URL (or
      *     redirect); {@code SOURCE_ERROR} if the source is unreachable, too slow or answers an HTTP error;
@@ -283,7 +282,9 @@ public final class UploadService implements AutoCloseable {
         }
     }
 
+    /** The store an upload of the project goes to; {@code SERVICE_UNAVAILABLE} once the service is closed. */
     private FileStore uploadStore(UUID projectId, String storageId) {
+        requireOpen();
         return storageId == null ? stores.defaultFor(projectId)
                 : stores.locate(projectId, storageId).orElseThrow(() -> UploadException.notFound("Storage"));
     }
@@ -481,8 +482,7 @@ public final class UploadService implements AutoCloseable {
         if (range.isPresent() && range.get().last() >= upload.sizeBytes()) {
             throw UploadException.validation("range", "The range is beyond the end of the file.");
         }
-        StoredObject object = Ingest.read(store(projectId, upload.storageId()), upload, range);
-        return new Download(upload, object);
+        return new Download(upload, Ingest.read(store(projectId, upload.storageId()), upload, range));
     }
 
     private FileStore store(UUID projectId, String storageId) {

@@ -80,23 +80,14 @@ public final class Ingest {
      * {@link #abort}. A failure here leaves nothing behind.
      */
     public Staged stage(UploadRequest request, FileStore store, long limit, InputStream content) {
-        return stage(request, store, limit, content, Origin.DIRECT);
-    }
-
-    /**
-     * Where the bytes of a staged upload come from: a URL ({@code sourceUrl}, recorded on the upload), and for an
-     * asynchronous import the {@code claimed} upload they go to, which is kept on failure (its caller marks it
-     * failed) rather than removed; {@code onCancel} also runs when the upload is cancelled (it closes the source).
-     */
-    public record Origin(String sourceUrl, Upload claimed, Runnable onCancel) {
-        static final Origin DIRECT = new Origin(null, null, () -> { });
+        return stage(request, store, limit, content, IngestOrigin.DIRECT);
     }
 
     /**
      * Like {@link #stage(UploadRequest, FileStore, long, InputStream)}, for an import. A cancel while the bytes
      * stream aborts them within about 100 ms: the stage then throws {@code CONFLICT}, leaving the upload cancelled.
      */
-    public Staged stage(UploadRequest request, FileStore store, long limit, InputStream content, Origin origin) {
+    public Staged stage(UploadRequest request, FileStore store, long limit, InputStream content, IngestOrigin origin) {
         ReadAheadInputStream ahead = new ReadAheadInputStream(new SourceInputStream(content), readAhead,
                 READ_AHEAD_CHUNK, READ_AHEAD_DEPTH);
         try (ahead) {
@@ -246,7 +237,7 @@ public final class Ingest {
     }
 
     private Staged stage(UploadRequest request, FileStore store, long limit, ReadAheadInputStream content,
-                         long started, Origin origin) {
+                         long started, IngestOrigin origin) {
         MessageDigest sha256 = sha256();
         SizeLimitedInputStream counted = new SizeLimitedInputStream(content, limit);
         InputStream in = new DigestInputStream(counted, sha256);
@@ -278,7 +269,9 @@ public final class Ingest {
             content.abort(cancelled());
             origin.onCancel().run();
         })) {
-            size = store.put(reservation.objectKey(), in, info.mime());
+            // Past the limit the upload fails whatever the guess; a guess there would only hold a request open.
+            long guess = origin.expectedLength() <= limit ? origin.expectedLength() : -1;
+            size = store.put(reservation.objectKey(), in, info.mime(), guess);
         } catch (RuntimeException e) {
             UploadException failure = e instanceof UploadException ue ? ue
                     : new UploadException(ErrorCode.STORAGE_ERROR, "The file could not be stored.", e);
@@ -352,7 +345,7 @@ public final class Ingest {
             return reservation;
         }
         try (StoredObject object = staged.store().get(staged.reservation().objectKey(), Optional.empty())) {
-            target.put(reservation.objectKey(), object.content(), staged.info().mime());
+            target.put(reservation.objectKey(), object.content(), staged.info().mime(), staged.size());
         } catch (RuntimeException e) {
             reaper.removeObjects(List.of(reservation));
             throw e instanceof UploadException ue ? ue

@@ -184,8 +184,8 @@ public final class UrlImports {
             String name = filenameGiven ? record.filename() : chooseName(download, uri);
             UploadRequest request = new UploadRequest(record.projectId(), name, record.folder(), record.isPublic(),
                     record.contentDisposition(), record.metadata(), record.storageId(), record.isStored(), null);
-            Ingest.Origin origin = new Ingest.Origin(uri.toString(), record.toBuilder().filename(name).build(),
-                    abort::abort);
+            IngestOrigin origin = new IngestOrigin(uri.toString(), record.toBuilder().filename(name).build(),
+                    abort::abort, download.contentLength().orElse(-1));
             Ingest.Staged staged = ingest.stage(request, store(record.projectId(), record.storageId()), maxSize,
                     new SourceBody(download.body()), origin);
             return ingest.complete(staged, request);

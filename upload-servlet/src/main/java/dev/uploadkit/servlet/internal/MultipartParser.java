@@ -53,6 +53,8 @@ public final class MultipartParser {
     private final int maxHeaderSize;
     private final long maxBodySize;
     private final byte[] buffer;
+    /** The body's Content-Length, or -1. */
+    private final long bodyLength;
     private int head;
     private int tail;
     private long received;
@@ -89,6 +91,7 @@ public final class MultipartParser {
         this.delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.US_ASCII);
         this.maxHeaderSize = maxHeaderSize;
         this.maxBodySize = maxBodySize;
+        this.bodyLength = Math.max(-1, expectedLength);
         this.buffer = new byte[expectedLength < 0 ? BUFFER_SIZE
                 : (int) Math.max(MIN_BUFFER_SIZE, Math.min(BUFFER_SIZE, expectedLength + 2))];
         // A body may open with its first delimiter; a CRLF put in front makes that the general case.
@@ -136,6 +139,20 @@ public final class MultipartParser {
         scan();
         current = new PartInput();
         return new Part(headers, current);
+    }
+
+    /**
+     * Returns, right after {@link #next} has returned a part, how many bytes its content holds if it is the body's
+     * last part and the body ends as browsers and curl end it (the close delimiter and a CRLF): the Content-Length
+     * less what came before and that ending; -1 if the length is unknown or leaves nothing. A guess, for a store
+     * that writes faster knowing the length: parts after this one or an epilogue make the content shorter, a close
+     * delimiter without its CRLF two bytes longer.
+     */
+    public long contentLengthIfLast() {
+        // The buffer began with a CRLF of its own, which received does not count and head is past.
+        long consumed = received - (tail - head);
+        long guess = bodyLength - consumed - (delimiter.length + 4);
+        return bodyLength < 0 || guess < 0 ? -1 : guess;
     }
 
     /** After a delimiter: {@code --} closes the body; otherwise optional padding and CRLF start a part. */

@@ -105,6 +105,7 @@ final class MultipartUpload {
                         throw UploadException.validation(FILE_FIELD, "Only one file may be uploaded per request.");
                     }
                     MultipartParser.Part part = item;
+                    long expectedLength = items.contentLengthIfLast();
                     UploadRequest sofar = problems.attempt(() -> form.request(partFilename(part)));
                     file = new PartStream(item.body(), fileLimit());
                     byte[] head = file.readNBytes(SMALL_FILE + 1);
@@ -113,7 +114,7 @@ final class MultipartUpload {
                     } else {
                         problems.throwIfAny(); // nothing is streamed for a form already known to be refused
                         received = uploads.receive(sofar,
-                                new SequenceInputStream(new ByteArrayInputStream(head), file));
+                                new SequenceInputStream(new ByteArrayInputStream(head), file), expectedLength);
                     }
                 } else if (UploadForm.knows(name)) {
                     field(form, problems, name, item);

@@ -251,6 +251,39 @@ class MultipartParserTest {
         }
     }
 
+    @Test
+    void theFilesLengthIsGuessedFromTheContentLengthAsIfItWereTheLastPart() throws IOException {
+        String file = D + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.bin\"\r\n\r\n";
+        String content = "0123456789\r\n--not-the-boundary\r\n".repeat(5000);
+        String end = "\r\n" + D + "--\r\n";
+
+        assertEquals(content.length(), guess(file + content + end, "file", true));
+        assertEquals(content.length(), guess(field("folder", "docs") + file + content + end, "file", true));
+        assertEquals(content.length(), guess("preamble\r\n" + file + content + end, "file", true));
+        // Guesses that are wrong, by what follows the file or by the ending.
+        String after = field("folder", "docs");
+        assertEquals(content.length() + after.length(), guess(file + content + "\r\n" + after + D + "--\r\n",
+                "file", true));
+        assertEquals(content.length() - 2, guess(file + content + "\r\n" + D + "--", "file", true));
+        assertEquals(content.length() + 10, guess(file + content + end + "epilogue\r\n", "file", true));
+        // Without a Content-Length there is nothing to guess from.
+        assertEquals(-1, guess(file + content + end, "file", false));
+    }
+
+    /** Parses {@code body} and returns the guess made when the part named {@code name} began. */
+    private static long guess(String form, String name, boolean lengthKnown) throws IOException {
+        byte[] body = ascii(form);
+        MultipartParser parser = new MultipartParser(new ByteArrayInputStream(body), BOUNDARY, 8192, Long.MAX_VALUE,
+                lengthKnown ? body.length : -1);
+        long guess = Long.MIN_VALUE;
+        for (MultipartParser.Part part; (part = parser.next()) != null; ) {
+            if (name.equals(part.headers().name())) {
+                guess = parser.contentLengthIfLast();
+            }
+        }
+        return guess;
+    }
+
     private static List<ParsedPart> parse(byte[] body, int maxHeaderSize, long maxBodySize) throws IOException {
         MultipartParser parser = new MultipartParser(new ByteArrayInputStream(body), BOUNDARY, maxHeaderSize,
                 maxBodySize);
