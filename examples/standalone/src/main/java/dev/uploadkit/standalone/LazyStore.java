@@ -61,6 +61,16 @@ final class LazyStore implements FileStore {
     }
 
     @Override
+    public long putStaged(String key, InputStream content, String contentType, long expectedLength) {
+        return open().putStaged(key, content, contentType, expectedLength);
+    }
+
+    @Override
+    public void seal(String key) {
+        open().seal(key);
+    }
+
+    @Override
     public StoredObject get(String key, Optional<ByteRange> range) {
         return open().get(key, range);
     }

@@ -271,7 +271,7 @@ public final class Ingest {
         })) {
             // Past the limit the upload fails whatever the guess; a guess there would only hold a request open.
             long guess = origin.expectedLength() <= limit ? origin.expectedLength() : -1;
-            size = store.put(reservation.objectKey(), in, info.mime(), guess);
+            size = store.putStaged(reservation.objectKey(), in, info.mime(), guess); // sealed or moved by complete
         } catch (RuntimeException e) {
             UploadException failure = e instanceof UploadException ue ? ue
                     : new UploadException(ErrorCode.STORAGE_ERROR, "The file could not be stored.", e);
@@ -308,11 +308,14 @@ public final class Ingest {
                     .isPublic(request.isPublic()).contentDisposition(request.contentDisposition())
                     .metadata(request.metadata()).isStored(request.isStored()).storageId(target.id()).build();
             String wantedKey = BlobKeys.preferred(request.folder(), request.filename());
-            if (elsewhere) {
-                reservations.add(0, transfer(staged, target, wantedKey));
-            } else if (!wantedKey.equals(staged.preferredKey())
+            if (!elsewhere && !wantedKey.equals(staged.preferredKey())
                     && !isStored(processing.projectId(), target.id(), staged.hash())) {
                 reservations.add(0, relocate(staged, wantedKey));
+            } else {
+                staged.store().seal(staged.reservation().objectKey());
+                if (elsewhere) {
+                    reservations.add(0, transfer(staged, target, wantedKey));
+                }
             }
             return commit(staged, named, reservations, elsewhere);
         } catch (RuntimeException e) {

@@ -49,6 +49,20 @@ public interface FileStore extends AutoCloseable {
     }
 
     /**
+     * Like {@link #put(String, InputStream, String, long)}, for bytes under a key of their own that the caller next
+     * moves ({@link #move}), removes ({@link #delete}) or seals ({@link #seal}) before anyone else reads them: where
+     * the content ends before the guess, the store may leave the object longer than the content until then, and
+     * fold mending it into the move (S3: one copy inside the bucket instead of two). Default: that put.
+     */
+    default long putStaged(String key, InputStream content, String contentType, long expectedLength) {
+        return put(key, content, contentType, expectedLength);
+    }
+
+    /** Finishes a {@link #putStaged} of {@code key} that is not moved: the object is then exactly the content. */
+    default void seal(String key) {
+    }
+
+    /**
      * Opens the object under {@code key}, whole or the given range of it.
      *
      * @throws dev.uploadkit.core.UploadException {@code NOT_FOUND} if there is no such object

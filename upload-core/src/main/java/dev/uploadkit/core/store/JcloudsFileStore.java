@@ -11,9 +11,7 @@ import org.jclouds.blobstore.BlobStore;
 import org.jclouds.blobstore.BlobStoreContext;
 import org.jclouds.blobstore.KeyNotFoundException;
 import org.jclouds.blobstore.domain.Blob;
-import org.jclouds.blobstore.domain.BlobMetadata;
 import org.jclouds.blobstore.options.CopyOptions;
-import org.jclouds.blobstore.options.GetOptions;
 import org.jclouds.s3.S3Client;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +21,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -80,6 +77,7 @@ public final class JcloudsFileStore implements FileStore {
     private final MultipartWriter multipart;
     private final ExecutorService ownExecutor;
     private final LocalFiles local;
+    private final StoreReads reads;
 
     private JcloudsFileStore(String id, Kind kind, String container, BlobStoreContext context, Path folder,
                              MultipartWriter multipart, ExecutorService ownExecutor) {
@@ -89,6 +87,7 @@ public final class JcloudsFileStore implements FileStore {
         this.context = context;
         this.blobStore = context.getBlobStore();
         this.local = folder == null ? null : new LocalFiles(folder, TEMP_PREFIX);
+        this.reads = new StoreReads(id, blobStore, container);
         this.multipart = multipart;
         this.ownExecutor = ownExecutor;
     }
@@ -151,12 +150,32 @@ public final class JcloudsFileStore implements FileStore {
     /** {@inheritDoc} On S3 with unsigned payloads a guess above one part goes as one streamed PUT (see above). */
     @Override
     public long put(String key, InputStream content, String contentType, long expectedLength) {
+        return write(key, content, contentType, expectedLength, false);
+    }
+
+    @Override // S3: a guess too long leaves the object padded, mended by the move (one copy) or the seal
+    public long putStaged(String key, InputStream content, String contentType, long expectedLength) {
+        return write(key, content, contentType, expectedLength, true);
+    }
+
+    @Override
+    public void seal(String key) {
+        try {
+            if (multipart != null) {
+                multipart.seal(key);
+            }
+        } catch (IOException | RuntimeException e) {
+            throw StoreFailures.translate("Could not finish writing '" + key + "' to store '" + id + "'.", e);
+        }
+    }
+
+    private long write(String key, InputStream content, String contentType, long expectedLength, boolean staged) {
         checkKey(key);
         Objects.requireNonNull(content, "content");
         String type = contentType == null || contentType.isBlank() ? DEFAULT_CONTENT_TYPE : contentType;
         SourceStream source = new SourceStream(content);
         try {
-            long written = multipart != null ? multipart.write(key, source, type, expectedLength)
+            long written = multipart != null ? multipart.write(key, source, type, expectedLength, staged)
                     : local != null ? local.write(key, source) : putWhole(key, source, type);
             LOG.debug("Stored {} ({} bytes) in store {}", key, written, id);
             return written;
@@ -209,47 +228,13 @@ public final class JcloudsFileStore implements FileStore {
     @Override
     public StoredObject get(String key, Optional<ByteRange> range) {
         checkKey(key);
-        Objects.requireNonNull(range, "range");
-        try {
-            if (range.isEmpty()) {
-                Blob blob = blobStore.getBlob(container, placed(key));
-                if (blob == null) {
-                    throw notFound(key);
-                }
-                return new StoredObject(blob.getPayload().openStream(), sizeOf(blob.getMetadata()), Optional.empty());
-            }
-            BlobMetadata metadata = blobStore.blobMetadata(container, placed(key));
-            if (metadata == null) {
-                throw notFound(key);
-            }
-            long size = sizeOf(metadata);
-            ByteRange served = range.get().within(size);
-            Blob blob = blobStore.getBlob(container, placed(key),
-                    GetOptions.Builder.range(served.first(), served.last()));
-            if (blob == null) {
-                throw notFound(key);
-            }
-            return new StoredObject(blob.getPayload().openStream(), size, Optional.of(served));
-        } catch (UploadException e) {
-            throw e;
-        } catch (KeyNotFoundException e) {
-            throw notFound(key);
-        } catch (IOException | RuntimeException e) {
-            throw StoreFailures.translate("Could not read '" + key + "' from store '" + id + "'.", e);
-        }
+        return reads.get(key, placed(key), Objects.requireNonNull(range, "range"));
     }
 
     @Override
     public Optional<Long> size(String key) {
         checkKey(key);
-        try {
-            BlobMetadata metadata = blobStore.blobMetadata(container, placed(key));
-            return metadata == null ? Optional.empty() : Optional.of(sizeOf(metadata));
-        } catch (KeyNotFoundException e) {
-            return Optional.empty();
-        } catch (RuntimeException e) {
-            throw StoreFailures.translate("Could not look up '" + key + "' in store '" + id + "'.", e);
-        }
+        return reads.size(key, placed(key));
     }
 
     /**
@@ -266,7 +251,7 @@ public final class JcloudsFileStore implements FileStore {
         try {
             if (local != null) {
                 local.move(fromKey, toKey);
-            } else {
+            } else if (multipart == null || !multipart.movePadded(fromKey, toKey)) {
                 blobStore.copyBlob(container, fromKey, container, toKey, CopyOptions.NONE);
                 blobStore.removeBlob(container, fromKey);
             }
@@ -283,6 +268,9 @@ public final class JcloudsFileStore implements FileStore {
     public void delete(String key) {
         checkKey(key);
         try {
+            if (multipart != null) {
+                multipart.forget(key);
+            }
             if (local == null || !local.deletedDirectly(key)) {
                 blobStore.removeBlob(container, key);
             }
@@ -325,11 +313,7 @@ public final class JcloudsFileStore implements FileStore {
     }
 
     private UploadException notFound(String key) {
-        return new UploadException(ErrorCode.NOT_FOUND, "No object '" + key + "' in store '" + id + "'.");
-    }
-
-    private long sizeOf(BlobMetadata metadata) {
-        return StoreFailures.sizeOf(id, metadata);
+        return StoreReads.notFound(id, key);
     }
 
     /**

@@ -141,6 +141,49 @@ class S3ProxyGuessedLengthTest {
     }
 
     @Test
+    void aStagedWriteLeftLongIsCutByTheMoveWithOneCopy() throws IOException {
+        long size = 2 * PART + 11;
+        long guess = size + 150; // a folder field after the file
+
+        assertEquals(size, store.putStaged("staged.bin", GeneratedContent.of(9, size), "image/png", guess));
+        assertEquals(Optional.of(guess), store.size("staged.bin"), "padded until moved or sealed");
+        store.move("staged.bin", "f1/staged.bin");
+
+        assertEquals(List.of("put staged.bin " + guess, "read staged.bin bytes=0-" + (size - 1),
+                "part 1 of f1/staged.bin " + size, "complete f1/staged.bin 1"), requests.events());
+        assertHolds("f1/staged.bin", 9, size);
+        assertEquals(List.of("f1/staged.bin"), server.keys(bucket));
+        assertNothingPending();
+    }
+
+    @Test
+    void aStagedWriteLeftLongIsCutInPlaceBySealing() throws IOException {
+        long size = PART + 3;
+
+        store.putStaged("sealed.bin", GeneratedContent.of(10, size), null, size + 90);
+        store.seal("sealed.bin");
+        store.seal("sealed.bin"); // nothing left to do
+
+        assertHolds("sealed.bin", 10, size);
+        assertEquals(List.of("sealed.bin"), server.keys(bucket));
+        assertNothingPending();
+    }
+
+    @Test
+    void aStagedWriteRemovedIsForgottenAndAStagedWriteGuessedRightNeedsNoSealing() throws IOException {
+        store.putStaged("dropped.bin", GeneratedContent.of(11, PART + 1), null, PART + 500);
+        store.delete("dropped.bin");
+        store.seal("dropped.bin");
+        assertEquals(List.of(), server.keys(bucket));
+
+        store.putStaged("right.bin", GeneratedContent.of(12, PART + 1), null, PART + 1);
+        assertHolds("right.bin", 12, PART + 1);
+        store.move("right.bin", "moved/right.bin"); // an ordinary move: a copy of the whole object
+        assertHolds("moved/right.bin", 12, PART + 1);
+        assertEquals(List.of("moved/right.bin"), server.keys(bucket));
+    }
+
+    @Test
     void aGuessOfOnePartOrLessChangesNothing() throws IOException {
         long size = 2 * PART + 5;
 

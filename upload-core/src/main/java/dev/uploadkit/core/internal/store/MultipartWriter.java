@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
@@ -57,6 +58,11 @@ public final class MultipartWriter {
     private final StaleMultipartUploads stale;
     /** Sends guessed lengths as one streamed PUT and copies parts inside the bucket; null: every write buffers. */
     private final S3Client s3;
+    /** Objects of staged writes left padded past their content, by key, until moved, sealed or removed. */
+    private final Map<String, Padded> padded = new ConcurrentHashMap<>();
+
+    private record Padded(long length, String contentType) {
+    }
 
     /**
      * @param executor runs the part uploads; it must run every task it accepts, and its threads must not be the
@@ -106,6 +112,16 @@ public final class MultipartWriter {
      * multipart upload aborted, so nothing is left.
      */
     public long write(String key, SourceStream source, String contentType, long expectedLength) throws IOException {
+        return write(key, source, contentType, expectedLength, false);
+    }
+
+    /**
+     * Like {@link #write(String, SourceStream, String, long)}; when {@code staged} (the caller next moves, removes or
+     * seals the object: {@link #movePadded}, {@link #forget}, {@link #seal}), content that ends before the guess
+     * leaves the object padded with zeros until then, so that a move mends and moves it with one copy.
+     */
+    public long write(String key, SourceStream source, String contentType, long expectedLength, boolean staged)
+            throws IOException {
         if (s3 == null || expectedLength <= partSize || expectedLength > MAX_SINGLE_PUT) {
             return write(key, source, contentType);
         }
@@ -126,25 +142,64 @@ public final class MultipartWriter {
         if (kept == expectedLength && next < 0) {
             return kept;
         }
-        LOG.debug("Guessed {} bytes for {}, the content held {}: mending the object in the bucket", expectedLength,
-                key, next < 0 ? Long.toString(kept) : "more");
-        return mend(key, contentType, kept, source, next);
+        LOG.debug("Guessed {} bytes for {}, the content held {}", expectedLength, key,
+                next < 0 ? Long.toString(kept) : "more");
+        if (staged && next < 0) {
+            padded.put(key, new Padded(kept, contentType));
+            return kept;
+        }
+        return rewrite(key, key, contentType, kept, source, next);
     }
 
     /**
-     * Rewrites the object under {@code key} as its first {@code kept} bytes followed, when {@code next} is a byte
-     * (not -1), by {@code next} and the rest of {@code source}.
+     * Moves the object of a staged write left padded ({@link #write(String, SourceStream, String, long, boolean)})
+     * to {@code toKey} cut to its content, with one copy inside the bucket, and removes it; false (nothing done) if
+     * {@code fromKey} is not such an object. After a failure it is still under {@code fromKey}, padded.
      */
-    private long mend(String key, String contentType, long kept, SourceStream source, int next) throws IOException {
+    public boolean movePadded(String fromKey, String toKey) throws IOException {
+        Padded object = padded.remove(fromKey);
+        if (object == null) {
+            return false;
+        }
+        try {
+            rewrite(toKey, fromKey, object.contentType(), object.length(), null, -1);
+        } catch (IOException | RuntimeException e) {
+            padded.put(fromKey, object);
+            throw e;
+        }
+        blobStore.removeBlob(container, fromKey);
+        return true;
+    }
+
+    /** Cuts the object of a staged write left padded to its content, in place; nothing to do for another key. */
+    public void seal(String key) throws IOException {
+        Padded object = padded.remove(key);
+        if (object != null) {
+            rewrite(key, key, object.contentType(), object.length(), null, -1);
+        }
+    }
+
+    /** Forgets that the object under {@code key} is padded: it is being removed. */
+    public void forget(String key) {
+        padded.remove(key);
+    }
+
+    /**
+     * Writes under {@code target} the first {@code kept} bytes of the object under {@code from}, copied inside the
+     * bucket, followed, when {@code next} is a byte (not -1), by {@code next} and the rest of {@code source}. On
+     * failure the multipart upload is aborted, and {@code target} removed if it is {@code from}.
+     */
+    private long rewrite(String target, String from, String contentType, long kept, SourceStream source, int next)
+            throws IOException {
         if (kept == 0) {
-            putSmall(key, new byte[0], 0, contentType);
+            putSmall(target, new byte[0], 0, contentType);
             return 0;
         }
-        MultipartUpload upload = initiate(key, contentType);
+        MultipartUpload upload = initiate(target, contentType);
         PartUploads parts = new PartUploads(blobStore, upload, executor, partSize, partBuffers, 1, 1, retries);
         try {
-            String eTag = retries.run("copy of part 1 of " + key, () -> s3.uploadPartCopy(container, key, 1,
-                    upload.id(), container, key, 0, kept - 1));
+            String eTag = retries.run("copy of part 1 of " + target, () -> s3.uploadPartCopy(container, target, 1,
+                    upload.id(), container, from, 0, kept - 1));
             List<MultipartPart> sent = new ArrayList<>(List.of(MultipartPart.create(1, kept, eTag, null)));
             long total = kept;
             if (next >= 0) {
@@ -158,7 +213,9 @@ public final class MultipartWriter {
         } catch (IOException | RuntimeException | Error e) {
             parts.cancelAll();
             abort(upload, e);
-            removeQuietly(key, e);
+            if (target.equals(from)) {
+                removeQuietly(target, e);
+            }
             throw e;
         }
     }
