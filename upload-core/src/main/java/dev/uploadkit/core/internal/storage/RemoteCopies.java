@@ -194,7 +194,7 @@ public final class RemoteCopies {
         long size;
         try (StoredObject object = Ingest.read(source, upload, Optional.empty());
              InputStream in = object.content()) {
-            size = destination.put(key, in, upload.mimeType());
+            size = destination.put(key, in, upload.mimeType(), upload.sizeBytes());
         } catch (IOException e) {
             throw new UploadException(ErrorCode.STORAGE_ERROR, "The file could not be read for the copy.", e);
         }
