@@ -6,10 +6,13 @@ import org.jclouds.logging.slf4j.config.SLF4JLoggingModule;
 /**
  * jclouds logging through SLF4J, except that its HTTP layer's ERRORs (it logs "error after writing n/m bytes"
  * with a stack trace for every reset connection, before deciding to retry) become one-line WARNs: whether the
- * request finally failed is reported by the caller, not here.
+ * request finally failed is reported by the caller, not here. For the same reason its WARN that a request it cannot
+ * repeat (a streamed PUT) will not be retried is logged at DEBUG.
  */
 final class QuietHttpLogging extends SLF4JLoggingModule {
     private static final String HTTP_CATEGORY = "org.jclouds.http";
+    /** How jclouds' retry handler begins its warning about a request it cannot repeat. */
+    static final String NOT_REPLAYABLE = "Cannot retry after server error, command is not replayable";
 
     @Override
     public Logger.LoggerFactory createLoggerFactory() {
@@ -20,7 +23,7 @@ final class QuietHttpLogging extends SLF4JLoggingModule {
         };
     }
 
-    private record Quiet(Logger delegate) implements Logger {
+    record Quiet(Logger delegate) implements Logger {
         @Override
         public String getCategory() {
             return delegate.getCategory();
@@ -58,7 +61,13 @@ final class QuietHttpLogging extends SLF4JLoggingModule {
 
         @Override
         public void warn(String message, Object... args) {
-            delegate.warn(message, args);
+            if (message != null && message.startsWith(NOT_REPLAYABLE)) {
+                // A streamed PUT, whose body is read once: a client that stopped sending, or a store failure that
+                // the caller reports. Either way not worth a WARN of jclouds' with the whole request in it.
+                delegate.debug(message, args);
+            } else {
+                delegate.warn(message, args);
+            }
         }
 
         @Override
