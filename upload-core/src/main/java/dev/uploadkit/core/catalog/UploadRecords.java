@@ -24,9 +24,18 @@ public interface UploadRecords {
      */
     void insertProcessing(Upload upload, String instanceId, Long reservationBlobId);
 
-    /** A {@code processing} upload and the blob reserved for its bytes (null if unknown). */
-    record Processing(Upload upload, Long reservationBlobId) {
+    /**
+     * A {@code processing} upload, the blob reserved for its bytes (null if unknown) and the one they are moving to
+     * once its form has ended (null if none: {@link #reserveMove}).
+     */
+    record Processing(Upload upload, Long reservationBlobId, Long moveBlobId) {
     }
+
+    /**
+     * Records on a {@code processing} upload the blob its bytes are moving or being copied to, so that a crash sweep
+     * or a forced delete removes it too; returns false (nothing recorded) if the upload is not {@code processing}.
+     */
+    boolean reserveMove(UUID projectId, UUID uuid, long moveBlobId);
 
     /**
      * Returns the reservation of the project's upload if it is {@code processing} and its instance has not

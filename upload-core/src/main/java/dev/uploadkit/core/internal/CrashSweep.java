@@ -143,7 +143,7 @@ public final class CrashSweep {
             if (interrupted.isEmpty()) {
                 return Optional.empty();
             }
-            Optional<Blob> reservation = reservation(tx.blobs(), interrupted.get());
+            List<Blob> reservation = reservations(tx.blobs(), interrupted.get());
             // An import cut off by a crash starts over on any instance, a few times at most.
             if (current.get().sourceUrl() != null && tx.imports().requeue(candidate.projectId(), candidate.uuid(),
                     UrlImports.IMPORT_ATTEMPTS - 1, now)) {
@@ -156,17 +156,22 @@ public final class CrashSweep {
             return Optional.of(new Failed(next, reservation));
         });
         // Its partial bytes go now (temporary files, multipart parts), not when the grace period ends.
-        failed.ifPresent(f -> reaper.removeUnfinished(f.reservation().stream().toList()));
+        failed.ifPresent(f -> reaper.removeUnfinished(f.reservation()));
         return failed.isPresent();
     }
 
-    /** Returns the reservation of an interrupted upload if its bytes are still being (or were) written. */
-    public static Optional<Blob> reservation(dev.uploadkit.core.catalog.DedupIndex blobs,
-                                             UploadRecords.Processing interrupted) {
-        return interrupted.reservationBlobId() == null ? Optional.empty()
-                : blobs.find(interrupted.reservationBlobId()).filter(b -> b.state() == Blob.State.WRITING);
+    /**
+     * Returns the reservations of an interrupted upload whose bytes are still being (or were) written: the first
+     * one, and the one they were moving or being copied to when the form had ended.
+     */
+    public static List<Blob> reservations(dev.uploadkit.core.catalog.DedupIndex blobs,
+                                          UploadRecords.Processing interrupted) {
+        return java.util.stream.Stream.of(interrupted.reservationBlobId(), interrupted.moveBlobId())
+                .filter(java.util.Objects::nonNull)
+                .flatMap(id -> blobs.find(id).filter(b -> b.state() == Blob.State.WRITING).stream())
+                .toList();
     }
 
-    private record Failed(Upload upload, Optional<Blob> reservation) {
+    private record Failed(Upload upload, List<Blob> reservation) {
     }
 }

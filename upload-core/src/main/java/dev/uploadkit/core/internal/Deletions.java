@@ -63,7 +63,7 @@ public final class Deletions {
             List<Blob> unreferenced = new ArrayList<>();
             if (current.status() == UploadStatus.PROCESSING) {
                 tx.uploads().findInterrupted(projectId, uuid, aliveSince)
-                        .flatMap(p -> CrashSweep.reservation(tx.blobs(), p)).ifPresent(unreferenced::add);
+                        .ifPresent(p -> unreferenced.addAll(CrashSweep.reservations(tx.blobs(), p)));
             }
             deleteRecord(tx, current, now).ifPresent(unreferenced::add);
             events.append(tx, UploadEvent.DELETED, current);

@@ -269,8 +269,7 @@ public final class Ingest {
             content.abort(cancelled());
             origin.onCancel().run();
         })) {
-            // Past the limit the upload fails whatever the guess; a guess there would only hold a request open.
-            long guess = origin.expectedLength() <= limit ? origin.expectedLength() : -1;
+            long guess = origin.expectedLength() <= limit ? origin.expectedLength() : -1; // else it fails anyway
             size = store.putStaged(reservation.objectKey(), in, info.mime(), guess); // sealed or moved by complete
         } catch (RuntimeException e) {
             UploadException failure = e instanceof UploadException ue ? ue
@@ -341,10 +340,8 @@ public final class Ingest {
      * unless the project already stores them in {@code target}: the commit then references that blob instead.
      */
     private Blob transfer(Staged staged, FileStore target, String wantedKey) {
-        Upload processing = staged.processing();
-        Blob reservation = catalog.inTransaction(tx -> tx.blobs().reserve(processing.projectId(), target.id(),
-                wantedKey, clock.get()));
-        if (isStored(processing.projectId(), target.id(), staged.hash())) {
+        Blob reservation = reserveMove(staged.processing(), target.id(), wantedKey);
+        if (isStored(staged.processing().projectId(), target.id(), staged.hash())) {
             return reservation;
         }
         try (StoredObject object = staged.store().get(staged.reservation().objectKey(), Optional.empty())) {
@@ -357,11 +354,19 @@ public final class Ingest {
         return reservation;
     }
 
+    /** Reserves {@code wantedKey} (or a variant) for the staged bytes to move to, recorded for the crash sweep. */
+    private Blob reserveMove(Upload processing, String storageId, String wantedKey) {
+        return catalog.inTransaction(tx -> {
+            Blob blob = tx.blobs().reserve(processing.projectId(), storageId, wantedKey, clock.get());
+            tx.uploads().reserveMove(processing.projectId(), processing.uuid(), blob.id());
+            return blob;
+        });
+    }
+
     /** Reserves {@code wantedKey} (or a free variant of it) and moves the staged bytes there. */
     private Blob relocate(Staged staged, String wantedKey) {
         Upload processing = staged.processing();
-        Blob target = catalog.inTransaction(tx -> tx.blobs().reserve(processing.projectId(), processing.storageId(),
-                wantedKey, clock.get()));
+        Blob target = reserveMove(processing, processing.storageId(), wantedKey);
         try {
             staged.store().move(staged.reservation().objectKey(), target.objectKey());
         } catch (RuntimeException e) {

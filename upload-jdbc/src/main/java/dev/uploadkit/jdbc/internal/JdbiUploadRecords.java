@@ -255,7 +255,8 @@ final class JdbiUploadRecords implements UploadRecords {
     }
 
     /** Processing uploads created before :alive_since whose instance has no heartbeat since then. */
-    private static final String INTERRUPTED = "SELECT u.project_id, u.uuid, u.reservation_blob_id FROM uploads u"
+    private static final String INTERRUPTED = "SELECT u.project_id, u.uuid, u.reservation_blob_id, u.move_blob_id"
+            + " FROM uploads u"
             + " WHERE u.status = 'processing' AND u.created_at < :alive_since AND NOT EXISTS (SELECT 1 FROM instances i"
             + " WHERE i.id = u.instance_id AND i.heartbeat_at >= :alive_since)";
 
@@ -280,17 +281,31 @@ final class JdbiUploadRecords implements UploadRecords {
     }
 
     private List<Processing> interrupted(Handle h, org.jdbi.v3.core.statement.Query query) {
-        record Row(UUID projectId, UUID uuid, Long reservation) {
+        record Row(UUID projectId, UUID uuid, Long reservation, Long move) {
         }
-        List<Row> rows = query.map((rs, ctx) -> {
-            long reservation = rs.getLong("reservation_blob_id");
-            return new Row(vendor.uuid(rs, "project_id"), vendor.uuid(rs, "uuid"), rs.wasNull() ? null : reservation);
-        }).list();
+        List<Row> rows = query.map((rs, ctx) -> new Row(vendor.uuid(rs, "project_id"), vendor.uuid(rs, "uuid"),
+                longOrNull(rs, "reservation_blob_id"), longOrNull(rs, "move_blob_id"))).list();
         List<Processing> result = new ArrayList<>();
         for (Row row : rows) {
-            find(h, row.projectId(), row.uuid()).ifPresent(u -> result.add(new Processing(u, row.reservation())));
+            find(h, row.projectId(), row.uuid())
+                    .ifPresent(u -> result.add(new Processing(u, row.reservation(), row.move())));
         }
         return result;
+    }
+
+    private static Long longOrNull(java.sql.ResultSet rs, String column) throws java.sql.SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    @Override
+    public boolean reserveMove(UUID projectId, UUID uuid, long moveBlobId) {
+        return tx.run(h -> h.createUpdate("UPDATE uploads SET move_blob_id = :move_blob_id"
+                        + " WHERE project_id = :project_id AND uuid = :uuid AND status = 'processing'")
+                .bind("move_blob_id", moveBlobId)
+                .bind("project_id", vendor.uuid(projectId))
+                .bind("uuid", vendor.uuid(uuid))
+                .execute() == 1);
     }
 
     @Override
@@ -356,7 +371,7 @@ final class JdbiUploadRecords implements UploadRecords {
                     + " content_mime = :content_mime, image_width = :image_width, image_height = :image_height,"
                     + " deduplicated = :deduplicated, upload_time_ms = :upload_time_ms, updated_at = :updated_at,"
                     + " error_code = :error_code, error_message = :error_message, source_url = :source_url,"
-                    + " instance_id = :instance_id, reservation_blob_id = :reservation_blob_id"
+                    + " instance_id = :instance_id, reservation_blob_id = :reservation_blob_id, move_blob_id = NULL"
                     + " WHERE project_id = :project_id AND uuid = :uuid" + condition)
                     .bind("uuid", vendor.uuid(upload.uuid()))
                     .bind("instance_id", instanceId)

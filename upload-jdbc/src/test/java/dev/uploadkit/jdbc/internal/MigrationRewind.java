@@ -16,16 +16,17 @@ final class MigrationRewind {
     }
 
     /**
-     * Undoes the migrations after V15 (V16, MySQL only: the object-key prefix index; V17: server secrets) and removes
-     * their history rows with those of {@code versions}.
+     * Undoes the migrations after V15 (V16, MySQL only: the object-key prefix index; V17: server secrets; V18: move
+     * reservations) and removes their history rows with those of {@code versions}.
      */
     static void undoAfterV15(TestDatabase db, Vendor vendor, String... versions) throws SQLException {
         if (vendor == Vendor.MYSQL) {
             db.execute("DROP INDEX idx_blobs_key_prefix ON blobs");
         }
         db.execute("DROP TABLE server_secrets");
+        db.execute("ALTER TABLE uploads DROP COLUMN move_blob_id");
         List<String> all = new ArrayList<>(List.of(versions));
-        all.addAll(List.of("16", "17"));
+        all.addAll(List.of("16", "17", "18"));
         String q = vendor == Vendor.H2 ? "\"" : "";
         db.execute("DELETE FROM " + q + Migrations.HISTORY_TABLE + q + " WHERE " + q + "version" + q + " IN ("
                 + all.stream().map(v -> "'" + v + "'").collect(Collectors.joining(", ")) + ")");

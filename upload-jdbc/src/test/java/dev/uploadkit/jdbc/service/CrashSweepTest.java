@@ -218,6 +218,49 @@ class CrashSweepTest {
         assertEquals(List.of(storeDir.resolve("files/first.pdf")), objects());
     }
 
+    /**
+     * The seed's form, file first and folder after: the bytes move to {@code folder/name} under a second reservation
+     * once the form ends. A crash right after that move, before the commit, leaves bytes under the second key only;
+     * the sweep (or a forced delete) must remove them and both reservations, or the key stays taken for good.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void aCrashAfterTheMoveToTheFolderLeavesNeitherReservationNorBytes(TestDatabases.Kind kind) {
+        open(kind);
+        UploadService movesThenStops = stopsAfterTheMove();
+        ReceivedUpload swept = stage(movesThenStops, "swept.bin");
+        ReceivedUpload deleted = stage(movesThenStops, "deleted.bin");
+        assertThrows(Error.class, () -> swept.complete(UploadRequest.of(project, "swept.bin").withFolder("f")));
+        assertThrows(Error.class, () -> deleted.complete(UploadRequest.of(project, "deleted.bin").withFolder("f")));
+        movesThenStops.close();
+        assertEquals(List.of(storeDir.resolve("files/f/deleted.bin"), storeDir.resolve("files/f/swept.bin")),
+                objects());
+
+        clock.advance(STALE.plusSeconds(1));
+        live.heartbeat();
+        live.forceDelete(project, deleted.uuid());
+        assertEquals(1, live.sweepInterrupted(Duration.ofMinutes(10)).interruptedUploads());
+
+        assertEquals(UploadStatus.FAILED, live.get(project, swept.uuid()).status());
+        assertEquals(List.of(), objects());
+        assertEquals(List.of(), abandonedBlobs());
+        Upload again = live.upload(UploadRequest.of(project, "swept.bin").withFolder("f"),
+                new ByteArrayInputStream(new byte[200_001]));
+        assertEquals("f/swept.bin", again.objectKey(), "the key is free again");
+    }
+
+    private UploadService stopsAfterTheMove() {
+        FileStore movesThenStops = new ForwardingFileStore(store) {
+            @Override
+            public void move(String fromKey, String toKey) {
+                super.move(fromKey, toKey);
+                throw new Error("the process stops here");
+            }
+        };
+        return UploadService.builder().catalog(db.catalog()).store(movesThenStops).clock(clock)
+                .instanceId("moves-then-stops").build();
+    }
+
     /** A service whose store stops at the move of staged bytes, as a kill between a commit and the rename would. */
     private UploadService cutOffAtTheMove() {
         FileStore stopsAtTheMove = new ForwardingFileStore(store) {
