@@ -86,7 +86,8 @@ class S3FormOrderTest {
     private JsonNode curl(StandaloneServer server, String filename, byte[] bytes, List<String> before,
                           List<String> after) throws Exception {
         Path file = Files.write(files.resolve(filename), bytes);
-        List<String> command = new ArrayList<>(List.of("curl", "-sS", "--noproxy", "*", "-H", "X-API-Key: " + ADMIN_KEY));
+        List<String> command = new ArrayList<>(List.of("curl", "-sS", "--noproxy", "*", "-H",
+                "X-API-Key: " + ADMIN_KEY));
         before.forEach(field -> command.addAll(List.of("-F", field)));
         command.addAll(List.of("-F", "file=@" + file));
         after.forEach(field -> command.addAll(List.of("-F", field)));

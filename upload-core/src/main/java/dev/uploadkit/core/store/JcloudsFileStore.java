@@ -51,10 +51,10 @@ import java.util.regex.Pattern;
  * whose length the caller guesses ({@link #put(String, InputStream, String, long)}) above one part is sent instead
  * as one {@code PUT} of that length streamed as it is read (not retried: its body is read once), and if the guess
  * was wrong the object is rewritten inside the bucket: a server-side copy of the content's bytes
- * ({@code UploadPartCopy}) as the first part of a multipart upload, the content past the guess as its next parts. A failed write leaves whatever
- * was stored under the key before untouched, except on S3 when the last request still fails after retries (its
- * reply may have been lost after the object was stored, so the key is removed; Uploadkit's keys are fresh per
- * upload). The in-memory provider holds every object on the heap and suits tests only.
+ * ({@code UploadPartCopy}) as the first part of a multipart upload, the content past the guess as its next parts.
+ * A failed write leaves whatever was stored under the key before untouched, except on S3 when the last request still
+ * fails after retries (its reply may have been lost after the object was stored, so the key is removed; Uploadkit's
+ * keys are fresh per upload). The in-memory provider holds every object on the heap and suits tests only.
  *
  * <p>Instances are thread-safe. Each S3 write holds at most {@code partBuffers × partSizeBytes} bytes of buffers
  * (32 MiB by default), so memory grows with the number of concurrent writes, not with object sizes.

@@ -114,7 +114,8 @@ class S3ProxyGuessedLengthTest {
         assertEquals(size, store.put("short-guess.bin", GeneratedContent.of(3, size), null, guess));
 
         assertEquals(List.of("put short-guess.bin " + guess, "read short-guess.bin bytes=0-" + (guess - 1),
-                "part 1 of short-guess.bin " + guess, "part 2 of short-guess.bin " + PART, "part 3 of short-guess.bin " + PART,
+                "part 1 of short-guess.bin " + guess, "part 2 of short-guess.bin " + PART,
+                "part 3 of short-guess.bin " + PART,
                 "part 4 of short-guess.bin 3", "complete short-guess.bin 4"), requests.sorted());
         assertHolds("short-guess.bin", 3, size);
         assertNothingPending();

@@ -117,7 +117,8 @@ final class JdbiImportJobs implements ImportJobs {
 
     private boolean toPending(Handle h, UUID uuid, Instant now, String fromStatuses) {
         return h.createUpdate("UPDATE uploads SET status = 'pending', instance_id = NULL, reservation_blob_id = NULL,"
-                        + " move_blob_id = NULL, updated_at = :now WHERE uuid = :uuid AND status IN (" + fromStatuses + ")")
+                        + " move_blob_id = NULL, updated_at = :now"
+                        + " WHERE uuid = :uuid AND status IN (" + fromStatuses + ")")
                 .bind("now", vendor.instant(now))
                 .bind("uuid", vendor.uuid(uuid))
                 .execute() == 1;
