@@ -156,6 +156,22 @@ class ErrorCodesTest {
     }
 
     @Test
+    void aClientWritingAllOfABodyRefusedUnreadStillReadsTheRefusal() {
+        // Refused on its Content-Length before a byte is read; this client, like the JDK's HttpClient, writes the
+        // whole body before it reads. Were the connection closed on the unread bytes, its write would be reset.
+        byte[] body = TestContent.random(5, 20 * 1024 * 1024);
+        byte[] head = server.rawHead("POST", "files/upload", "multipart/form-data; boundary=b", body.length)
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] request = java.util.Arrays.copyOf(head, head.length + body.length);
+        System.arraycopy(body, 0, request, head.length, body.length);
+
+        String answer = server.raw(request, false);
+
+        assertTrue(answer.startsWith("HTTP/1.1 413"), answer);
+        assertTrue(answer.contains("The file exceeds the size limit of 1 KB."), answer);
+    }
+
+    @Test
     void internalErrorsShowNoStackTraceOrSecret() {
         TestServer.Response r = cause(ErrorCode.INTERNAL_ERROR);
         String text = r.text();

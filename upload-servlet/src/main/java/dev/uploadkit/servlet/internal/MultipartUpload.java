@@ -53,6 +53,8 @@ final class MultipartUpload {
     private static final String FILE_FIELD = "file";
     /** The longest wait for a read of a cancelled upload's body to return, beyond any container's idle timeout. */
     private static final Duration RELEASE_WAIT = Duration.ofMinutes(2);
+    /** The most bytes of a body refused on its length that are read anyway, so that its client gets the answer. */
+    static final long DRAIN_LIMIT = 32L * 1024 * 1024;
     /**
      * A file part up to this size is held until the form ends and then stored once, under the key its fields
      * name whatever their order: no move (or server-side copy on S3) when fields follow it, as in the seed's curl.
@@ -77,6 +79,7 @@ final class MultipartUpload {
         UUID projectId = ex.principal().projectId();
         requireMultipart(request);
         if (request.getContentLengthLong() > maxRequestSize) {
+            drainUnread(ex);
             throw tooLarge(maxRequestSize, fileLimit(), null);
         }
         String boundary = MultipartParser.boundary(Exchange.contentType(request)).orElseThrow(() -> new UploadException(
@@ -157,6 +160,29 @@ final class MultipartUpload {
                 }
             }
             throw failure;
+        }
+    }
+
+    /**
+     * Reads and drops up to {@value #DRAIN_LIMIT} bytes of the body of a request about to be refused unread: a client
+     * still sending when the connection closes with its bytes unread gets a reset, and some (the JDK's HttpClient,
+     * scripts on raw sockets) then report the failed write instead of the answer. Read before answering, as Tomcat
+     * stops reading a request once an error answer that drops the connection is committed. Not for a client waiting
+     * for {@code 100 Continue}, which sends no body until asked and is answered at once.
+     */
+    private static void drainUnread(Exchange ex) {
+        if ("100-continue".equalsIgnoreCase(ex.request().getHeader("Expect"))) {
+            return;
+        }
+        try {
+            InputStream body = ex.request().getInputStream();
+            byte[] scratch = new byte[64 * 1024];
+            long left = DRAIN_LIMIT;
+            for (int n; left > 0 && (n = body.read(scratch, 0, (int) Math.min(scratch.length, left))) >= 0; ) {
+                left -= n;
+            }
+        } catch (IOException gone) {
+            LOG.debug("The client of request {} went away before its refusal", ex.requestId());
         }
     }
 
