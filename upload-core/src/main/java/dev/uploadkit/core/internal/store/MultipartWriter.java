@@ -93,7 +93,7 @@ public final class MultipartWriter {
 
     /**
      * Returns a writer like this one that sends content of a guessed length above one part as one {@code PUT},
-     * streamed as it is read (see {@link #write(String, SourceStream, String, long)}). Only for unsigned payloads:
+     * streamed as it is read (see {@link #write(String, SourceStream, String, long, boolean)}). Only for unsigned payloads:
      * a signed one is hashed before it is sent.
      */
     public MultipartWriter streamingGuesses(S3Client client) {
@@ -108,17 +108,10 @@ public final class MultipartWriter {
      * bytes streamed from {@code source}, padded with zeros should {@code source} end sooner. If the guess was
      * wrong the object is then rewritten in place as a multipart upload whose first part is copied inside the
      * bucket from the bytes that were {@code source}'s and whose next parts are what {@code source} held beyond
-     * the guess. The PUT is not retried (its body is read once); on any failure the key is removed and a
-     * multipart upload aborted, so nothing is left.
-     */
-    public long write(String key, SourceStream source, String contentType, long expectedLength) throws IOException {
-        return write(key, source, contentType, expectedLength, false);
-    }
-
-    /**
-     * Like {@link #write(String, SourceStream, String, long)}; when {@code staged} (the caller next moves, removes or
-     * seals the object: {@link #movePadded}, {@link #forget}, {@link #seal}), content that ends before the guess
-     * leaves the object padded with zeros until then, so that a move mends and moves it with one copy.
+     * the guess; except that when {@code staged} (the caller next moves, removes or seals the object:
+     * {@link #movePadded}, {@link #forget}, {@link #seal}), content that ends before the guess leaves the object
+     * padded until then, so that a move cuts and moves it with one copy. The PUT is not retried (its body is read
+     * once); on any failure the key is removed and a multipart upload aborted, so nothing is left.
      */
     public long write(String key, SourceStream source, String contentType, long expectedLength, boolean staged)
             throws IOException {
