@@ -97,7 +97,8 @@ class TrashAndDedupApiTest extends SharedServerTest {
         JsonNode u = upload(t, "h.bin", bytes);
         String hex = TestContent.sha256(bytes);
 
-        for (String hash : new String[] {hex, "sha256:" + hex, hex.toUpperCase(Locale.ROOT)}) {
+        for (String hash : new String[] {hex, "sha256:" + hex, hex.toUpperCase(Locale.ROOT),
+                "SHA256:" + hex.toUpperCase(Locale.ROOT), " Sha256:" + hex + " "}) {
             TestServer.Response r = server.send("POST", "files/check-hash", t.key(), "{\"hash\": \"" + hash + "\"}");
             assertEquals(200, r.status(), r.text());
             assertTrue(r.data().get("exists").asBoolean());

@@ -5,7 +5,7 @@ import dev.uploadkit.core.UploadException;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 
-/** SHA-256 hashes as clients send them: 64 hex digits, optionally prefixed {@code sha256:}. */
+/** SHA-256 hashes as clients send them: 64 hex digits, optionally prefixed {@code sha256:} (in any case). */
 public final class Hashes {
     private static final Pattern HEX_64 = Pattern.compile("[0-9a-fA-F]{64}");
 
@@ -19,7 +19,7 @@ public final class Hashes {
      */
     public static String normalizedSha256(String field, String hash) {
         String hex = hash == null ? "" : hash.strip();
-        if (hex.startsWith("sha256:")) {
+        if (hex.regionMatches(true, 0, "sha256:", 0, "sha256:".length())) {
             hex = hex.substring("sha256:".length());
         }
         if (!HEX_64.matcher(hex).matches()) {
