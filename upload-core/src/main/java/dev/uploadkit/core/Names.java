@@ -6,6 +6,11 @@ package dev.uploadkit.core;
  * <p>A filename is 1–255 characters, not {@code .} or {@code ..}, without {@code /}, {@code \} or control
  * characters; anything else, non-ASCII included, is kept exactly. A folder is a {@code /}-separated path of
  * such names, at most 255 characters, with no leading or trailing slash; the empty string is the root.
+ *
+ * <p>Names that will become part of an object key (SPEC §3) may instead be <em>neutralised</em> rather than refused:
+ * {@link #neutralFilename} keeps the last segment of a path-like name and {@link #neutralFolder} drops the empty,
+ * {@code .} and {@code ..} segments of a folder, both treating {@code \} as {@code /} and replacing each control
+ * character with {@code _}.
  */
 public final class Names {
     public static final int MAX_LENGTH = 255;
@@ -63,6 +68,50 @@ public final class Names {
         String normalized = f.substring(start, end);
         checkFolder(field, normalized);
         return normalized;
+    }
+
+    /**
+     * Returns {@code name} without any directory path before its last {@code /} or {@code \} (RFC 7578 §4.2), each
+     * control character replaced by {@code _}; the result may be empty or {@code .}/{@code ..}, which
+     * {@link #checkFilename} refuses.
+     */
+    public static String lastSegment(String name) {
+        int pathEnd = Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\'));
+        return withoutControls(name.substring(pathEnd + 1));
+    }
+
+    /** Returns {@link #lastSegment} of {@code name}, checked as a filename ({@code VALIDATION_ERROR} on {@code field}). */
+    public static String neutralFilename(String field, String name) {
+        String neutral = name == null ? null : lastSegment(name);
+        checkFilename(field, neutral);
+        return neutral;
+    }
+
+    /**
+     * Returns {@code folder} as a folder that stays inside its store: stripped, split at {@code /} and {@code \},
+     * without empty, {@code .} and {@code ..} segments, each control character replaced by {@code _}; then checked
+     * ({@code VALIDATION_ERROR} on {@code field} if it is longer than {@value #MAX_LENGTH} characters). {@code null}
+     * becomes the root folder.
+     */
+    public static String neutralFolder(String field, String folder) {
+        if (folder == null) {
+            return "";
+        }
+        StringBuilder kept = new StringBuilder(folder.length());
+        for (String segment : folder.strip().split("[/\\\\]")) {
+            if (!segment.isEmpty() && !segment.equals(".") && !segment.equals("..")) {
+                kept.append(kept.length() == 0 ? "" : "/").append(withoutControls(segment));
+            }
+        }
+        String neutral = kept.toString();
+        checkFolder(field, neutral);
+        return neutral;
+    }
+
+    private static String withoutControls(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        s.codePoints().forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '_' : c));
+        return out.toString();
     }
 
     private static void checkSegment(String field, String segment) {

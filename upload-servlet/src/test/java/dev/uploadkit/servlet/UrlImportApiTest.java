@@ -98,6 +98,20 @@ class UrlImportApiTest {
     }
 
     @Test
+    void unsafeNamesAreNeutralisedAsForAFormUpload() {
+        origin.put("neutral.txt", "named from outside the folder".getBytes(StandardCharsets.UTF_8));
+        JsonNode u = importUrl(server, "{\"url\":\"" + origin.url("/files/neutral.txt")
+                + "\",\"filename\":\"..\\\\..\\\\n.txt\",\"folder\":\"a/../../b\"}").data();
+        assertEquals("n.txt", u.get("filename").asText());
+        assertEquals("a/b", u.get("folder").asText());
+        assertEquals("a/b/n.txt", u.get("object_key").asText(), u.toString());
+        TestServer.Response bulk = server.send("POST", "files/bulk-upload-from-urls", server.key, "{\"urls\":[\""
+                + origin.url("/files/hello.txt") + "\"],\"folder\":\"../up\"}");
+        assertEquals(202, bulk.status(), bulk.text());
+        assertEquals("up", bulk.data().get("uploads").get(0).get("folder").asText());
+    }
+
+    @Test
     void storeFalseGivesAnUnstoredUpload() {
         JsonNode u = importUrl(server, "{\"url\":\"" + origin.url("/files/big.bin") + "\",\"store\":false}").data();
         assertEquals(false, u.get("is_stored").asBoolean());
@@ -107,14 +121,14 @@ class UrlImportApiTest {
     @Test
     void everyBadFieldIsNamedAtOnce() {
         TestServer.Response one = importUrl(server, "{\"url\":\"" + origin.url("/files/big.bin") + "\",\"is_public\":\"q\","
-                + "\"filename\":\"../x\",\"folder\":\"../y\",\"async\":\"z\",\"store\":\"maybe\"}");
+                + "\"filename\":\"../\",\"folder\":\"" + "y".repeat(256) + "\",\"async\":\"z\",\"store\":\"maybe\"}");
         assertEquals(422, one.status(), one.text());
         JsonNode details = one.json().get("error").get("details");
         for (String field : List.of("is_public", "filename", "folder", "async", "store")) {
             assertTrue(details.has(field), field + " in " + details);
         }
         TestServer.Response bulk = server.send("POST", "files/bulk-upload-from-urls", server.key, "{\"urls\":[\""
-                + origin.url("/files/big.bin") + "\"],\"folder\":\"..\",\"is_public\":\"q\"}");
+                + origin.url("/files/big.bin") + "\"],\"folder\":\"" + "y".repeat(256) + "\",\"is_public\":\"q\"}");
         assertEquals(422, bulk.status(), bulk.text());
         assertTrue(bulk.json().get("error").get("details").has("folder"), bulk.text());
         assertTrue(bulk.json().get("error").get("details").has("is_public"), bulk.text());

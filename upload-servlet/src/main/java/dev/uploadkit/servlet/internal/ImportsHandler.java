@@ -62,7 +62,7 @@ final class ImportsHandler {
         JsonFields top = new JsonFields(body);
         Defaults defaults = new Defaults(top.string("folder").orElse(null), top.bool("is_public").orElse(null),
                 store(top).orElse(null));
-        top.problems().attempt(() -> Names.normalizeFolder("folder", defaults.folder()));
+        top.problems().attempt(() -> Names.neutralFolder("folder", defaults.folder()));
         List<ObjectNode> items = items(body, top.problems());
         top.throwIfInvalid();
         UUID projectId = ex.principal().projectId();
@@ -124,20 +124,15 @@ final class ImportsHandler {
     private static ImportRequest request(UUID projectId, JsonFields fields, Defaults defaults) {
         Problems problems = fields.problems();
         Optional<String> url = fields.requiredString("url");
-        String filename = fields.string("filename").orElse(null);
-        String folder = fields.string("folder").orElse(defaults.folder());
+        String sentName = fields.string("filename").orElse(null);
+        String sentFolder = fields.string("folder").orElse(defaults.folder());
         boolean isPublic = fields.bool("is_public").orElse(defaults.isPublic() != null && defaults.isPublic());
         boolean stored = store(fields).orElse(defaults.store() == null || defaults.store());
         Metadata metadata = fields.isNull("metadata") ? Metadata.EMPTY
                 : fields.stringMap("metadata").map(m -> problems.attempt(() -> new Metadata(m))).orElse(Metadata.EMPTY);
         url.ifPresent(u -> problems.attempt(() -> dev.uploadkit.core.internal.UrlImports.checkUrl(u)));
-        if (filename != null) {
-            problems.attempt(() -> {
-                Names.checkFilename("filename", filename);
-                return null;
-            });
-        }
-        problems.attempt(() -> Names.normalizeFolder("folder", folder));
+        String filename = sentName == null ? null : problems.attempt(() -> Names.neutralFilename("filename", sentName));
+        String folder = problems.attempt(() -> Names.neutralFolder("folder", sentFolder));
         fields.throwIfInvalid();
         ImportRequest request = problems.attempt(() -> new ImportRequest(projectId, url.orElseThrow(), filename,
                 folder, isPublic, metadata, stored));

@@ -59,11 +59,8 @@ final class UploadForm {
             return;
         }
         switch (name) {
-            case "filename" -> {
-                Names.checkFilename("filename", value);
-                filename = value;
-            }
-            case "folder" -> folder = Names.normalizeFolder("folder", value);
+            case "filename" -> filename = Names.neutralFilename("filename", value);
+            case "folder" -> folder = Names.neutralFolder("folder", value);
             case "is_public" -> isPublic = ListParams.parseBoolean("is_public", value);
             case "content_disposition" -> disposition = ContentDisposition.parse("content_disposition", value.strip());
             case "store" -> isStored = parseStore(value);
@@ -105,14 +102,12 @@ final class UploadForm {
     /**
      * Returns the name of the file on the client's machine as the upload's filename: without the directory path
      * some clients send ({@code C:\Users\me\photo.jpg}, {@code ../x}), which RFC 7578 §4.2 says not to use, and
-     * with each control character replaced by {@code _}. A {@code filename} field is taken as written or refused.
+     * with each control character replaced by {@code _}. A {@code filename} field is neutralised the same way, and a
+     * {@code folder} field loses its empty, {@code .} and {@code ..} segments (SPEC §3: neutralised, not passed
+     * through).
      */
     static String clientFileName(String partFilename) {
-        int pathEnd = Math.max(partFilename.lastIndexOf('/'), partFilename.lastIndexOf('\\'));
-        String name = partFilename.substring(pathEnd + 1);
-        StringBuilder neutral = new StringBuilder(name.length());
-        name.codePoints().forEach(c -> neutral.appendCodePoint(Character.isISOControl(c) ? '_' : c));
-        return neutral.toString();
+        return Names.lastSegment(partFilename);
     }
 
     /** Returns the request of the whole form: every field, the last value of each winning. */
