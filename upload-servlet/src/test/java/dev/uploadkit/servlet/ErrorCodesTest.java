@@ -172,6 +172,22 @@ class ErrorCodesTest {
     }
 
     @Test
+    void aClientWaitingFor100ContinueIsRefusedWithoutBeingAskedForItsBody() {
+        // curl asks before sending a large body; a refusal (a wrong or missing key, a body over the limit) should not
+        // ask for bytes it will not read. Tomcat's connector sends 100 Continue as soon as it has read the headers.
+        String asking = server.rawHead("POST", "files/upload", "multipart/form-data; boundary=b", 20 * 1024 * 1024)
+                .replace("\r\n\r\n", "\r\nExpect: 100-continue\r\n\r\n");
+        String keyLine = "X-API-Key: " + server.key + "\r\n";
+        for (String[] c : List.of(new String[] {asking.replace(keyLine, "X-API-Key: nope\r\n"), "HTTP/1.1 401"},
+                new String[] {asking.replace(keyLine, ""), "HTTP/1.1 401"}, new String[] {asking, "HTTP/1.1 413"})) {
+            String answer = server.raw(c[0].getBytes(StandardCharsets.US_ASCII), false);
+            String last = answer.startsWith("HTTP/1.1 100") && server.container() instanceof TomcatTestContainer
+                    ? answer.substring(answer.indexOf("\r\n\r\n") + 4) : answer;
+            assertTrue(last.startsWith(c[1]), answer);
+        }
+    }
+
+    @Test
     void internalErrorsShowNoStackTraceOrSecret() {
         TestServer.Response r = cause(ErrorCode.INTERNAL_ERROR);
         String text = r.text();

@@ -22,10 +22,18 @@ final class RequestBodies {
      * its end and dropped, which keeps the connection usable. Of a larger or chunked body nothing more is read; an
      * error answer then says {@code Connection: close}. (A successful upload has read its body up to the form's end,
      * but the container may not have seen the end of the stream yet; its connection is left to the container.)
+     * A client that asked {@code Expect: 100-continue} is not asked for its body here (Jetty sends {@code 100
+     * Continue} once the body is touched): an error answers it at once and closes the connection.
      */
     static void settle(HttpServletRequest request, HttpServletResponse response, int status) {
         long length = request.getContentLengthLong();
         if (length <= 0 && request.getHeader("Transfer-Encoding") == null) {
+            return;
+        }
+        if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
+            if (status >= 400) {
+                response.setHeader("Connection", "close");
+            }
             return;
         }
         try {
