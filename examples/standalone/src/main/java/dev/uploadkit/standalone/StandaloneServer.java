@@ -96,9 +96,20 @@ public final class StandaloneServer implements AutoCloseable {
             return;
         }
         jettyWithoutMBeanServer();
-        StandaloneServer server = start(config, System.out,
-                running -> Runtime.getRuntime().addShutdownHook(new Thread(running::close, "uploadkit-shutdown")),
-                QUIET_START);
+        StandaloneServer server;
+        try {
+            server = start(config, System.out,
+                    running -> Runtime.getRuntime().addShutdownHook(new Thread(running::close, "uploadkit-shutdown")),
+                    QUIET_START);
+        } catch (IOException e) {
+            if (e.getMessage() == null || !e.getMessage().startsWith("Failed to bind")) {
+                throw e;
+            }
+            System.err.println("Cannot listen on " + config.host() + ":" + config.port() + ": "
+                    + (e.getCause() == null ? e.getMessage() : e.getCause()));
+            System.exit(2);
+            return;
+        }
         server.server.join();
     }
 
@@ -174,11 +185,6 @@ public final class StandaloneServer implements AutoCloseable {
                     .importConcurrency(config.importConcurrency()).onImportEnded(requestLog::imported).build();
             phases.done("service");
             AccessService access = AccessService.create(database.projects(), config.plans(), config.lookupCacheTtl());
-            AdminBootstrap.ensureAdminKey(access, config.adminKey()).ifPresent(key -> {
-                out.println("Admin API key: " + key.plaintext());
-                out.flush();
-            });
-            phases.done("admin key");
 
             UploadServlet.Builder servlet = UploadServlet.builder().uploadService(uploads).accessService(access)
                     .webhookService(webhooks).signingKey(signingKey).downloadTokenTtl(DOWNLOAD_LINK_TTL)
@@ -209,6 +215,12 @@ public final class StandaloneServer implements AutoCloseable {
             server.setStopTimeout(STOP_TIMEOUT.toMillis());
             server.start();
             phases.done("jetty");
+            // Made once the port is ours: a start that cannot listen prints no key it would then lose.
+            AdminBootstrap.ensureAdminKey(access, config.adminKey()).ifPresent(key -> {
+                out.println("Admin API key: " + key.plaintext());
+                out.flush();
+            });
+            phases.done("admin key");
             running = new StandaloneServer(server, database, store, uploads, background, requestLog);
             apiBase.compareAndSet(null, running.baseUrl());
             listening.accept(running);

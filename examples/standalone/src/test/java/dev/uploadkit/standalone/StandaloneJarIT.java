@@ -204,6 +204,27 @@ class StandaloneJarIT {
         assertTrue(!out.contains("needs a value"), out);
     }
 
+    @Test
+    void aTakenPortIsOneLineAndTheNextStartStillPrintsTheAdminKey() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            Process p = new ProcessBuilder("java", "-jar", JAR.toString(), "--port",
+                    String.valueOf(taken.getLocalPort()), "--data-dir", work.resolve("data").toString())
+                    .redirectErrorStream(true).start();
+            processes.add(p);
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(2, p.waitFor(), out);
+            assertTrue(out.contains("Cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": "), out);
+            assertTrue(!out.contains("Admin API key:") && !out.contains("\tat "), out);
+        }
+        ForkedServer server = ForkedServer.start(List.of("-Xmx128m"), List.of("-jar", JAR.toAbsolutePath().toString()),
+                work.resolve("data"), Map.of());
+        processes.add(server.process());
+        JsonNode list = curl(server.baseUrl() + "/files", "-H", "X-API-Key: " + server.printedKey());
+        assertEquals(0, list.path("meta").path("total").asInt());
+        stop(server.process());
+    }
+
     /**
      * The README's start-up archive: {@code cds-archive.sh} writes an archive this JDK maps (a CDS archive before JDK
      * 25, an AOT cache from 25 on), and a start that insists on it ({@code -Xshare:on} / {@code -XX:AOTMode=on}:
