@@ -128,7 +128,7 @@ public final class Lifecycle {
                         tx.purged().add(u.projectId(), u.uuid(), now);
                     }
                     if (u.status() == UploadStatus.COMPLETED && !u.isTrashed()) {
-                        events.append(tx, UploadEvent.DELETED, u);
+                        events.append(tx, UploadEvent.DELETED, Deletions.gone(u, now));
                     }
                 }
                 return new Batch(expired.size(), unreferenced);
