@@ -79,6 +79,24 @@ class LimitsAndLogsApiTest {
     }
 
     @Test
+    void theServerAdminIsNotLockedOutOfAdminRoutesByThePlanOfItsOwnProject() {
+        String admin = "admin/projects/" + server.project.id();
+        assertEquals(200, server.send("PATCH", admin, server.adminKey, "{\"plan\":\"free\"}").status());
+        for (int i = 0; i < 12; i++) {
+            TestServer.Response r = server.get("files", server.adminKey);
+            assertEquals(i < 10 ? 200 : 429, r.status(), "its other routes count as its project's");
+        }
+        for (int i = 0; i < 12; i++) {
+            TestServer.Response r = server.get("admin/projects", server.adminKey);
+            assertEquals(200, r.status(), r.text());
+            assertTrue(r.header("X-RateLimit-Limit").isEmpty(), "admin routes are not counted");
+        }
+        assertEquals(429, server.get("admin/projects", server.key).status(), "its other keys are counted there too");
+        assertEquals(200, server.send("PATCH", admin, server.adminKey, "{\"plan\":\"pro\"}").status());
+        assertEquals(200, server.get("files", server.adminKey).status(), "the plan change applies at once");
+    }
+
+    @Test
     void requestsOfAKnownKeyToUnknownRoutesAreLimitedAndLoggedLikeAnyOther() throws Exception {
         TestServer.Tenant tenant = server.newTenant("wanders");
         long logged = server.requestLog.accepted();

@@ -15,8 +15,10 @@ import java.util.Optional;
  * unknown routes count too) and before the handler runs. Sets
  * {@code X-RateLimit-Limit}, {@code X-RateLimit-Remaining} and {@code X-RateLimit-Reset} (Unix seconds) on the
  * response, whatever it turns out to be; refuses a spent minute with {@code 429 RATE_LIMITED} and a spent month
- * with {@code 403 QUOTA_EXCEEDED}, both with {@code Retry-After} in seconds. A project on an unlimited plan and a
- * request without a caller (signed or public downloads) pass uncounted and without headers.
+ * with {@code 403 QUOTA_EXCEEDED}, both with {@code Retry-After} in seconds. A project on an unlimited plan, a
+ * request without a caller (signed or public downloads) and the server admin's requests to {@code admin/…} pass
+ * uncounted and without headers: the admin key is also a key of a project, and a plan given to that project must not
+ * lock the server's administration out until the month ends.
  */
 final class LimitStep implements Step {
     private final RequestLimits limits;
@@ -28,7 +30,7 @@ final class LimitStep implements Step {
     @Override
     public void apply(Exchange ex, Chain next) throws IOException {
         Optional<Principal> principal = ex.optionalPrincipal();
-        if (principal.isPresent()) {
+        if (principal.isPresent() && !(principal.get().admin() && isAdminRoute(ex.path()))) {
             Optional<RateDecision> decision = limits.acquire(principal.get().projectId());
             if (decision.isPresent()) {
                 RateDecision d = decision.get();
@@ -49,5 +51,9 @@ final class LimitStep implements Step {
             }
         }
         next.proceed(ex);
+    }
+
+    private static boolean isAdminRoute(String path) {
+        return path != null && (path.equals("/admin") || path.startsWith("/admin/"));
     }
 }
