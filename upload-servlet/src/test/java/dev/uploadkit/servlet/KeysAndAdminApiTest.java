@@ -100,6 +100,11 @@ class KeysAndAdminApiTest extends SharedServerTest {
                 "{\"plan\": \"pro\"}");
         assertEquals("pro", patched.data().get("plan").asText());
         assertEquals("Customer 42", patched.data().get("name").asText());
+        TestServer.Response unchanged = server.send("PATCH", "admin/projects/" + id, server.adminKey,
+                "{\"plan\": null, \"name\": null}");
+        assertEquals("pro", unchanged.data().get("plan").asText(), "null is not given");
+        assertEquals("free", server.send("POST", "admin/projects", server.adminKey,
+                "{\"name\": \"n\", \"plan\": null}").data().get("plan").asText(), "null is not given");
         TestServer.Response badPlan = server.send("PATCH", "admin/projects/" + id, server.adminKey,
                 "{\"plan\": \"platinum\"}");
         assertEquals(422, badPlan.status());

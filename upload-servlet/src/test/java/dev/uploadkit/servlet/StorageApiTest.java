@@ -155,6 +155,14 @@ class StorageApiTest {
         JsonNode priv = server.uploaded(t.key(), Multipart.form().field("storage_id", id).file("p.txt",
                 "p".getBytes()));
         assertTrue(priv.get("download_url").asText().contains("/download?token="), priv.toString());
+
+        TestServer.Response cleared = server.send("PATCH", "storage/" + id, t.key(),
+                "{\"public_base_url\": null, \"region\": null}");
+        assertEquals(200, cleared.status(), cleared.text());
+        assertTrue(cleared.data().get("public_base_url").isNull(), cleared.text());
+        JsonNode signed = server.uploaded(t.key(), Multipart.form().field("storage_id", id).field("is_public", "true")
+                .file("later.txt", "l".getBytes()));
+        assertTrue(signed.get("download_url").asText().contains("/download?token="), signed.toString());
     }
 
     @Test

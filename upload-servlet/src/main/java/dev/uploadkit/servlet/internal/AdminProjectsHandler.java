@@ -40,7 +40,7 @@ final class AdminProjectsHandler {
     private void create(Exchange ex) throws IOException {
         JsonFields fields = new JsonFields(Json.readObject(ex));
         Optional<String> name = fields.requiredString("name");
-        Optional<String> plan = fields.string("plan");
+        Optional<String> plan = fields.optionalString("plan");
         fields.throwIfInvalid();
         Project project = access.createProject(name.orElseThrow(), plan.orElse(null));
         ex.response().setHeader("Location", ex.baseUrl() + "/admin/projects/" + project.id());
@@ -54,8 +54,8 @@ final class AdminProjectsHandler {
     private void update(Exchange ex) throws IOException {
         UUID id = projectId(ex);
         JsonFields fields = new JsonFields(Json.readObject(ex));
-        Optional<String> name = fields.string("name");
-        Optional<String> plan = fields.string("plan");
+        Optional<String> name = fields.optionalString("name");
+        Optional<String> plan = fields.optionalString("plan");
         fields.throwIfInvalid();
         Json.success(ex, 200, Views.ProjectView.of(access.updateProject(id, name.orElse(null), plan.orElse(null))));
     }

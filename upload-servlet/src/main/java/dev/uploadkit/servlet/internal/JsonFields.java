@@ -52,6 +52,11 @@ final class JsonFields {
         return Optional.of(v.textValue());
     }
 
+    /** Returns an optional string field; absent or {@code null} is empty, another type is a problem. */
+    Optional<String> optionalString(String field) {
+        return isNull(field) ? Optional.empty() : string(field);
+    }
+
     /** Returns a required string field. */
     Optional<String> requiredString(String field) {
         if (!body.has(field)) {

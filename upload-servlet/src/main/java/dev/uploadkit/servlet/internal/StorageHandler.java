@@ -118,11 +118,13 @@ final class StorageHandler {
 
     private static StorageRequest request(Exchange ex) throws IOException {
         JsonFields f = new JsonFields(Json.readObject(ex));
-        StorageRequest request = new StorageRequest(f.string("name").orElse(null), f.string("provider").orElse(null),
-                f.string("endpoint").orElse(null), f.string("region").orElse(null), f.string("bucket").orElse(null),
-                f.string("access_key").orElse(null), f.string("secret_key").orElse(null),
-                f.string("public_base_url").orElse(null), f.bool("path_style").orElse(null),
-                f.bool("is_default").orElse(null));
+        // null is "not given", but for public_base_url it clears it, as "" does.
+        StorageRequest request = new StorageRequest(f.optionalString("name").orElse(null),
+                f.optionalString("provider").orElse(null), f.optionalString("endpoint").orElse(null),
+                f.optionalString("region").orElse(null), f.optionalString("bucket").orElse(null),
+                f.optionalString("access_key").orElse(null), f.optionalString("secret_key").orElse(null),
+                f.isNull("public_base_url") ? "" : f.string("public_base_url").orElse(null),
+                f.bool("path_style").orElse(null), f.bool("is_default").orElse(null));
         f.throwIfInvalid();
         return request;
     }
