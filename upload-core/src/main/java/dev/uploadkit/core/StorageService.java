@@ -114,7 +114,8 @@ public final class StorageService {
     }
 
     /**
-     * Returns the project's live files in the connection, in all and per folder.
+     * Returns the project's live files in the connection, in all and per folder; {@code id} may also name a store the
+     * host configured, by the UUID clients see for it ({@link dev.uploadkit.core.store.StoreIds#wire}).
      *
      * @throws UploadException {@code NOT_FOUND}
      */

@@ -1,5 +1,6 @@
 package dev.uploadkit.servlet;
 
+import dev.uploadkit.core.store.StoreIds;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.uploadkit.core.testing.TestContent;
 import org.junit.jupiter.api.AfterEach;
@@ -303,7 +304,7 @@ class BadInputTest {
             assertFalse(u.get("is_public").asBoolean());
             assertEquals("attachment", u.get("content_disposition").asText());
             assertTrue(u.get("is_stored").asBoolean());
-            assertEquals("local", u.get("storage_id").asText());
+            assertEquals(StoreIds.wire("local"), u.get("storage_id").asText());
             assertEquals("", u.get("folder").asText());
         }
     }

@@ -1,5 +1,6 @@
 package dev.uploadkit.servlet;
 
+import dev.uploadkit.core.store.StoreIds;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.uploadkit.core.auth.Permission;
 import dev.uploadkit.core.store.JcloudsFileStore;
@@ -109,7 +110,7 @@ class FileOperationsApiTest {
         TestServer.Response r = server.send("POST", "files/" + source + "/copy", server.key,
                 "{\"storage_id\": \"other\"}");
         assertEquals(201, r.status(), r.text());
-        assertEquals("other", r.data().get("storage_id").asText());
+        assertEquals(StoreIds.wire("other"), r.data().get("storage_id").asText());
         assertEquals(1, TestContent.filesUnder(otherDir).size());
         assertArrayEquals(bytes, server.get("files/" + r.data().get("uuid").asText() + "/download").body());
         assertEquals(404, server.send("POST", "files/" + source + "/copy", server.key,

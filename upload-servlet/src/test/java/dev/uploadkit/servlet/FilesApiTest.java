@@ -1,5 +1,6 @@
 package dev.uploadkit.servlet;
 
+import dev.uploadkit.core.store.StoreIds;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.uploadkit.core.DataSize;
 import dev.uploadkit.core.Upload;
@@ -50,7 +51,7 @@ class FilesApiTest extends SharedServerTest {
         assertFalse(u.get("is_public").asBoolean());
         assertEquals("inline", u.get("content_disposition").asText());
         assertEquals("completed", u.get("status").asText());
-        assertEquals("local", u.get("storage_id").asText());
+        assertEquals(StoreIds.wire("local"), u.get("storage_id").asText());
         assertTrue(u.get("is_stored").asBoolean());
         assertEquals("42", u.get("metadata").get("order_id").asText());
         assertEquals("image/png", u.get("content_info").get("mime").asText());

@@ -1,5 +1,6 @@
 package dev.uploadkit.servlet;
 
+import dev.uploadkit.core.store.StoreIds;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.uploadkit.core.ErrorCode;
 import dev.uploadkit.core.UploadException;
@@ -48,7 +49,7 @@ class SmallFileFormTest {
         JsonNode u = server.uploaded(server.key, Multipart.form().field("storage_id", "nomove")
                 .file("x.bin", bytes).field("folder", "after").field("filename", "named.bin"));
         assertEquals("after/named.bin", u.get("object_key").asText());
-        assertEquals("nomove", u.get("storage_id").asText());
+        assertEquals(StoreIds.wire("nomove"), u.get("storage_id").asText());
         assertArrayEquals(bytes, server.get("files/" + u.get("uuid").asText() + "/download").body());
         assertTrue(Files.exists(dir.resolve("nomove/files/after/named.bin")));
     }

@@ -145,6 +145,26 @@ class StorageApiTest {
     }
 
     @Test
+    void theServersOwnStoreIsShownByAUuidThatUploadsAndStatsTake() {
+        TestServer.Tenant t = server.newTenant("own-store");
+        JsonNode first = server.uploaded(t.key(), Multipart.form().field("folder", "f").file("a.txt", "a".getBytes()));
+        String id = first.get("storage_id").asText();
+        assertEquals(id, java.util.UUID.fromString(id).toString(), "SPEC §2: IDs are UUIDs");
+        JsonNode byUuid = server.uploaded(t.key(), Multipart.form().field("storage_id", id.toUpperCase())
+                .file("b.txt", "bb".getBytes()));
+        JsonNode byName = server.uploaded(t.key(), Multipart.form().file("c.txt", "ccc".getBytes())
+                .field("storage_id", "local"));
+        assertEquals(id, byUuid.get("storage_id").asText());
+        assertEquals(id, byName.get("storage_id").asText());
+        TestServer.Response stats = server.get("storage/" + id + "/stats", t.key());
+        assertEquals(200, stats.status(), stats.text());
+        assertEquals(id, stats.data().get("storage_id").asText());
+        assertEquals(3, stats.data().get("files").asLong());
+        assertEquals(6, stats.data().get("bytes").asLong());
+        assertEquals(404, server.get("storage/" + id, t.key()).status(), "not a connection of the project");
+    }
+
+    @Test
     void aPublicFileOnAConnectionWithAPublicBaseUrlIsServedThere() {
         TestServer.Tenant t = server.newTenant("cdn");
         String id = add(t.key(), s3Body("cdn", "bucket-cdn", ", \"public_base_url\": \"https://cdn.example.com/media/\""))

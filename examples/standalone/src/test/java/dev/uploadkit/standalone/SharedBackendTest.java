@@ -1,5 +1,6 @@
 package dev.uploadkit.standalone;
 
+import dev.uploadkit.core.store.StoreIds;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uploadkit.core.testing.S3ProxyServer;
@@ -61,7 +62,7 @@ class SharedBackendTest {
                 byte[] bytes = TestContent.random(21, 6 * 1024 * 1024 + 3);
                 JsonNode uploaded = upload(a.baseUrl(), "shared.bin", bytes).path("data");
                 String uuid = uploaded.path("uuid").asText();
-                assertEquals("s3", uploaded.path("storage_id").asText());
+                assertEquals(StoreIds.wire("s3"), uploaded.path("storage_id").asText());
                 assertEquals(List.of("shared.bin"), s3.keys("shared"), "the bytes went to the bucket");
 
                 HttpResponse<byte[]> viaB = http.send(HttpRequest.newBuilder(URI.create(b.baseUrl() + "/files/" + uuid

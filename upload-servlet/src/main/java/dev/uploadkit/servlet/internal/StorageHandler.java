@@ -7,6 +7,7 @@ import dev.uploadkit.core.storage.StorageCheck;
 import dev.uploadkit.core.storage.StorageConnection;
 import dev.uploadkit.core.storage.StorageRequest;
 import dev.uploadkit.core.storage.StorageStats;
+import dev.uploadkit.core.store.StoreIds;
 
 import java.io.IOException;
 import java.util.List;
@@ -64,8 +65,8 @@ final class StorageHandler {
     }
 
     private static Views.RemoteCopyView view(RemoteCopy c) {
-        return new Views.RemoteCopyView(c.id() == null ? null : c.id().toString(), c.status(), c.storageId(),
-                c.objectKey(), c.sizeBytes(), c.url(),
+        return new Views.RemoteCopyView(c.id() == null ? null : c.id().toString(), c.status(),
+                StoreIds.wire(c.storageId()), c.objectKey(), c.sizeBytes(), c.url(),
                 c.error() == null ? null : new Views.UploadErrorView(c.error().code(), c.error().message()));
     }
 
@@ -103,7 +104,7 @@ final class StorageHandler {
 
     private void stats(Exchange ex) throws IOException {
         StorageStats stats = storage.stats(ex.principal().projectId(), id(ex));
-        Json.success(ex, 200, new Views.StorageStatsView(stats.storageId(), stats.files(), stats.bytes(),
+        Json.success(ex, 200, new Views.StorageStatsView(StoreIds.wire(stats.storageId()), stats.files(), stats.bytes(),
                 stats.folders().stream().map(f -> new Views.FolderStatsView(f.folder(), f.files(), f.bytes())).toList(),
                 stats.foldersTruncated()));
     }

@@ -4,6 +4,7 @@ import dev.uploadkit.core.ContentInfo;
 import dev.uploadkit.core.DataSize;
 import dev.uploadkit.core.Upload;
 import dev.uploadkit.core.UploadStatus;
+import dev.uploadkit.core.store.StoreIds;
 import dev.uploadkit.core.webhook.DownloadLinks;
 
 import java.time.Instant;
@@ -34,9 +35,9 @@ public final class UploadViews {
         return new Views.UploadView(u.uuid().toString(), u.filename(), u.folder(), u.objectKey(),
                 downloadUrl(u, baseUrl), u.sizeBytes(), DataSize.ofBytes(u.sizeBytes()).format(), u.mimeType(),
                 u.fileHash().orElse(null), u.isPublic(), u.contentDisposition().wireName(), u.status().wireName(),
-                u.storageId(), u.isStored(), u.metadata().entries(), contentInfo(u.contentInfo()), u.deduplicated(),
-                u.uploadTimeMs(), u.sourceUrl(), error, timestamp(u.createdAt()), timestamp(u.updatedAt()),
-                timestamp(u.deletedAt()));
+                StoreIds.wire(u.storageId()), u.isStored(), u.metadata().entries(), contentInfo(u.contentInfo()),
+                u.deduplicated(), u.uploadTimeMs(), u.sourceUrl(), error, timestamp(u.createdAt()),
+                timestamp(u.updatedAt()), timestamp(u.deletedAt()));
     }
 
     private static Views.ContentInfoView contentInfo(ContentInfo info) {

@@ -48,6 +48,11 @@ public final class ConnectionLocator implements StoreLocator {
         this.defaults = new LookupCache<>(defaultTtl, 10_000);
     }
 
+    /** Returns the store the host configured under {@code storageId}, or under that id as clients see it. */
+    public Optional<FileStore> configured(String storageId) {
+        return configured.byId(storageId);
+    }
+
     @Override
     public Optional<FileStore> locate(UUID projectId, String storageId) {
         Optional<FileStore> fixed = configured.byId(storageId);

@@ -11,6 +11,7 @@ import dev.uploadkit.core.storage.StorageCheck;
 import dev.uploadkit.core.storage.StorageConnection;
 import dev.uploadkit.core.storage.StorageRequest;
 import dev.uploadkit.core.storage.StorageStats;
+import dev.uploadkit.core.store.FileStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -168,7 +169,11 @@ public final class Connections {
     }
 
     public StorageStats stats(UUID projectId, UUID id) {
+        Optional<String> configured = locator.configured(id.toString()).map(FileStore::id);
         return catalog.inTransaction(tx -> {
+            if (configured.isPresent()) {
+                return tx.storage().stats(projectId, configured.get());
+            }
             StorageConnection c = tx.storage().find(projectId, id).orElseThrow(Connections::notFound);
             return tx.storage().stats(projectId, c.storageId());
         });

@@ -1,11 +1,13 @@
 package dev.uploadkit.core.internal.store;
 
 import dev.uploadkit.core.store.FileStore;
+import dev.uploadkit.core.store.StoreIds;
 import dev.uploadkit.core.store.StoreLocator;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -13,6 +15,8 @@ import java.util.UUID;
 /** The server's configured stores, the same for every project; the host owns and closes them. */
 public final class FixedStores implements StoreLocator {
     private final Map<String, FileStore> stores;
+    /** The same stores under the UUIDs clients see ({@link StoreIds#wire}). */
+    private final Map<String, FileStore> byWireId;
     private final FileStore defaultStore;
 
     public FixedStores(List<FileStore> stores, String defaultId) {
@@ -32,12 +36,17 @@ public final class FixedStores implements StoreLocator {
                     + byId.keySet());
         }
         this.stores = Map.copyOf(byId);
+        Map<String, FileStore> wire = new LinkedHashMap<>();
+        byId.forEach((id, store) -> wire.put(StoreIds.wire(id), store));
+        this.byWireId = Map.copyOf(wire);
         this.defaultStore = byId.get(defaultId);
     }
 
-    /** Returns the configured store with this id, whatever the project. */
+    /** Returns the configured store with this id, or with this id as clients see it, whatever the project. */
     public Optional<FileStore> byId(String storageId) {
-        return Optional.ofNullable(stores.get(storageId));
+        FileStore store = stores.get(storageId);
+        return store != null || storageId == null ? Optional.ofNullable(store)
+                : Optional.ofNullable(byWireId.get(storageId.toLowerCase(Locale.ROOT)));
     }
 
     /** Returns the id of the default store. */
