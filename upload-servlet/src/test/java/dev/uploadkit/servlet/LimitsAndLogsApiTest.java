@@ -189,6 +189,7 @@ class LimitsAndLogsApiTest {
             cursor = page.json().path("meta").path("next_cursor").asText(null);
         } while (cursor != null);
         assertTrue(seen.size() >= 4, "cursor paging reaches every entry: " + pages);
+        seen.forEach(id -> assertEquals(id, java.util.UUID.fromString(id).toString(), "SPEC §2: IDs are UUIDs"));
 
         assertTrue(server.requestLog.awaitWritten(Duration.ofSeconds(10)));
         JsonNode usage = server.get("usage", key).data();

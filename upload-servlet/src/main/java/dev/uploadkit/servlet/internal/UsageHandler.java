@@ -13,6 +13,7 @@ import dev.uploadkit.core.usage.RequestLogStore;
 import dev.uploadkit.core.usage.UsageDay;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -138,9 +139,17 @@ final class UsageHandler {
     }
 
     private static Views.LogEntryView view(RequestLogEntry e) {
-        return new Views.LogEntryView(Long.toString(e.id()), UploadViews.timestamp(e.time()), e.method(), e.path(),
+        return new Views.LogEntryView(entryId(e.id()), UploadViews.timestamp(e.time()), e.method(), e.path(),
                 e.status(), e.errorCode(), e.durationMillis(), e.keyId() == null ? null : e.keyId().toString(),
                 e.keyPrefix(), e.clientIp());
+    }
+
+    /**
+     * Returns a log entry's id as clients see it (SPEC §2: IDs are UUIDs): a name-based UUID of the log's row number,
+     * the same on every instance.
+     */
+    static String entryId(long rowId) {
+        return UUID.nameUUIDFromBytes(("uploadkit-log:" + rowId).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     private static Optional<LocalDate> day(Exchange ex, String name) {
