@@ -95,19 +95,11 @@ final class UploadForm {
         if (filename == null && partFilename.isEmpty()) {
             throw UploadException.validation("file", "The file field is required.");
         }
-        this.partFilename = partFilename == null ? null : clientFileName(partFilename);
+        // The name the file had on the client's machine, without the directory path some clients send
+        // (C:\Users\me\photo.jpg, ../x), which RFC 7578 §4.2 says not to use; the filename and folder fields are
+        // neutralised alike (SPEC §3: neutralised, not passed through).
+        this.partFilename = partFilename == null ? null : Names.lastSegment(partFilename);
         return finalRequest();
-    }
-
-    /**
-     * Returns the name of the file on the client's machine as the upload's filename: without the directory path
-     * some clients send ({@code C:\Users\me\photo.jpg}, {@code ../x}), which RFC 7578 §4.2 says not to use, and
-     * with each control character replaced by {@code _}. A {@code filename} field is neutralised the same way, and a
-     * {@code folder} field loses its empty, {@code .} and {@code ..} segments (SPEC §3: neutralised, not passed
-     * through).
-     */
-    static String clientFileName(String partFilename) {
-        return Names.lastSegment(partFilename);
     }
 
     /** Returns the request of the whole form: every field, the last value of each winning. */
