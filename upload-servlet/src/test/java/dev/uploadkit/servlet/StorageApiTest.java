@@ -383,6 +383,28 @@ class StorageApiTest {
     }
 
     @Test
+    void changingWhatAStoreIsNotMadeOfKeepsItsObjects() {
+        // A transient store's objects live only in the open store: a rename, a public base URL or making it the
+        // default must not reopen it (it would come back empty while its uploads stay listed as completed).
+        TestServer.Tenant t = server.newTenant("keep");
+        String id = add(t.key(), "{\"name\": \"mem\", \"provider\": \"transient\", \"bucket\": \"b1\"}")
+                .get("id").asText();
+        byte[] bytes = TestContent.random(13, 1000);
+        String uuid = server.uploaded(t.key(), Multipart.form().field("storage_id", id).file("kept.bin", bytes))
+                .get("uuid").asText();
+        for (String[] change : List.of(new String[] {"PATCH", "storage/" + id, "{\"name\": \"mem2\"}"},
+                new String[] {"PATCH", "storage/" + id, "{\"public_base_url\": \"https://cdn.example.com\"}"},
+                new String[] {"PATCH", "storage/" + id, "{\"public_base_url\": null}"},
+                new String[] {"POST", "storage/" + id + "/default", ""})) {
+            TestServer.Response r = server.send(change[0], change[1], t.key(), change[2]);
+            assertEquals(200, r.status(), r.text());
+            TestServer.Response download = server.get("files/" + uuid + "/download", t.key());
+            assertEquals(200, download.status(), change[2] + ": " + download.text());
+            assertArrayEquals(bytes, download.body());
+        }
+    }
+
+    @Test
     void secretsAreEncryptedAtRest() throws Exception {
         TestServer.Tenant t = server.newTenant("secrets");
         String id = add(t.key(), s3Body("sealed", "bucket-s", "")).get("id").asText();

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,7 +32,7 @@ import java.util.concurrent.ConcurrentMap;
 public final class ConnectionLocator implements StoreLocator {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionLocator.class);
 
-    private record Opened(Instant version, FileStore store) {
+    private record Opened(Instant version, StorageConnection connection, FileStore store) {
     }
 
     private final Catalog catalog;
@@ -91,18 +92,37 @@ public final class ConnectionLocator implements StoreLocator {
             if (old != null && !old.version().isBefore(connection.updatedAt())) {
                 return old;
             }
+            // A change of what the store is not made of (name, public base URL, default) keeps it open: a transient
+            // store's objects live only in it, and an S3 client's connections need not be made again.
+            if (old != null && sameStore(old.connection(), connection)) {
+                return new Opened(connection.updatedAt(), connection, old.store());
+            }
             if (old != null) {
                 closeQuietly(old.store());
             }
-            return new Opened(connection.updatedAt(), factory.open(connection));
+            return new Opened(connection.updatedAt(), connection, factory.open(connection));
         }).store();
     }
 
+    /** Whether two versions of a connection make the same store (what its name or default say aside). */
+    static boolean sameStore(StorageConnection a, StorageConnection b) {
+        return a.provider() == b.provider() && Objects.equals(a.endpoint(), b.endpoint())
+                && Objects.equals(a.region(), b.region()) && Objects.equals(a.bucket(), b.bucket())
+                && Objects.equals(a.accessKey(), b.accessKey()) && Objects.equals(a.sealedSecret(), b.sealedSecret())
+                && a.pathStyle() == b.pathStyle();
+    }
+
     /**
-     * Tells the locator a connection of the project was added, changed or removed (once committed): closes its store
-     * if it is open and reads the project's default again.
+     * Tells the locator a connection of the project was added or changed (once committed): the project's default is
+     * read again, and the next lookup of the connection reads its row, reopening its store if what the store is made
+     * of changed.
      */
-    public void changed(UUID projectId, UUID connectionId) {
+    public void changed(UUID projectId) {
+        defaults.invalidate(projectId);
+    }
+
+    /** Tells the locator a connection of the project was removed (once committed): closes its store if it is open. */
+    public void removed(UUID projectId, UUID connectionId) {
         defaults.invalidate(projectId);
         evict(connectionId);
     }

@@ -102,7 +102,7 @@ public final class Connections {
             events.append(tx, EventType.STORAGE_CONNECTED, summary(connection));
             return connection;
         });
-        locator.changed(projectId, connection.id());
+        locator.changed(projectId);
         return connection;
     }
 
@@ -130,7 +130,10 @@ public final class Connections {
             tx.storage().update(next);
             return next;
         });
-        locator.changed(projectId, id);
+        locator.changed(projectId);
+        if (!ConnectionLocator.sameStore(current, saved)) {
+            locator.evict(id); // reopened at its next use, whatever the clocks say of its version
+        }
         publicUrls.remove(id);
         return saved;
     }
@@ -151,7 +154,7 @@ public final class Connections {
             events.append(tx, EventType.STORAGE_DISCONNECTED, summary(locked));
             return null;
         });
-        locator.changed(projectId, id);
+        locator.removed(projectId, id);
     }
 
     /** Makes the connection the project's default: uploads go there unless they name another storage. */
@@ -164,7 +167,7 @@ public final class Connections {
             tx.storage().update(next);
             return next;
         });
-        locator.changed(projectId, id);
+        locator.changed(projectId);
         return saved;
     }
 
