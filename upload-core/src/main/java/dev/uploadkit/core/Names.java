@@ -29,6 +29,16 @@ public final class Names {
         checkSegment(field, name);
     }
 
+    /** Returns whether {@code name} is a valid filename ({@link #checkFilename} would accept it). */
+    public static boolean isFilename(String name) {
+        try {
+            checkFilename("filename", name);
+            return true;
+        } catch (UploadException e) {
+            return false;
+        }
+    }
+
     /** Throws {@code VALIDATION_ERROR} on {@code field} unless {@code folder} is a valid (normalised) folder. */
     public static void checkFolder(String field, String folder) {
         if (folder == null) {

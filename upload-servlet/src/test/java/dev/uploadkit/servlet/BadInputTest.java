@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -271,6 +272,21 @@ class BadInputTest {
                 .file("g.bin", TestContent.random(12, 10)).field("folder", folder));
         assertEquals(201, after.status(), after.text());
         assertEquals(kept.isEmpty() ? "g.bin" : kept + "/g.bin", after.data().get("object_key").asText());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {10, 200_000}) // held until the form ends; streamed as it arrives
+    void aFilenameFieldAfterTheFileNamesAFileWhoseOwnNameIsUnusable(int size) {
+        for (String unusable : List.of("..", "dir/", "x".repeat(300))) {
+            byte[] bytes = TestContent.random(size % 97, size);
+            TestServer.Response r = server.upload(server.key, Multipart.form().file(unusable, bytes)
+                    .field("filename", "named-later.bin").field("folder", "late"));
+            assertEquals(201, r.status(), r.text());
+            assertEquals("named-later.bin", r.data().get("filename").asText());
+            assertTrue(r.data().get("object_key").asText().startsWith("late/named-later"), r.text());
+            assertArrayEquals(bytes, server.get("files/" + r.data().get("uuid").asText() + "/download").body());
+            assertFieldError(server.upload(server.key, Multipart.form().file(unusable, bytes)), "filename");
+        }
     }
 
     @ParameterizedTest

@@ -351,16 +351,7 @@ public final class UrlImports {
     }
 
     private static boolean validName(String name) {
-        if (name == null || name.isBlank() || name.equals(".") || name.equals("..") || name.contains("/")
-                || name.contains("\\") || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            return false;
-        }
-        try {
-            Names.checkFilename("filename", name);
-            return true;
-        } catch (UploadException e) {
-            return false;
-        }
+        return name != null && !name.isBlank() && Names.isFilename(name);
     }
 
     private static OutboundException sourceCause(Throwable e) {

@@ -24,6 +24,8 @@ import java.util.UUID;
  */
 final class UploadForm {
     private static final String METADATA_PREFIX = "metadata[";
+    /** The name a file whose own name is unusable is received under until a {@code filename} field names it. */
+    private static final String PROVISIONAL_NAME = "file";
     /** The fields a blank value leaves unset. */
     private static final Set<String> OPTIONAL = Set.of("filename", "is_public", "content_disposition", "store",
             "storage_id");
@@ -99,6 +101,11 @@ final class UploadForm {
         // (C:\Users\me\photo.jpg, ../x), which RFC 7578 §4.2 says not to use; the filename and folder fields are
         // neutralised alike (SPEC §3: neutralised, not passed through).
         this.partFilename = partFilename == null ? null : Names.lastSegment(partFilename);
+        if (filename == null && !Names.isFilename(this.partFilename)) {
+            // A filename field may still follow the file: it is received under a provisional name meanwhile, and
+            // the form's end refuses it unless such a field came.
+            return named(PROVISIONAL_NAME);
+        }
         return finalRequest();
     }
 
@@ -106,6 +113,10 @@ final class UploadForm {
     UploadRequest finalRequest() {
         String name = filename != null ? filename : partFilename;
         Names.checkFilename("filename", name);
+        return named(name);
+    }
+
+    private UploadRequest named(String name) {
         return new UploadRequest(projectId, name, folder, Boolean.TRUE.equals(isPublic),
                 disposition, new Metadata(metadata), storageId, isStored == null || isStored, null);
     }
