@@ -3,8 +3,8 @@ package dev.uploadkit.core;
 /**
  * The rules for filenames and folders, applied wherever a client names one.
  *
- * <p>A filename is 1–255 characters, not {@code .} or {@code ..}, without {@code /}, {@code \} or control
- * characters; anything else, non-ASCII included, is kept exactly. A folder is a {@code /}-separated path of
+ * <p>A filename is 1–255 characters (UTF-16 code units), not {@code .} or {@code ..}, without {@code /}, {@code \}
+ * or control characters; anything else, non-ASCII included, is kept exactly. A folder is a {@code /}-separated path of
  * such names, at most 255 characters, with no leading or trailing slash; the empty string is the root.
  *
  * <p>Names that will become part of an object key (SPEC §3) may instead be <em>neutralised</em> rather than refused:
@@ -14,6 +14,9 @@ package dev.uploadkit.core;
  */
 public final class Names {
     public static final int MAX_LENGTH = 255;
+    /** How the limit counts: as Java strings and the databases' 255-character columns do. */
+    private static final String TOO_LONG = " may be at most " + MAX_LENGTH
+            + " characters (UTF-16 code units: a character outside the BMP, such as an emoji, counts two).";
 
     private Names() {
     }
@@ -24,7 +27,7 @@ public final class Names {
             throw UploadException.validation(field, "The " + field + " is required.");
         }
         if (name.length() > MAX_LENGTH) {
-            throw UploadException.validation(field, "The " + field + " may be at most " + MAX_LENGTH + " characters.");
+            throw UploadException.validation(field, "The " + field + TOO_LONG);
         }
         checkSegment(field, name);
     }
@@ -48,7 +51,7 @@ public final class Names {
             return;
         }
         if (folder.length() > MAX_LENGTH) {
-            throw UploadException.validation(field, "The " + field + " may be at most " + MAX_LENGTH + " characters.");
+            throw UploadException.validation(field, "The " + field + TOO_LONG);
         }
         for (String segment : folder.split("/", -1)) {
             if (segment.isEmpty()) {
@@ -90,7 +93,8 @@ public final class Names {
         return withoutControls(name.substring(pathEnd + 1));
     }
 
-    /** Returns {@link #lastSegment} of {@code name}, checked as a filename ({@code VALIDATION_ERROR} on {@code field}). */
+    /** Returns {@link #lastSegment} of {@code name}, checked as a filename ({@code VALIDATION_ERROR} on {@code field}).
+     */
     public static String neutralFilename(String field, String name) {
         String neutral = name == null ? null : lastSegment(name);
         checkFilename(field, neutral);
