@@ -14,7 +14,7 @@ package dev.uploadkit.core;
  */
 public final class Names {
     public static final int MAX_LENGTH = 255;
-    /** How the limit counts: as Java strings and the databases' 255-character columns do. */
+    /** How the limit counts: as Java strings and H2's 255-character columns do. */
     private static final String TOO_LONG = " may be at most " + MAX_LENGTH
             + " characters (UTF-16 code units: a character outside the BMP, such as an emoji, counts two).";
 
