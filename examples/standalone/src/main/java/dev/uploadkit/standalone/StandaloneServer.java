@@ -1,5 +1,6 @@
 package dev.uploadkit.standalone;
 
+import dev.uploadkit.core.UploadException;
 import dev.uploadkit.core.UploadService;
 import dev.uploadkit.core.storage.StorageSettings;
 import dev.uploadkit.core.webhook.WebhookService;
@@ -107,6 +108,15 @@ public final class StandaloneServer implements AutoCloseable {
             }
             System.err.println("Cannot listen on " + config.host() + ":" + config.port() + ": "
                     + (e.getCause() == null ? e.getMessage() : e.getCause()));
+            System.exit(2);
+            return;
+        } catch (UploadException e) {
+            // Such as a database another server holds (H2 locks its file) or one that cannot be reached.
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            System.err.println("Cannot start: " + e.getMessage() + (root == e ? "" : " " + root.getMessage()));
             System.exit(2);
             return;
         }

@@ -205,7 +205,7 @@ class StandaloneJarIT {
     }
 
     @Test
-    void aTakenPortIsOneLineAndTheNextStartStillPrintsTheAdminKey() throws Exception {
+    void aTakenPortOrALockedDatabaseIsOneLineAndTheNextStartStillPrintsTheAdminKey() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
                 java.net.InetAddress.getByName("127.0.0.1"))) {
             Process p = new ProcessBuilder("java", "-jar", JAR.toString(), "--port",
@@ -222,6 +222,14 @@ class StandaloneJarIT {
         processes.add(server.process());
         JsonNode list = curl(server.baseUrl() + "/files", "-H", "X-API-Key: " + server.printedKey());
         assertEquals(0, list.path("meta").path("total").asInt());
+
+        // A second server on the same data dir finds H2's file locked: one line too.
+        Process second = new ProcessBuilder("java", "-jar", JAR.toString(), "--port", "0", "--data-dir",
+                work.resolve("data").toString()).redirectErrorStream(true).start();
+        processes.add(second);
+        String out = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(2, second.waitFor(), out);
+        assertTrue(out.contains("Cannot start: The database is unavailable.") && !out.contains("\tat "), out);
         stop(server.process());
     }
 
