@@ -56,7 +56,8 @@ public final class BlobKeys {
         }
         StringBuilder dir = new StringBuilder();
         for (String segment : folder.split("/")) {
-            dir.append(dir.length() == 0 ? "" : "/").append(fit(new StringBuilder(segment(segment)), MAX_SEGMENT_BYTES));
+            dir.append(dir.length() == 0 ? "" : "/").append(fit(new StringBuilder(notTemporary(segment(segment))),
+                    MAX_SEGMENT_BYTES));
         }
         while (utf8(dir) > MAX_FOLDER_BYTES) {
             dir.setLength(dir.offsetByCodePoints(dir.length(), -1));
@@ -84,11 +85,19 @@ public final class BlobKeys {
      * sweep removes those, so a user's file must never be stored under such a name.
      */
     private static String fitName(String raw) {
-        String name = raw.startsWith(FileStore.TEMP_PREFIX) ? "_" + raw.substring(1) : raw;
+        String name = notTemporary(raw);
         int dot = name.lastIndexOf('.');
         String ext = dot > 0 && name.length() - dot <= 16 ? name.substring(dot) : "";
         return fit(new StringBuilder(name.substring(0, name.length() - ext.length())), MAX_NAME_BYTES - utf8(ext))
                 + ext;
+    }
+
+    /**
+     * Renames a segment that looks like a store's own ({@code .uploadkit-*}: its temporary files, its staging folder),
+     * so that no user's file or folder is ever mistaken for the store's.
+     */
+    private static String notTemporary(String segment) {
+        return segment.startsWith(FileStore.TEMP_PREFIX) ? "_" + segment.substring(1) : segment;
     }
 
     /** Shortens {@code base} by whole code points to at most {@code maxBytes} UTF-8 bytes (one code point at least). */

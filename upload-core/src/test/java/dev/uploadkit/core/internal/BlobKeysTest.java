@@ -24,6 +24,9 @@ class BlobKeysTest {
             "x|.uploadkit-0123abcd.part|x/_uploadkit-0123abcd.part",
             "|.uploadkit-x.part|_uploadkit-x.part",
             "x|.uploadkit|x/.uploadkit",
+            ".uploadkit-staging|s.bin|_uploadkit-staging/s.bin",
+            "a/.uploadkit-staging/b|s.bin|a/_uploadkit-staging/b/s.bin",
+            ".hidden|s.bin|.hidden/s.bin",
     })
     void keepsKeysReadableAndPortable(String folder, String filename, String expected) {
         String key = BlobKeys.preferred(folder == null ? "" : folder, filename);
