@@ -171,7 +171,7 @@ final class MultipartUpload {
      * for {@code 100 Continue}, which sends no body until asked and is answered at once.
      */
     private static void drainUnread(Exchange ex) {
-        if ("100-continue".equalsIgnoreCase(ex.request().getHeader("Expect"))) {
+        if (RequestBodies.awaitsContinue(ex.request())) {
             return;
         }
         try {

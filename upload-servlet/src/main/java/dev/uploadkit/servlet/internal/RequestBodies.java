@@ -30,7 +30,7 @@ final class RequestBodies {
         if (length <= 0 && request.getHeader("Transfer-Encoding") == null) {
             return;
         }
-        if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
+        if (awaitsContinue(request)) {
             if (status >= 400) {
                 response.setHeader("Connection", "close");
             }
@@ -54,5 +54,10 @@ final class RequestBodies {
             // A broken body, or one the handler read as characters: the connection cannot be trusted either way.
         }
         response.setHeader("Connection", "close");
+    }
+
+    /** Whether the client waits for {@code 100 Continue} before it sends the body ({@code Expect: 100-continue}). */
+    static boolean awaitsContinue(HttpServletRequest request) {
+        return "100-continue".equalsIgnoreCase(request.getHeader("Expect"));
     }
 }
