@@ -288,6 +288,11 @@ class FilesApiTest extends SharedServerTest {
         assertEquals(6, server.get("files?created_from=2000-01-01&created_to=2999-01-01T00:00:00Z", t.key())
                 .data().size());
         assertEquals(0, server.get("files?created_to=2000-01-01T00:00:00%2B02:00", t.key()).data().size());
+        for (String lenient : List.of("2999-01-01T00:00:00", "2999-01-01%2000:00:00Z", "2999-01-01T01:00:00+01:00",
+                "2999-01-01%2001:00:00+01:00")) { // no zone = UTC; a space for T; an offset's '+' sent unencoded
+            assertEquals(6, server.get("files?created_to=" + lenient, t.key()).data().size(), lenient);
+            assertEquals(0, server.get("files?created_from=" + lenient, t.key()).data().size(), lenient);
+        }
         assertEquals(1, server.get("files?mime_type=IMAGE/*", t.key()).data().size(), "types ignore case");
         assertEquals(1, server.get("files?mime_type=Image/PNG", t.key()).data().size());
         String shown = server.get("files?search=PICT", t.key()).data().get(0).get("created_at").asText();

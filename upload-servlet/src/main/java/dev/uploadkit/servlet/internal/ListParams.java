@@ -8,11 +8,13 @@ import dev.uploadkit.core.UploadStatus;
 import dev.uploadkit.core.internal.Problems;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The query parameters of a file list: paging ({@code page}, {@code per_page}, {@code cursor}), filters and
@@ -20,6 +22,11 @@ import java.util.Optional;
  * {@code VALIDATION_ERROR}.
  */
 final class ListParams {
+    /** Ends in a zone: {@code Z} or an offset. */
+    private static final Pattern ZONED = Pattern.compile("(?:[Zz]|[+-]\\d{2}(?::?\\d{2})?)$");
+    /** A date-time whose offset's '+' came unencoded in the query string, and so arrived as a space. */
+    private static final Pattern SPACED_OFFSET = Pattern.compile("^(.*T[0-9:.,]+) (\\d{2}(?::?\\d{2})?)$");
+
     private ListParams() {
     }
 
@@ -106,18 +113,28 @@ final class ListParams {
      * Parses an ISO-8601 instant, date-time with offset, or date. A date as an upper bound means the end of
      * that day, so {@code created_to=2025-01-15} includes the 15th.
      */
+    /**
+     * Reads what clients commonly send besides strict ISO-8601: a space for the {@code T}, an offset whose {@code +}
+     * arrived as a space (unencoded in the query string); a date-time without a zone is taken as UTC (SPEC §2).
+     */
+    private static String lenient(String v) {
+        String t = v.length() > 10 && v.charAt(10) == ' ' ? v.substring(0, 10) + "T" + v.substring(11) : v;
+        return SPACED_OFFSET.matcher(t).replaceFirst("$1+$2");
+    }
+
     static Optional<Instant> instant(Exchange ex, String name, boolean upperBound) {
         Optional<String> raw = ex.query(name);
         if (raw.isEmpty()) {
             return Optional.empty();
         }
-        String v = raw.get().strip();
+        String v = lenient(raw.get().strip());
         try {
             if (v.length() == 10) {
                 LocalDate day = LocalDate.parse(v);
                 return Optional.of((upperBound ? day.plusDays(1) : day).atStartOfDay(ZoneOffset.UTC).toInstant());
             }
-            Instant at = OffsetDateTime.parse(v).toInstant();
+            Instant at = ZONED.matcher(v).find() ? OffsetDateTime.parse(v).toInstant()
+                    : LocalDateTime.parse(v).toInstant(ZoneOffset.UTC);
             if (!upperBound) {
                 return Optional.of(at);
             }
