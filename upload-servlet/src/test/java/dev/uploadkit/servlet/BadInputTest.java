@@ -416,6 +416,16 @@ class BadInputTest {
         assertFieldError(server.get("files/trash?" + query), query.substring(0, query.indexOf('=')));
     }
 
+    @Test
+    void aPageNumberTooLargeForAnyRangeIsToldTheRange() {
+        for (String query : List.of("page=2147483647", "page=99999999999999999999")) {
+            TestServer.Response r = server.get("files?" + query);
+            assertFieldError(r, "page");
+            assertTrue(r.text().contains("between 1 and 1000000"), r.text());
+        }
+        assertTrue(server.get("files?per_page=99999999999999999999").text().contains("between 1 and 100"));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"sort=size", "order=sideways", "status=done", "is_public=maybe", "is_stored=2",
             "created_from=yesterday", "created_to=2025-13-01", "mime_type=image", "cursor=not-a-cursor"})

@@ -87,10 +87,11 @@ final class ListParams {
             return fallback;
         }
         String v = raw.get();
-        if (!v.matches("[0-9]{1,9}")) {
+        if (!v.matches("[0-9]+")) {
             throw UploadException.validation(name, "The " + name + " must be a whole number.");
         }
-        int value = Integer.parseInt(v);
+        // Past nine digits it is out of every range; the caller's range check names the range.
+        int value = v.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(v);
         if (value < 1) {
             throw UploadException.validation(name, "The " + name + " must be at least 1.");
         }
