@@ -52,7 +52,8 @@ public abstract class AbstractFileOperationsTest extends UploadServiceTestBase {
         assertEquals(List.of(UploadEvent.COMPLETED, UploadEvent.METADATA_UPDATED, UploadEvent.COMPLETED,
                 UploadEvent.DELETED, UploadEvent.DELETED), deliveredEvents().stream().map(UploadEvent::type).toList());
         assertTrue(deliveredEvents().stream().filter(e -> e.type() == UploadEvent.DELETED)
-                .allMatch(e -> e.upload().deletedAt() != null), "a permanent deletion says when, and links nothing");
+                .allMatch(e -> e.upload().deletedAt() != null && e.permanent()),
+                "a permanent deletion says so, and when, and links nothing");
     }
 
     @Test

@@ -106,6 +106,7 @@ public abstract class AbstractUploadManagementTest extends UploadServiceTestBase
         assertCode(ErrorCode.CONFLICT, () -> service.restore(projectA, u.uuid()));
         assertEquals(List.of(UploadEvent.COMPLETED, UploadEvent.DELETED, UploadEvent.RESTORED),
                 deliveredEvents().stream().map(UploadEvent::type).toList());
+        assertFalse(deliveredEvents().get(1).permanent(), "moved to the trash, not gone");
     }
 
     @Test

@@ -114,11 +114,15 @@ class WebhooksTest {
         call("DELETE", "/files/" + uuid, key, null);
         JsonNode trashed = verified(receiver.nextOf("upload.deleted", 20), secret, "upload.deleted");
         assertFalse(trashed.path("data").path("upload").path("deleted_at").isNull());
+        assertFalse(trashed.path("data").path("permanent").asBoolean(true), "moved to the trash: restorable");
         call("POST", "/files/" + uuid + "/restore", key, null);
         verified(receiver.nextOf("upload.restored", 20), secret, "upload.restored");
         call("DELETE", "/files/" + uuid + "/force", key, null);
         JsonNode gone = verified(receiver.nextOf("upload.deleted", 20), secret, "upload.deleted");
         assertEquals(uuid, gone.path("data").path("upload").path("id").asText());
+        assertTrue(gone.path("data").path("permanent").asBoolean(), gone.toString());
+        assertFalse(gone.path("data").path("upload").path("deleted_at").isNull(), "says when it went");
+        assertTrue(gone.path("data").path("upload").path("download_url").isNull(), "links nothing");
 
         JsonNode log = await(() -> {
             JsonNode page = call("GET", "/webhooks/" + id + "/deliveries", key, null).path("body");

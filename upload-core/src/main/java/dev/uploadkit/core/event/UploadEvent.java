@@ -13,8 +13,11 @@ import java.util.UUID;
  * {@link WebhookSink} after that change committed.
  *
  * @param type what happened; {@link EventType#wireName()} is its name on the wire
+ * @param permanent for {@code upload.deleted}: the upload is gone for good (forced, purged from the trash, or an
+ *     unstored upload's time ran out), not moved to the trash; false for every other event
  */
-public record UploadEvent(UUID id, EventType type, Instant occurredAt, Upload upload, StorageSummary storage) {
+public record UploadEvent(UUID id, EventType type, Instant occurredAt, Upload upload, StorageSummary storage,
+                          boolean permanent) {
     /** Shorthand for {@link EventType#UPLOAD_COMPLETED}. */
     public static final EventType COMPLETED = EventType.UPLOAD_COMPLETED;
     /** Shorthand for {@link EventType#UPLOAD_FAILED}. */
@@ -33,6 +36,14 @@ public record UploadEvent(UUID id, EventType type, Instant occurredAt, Upload up
         if ((upload == null) == (storage == null)) {
             throw new IllegalArgumentException("An event is about an upload or a storage connection: give exactly one");
         }
+        if (permanent && type != EventType.UPLOAD_DELETED) {
+            throw new IllegalArgumentException("Only upload.deleted is permanent or not");
+        }
+    }
+
+    /** An event about an upload or a storage connection, not a permanent deletion. */
+    public UploadEvent(UUID id, EventType type, Instant occurredAt, Upload upload, StorageSummary storage) {
+        this(id, type, occurredAt, upload, storage, false);
     }
 
     /** An event about an upload. */

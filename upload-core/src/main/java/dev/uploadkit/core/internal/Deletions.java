@@ -7,7 +7,6 @@ import dev.uploadkit.core.UploadStatus;
 import dev.uploadkit.core.catalog.Blob;
 import dev.uploadkit.core.catalog.Catalog;
 import dev.uploadkit.core.catalog.CatalogTransaction;
-import dev.uploadkit.core.event.UploadEvent;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -66,7 +65,7 @@ public final class Deletions {
                         .ifPresent(p -> unreferenced.addAll(CrashSweep.reservations(tx.blobs(), p)));
             }
             deleteRecord(tx, current, now).ifPresent(unreferenced::add);
-            events.append(tx, UploadEvent.DELETED, gone(current, now));
+            events.appendGone(tx, current, now);
             return new Deleted(current, unreferenced);
         });
         deleted.unreferenced().stream().filter(b -> Long.valueOf(b.id()).equals(deleted.upload().blobId())).findFirst()
@@ -89,7 +88,7 @@ public final class Deletions {
                 List<Blob> unreferenced = new ArrayList<>();
                 for (Upload u : trashed) {
                     deleteRecord(tx, u, now).ifPresent(unreferenced::add);
-                    events.append(tx, UploadEvent.DELETED, u);
+                    events.appendGone(tx, u, now);
                 }
                 return new Batch(trashed.size(), unreferenced);
             });

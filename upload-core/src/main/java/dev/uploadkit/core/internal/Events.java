@@ -43,6 +43,16 @@ public final class Events implements OutboxSignals {
         tx.afterCommit(eventsCommitted);
     }
 
+    /**
+     * Appends {@code upload.deleted} for an upload deleted for good (not moved to the trash), in {@code tx}: as
+     * {@link Deletions#gone} shows it, deleted at {@code now} unless the trash already says when.
+     */
+    public void appendGone(CatalogTransaction tx, Upload upload, Instant now) {
+        tx.events().append(new UploadEvent(ids.next(), EventType.UPLOAD_DELETED, clock.get(),
+                Deletions.gone(upload, now), null, true));
+        tx.afterCommit(eventsCommitted);
+    }
+
     /** Appends a {@code type} event about a storage connection in {@code tx}. */
     public void append(CatalogTransaction tx, EventType type, StorageSummary storage) {
         tx.events().append(UploadEvent.ofStorage(ids.next(), type, clock.get(), storage));

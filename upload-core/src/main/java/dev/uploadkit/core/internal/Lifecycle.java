@@ -8,7 +8,6 @@ import dev.uploadkit.core.UploadStatus;
 import dev.uploadkit.core.catalog.Blob;
 import dev.uploadkit.core.catalog.Catalog;
 import dev.uploadkit.core.event.EventType;
-import dev.uploadkit.core.event.UploadEvent;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -128,7 +127,7 @@ public final class Lifecycle {
                         tx.purged().add(u.projectId(), u.uuid(), now);
                     }
                     if (u.status() == UploadStatus.COMPLETED && !u.isTrashed()) {
-                        events.append(tx, UploadEvent.DELETED, Deletions.gone(u, now));
+                        events.appendGone(tx, u, now);
                     }
                 }
                 return new Batch(expired.size(), unreferenced);

@@ -46,6 +46,9 @@ final class EventJson {
             storage.put("bucket", st.bucket());
             return toText(root);
         }
+        if (event.permanent()) {
+            root.put("permanent", true);
+        }
         Upload u = event.upload();
         ObjectNode up = root.putObject("upload");
         up.put("uuid", u.uuid().toString());
@@ -132,7 +135,8 @@ final class EventJson {
                     .sourceUrl(u.hasNonNull("source_url") ? u.get("source_url").asText() : null)
                     .build();
             return new UploadEvent(UUID.fromString(root.get("id").asText()),
-                    EventType.parse("type", root.get("type").asText()), instant(root, "occurred_at"), upload);
+                    EventType.parse("type", root.get("type").asText()), instant(root, "occurred_at"), upload, null,
+                    root.path("permanent").asBoolean(false));
         } catch (JsonProcessingException | RuntimeException e) {
             throw new UploadException(ErrorCode.INTERNAL_ERROR, "A stored event is not a valid event payload.", e);
         }

@@ -81,6 +81,9 @@ public final class WebhookPayloads {
                 g.writeEndObject();
             }
             g.writeEndObject();
+            if (event.type() == UploadEvent.DELETED) {
+                g.writeBooleanField("permanent", event.permanent()); // false: moved to the trash, restorable
+            }
         }, event.type().wireName(), event.occurredAt());
     }
 
