@@ -125,14 +125,6 @@ public final class Deletions {
      * Deletes a record, leaving its tombstone, and drops its blob reference; returns the blob if that was its last
      * reference.
      */
-    /**
-     * Returns {@code u} as an {@code upload.deleted} event shows a permanent deletion: deleted at {@code now} unless
-     * the trash already says when, so the event carries no download link to bytes that are gone.
-     */
-    static Upload gone(Upload u, Instant now) {
-        return u.deletedAt() != null ? u : u.toBuilder().deletedAt(now).build();
-    }
-
     private static Optional<Blob> deleteRecord(CatalogTransaction tx, Upload upload, Instant now) {
         tx.uploads().delete(upload.projectId(), upload.uuid());
         tx.purged().add(upload.projectId(), upload.uuid(), now);

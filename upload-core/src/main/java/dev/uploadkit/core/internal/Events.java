@@ -44,12 +44,12 @@ public final class Events implements OutboxSignals {
     }
 
     /**
-     * Appends {@code upload.deleted} for an upload deleted for good (not moved to the trash), in {@code tx}: as
-     * {@link Deletions#gone} shows it, deleted at {@code now} unless the trash already says when.
+     * Appends {@code upload.deleted} for an upload deleted for good (not moved to the trash), in {@code tx}: deleted
+     * at {@code now} unless the trash already says when, so the event carries no download link to bytes that are gone.
      */
     public void appendGone(CatalogTransaction tx, Upload upload, Instant now) {
-        tx.events().append(new UploadEvent(ids.next(), EventType.UPLOAD_DELETED, clock.get(),
-                Deletions.gone(upload, now), null, true));
+        Upload gone = upload.deletedAt() != null ? upload : upload.toBuilder().deletedAt(now).build();
+        tx.events().append(new UploadEvent(ids.next(), EventType.UPLOAD_DELETED, clock.get(), gone, null, true));
         tx.afterCommit(eventsCommitted);
     }
 
