@@ -57,7 +57,10 @@ import java.util.regex.Pattern;
  * keys are fresh per upload). The in-memory provider holds every object on the heap and suits tests only.
  *
  * <p>Instances are thread-safe. Each S3 write holds at most {@code partBuffers × partSizeBytes} bytes of buffers
- * (32 MiB by default), so memory grows with the number of concurrent writes, not with object sizes.
+ * (32 MiB by default), and all the S3 writes of the process together at most a quarter of the maximum heap: a
+ * write takes buffers beyond its first only while that pool has room (else it sends its parts one after another),
+ * and waits for its first while the pool has none. Content below 64 KiB, or of an expected length below one part,
+ * takes no part buffer. Memory grows neither with object sizes nor with the number of concurrent writes.
  */
 public final class JcloudsFileStore implements FileStore {
     /** The container (a folder under the base directory) a filesystem or in-memory store uses by default. */

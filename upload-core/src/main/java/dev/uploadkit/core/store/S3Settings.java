@@ -24,8 +24,10 @@ import java.util.regex.Pattern;
  * @param partSizeBytes the size of each multipart part, and of each part buffer an upload holds in memory; at
  *     least {@link #MIN_PART_SIZE_BYTES}, at most {@link #MAX_PART_SIZE_BYTES}
  * @param partBuffers how many part buffers one upload may hold, and so how many of its parts are sent at once
- *     while the next one is read: an upload holds at most {@code partBuffers × partSizeBytes} bytes of heap;
- *     1–{@value #MAX_PART_BUFFERS}, 1 sends parts one after another
+ *     while the next one is read: an upload holds at most {@code partBuffers × partSizeBytes} bytes of heap, and
+ *     the uploads of the process together at most a quarter of the maximum heap (beyond it an upload sends its
+ *     parts one after another, or waits for a first buffer); 1–{@value #MAX_PART_BUFFERS}, 1 sends parts one
+ *     after another
  * @param signPayload {@code true} to put each request body's SHA-256 into its V4 signature, an extra pass over
  *     every byte uploaded; {@code false} to send bodies as {@code UNSIGNED-PAYLOAD}, leaving their integrity to
  *     TLS. By default {@code false} for {@code https} endpoints, as the AWS SDKs do, and for loopback ones

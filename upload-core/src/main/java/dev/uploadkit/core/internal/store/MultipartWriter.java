@@ -34,8 +34,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>S3 needs every request's length up front, and V4 signing hashes the body before sending it; so each part is
  * read into a buffer and sent as a repeatable payload of known length, which jclouds can hash and retry. Parts run
  * on the executor, at most {@code partBuffers} per write; when all buffers are in flight, reading waits for the
- * first to be freed. Memory per write is at most {@code partBuffers × partSize}; nothing touches the disk. Content
- * that fits in one buffer goes as a single put, on the caller's thread.
+ * first to be freed. The buffers come from a {@link PartBuffers} pool shared by all writes (by default the
+ * process's, a quarter of the heap), so memory stays bounded however many writes run: a write takes more than its
+ * first buffer only while the pool has room, and waits for its first while the pool has none. Nothing touches the
+ * disk. Content that fits in one buffer goes as a single put, on the caller's thread; content below 64 KiB (or
+ * of an expected length below one part) never takes a part buffer.
  *
  * <p>Thread-safe: each write has its own buffers.
  */
@@ -46,6 +49,8 @@ public final class MultipartWriter {
     public static final int MAX_PARTS = 10_000;
     /** S3's limit on the size of one PUT. */
     static final long MAX_SINGLE_PUT = 5L << 30;
+    /** The first read of content of unknown length: what fits is put from it, without a part buffer. */
+    private static final int PROBE_SIZE = 64 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(MultipartWriter.class);
 
@@ -53,6 +58,7 @@ public final class MultipartWriter {
     private final String container;
     private final int partSize;
     private final int partBuffers;
+    private final PartBuffers buffers;
     private final ExecutorService executor;
     private final StoreRetries retries;
     private final StaleMultipartUploads stale;
@@ -76,11 +82,21 @@ public final class MultipartWriter {
     /** Like {@link #MultipartWriter(BlobStore, String, int, int, ExecutorService)}, retrying requests so. */
     public MultipartWriter(BlobStore blobStore, String container, int partSize, int partBuffers,
                            ExecutorService executor, StoreRetries retries) {
-        this(blobStore, container, partSize, partBuffers, executor, retries, null);
+        this(blobStore, container, partSize, partBuffers, PartBuffers.SHARED, executor, retries, null);
+    }
+
+    /**
+     * Like {@link #MultipartWriter(BlobStore, String, int, int, ExecutorService, StoreRetries)}, taking its part
+     * buffers from {@code buffers} rather than the process's pool.
+     */
+    public MultipartWriter(BlobStore blobStore, String container, int partSize, int partBuffers,
+                           PartBuffers buffers, ExecutorService executor, StoreRetries retries) {
+        this(blobStore, container, partSize, partBuffers, buffers, executor, retries, null);
     }
 
     private MultipartWriter(BlobStore blobStore, String container, int partSize, int partBuffers,
-                            ExecutorService executor, StoreRetries retries, S3Client s3) {
+                            PartBuffers buffers, ExecutorService executor, StoreRetries retries, S3Client s3) {
+        this.buffers = java.util.Objects.requireNonNull(buffers, "buffers");
         this.s3 = s3;
         this.retries = retries;
         this.stale = new StaleMultipartUploads(blobStore, container);
@@ -97,7 +113,7 @@ public final class MultipartWriter {
      * a signed one is hashed before it is sent.
      */
     public MultipartWriter streamingGuesses(S3Client client) {
-        return new MultipartWriter(blobStore, container, partSize, partBuffers, executor, retries,
+        return new MultipartWriter(blobStore, container, partSize, partBuffers, buffers, executor, retries,
                 java.util.Objects.requireNonNull(client, "client"));
     }
 
@@ -116,7 +132,7 @@ public final class MultipartWriter {
     public long write(String key, SourceStream source, String contentType, long expectedLength, boolean staged)
             throws IOException {
         if (s3 == null || expectedLength <= partSize || expectedLength > MAX_SINGLE_PUT) {
-            return write(key, source, contentType);
+            return write(key, source, contentType, expectedLength);
         }
         GuessedLength body = new GuessedLength(source, expectedLength);
         Blob blob = blobStore.blobBuilder(key).payload(body).contentLength(expectedLength)
@@ -189,14 +205,16 @@ public final class MultipartWriter {
             return 0;
         }
         MultipartUpload upload = initiate(target, contentType);
-        PartUploads parts = new PartUploads(blobStore, upload, executor, partSize, partBuffers, 1, 1, retries);
+        PartUploads parts = null;
         try {
             String eTag = retries.run("copy of part 1 of " + target, () -> s3.uploadPartCopy(container, target, 1,
                     upload.id(), container, from, 0, kept - 1));
             List<MultipartPart> sent = new ArrayList<>(List.of(MultipartPart.create(1, kept, eTag, null)));
             long total = kept;
             if (next >= 0) {
-                byte[] buffer = new byte[partSize];
+                byte[] buffer = buffers.take(partSize);
+                parts = new PartUploads(blobStore, upload, executor, partSize, partBuffers, buffers, buffer, 1,
+                        retries);
                 buffer[0] = (byte) next;
                 total += sendAll(parts, buffer, 1 + source.fill(buffer, 1), source);
                 sent.addAll(parts.awaitAll());
@@ -204,12 +222,18 @@ public final class MultipartWriter {
             complete(upload, sent, total);
             return total;
         } catch (IOException | RuntimeException | Error e) {
-            parts.cancelAll();
+            if (parts != null) {
+                parts.cancelAll();
+            }
             abort(upload, e);
             if (target.equals(from)) {
                 removeQuietly(target, e);
             }
             throw e;
+        } finally {
+            if (parts != null) {
+                parts.release();
+            }
         }
     }
 
@@ -224,14 +248,47 @@ public final class MultipartWriter {
      * @throws UploadException {@code FILE_TOO_LARGE} if the content needs more than {@link #MAX_PARTS} parts
      */
     public long write(String key, SourceStream source, String contentType) throws IOException {
-        byte[] buffer = new byte[partSize];
-        int filled = source.fill(buffer);
-        if (filled < partSize) {
-            putSmall(key, buffer, filled, contentType);
-            return filled;
+        return write(key, source, contentType, -1);
+    }
+
+    /**
+     * As {@link #write(String, SourceStream, String)}; {@code expectedLength} (-1: unknown) sizes the first read,
+     * so that content below one part never holds a part buffer of the pool.
+     */
+    private long write(String key, SourceStream source, String contentType, long expectedLength)
+            throws IOException {
+        byte[] probe = new byte[expectedLength >= 0 && expectedLength < partSize ? (int) expectedLength + 1
+                : Math.min(partSize, PROBE_SIZE)];
+        int probed = source.fill(probe);
+        if (probed < probe.length) {
+            putSmall(key, probe, probed, contentType);
+            return probed;
         }
-        MultipartUpload upload = initiate(key, contentType);
-        PartUploads parts = new PartUploads(blobStore, upload, executor, partSize, partBuffers, 1, 0, retries);
+        byte[] buffer = buffers.take(partSize);
+        PartUploads parts;
+        try {
+            System.arraycopy(probe, 0, buffer, 0, probed);
+            int filled = probed + source.fill(buffer, probed);
+            if (filled < partSize) {
+                putSmall(key, buffer, filled, contentType);
+                return filled;
+            }
+            parts = new PartUploads(blobStore, initiate(key, contentType), executor, partSize, partBuffers, buffers,
+                    buffer, 0, retries);
+        } catch (IOException | RuntimeException | Error e) {
+            buffers.give(buffer);
+            throw e;
+        }
+        try {
+            return sendParts(key, parts, buffer, partSize, source);
+        } finally {
+            parts.release();
+        }
+    }
+
+    private long sendParts(String key, PartUploads parts, byte[] buffer, int filled, SourceStream source)
+            throws IOException {
+        MultipartUpload upload = parts.upload();
         boolean completing = false;
         try {
             long total = sendAll(parts, buffer, filled, source);

@@ -23,10 +23,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The parts of one multipart upload that are being sent, and the part buffers they use: at most
- * {@code maxBuffers} buffers, allocated only when no sent part has freed one.
+ * {@code maxBuffers} buffers, taken from the process's {@link PartBuffers} only when no sent part has freed one
+ * and the pool has room (else the next part waits for one of these to finish).
  *
  * <p>Used by one thread, the writer's; the parts run on the executor. A buffer handed to {@link #send} belongs to
- * its part until that part has finished, then comes back through {@link #freeBuffer()}.
+ * its part until that part has finished, then comes back through {@link #freeBuffer()}. Every buffer goes back
+ * to the pool with {@link #release()}, once no part is running.
  */
 final class PartUploads {
     private final BlobStore blobStore;
@@ -35,18 +37,23 @@ final class PartUploads {
     private final int partSize;
     private final int maxBuffers;
     private final StoreRetries retries;
+    private final PartBuffers buffers;
+    /** Every buffer of these parts: the writer's first one and those taken from {@link #buffers}. */
+    private final List<byte[]> owned = new ArrayList<>();
     private final Deque<Part> inFlight = new ArrayDeque<>();
     private final Deque<byte[]> free = new ArrayDeque<>();
     private final List<MultipartPart> done = new ArrayList<>();
-    private int allocated;
     private int sent;
 
     /**
-     * @param allocated the buffers the writer already holds (and will {@link #send})
+     * @param first the buffer the writer holds (and will {@link #send}), taken from {@code buffers}; it goes back
+     *     with the others on {@link #release()}
      * @param alreadySent the parts of the upload sent otherwise before these (numbered from 1); these follow them
      */
     PartUploads(BlobStore blobStore, MultipartUpload upload, ExecutorService executor, int partSize, int maxBuffers,
-                int allocated, int alreadySent, StoreRetries retries) {
+                PartBuffers buffers, byte[] first, int alreadySent, StoreRetries retries) {
+        this.buffers = buffers;
+        this.owned.add(first);
         this.sent = alreadySent;
         this.retries = retries;
         this.blobStore = blobStore;
@@ -54,7 +61,11 @@ final class PartUploads {
         this.executor = executor;
         this.partSize = partSize;
         this.maxBuffers = maxBuffers;
-        this.allocated = allocated;
+    }
+
+    /** Returns the multipart upload these parts belong to. */
+    MultipartUpload upload() {
+        return upload;
     }
 
     /** Returns the number of parts sent so far, those sent before these included. */
@@ -76,16 +87,19 @@ final class PartUploads {
 
     /**
      * Returns a buffer for the next part: one a finished part freed, a new one while fewer than the maximum
-     * exist, else the first to be freed, waiting for it.
+     * exist and the pool has room, else the first to be freed, waiting for it.
      *
      * @throws RuntimeException what a finished part's upload threw
      * @throws InterruptedIOException if the thread is interrupted while waiting
      */
     byte[] freeBuffer() throws InterruptedIOException {
         collectFinished();
-        if (free.isEmpty() && allocated < maxBuffers) {
-            allocated++;
-            return new byte[partSize];
+        if (free.isEmpty() && owned.size() < maxBuffers) {
+            byte[] taken = buffers.tryTake(partSize);
+            if (taken != null) {
+                owned.add(taken);
+                return taken;
+            }
         }
         while (free.isEmpty()) {
             awaitAny();
@@ -125,6 +139,16 @@ final class PartUploads {
             free.push(part.buffer);
         }
         inFlight.clear();
+    }
+
+    /**
+     * Gives every buffer of these parts back to the pool; only once {@link #awaitAll} or {@link #cancelAll} has
+     * returned, so that no part still reads one. Nothing may use them afterwards.
+     */
+    void release() {
+        owned.forEach(buffers::give);
+        owned.clear();
+        free.clear();
     }
 
     private void awaitAny() throws InterruptedIOException {
